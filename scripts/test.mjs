@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Runs every test file (`*.test.ts`) under packages/ and tests/ with Node's test runner through tsx.
+// Arguments narrow the run to files whose path contains any of them: `npm test -- store server`.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const filters = process.argv.slice(2)
+
+function walk(dir, out) {
+  if (!existsSync(dir)) return out
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) walk(path, out)
+    else if (entry.name.endsWith('.test.ts')) out.push(relative(root, path))
+  }
+  return out
+}
+
+const files = [...walk(join(root, 'packages'), []), ...walk(join(root, 'tests'), []), ...walk(join(root, 'examples'), [])]
+  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
+  .sort()
+if (files.length === 0) {
+  console.error(`no test files match ${filters.join(' ')}`)
+  process.exit(1)
+}
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+)
+process.exit(result.status ?? 1)
