@@ -1,0 +1,44 @@
+// MLflow's request limits (mlflow/utils/validation.py). Named here once; nobody types the numbers again.
+
+export const MAX_ENTITY_KEY_LENGTH = 250
+export const MAX_PARAM_VALUE_LENGTH = 6000
+/** Run tags: 8000 in MLflow 3.x (5000 in 2.x); we accept the larger so both clients work. */
+export const MAX_RUN_TAG_VALUE_LENGTH = 8000
+export const MAX_EXPERIMENT_TAG_VALUE_LENGTH = 5000
+export const MAX_EXPERIMENT_NAME_LENGTH = 500
+export const MAX_RUN_NAME_LENGTH = 250
+
+export const MAX_METRICS_PER_BATCH = 1000
+export const MAX_PARAMS_PER_BATCH = 100
+export const MAX_TAGS_PER_BATCH = 100
+export const MAX_ENTITIES_PER_BATCH = 1000
+/** log-batch bodies are capped at 1 MB by MLflow; we read the request with a little slack. */
+export const MAX_BATCH_REQUEST_BYTES = 1_000_000
+/** Any other JSON body. MLflow has no single number; 16 MB covers log-model and dataset schemas. */
+export const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024
+
+export const MAX_DATASET_NAME_LENGTH = 500
+export const MAX_DATASET_DIGEST_LENGTH = 36
+export const MAX_DATASET_SOURCE_LENGTH = 65_535
+export const MAX_DATASET_SCHEMA_LENGTH = 1_048_575
+export const MAX_DATASET_PROFILE_LENGTH = 16_777_215
+export const MAX_INPUT_TAG_KEY_LENGTH = 255
+export const MAX_INPUT_TAG_VALUE_LENGTH = 500
+export const MAX_DATASETS_PER_BATCH = 1000
+
+export const SEARCH_RUNS_DEFAULT_MAX_RESULTS = 1000
+export const SEARCH_RUNS_MAX_RESULTS = 50_000
+export const SEARCH_EXPERIMENTS_DEFAULT_MAX_RESULTS = 1000
+export const SEARCH_EXPERIMENTS_MAX_RESULTS = 50_000
+export const SEARCH_LOGGED_MODELS_MAX_RESULTS = 50
+export const METRIC_HISTORY_BULK_MAX_RUNS = 100
+export const METRIC_HISTORY_BULK_MAX_RESULTS = 25_000
+export const METRIC_HISTORY_BULK_INTERVAL_MAX_RESULTS = 2500
+export const METRIC_HISTORY_BULK_INTERVAL_DEFAULT_RESULTS = 320
+export const SEARCH_DATASETS_MAX_EXPERIMENTS = 20
+
+/** Run and experiment ids a client may send (MLflow's _RUN_ID_REGEX / _EXPERIMENT_ID_REGEX). */
+export const RUN_ID_PATTERN = /^[a-zA-Z0-9][\w-]{0,255}$/
+export const EXPERIMENT_ID_PATTERN = /^[a-zA-Z0-9][\w-]{0,63}$/
+/** Metric, param and tag keys: word characters, `-`, `.`, `/`, `:` and space (MLflow off Windows). */
+export const ENTITY_KEY_PATTERN = /^[/\w.\- :]*$/

@@ -1,0 +1,15 @@
+import { experimentRoutes } from './experiments.ts'
+import { loggedModelRoutes } from './logged-models.ts'
+import { artifactListRoutes, metricRoutes, runRoutes } from './runs.ts'
+
+/** Every tracking RPC Orchard serves, keyed by MLflow's operation name. */
+export const trackingRoutes = {
+  ...experimentRoutes,
+  ...runRoutes,
+  ...metricRoutes,
+  ...artifactListRoutes,
+  ...loggedModelRoutes,
+}
+
+export type TrackingRoutes = typeof trackingRoutes
+export type TrackingOperation = keyof TrackingRoutes

@@ -1,0 +1,25 @@
+import type { z } from 'zod'
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+/**
+ * One MLflow RPC as it appears on the wire. The server registers it under `/api/<version><path>` and
+ * `/ajax-api/<version><path>`; the SDK builds its URLs from the same entry. `{name}` segments in the
+ * path are merged into the request object before validation.
+ */
+export interface RouteDef<S extends z.ZodObject = z.ZodObject> {
+  readonly methods: readonly HttpMethod[]
+  readonly path: string
+  readonly request: S
+  /** API version of the prefix, `2.0` unless MLflow introduced the route under `3.0`. */
+  readonly version?: '2.0' | '3.0'
+  /** Served only under `/ajax-api/` (MLflow registers a few UI helpers that way). */
+  readonly ajaxOnly?: boolean
+  /** Request body limit in bytes; defaults to MAX_JSON_BODY_BYTES. */
+  readonly maxBodyBytes?: number
+}
+
+export const route = <S extends z.ZodObject>(def: RouteDef<S>): RouteDef<S> => def
+
+/** The typed request a route's handler receives. */
+export type RequestOf<R> = R extends RouteDef<infer S> ? z.output<S> : never

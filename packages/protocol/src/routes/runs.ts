@@ -1,0 +1,155 @@
+import { z } from 'zod'
+import { MAX_BATCH_REQUEST_BYTES } from '../limits.ts'
+import { double, int64, keyValue, optionalString, requiredString, stringList } from '../schema.ts'
+import { viewType } from './experiments.ts'
+import { route } from './route.ts'
+
+// Every run route names the run as `run_id`; the server copies a lone legacy `run_uuid` into it first,
+// as MLflow's handlers do, so old clients keep working.
+const runId = { run_id: requiredString, run_uuid: optionalString }
+const text = z.string({ error: 'expected a string' })
+
+export const runStatus = z.enum(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'], {
+  error: 'expected RUNNING, SCHEDULED, FINISHED, FAILED or KILLED',
+})
+
+export const metricSchema = z.object({
+  key: requiredString,
+  value: double,
+  timestamp: int64,
+  step: int64.optional(),
+})
+
+const tagList = z.array(keyValue).optional()
+
+const datasetSchema = z.object({
+  name: requiredString,
+  digest: requiredString,
+  source_type: requiredString,
+  source: requiredString,
+  schema: optionalString,
+  profile: optionalString,
+})
+
+export const runRoutes = {
+  createRun: route({
+    methods: ['POST'],
+    path: '/mlflow/runs/create',
+    request: z.object({
+      experiment_id: optionalString,
+      user_id: optionalString,
+      run_name: optionalString,
+      start_time: int64.optional(),
+      tags: tagList,
+    }),
+  }),
+  updateRun: route({
+    methods: ['POST'],
+    path: '/mlflow/runs/update',
+    request: z.object({ ...runId, status: runStatus.optional(), end_time: int64.optional(), run_name: optionalString }),
+  }),
+  deleteRun: route({ methods: ['POST'], path: '/mlflow/runs/delete', request: z.object(runId) }),
+  restoreRun: route({ methods: ['POST'], path: '/mlflow/runs/restore', request: z.object(runId) }),
+  getRun: route({ methods: ['GET'], path: '/mlflow/runs/get', request: z.object(runId) }),
+  searchRuns: route({
+    methods: ['POST'],
+    path: '/mlflow/runs/search',
+    request: z.object({
+      experiment_ids: stringList,
+      filter: optionalString,
+      run_view_type: viewType.optional(),
+      max_results: int64.optional(),
+      order_by: stringList,
+      page_token: optionalString,
+    }),
+  }),
+  logMetric: route({
+    methods: ['POST'],
+    path: '/mlflow/runs/log-metric',
+    request: z.object({
+      ...runId,
+      key: requiredString,
+      value: double,
+      timestamp: int64,
+      step: int64.optional(),
+      model_id: optionalString,
+      dataset_name: optionalString,
+      dataset_digest: optionalString,
+    }),
+  }),
+  logParam: route({
+    methods: ['POST'],
+    path: '/mlflow/runs/log-parameter',
+    request: z.object({ ...runId, key: requiredString, value: text }),
+  }),
+  setTag: route({
+    methods: ['POST'],
+    path: '/mlflow/runs/set-tag',
+    request: z.object({ ...runId, key: requiredString, value: text }),
+  }),
+  deleteTag: route({ methods: ['POST'], path: '/mlflow/runs/delete-tag', request: z.object({ ...runId, key: requiredString }) }),
+  logBatch: route({
+    methods: ['POST'],
+    path: '/mlflow/runs/log-batch',
+    maxBodyBytes: MAX_BATCH_REQUEST_BYTES,
+    request: z.object({
+      ...runId,
+      metrics: z.array(metricSchema).optional(),
+      params: z.array(z.object({ key: requiredString, value: text })).optional(),
+      tags: z.array(z.object({ key: requiredString, value: text })).optional(),
+    }),
+  }),
+  logModel: route({
+    methods: ['POST'],
+    path: '/mlflow/runs/log-model',
+    request: z.object({ ...runId, model_json: requiredString }),
+  }),
+  logInputs: route({
+    methods: ['POST'],
+    path: '/mlflow/runs/log-inputs',
+    request: z.object({
+      ...runId,
+      datasets: z.array(z.object({ tags: tagList, dataset: datasetSchema })).optional(),
+      models: z.array(z.object({ model_id: requiredString })).optional(),
+    }),
+  }),
+  /** MLflow 3.x LogOutputs: links logged models to a run as outputs. */
+  logOutputs: route({
+    methods: ['POST'],
+    path: '/mlflow/runs/outputs',
+    request: z.object({ ...runId, models: z.array(z.object({ model_id: requiredString, step: int64.optional() })).optional() }),
+  }),
+}
+
+export const metricRoutes = {
+  getMetricHistory: route({
+    methods: ['GET'],
+    path: '/mlflow/metrics/get-history',
+    request: z.object({ ...runId, metric_key: requiredString, page_token: optionalString, max_results: int64.optional() }),
+  }),
+  getMetricHistoryBulk: route({
+    methods: ['GET'],
+    path: '/mlflow/metrics/get-history-bulk',
+    ajaxOnly: true,
+    request: z.object({ run_id: stringList, metric_key: requiredString, max_results: int64.optional() }),
+  }),
+  getMetricHistoryBulkInterval: route({
+    methods: ['GET'],
+    path: '/mlflow/metrics/get-history-bulk-interval',
+    request: z.object({
+      run_ids: stringList,
+      metric_key: requiredString,
+      start_step: int64.optional(),
+      end_step: int64.optional(),
+      max_results: int64.optional(),
+    }),
+  }),
+}
+
+export const artifactListRoutes = {
+  listArtifacts: route({
+    methods: ['GET'],
+    path: '/mlflow/artifacts/list',
+    request: z.object({ ...runId, path: optionalString, page_token: optionalString }),
+  }),
+}
