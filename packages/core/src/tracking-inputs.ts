@@ -1,0 +1,72 @@
+import type { Metric, Param, RunStatus, Tag, ViewType } from './types.ts'
+
+// What the tracking operations take, shared by the store (which implements them), the SDK's
+// transports and the UI. Browser-safe: types only.
+
+/** What creating an experiment takes. */
+export interface CreateExperimentInput {
+  readonly name: string
+  /** Where runs of this experiment put artifacts; defaults to `<default artifact root>/<experiment id>`. */
+  readonly artifactLocation?: string
+  readonly tags?: readonly Tag[]
+}
+
+/** One page of an experiment search. */
+export interface SearchExperimentsQuery {
+  readonly viewType: ViewType
+  /** MLflow experiment filter text (invalid text: INVALID_PARAMETER_VALUE). */
+  readonly filter?: string
+  readonly orderBy?: readonly string[]
+  readonly maxResults: number
+  readonly pageToken?: string
+}
+
+/** What creating a run takes. */
+export interface CreateRunInput {
+  readonly experimentId: string
+  readonly userId?: string
+  readonly runName?: string
+  /** Milliseconds since the epoch; defaults to now. */
+  readonly startTime?: number
+  readonly tags?: readonly Tag[]
+}
+
+/** The run fields an update may change. */
+export interface UpdateRunInput {
+  readonly status?: RunStatus
+  readonly endTime?: number
+  readonly runName?: string
+}
+
+/** One page of a run search. */
+export interface SearchRunsQuery {
+  readonly experimentIds: readonly string[]
+  /** MLflow run filter text (plus OR and parentheses). */
+  readonly filter?: string
+  readonly runViewType: ViewType
+  readonly maxResults: number
+  readonly orderBy?: readonly string[]
+  readonly pageToken?: string
+}
+
+/** One log-batch: within the server's limits, all or nothing. */
+export interface LogBatchInput {
+  readonly metrics?: readonly Metric[]
+  readonly params?: readonly Param[]
+  readonly tags?: readonly Tag[]
+}
+
+/** One page of a metric's history; no maxResults means the whole history. */
+export interface MetricHistoryQuery {
+  readonly maxResults?: number
+  readonly pageToken?: string
+}
+
+/** Which points of a metric's history a sampled read returns. */
+export interface MetricHistoryIntervalQuery {
+  /** With endStep: only points in [startStep, endStep]. */
+  readonly startStep?: number
+  readonly endStep?: number
+  /** Steps to sample per run (MLflow's UI asks for 320). */
+  readonly maxResults: number
+}
