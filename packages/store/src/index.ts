@@ -1,0 +1,5 @@
+export { openTrackingStore, upgradeTrackingStore } from './open-tracking-store.ts'
+export type { OpenTrackingStoreOptions } from './open-tracking-store.ts'
+export type * from './tracking-store.ts'
+export { openRegistryStore, openStores } from './registry/open-registry-store.ts'
+export type * from './registry/registry-store.ts'

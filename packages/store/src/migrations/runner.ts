@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { OrchardError } from '@orchard/protocol'
+import type { Db } from '../sql/db.ts'
+import type { Dialect } from '../sql/dialect.ts'
+
+export interface Migration {
+  readonly version: number
+  readonly name: string
+  readonly sql: string
+}
+
+const FILE_PATTERN = /^(\d{3})-[a-z0-9-]+\.sql$/
+
+/** The numbered schema files for a database, in order: `001-initial.sql`, `002-…`. */
+export function loadMigrations(dialect: Dialect): Migration[] {
+  const folder = new URL(`./${dialect.name}/`, import.meta.url)
+  return readdirSync(folder)
+    .filter((file) => FILE_PATTERN.test(file))
+    .sort()
+    .map((file, index) => {
+      const version = Number(file.slice(0, 3))
+      if (version !== index + 1) throw new Error(`migration ${file} is out of sequence (expected ${index + 1})`)
+      return { version, name: file, sql: readFileSync(new URL(file, folder), 'utf8') }
+    })
+}
+
+export const latestVersion = (migrations: readonly Migration[]): number => migrations.at(-1)?.version ?? 0
+
+export interface SchemaState {
+  /** 0 when the database has no schema_version table. */
+  readonly version: number
+  /** No tables at all: a brand-new database that may be initialised without asking. */
+  readonly empty: boolean
+}
+
+const CREATE_VERSION_TABLE =
+  'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)'
+
+async function currentVersion(db: Db): Promise<number> {
+  const [row] = await db.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_version')
+  return row?.version ?? 0
+}
+
+export async function readSchemaState(db: Db, dialect: Dialect): Promise<SchemaState> {
+  const tables = (await db.query<{ name: string }>(dialect.listTablesSql)).map((t) => t.name)
+  if (!tables.includes('schema_version')) return { version: 0, empty: tables.length === 0 }
+  return { version: await currentVersion(db), empty: false }
+}
+
+/** Refuses databases that are not Orchard's: tables but no schema_version (an MLflow database, say). */
+export function assertOrchardDatabase(state: SchemaState, uri: string): void {
+  if (state.version === 0 && !state.empty) {
+    throw new OrchardError(
+      'INVALID_STATE',
+      `The database at ${uri} has tables but no Orchard schema_version table; it is not an Orchard tracking database. Point Orchard at a new, empty database.`,
+    )
+  }
+}
+
+/**
+ * Applies every migration above the database's version, each in its own transaction together with
+ * its schema_version row. Concurrent runners queue on the migration lock and skip what is done.
+ */
+export async function migrate(
+  db: Db,
+  dialect: Dialect,
+  migrations: readonly Migration[],
+  now: number,
+  target = latestVersion(migrations),
+): Promise<{ from: number; to: number }> {
+  const from = (await readSchemaState(db, dialect)).version
+  for (const migration of migrations) {
+    if (migration.version > target) break
+    await db.transaction(async (tx) => {
+      if (dialect.migrationLockSql) await tx.query(dialect.migrationLockSql)
+      await tx.exec(CREATE_VERSION_TABLE)
+      if ((await currentVersion(tx)) >= migration.version) return
+      await tx.exec(migration.sql)
+      await tx.run('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)', [migration.version, now])
+    })
+  }
+  return { from, to: Math.max(from, Math.min(target, latestVersion(migrations))) }
+}

@@ -1,0 +1,2 @@
+-- Version 3 is PostgreSQL's (key, value) planner statistics; SQLite has no equivalent. This empty
+-- step keeps schema version numbers meaning the same thing on both databases.

@@ -1,0 +1,109 @@
+import pg from 'pg'
+import type { PoolClient, QueryResultRow } from 'pg'
+import { translateDriverError } from '../sql/db.ts'
+import type { Db, Statement } from '../sql/db.ts'
+import { numberPlaceholders, postgresDialect } from '../sql/dialect-postgres.ts'
+
+// Deadlocks and serialisation failures are resolved by running the whole transaction again.
+const MAX_TRANSACTION_ATTEMPTS = 4
+
+// Timestamps, steps and ids are bigint. Every value we store fits in a double (ms since the epoch,
+// steps), so they come back as numbers — without touching pg's process-wide parser table.
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === pg.types.builtins.INT8 && format !== 'binary') return (value: string) => Number(value)
+    return format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format)
+  },
+} as pg.CustomTypesConfig
+
+const placeholderCache = new Map<string, string>()
+function driverSql(sql: string): string {
+  let converted = placeholderCache.get(sql)
+  if (converted === undefined) {
+    converted = numberPlaceholders(sql)
+    if (placeholderCache.size > 1000) placeholderCache.clear()
+    placeholderCache.set(sql, converted)
+  }
+  return converted
+}
+
+type Queryable = pg.Pool | PoolClient
+
+async function rows<Row>(target: Queryable, sql: string, params: readonly unknown[]): Promise<Row[]> {
+  const result = await target.query<QueryResultRow>(driverSql(sql), params as unknown[])
+  return result.rows as Row[]
+}
+
+class ClientDb implements Db {
+  constructor(private readonly client: PoolClient) {}
+  query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return rows<Row>(this.client, sql, params)
+  }
+  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return (await this.client.query(driverSql(sql), params as unknown[])).rowCount ?? 0
+  }
+  async runBatch(statements: readonly Statement[]): Promise<void> {
+    for (const statement of statements) await this.run(statement.sql, statement.params)
+  }
+  async exec(script: string): Promise<void> {
+    await this.client.query(script)
+  }
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    return fn(this)
+  }
+  async close(): Promise<void> {
+    throw new Error('close() inside a transaction')
+  }
+}
+
+class PostgresDb implements Db {
+  constructor(private readonly pool: pg.Pool) {}
+
+  query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return rows<Row>(this.pool, sql, params)
+  }
+  run(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.transaction((tx) => tx.run(sql, params))
+  }
+  runBatch(statements: readonly Statement[]): Promise<void> {
+    return this.transaction((tx) => tx.runBatch(statements))
+  }
+  exec(script: string): Promise<void> {
+    return this.transaction((tx) => tx.exec(script))
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect()
+      let broken = false
+      try {
+        await client.query('BEGIN')
+        const result = await fn(new ClientDb(client))
+        await client.query('COMMIT')
+        return result
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK')
+        } catch {
+          broken = true
+        }
+        if (postgresDialect.classifyError(error) === 'retry' && attempt < MAX_TRANSACTION_ATTEMPTS) continue
+        throw translateDriverError(postgresDialect, error)
+      } finally {
+        client.release(broken)
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end()
+  }
+}
+
+/** A pooled PostgreSQL connection; every transaction gets its own client from the pool. */
+export function openPostgresDb(connectionString: string): Db {
+  const pool = new pg.Pool({ connectionString, types, max: 10 })
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {})
+  return new PostgresDb(pool)
+}

@@ -1,0 +1,130 @@
+import type { Comparison, FilterNode } from '@orchard/core'
+import { invalidParameter } from '@orchard/protocol'
+import { fragment, joinFragments } from './dialect.ts'
+import type { Dialect, Fragment } from './dialect.ts'
+
+/** The tag on a run input that records how a dataset was used (`training`, `eval`, …). */
+export const DATASET_CONTEXT_TAG = 'mlflow.data.context'
+
+const RUN_ATTRIBUTE_COLUMNS: Readonly<Record<string, string>> = {
+  run_id: 'r.run_id',
+  run_name: 'r.name',
+  status: 'r.status',
+  user_id: 'r.user_id',
+  artifact_uri: 'r.artifact_uri',
+  lifecycle_stage: 'r.lifecycle_stage',
+  start_time: 'r.start_time',
+  end_time: 'r.end_time',
+}
+
+const EXPERIMENT_ATTRIBUTE_COLUMNS: Readonly<Record<string, string>> = {
+  name: 'e.name',
+  creation_time: 'e.creation_time',
+  last_update_time: 'e.last_update_time',
+}
+
+const DATASET_COLUMNS: Readonly<Record<string, string>> = { name: 'd.name', digest: 'd.digest' }
+
+/** `expression <op> value` for every operator of the grammar, values always bound. */
+export function compareValue(dialect: Dialect, expression: string, comparison: Comparison): Fragment {
+  const { operator, value } = comparison
+  switch (operator) {
+    case 'IN':
+    case 'NOT IN':
+      return dialect.inList(expression, Array.isArray(value) ? value : [value as string], 'text', operator === 'NOT IN')
+    case 'LIKE':
+      return dialect.like(expression, String(value))
+    case 'ILIKE':
+      return dialect.ilike(expression, String(value))
+    default:
+      return fragment(`${expression} ${operator} ?`, [value])
+  }
+}
+
+/**
+ * A metric comparison against a stored (value, is_nan) pair. NaN equals and orders against
+ * nothing, so it only satisfies `!=` (IEEE semantics, the same on both databases).
+ */
+function compareMetric(dialect: Dialect, comparison: Comparison): Fragment {
+  const compared = compareValue(dialect, 'f.value', comparison)
+  return comparison.operator === '!='
+    ? fragment(`(f.is_nan = 1 OR ${compared.sql})`, compared.params)
+    : fragment(`f.is_nan = 0 AND ${compared.sql}`, compared.params)
+}
+
+export function unknownKey(comparison: Comparison): never {
+  throw invalidParameter(`Invalid filter key '${comparison.entity}.${comparison.key}'`)
+}
+
+// Child-table clauses are correlated EXISTS probes on the (run_key, key) primary key: a search
+// ordered by an index can then stop after a page of matches instead of building every clause's
+// full list of runs first (a 100-run page of 25,000 runs: ~1 ms instead of ~30 ms on SQLite).
+function runComparison(dialect: Dialect, comparison: Comparison): Fragment {
+  switch (comparison.entity) {
+    case 'metric': {
+      const cond = compareMetric(dialect, comparison)
+      return fragment(`EXISTS (SELECT 1 FROM latest_metrics f WHERE f.run_key = r.run_key AND f.key = ? AND ${cond.sql})`, [
+        comparison.key,
+        ...cond.params,
+      ])
+    }
+    case 'param':
+    case 'tag': {
+      const table = comparison.entity === 'param' ? 'params' : 'tags'
+      const cond = compareValue(dialect, 'f.value', comparison)
+      return fragment(`EXISTS (SELECT 1 FROM ${table} f WHERE f.run_key = r.run_key AND f.key = ? AND ${cond.sql})`, [
+        comparison.key,
+        ...cond.params,
+      ])
+    }
+    case 'attribute': {
+      const column = RUN_ATTRIBUTE_COLUMNS[comparison.key] ?? unknownKey(comparison)
+      return compareValue(dialect, column, comparison)
+    }
+    case 'dataset': {
+      if (comparison.key === 'context') {
+        const cond = compareValue(dialect, 't.value', comparison)
+        return fragment(
+          `EXISTS (SELECT 1 FROM run_inputs ri JOIN run_input_tags t ON t.input_key = ri.input_key
+             WHERE ri.run_key = r.run_key AND t.key = ? AND ${cond.sql})`,
+          [DATASET_CONTEXT_TAG, ...cond.params],
+        )
+      }
+      const cond = compareValue(dialect, DATASET_COLUMNS[comparison.key] ?? unknownKey(comparison), comparison)
+      return fragment(
+        `EXISTS (SELECT 1 FROM run_inputs ri JOIN datasets d ON d.dataset_key = ri.dataset_key
+           WHERE ri.run_key = r.run_key AND ${cond.sql})`,
+        cond.params,
+      )
+    }
+  }
+}
+
+function experimentComparison(dialect: Dialect, comparison: Comparison): Fragment {
+  if (comparison.entity === 'tag') {
+    const cond = compareValue(dialect, 'f.value', comparison)
+    return fragment(
+      `EXISTS (SELECT 1 FROM experiment_tags f WHERE f.experiment_id = e.experiment_id AND f.key = ? AND ${cond.sql})`,
+      [comparison.key, ...cond.params],
+    )
+  }
+  if (comparison.entity !== 'attribute') unknownKey(comparison)
+  return compareValue(dialect, EXPERIMENT_ATTRIBUTE_COLUMNS[comparison.key] ?? unknownKey(comparison), comparison)
+}
+
+/** Compiles AND/OR structure, handing each comparison to `leaf`. */
+export function compileFilter(node: FilterNode, leaf: (comparison: Comparison) => Fragment): Fragment {
+  if (node.type === 'comparison') return leaf(node)
+  const parts = node.children.map((child) => compileFilter(child, leaf))
+  if (parts.length === 0) return fragment(node.type === 'and' ? '1 = 1' : '1 = 0')
+  const joined = joinFragments(parts, node.type === 'and' ? ' AND ' : ' OR ')
+  return fragment(`(${joined.sql})`, joined.params)
+}
+
+/** A run filter as a WHERE condition on `runs r`; every value is a bound parameter. */
+export const compileRunFilter = (dialect: Dialect, node: FilterNode): Fragment =>
+  compileFilter(node, (c) => runComparison(dialect, c))
+
+/** An experiment filter as a WHERE condition on `experiments e`. */
+export const compileExperimentFilter = (dialect: Dialect, node: FilterNode): Fragment =>
+  compileFilter(node, (c) => experimentComparison(dialect, c))

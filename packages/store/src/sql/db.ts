@@ -1,0 +1,46 @@
+import { OrchardError, isOrchardError } from '@orchard/protocol'
+import type { Dialect } from './dialect.ts'
+
+/** One SQL statement with `?` placeholders and its bound values. */
+export interface Statement {
+  readonly sql: string
+  readonly params: readonly unknown[]
+}
+
+/**
+ * The whole surface the store needs from a database. SQL is written once with `?` placeholders;
+ * each connection layer adapts it (PostgreSQL's `$n`) and caches prepared statements.
+ */
+export interface Db {
+  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>
+  /** Returns the number of rows changed. */
+  run(sql: string, params?: readonly unknown[]): Promise<number>
+  /** Runs statements in order; SQLite runs them synchronously, one cached prepared statement each. */
+  runBatch(statements: readonly Statement[]): Promise<void>
+  /** A script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>
+  /**
+   * Commits when `fn` resolves, rolls back when it throws. Nested calls join the outer transaction.
+   * This is the one place where driver errors become OrchardErrors (see translateDriverError).
+   */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+/** Driver errors as the store reports them: a unique key clash is RESOURCE_ALREADY_EXISTS, as MLflow. */
+export function translateDriverError(dialect: Dialect, error: unknown): unknown {
+  if (isOrchardError(error)) return error
+  const kind = dialect.classifyError(error)
+  const detail = error instanceof Error ? error.message : String(error)
+  switch (kind) {
+    case 'unique':
+      return new OrchardError('RESOURCE_ALREADY_EXISTS', `Resource already exists: ${detail}`, { cause: error })
+    case 'foreign-key':
+      return new OrchardError('RESOURCE_DOES_NOT_EXIST', `A referenced resource does not exist: ${detail}`, { cause: error })
+    case 'busy':
+    case 'retry':
+      return new OrchardError('TEMPORARILY_UNAVAILABLE', `The database is busy, try again: ${detail}`, { cause: error })
+    default:
+      return error
+  }
+}

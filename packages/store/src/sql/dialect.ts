@@ -1,0 +1,57 @@
+import type { Statement } from './db.ts'
+
+/** A piece of SQL with `?` placeholders and the values they bind, composed into larger queries. */
+export interface Fragment {
+  readonly sql: string
+  readonly params: readonly unknown[]
+}
+
+export type ColumnType = 'text' | 'bigint' | 'double' | 'smallint'
+
+export interface Column {
+  readonly name: string
+  readonly type: ColumnType
+}
+
+/** How a driver error is reported to the transaction helper. */
+export type DriverErrorKind = 'unique' | 'foreign-key' | 'busy' | 'retry'
+
+/**
+ * Everything that differs between SQLite and PostgreSQL. Queries are written once in portable SQL
+ * and call these where the two disagree; nothing else may test which database it runs on.
+ */
+export interface Dialect {
+  readonly name: 'sqlite' | 'postgres'
+  /** `expression IN (values)` (or NOT IN) with every value bound. */
+  inList(expression: string, values: readonly (string | number)[], type: 'text' | 'bigint', negate?: boolean): Fragment
+  /** SQL LIKE with `%`, `_` and `\` escapes, case-sensitive on both databases. */
+  like(expression: string, pattern: string): Fragment
+  /** Case-insensitive LIKE. */
+  ilike(expression: string, pattern: string): Fragment
+  /**
+   * An aggregate turning the selected rows into one JSON text, an array of `[col, col, …]`
+   * arrays ('[]' when no rows). Reading a page's 10,000 params or metrics as one JSON value is
+   * 1.5-3x faster than as 10,000 driver rows on both databases. PostgreSQL writes ±Infinity as
+   * the strings "Infinity"/"-Infinity", so numeric columns that may hold them go through Number().
+   */
+  jsonRows(columns: readonly string[]): string
+  /** Byte-order text for ORDER BY, so both databases sort strings the same way. */
+  orderText(expression: string): string
+  /**
+   * INSERT of many rows of the same shape; `suffix` is an ON CONFLICT clause. SQLite gets one
+   * cached single-row statement per row (run synchronously), PostgreSQL one `unnest` statement.
+   */
+  insertRows(table: string, columns: readonly Column[], rows: readonly (readonly unknown[])[], suffix?: string): Statement[]
+  /** Returns rows `{ name }` for the tables of the current database/schema. */
+  readonly listTablesSql: string
+  /** Run first inside each migration transaction so that concurrent openers queue (PG advisory lock). */
+  readonly migrationLockSql: string | undefined
+  classifyError(error: unknown): DriverErrorKind | undefined
+}
+
+export const fragment = (sql: string, params: readonly unknown[] = []): Fragment => ({ sql, params })
+
+/** Joins fragments with `separator`, concatenating their parameters in order. */
+export function joinFragments(parts: readonly Fragment[], separator: string): Fragment {
+  return { sql: parts.map((p) => p.sql).join(separator), params: parts.flatMap((p) => p.params) }
+}

@@ -1,0 +1,52 @@
+import type { LifecycleStage, RunInfo, RunStatus } from '@orchard/core'
+import { invalidParameter, notFound } from '@orchard/protocol'
+import type { Db } from './db.ts'
+
+export interface RunRow {
+  readonly run_key: number
+  readonly run_id: string
+  readonly experiment_id: number
+  readonly name: string
+  readonly user_id: string
+  readonly status: RunStatus
+  readonly start_time: number | null
+  readonly end_time: number | null
+  readonly artifact_uri: string
+  readonly lifecycle_stage: LifecycleStage
+}
+
+export const RUN_COLUMNS =
+  'r.run_key, r.run_id, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, r.lifecycle_stage'
+
+export function toRunInfo(row: RunRow): RunInfo {
+  return {
+    runId: row.run_id,
+    runName: row.name,
+    experimentId: String(row.experiment_id),
+    userId: row.user_id,
+    status: row.status,
+    startTime: row.start_time,
+    endTime: row.end_time,
+    artifactUri: row.artifact_uri,
+    lifecycleStage: row.lifecycle_stage,
+  }
+}
+
+export async function findRun(db: Db, runId: string): Promise<RunRow> {
+  const [row] = await db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.run_id = ?`, [runId])
+  if (!row) throw notFound(`Run with id=${runId} not found`)
+  return row
+}
+
+/** MLflow's _check_run_is_active: writes to a deleted run are INVALID_PARAMETER_VALUE. */
+export function checkRunActive(row: RunRow): void {
+  if (row.lifecycle_stage !== 'active') {
+    throw invalidParameter(`The run ${row.run_id} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`)
+  }
+}
+
+export async function findActiveRun(db: Db, runId: string): Promise<RunRow> {
+  const row = await findRun(db, runId)
+  checkRunActive(row)
+  return row
+}

@@ -1,0 +1,92 @@
+import { parseRunFilter, parseRunOrderBy } from '@orchard/core'
+import type { FilterNode, OrderTerm, Page, Run } from '@orchard/core'
+import type { SearchRunsQuery } from '../tracking-store.ts'
+import { compileRunFilter } from './compile-filter.ts'
+import { stagesFor } from './context.ts'
+import type { StoreContext } from './context.ts'
+import type { Db } from './db.ts'
+import { fragment, joinFragments } from './dialect.ts'
+import type { Fragment } from './dialect.ts'
+import { parseExperimentId } from './experiments.ts'
+import { loadRuns } from './hydrate-runs.ts'
+import { decodePageToken, encodePageToken, queryFingerprint } from './page-token.ts'
+import { planRunOrder } from './run-order.ts'
+import type { OrderSlice, RunOrderPlan } from './run-order.ts'
+import { RUN_COLUMNS } from './run-rows.ts'
+import type { RunRow } from './run-rows.ts'
+
+export function searchRuns(ctx: StoreContext, query: SearchRunsQuery): Promise<Page<Run>> {
+  const filter = query.filter ? parseRunFilter(query.filter) : undefined
+  return searchRunsParsed(ctx, query, filter, (query.orderBy ?? []).map(parseRunOrderBy))
+}
+
+/**
+ * Reads `limit` rows starting at `offset` of the ordered result, slice after slice. When a slice
+ * runs out, the offset left for the next one is found by counting it — only needed on the page
+ * where one slice ends and the next begins.
+ */
+async function readSlices(db: Db, plan: RunOrderPlan, where: Fragment, offset: number, limit: number): Promise<RunRow[]> {
+  const rows: RunRow[] = []
+  const joins = joinFragments(plan.joins, ' ')
+  for (const slice of plan.slices) {
+    const conditions = joinFragments([...slice.where, where], ' AND ')
+    const orderBy = [...slice.orderBy, ...plan.tail].join(', ')
+    const found = await db.query<RunRow>(
+      `SELECT ${RUN_COLUMNS} ${slice.from.sql} ${joins.sql} WHERE ${conditions.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
+      [...slice.from.params, ...joins.params, ...conditions.params, limit - rows.length, offset],
+    )
+    rows.push(...found)
+    if (rows.length === limit) break
+    offset = found.length > 0 || offset === 0 ? 0 : offset - (await countSlice(db, slice, conditions))
+  }
+  return rows
+}
+
+async function countSlice(db: Db, slice: OrderSlice, conditions: Fragment): Promise<number> {
+  const [row] = await db.query<{ n: number }>(`SELECT count(*) AS n ${slice.from.sql} WHERE ${conditions.sql}`, [
+    ...slice.from.params,
+    ...conditions.params,
+  ])
+  return row?.n ?? 0
+}
+
+/** Run search over an already parsed filter and order (the text in `query` only keys page tokens). */
+export async function searchRunsParsed(
+  ctx: StoreContext,
+  query: SearchRunsQuery,
+  filter: FilterNode | undefined,
+  orderTerms: readonly OrderTerm[],
+): Promise<Page<Run>> {
+  const { db, dialect } = ctx
+  const plan = planRunOrder(dialect, orderTerms)
+  const fingerprint = queryFingerprint({
+    e: query.experimentIds,
+    f: query.filter ?? '',
+    o: query.orderBy ?? [],
+    v: query.runViewType,
+  })
+  const experimentIds = query.experimentIds.map(parseExperimentId).filter((id) => id !== undefined)
+  const cursor = query.pageToken
+    ? decodePageToken(query.pageToken, fingerprint)
+    : {
+        offset: 0,
+        watermark: (await db.query<{ top: number | null }>('SELECT max(run_key) AS top FROM runs'))[0]?.top ?? 0,
+      }
+  if (experimentIds.length === 0) return { items: [] }
+
+  const conditions: Fragment[] = [
+    dialect.inList('r.experiment_id', experimentIds, 'bigint'),
+    fragment('r.run_key <= ?', [cursor.watermark]),
+  ]
+  if (query.runViewType !== 'ALL') conditions.push(fragment('r.lifecycle_stage = ?', stagesFor(query.runViewType)))
+  if (filter) conditions.push(compileRunFilter(dialect, filter))
+  // One row more than asked tells whether another page exists.
+  const rows = await readSlices(db, plan, joinFragments(conditions, ' AND '), cursor.offset, query.maxResults + 1)
+  const items = await loadRuns(db, dialect, rows.slice(0, query.maxResults))
+  return rows.length > query.maxResults
+    ? {
+        items,
+        nextPageToken: encodePageToken({ offset: cursor.offset + query.maxResults, watermark: cursor.watermark }, fingerprint),
+      }
+    : { items }
+}

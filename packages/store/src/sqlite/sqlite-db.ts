@@ -1,0 +1,174 @@
+import Database from 'better-sqlite3'
+import type { Database as Connection, Statement as Prepared } from 'better-sqlite3'
+import { translateDriverError } from '../sql/db.ts'
+import type { Db, Statement } from '../sql/db.ts'
+import { sqliteDialect } from '../sql/dialect-sqlite.ts'
+import { Mutex } from './mutex.ts'
+
+// Searches build SQL whose text varies with the filter; past this many cached statements we start over.
+const STATEMENT_CACHE_LIMIT = 500
+// How long a transaction waits for another connection (orchard server --workers, a second store
+// on the same file) holding the write lock.
+const BUSY_TIMEOUT_MS = 10_000
+
+const isBusy = (error: unknown) => sqliteDialect.classifyError(error) === 'busy'
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Retries `fn` while the database is locked by another connection. SQLite's own busy handler
+ * would sleep inside the synchronous call and freeze the event loop — and with it the transaction
+ * in this process that holds the lock — so the connection's busy_timeout is 0 and we wait here.
+ */
+async function whileBusy<T>(fn: () => T): Promise<T> {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS
+  for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+    try {
+      return fn()
+    } catch (error) {
+      if (!isBusy(error) || Date.now() > deadline) throw error
+    }
+    await sleep(delay)
+  }
+}
+
+class StatementCache {
+  private readonly statements = new Map<string, Prepared>()
+  constructor(private readonly connection: Connection) {}
+  get(sql: string): Prepared {
+    let statement = this.statements.get(sql)
+    if (!statement) {
+      if (this.statements.size >= STATEMENT_CACHE_LIMIT) this.statements.clear()
+      statement = this.connection.prepare(sql)
+      this.statements.set(sql, statement)
+    }
+    return statement
+  }
+}
+
+/** Statements on the connection with no locking: used inside a transaction that holds the mutex. */
+class UnlockedSqlite implements Db {
+  constructor(
+    protected readonly connection: Connection,
+    protected readonly cache: StatementCache,
+  ) {}
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return this.readNow<Row>(sql, params)
+  }
+  readNow<Row>(sql: string, params: readonly unknown[]): Row[] {
+    return this.cache.get(sql).all(params) as Row[]
+  }
+  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return this.cache.get(sql).run(params).changes
+  }
+  async runBatch(statements: readonly Statement[]): Promise<void> {
+    let sql: string | undefined
+    let prepared: Prepared | undefined
+    for (const statement of statements) {
+      if (statement.sql !== sql) {
+        sql = statement.sql
+        prepared = this.cache.get(sql)
+      }
+      ;(prepared as Prepared).run(statement.params)
+    }
+  }
+  async exec(script: string): Promise<void> {
+    this.connection.exec(script)
+  }
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    return fn(this)
+  }
+  async close(): Promise<void> {
+    throw new Error('close() inside a transaction')
+  }
+}
+
+class SqliteDb implements Db {
+  private readonly mutex = new Mutex()
+  private readonly inTransaction: UnlockedSqlite
+
+  constructor(private readonly connection: Connection) {
+    this.inTransaction = new UnlockedSqlite(connection, new StatementCache(connection))
+  }
+
+  private async locked<T>(fn: () => Promise<T>): Promise<T> {
+    await this.mutex.acquire()
+    try {
+      return await fn()
+    } finally {
+      this.mutex.release()
+    }
+  }
+
+  // Reads skip the queue when nothing holds the lock: the statement runs synchronously, so
+  // nothing can interleave with it.
+  query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    const read = () => this.inTransaction.readNow<Row>(sql, params)
+    if (!this.mutex.isLocked) return whileBusy(read)
+    return this.locked(() => whileBusy(read))
+  }
+  run(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.transaction((tx) => tx.run(sql, params))
+  }
+  runBatch(statements: readonly Statement[]): Promise<void> {
+    return this.transaction((tx) => tx.runBatch(statements))
+  }
+  exec(script: string): Promise<void> {
+    return this.locked(() => this.inTransaction.exec(script))
+  }
+
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    return this.locked(async () => {
+      try {
+        // IMMEDIATE takes the write lock up front, so a second writer waits at BEGIN rather than
+        // failing at its first write.
+        await whileBusy(() => this.connection.exec('BEGIN IMMEDIATE'))
+      } catch (error) {
+        throw translateDriverError(sqliteDialect, error)
+      }
+      try {
+        const result = await fn(this.inTransaction)
+        this.connection.exec('COMMIT')
+        return result
+      } catch (error) {
+        if (this.connection.inTransaction) this.connection.exec('ROLLBACK')
+        throw translateDriverError(sqliteDialect, error)
+      }
+    })
+  }
+
+  async close(): Promise<void> {
+    await this.locked(async () => {
+      if (!this.connection.open) return
+      // Refreshes the planner's statistics where they went stale, as SQLite recommends before closing.
+      optimizeIfFree(this.connection, 'optimize')
+      this.connection.close()
+    })
+  }
+}
+
+/**
+ * PRAGMA optimize may run ANALYZE, which needs the write lock. It is upkeep, not work anyone asked
+ * for: when another process holds the lock (two scripts logging to one ./mlruns), skip it rather
+ * than fail the caller's open or close.
+ */
+function optimizeIfFree(connection: Connection, pragma: string): void {
+  try {
+    connection.pragma(pragma)
+  } catch (error) {
+    if (!isBusy(error)) throw error
+  }
+}
+
+/** Opens a SQLite database file (or `:memory:`) tuned for a tracking server. */
+export function openSqliteDb(path: string): Db {
+  const connection = new Database(path, { timeout: BUSY_TIMEOUT_MS })
+  // WAL lets readers in other processes proceed during writes; synchronous=NORMAL is durable in WAL
+  // mode except for the last transactions on power loss, and makes commits several times faster.
+  connection.pragma('journal_mode = WAL')
+  connection.pragma('synchronous = NORMAL')
+  connection.pragma('foreign_keys = ON')
+  connection.pragma('busy_timeout = 0')
+  // Gathers statistics for tables that have none yet (SQLite ≥ 3.46), cheap on every open.
+  optimizeIfFree(connection, 'optimize = 0x10002')
+  return new SqliteDb(connection)
+}
