@@ -1,0 +1,18 @@
+export { normalizeArtifactPath, resolveInside } from './resolve-inside.ts'
+export type {
+  ArtifactBody,
+  ArtifactFileInfo,
+  ArtifactRepository,
+  ByteRange,
+  MultipartUploadCredential,
+  MultipartUploadPart,
+  MultipartUploads,
+  OpenedArtifact,
+  WriteOptions,
+} from './repository.ts'
+export { listArtifactsAt, openArtifactRepository, proxiedArtifactPath } from './registry.ts'
+export type { OpenRepositoryOptions } from './registry.ts'
+export { LocalArtifactRepository } from './local/local-repository.ts'
+export { S3ArtifactRepository } from './s3/s3-repository.ts'
+export { s3ClientFromEnv } from './s3/s3-client.ts'
+export { guessMimeType } from './mime-type.ts'

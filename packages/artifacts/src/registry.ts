@@ -1,0 +1,103 @@
+import { isAbsolute } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { S3Client } from '@aws-sdk/client-s3'
+import { OrchardError, invalidParameter } from '@orchard/protocol'
+import { LocalArtifactRepository } from './local/local-repository.ts'
+import type { ArtifactFileInfo, ArtifactRepository } from './repository.ts'
+import { normalizeArtifactPath } from './resolve-inside.ts'
+import { S3ArtifactRepository } from './s3/s3-repository.ts'
+
+export interface OpenRepositoryOptions {
+  /**
+   * Where `mlflow-artifacts:` URIs (and `http(s)://…/api/2.0/mlflow-artifacts/artifacts/…`) lead: the
+   * server passes its artifacts destination; the SDK, talking to a remote server, its HTTP repository.
+   */
+  readonly mlflowArtifacts?: ArtifactRepository | string
+  /** An S3 client to use instead of the one built from MLFLOW_S3_ENDPOINT_URL and the AWS variables. */
+  readonly s3Client?: S3Client
+}
+
+type Opener = (uri: string, options: OpenRepositoryOptions) => ArtifactRepository
+
+const openLocal: Opener = (uri) => {
+  let path: string
+  try {
+    path = uri.startsWith('file:') ? fileURLToPath(uri.startsWith('file://') ? uri : `file://${uri.slice('file:'.length)}`) : uri
+  } catch (error) {
+    throw invalidParameter(`Invalid file URI '${uri}': ${(error as Error).message}`)
+  }
+  return new LocalArtifactRepository(path, uri)
+}
+
+const HTTP_ANCHOR = '/api/2.0/mlflow-artifacts/artifacts'
+
+/**
+ * The path inside the artifacts destination that a proxied URI names, as MLflow's
+ * _get_proxied_run_artifact_destination_path: the URI's path for `mlflow-artifacts:[//host]/path`,
+ * what follows the route anchor for an http(s) proxy URL. Undefined for any other URI.
+ */
+export function proxiedArtifactPath(uri: string): string | undefined {
+  let rest: string
+  if (uri.startsWith('mlflow-artifacts:')) {
+    rest = uri.slice('mlflow-artifacts:'.length)
+    if (rest.startsWith('//')) rest = rest.slice(2).replace(/^[^/]*/, '')
+  } else if (/^https?:\/\//i.test(uri)) {
+    const path = uri.replace(/^https?:\/\/[^/?#]*/i, '').replace(/[?#].*$/, '')
+    const anchor = path.indexOf(`${HTTP_ANCHOR}/`)
+    if (anchor === -1) return undefined
+    rest = path.slice(anchor + HTTP_ANCHOR.length)
+  } else {
+    return undefined
+  }
+  // Parsed by hand rather than with URL, which would silently resolve `..` instead of refusing it.
+  return normalizeArtifactPath(rest.replace(/^\/+/, ''))
+}
+
+const openProxied: Opener = (uri, options) => {
+  const path = proxiedArtifactPath(uri)
+  const destination = options.mlflowArtifacts
+  if (path === undefined || destination === undefined) {
+    throw new OrchardError('NOT_IMPLEMENTED', `Artifacts at '${uri}' are served by an MLflow artifact proxy, and none is configured here.`)
+  }
+  // The destination is opened without a proxy of its own, so a misconfigured one cannot loop.
+  const root = typeof destination === 'string' ? openArtifactRepository(destination, options.s3Client ? { s3Client: options.s3Client } : {}) : destination
+  return root.child(path)
+}
+
+// The one registry of artifact stores, by URI scheme. Bare paths (no scheme) are local, as in MLflow.
+const OPENERS: Readonly<Record<string, Opener>> = {
+  file: openLocal,
+  s3: (uri, options) => new S3ArtifactRepository(uri, options.s3Client ? { client: options.s3Client } : {}),
+  'mlflow-artifacts': openProxied,
+  http: openProxied,
+  https: openProxied,
+}
+
+/**
+ * Open the artifact repository a URI names: `file:` and plain paths are local folders, `s3://bucket/prefix`
+ * is S3, `mlflow-artifacts:` resolves inside `options.mlflowArtifacts`.
+ *
+ * @example
+ * const repository = openArtifactRepository('s3://models/0/abc/artifacts')
+ * await repository.logArtifact('/tmp/model.pkl', 'model')
+ */
+export function openArtifactRepository(uri: string, options: OpenRepositoryOptions = {}): ArtifactRepository {
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]+):/.exec(uri)?.[1]
+  if (scheme === undefined) {
+    if (uri === '' || uri.includes('\0')) throw invalidParameter(`Invalid artifact location '${uri}'.`)
+    return new LocalArtifactRepository(uri, isAbsolute(uri) ? uri : undefined)
+  }
+  const opener = OPENERS[scheme.toLowerCase()]
+  if (!opener) {
+    throw new OrchardError('NOT_IMPLEMENTED', `No artifact store is registered for '${scheme}:' URIs (in '${uri}'). Orchard serves file:, s3: and mlflow-artifacts:.`)
+  }
+  return opener(uri, options)
+}
+
+/**
+ * One level of the artifacts under any artifact URI (a run's or a logged model's), paths relative to
+ * that URI. A missing path lists as empty.
+ */
+export function listArtifactsAt(artifactUri: string, path: string | undefined, options: OpenRepositoryOptions = {}): Promise<ArtifactFileInfo[]> {
+  return openArtifactRepository(artifactUri, options).listArtifacts(path)
+}

@@ -1,0 +1,56 @@
+import { resolve, sep } from 'node:path'
+import { invalidParameter } from '@orchard/protocol'
+
+// Every artifact path a user sends goes through here, on every endpoint and every repository.
+// A path may not be absolute, contain NUL or backslashes, or have a `..` segment — neither as
+// written nor after percent-decoding (clients and proxies decode at different layers, so
+// `%2e%2e%2f` must be as dead as `../`).
+
+const MAX_DECODE_ROUNDS = 3
+
+function decodeRounds(path: string): string[] {
+  const forms = [path]
+  let current = path
+  for (let i = 0; i < MAX_DECODE_ROUNDS && current.includes('%'); i++) {
+    try {
+      const next = decodeURIComponent(current)
+      if (next === current) break
+      forms.push(next)
+      current = next
+    } catch {
+      break
+    }
+  }
+  return forms
+}
+
+function reject(path: string, why: string): never {
+  throw invalidParameter(`Invalid artifact path ${JSON.stringify(path)}: ${why}.`)
+}
+
+/**
+ * Check a user-supplied artifact path and return it normalised: relative, `/`-separated, no empty
+ * or `.` segments, and `''` for the root.
+ */
+export function normalizeArtifactPath(path: string | undefined): string {
+  if (path === undefined || path === '' || path === '.' || path === './') return ''
+  for (const form of decodeRounds(path)) {
+    if (form.includes('\0')) reject(path, 'it contains a NUL byte')
+    if (form.includes('\\')) reject(path, 'backslashes are not allowed; use /')
+    if (form.startsWith('/') || /^[a-zA-Z]:/.test(form)) reject(path, 'it must be relative to the run’s artifact root')
+    if (form.split('/').some((segment) => segment === '..')) reject(path, "'..' segments would escape the artifact root")
+  }
+  return path
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== '.')
+    .join('/')
+}
+
+/** The absolute local path of `path` under `root`; throws INVALID_PARAMETER_VALUE if it would escape. */
+export function resolveInside(root: string, path: string | undefined): string {
+  const relative = normalizeArtifactPath(path)
+  const base = resolve(root)
+  const target = resolve(base, relative)
+  if (target !== base && !target.startsWith(base + sep)) reject(path ?? '', 'it escapes the artifact root')
+  return target
+}

@@ -1,0 +1,115 @@
+import { createWriteStream } from 'node:fs'
+import { mkdir, opendir, rename, rm } from 'node:fs/promises'
+import { basename, dirname, join, relative, sep } from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { randomUUID } from 'node:crypto'
+import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web'
+import { notFound } from '@orchard/protocol'
+import type { ArtifactBody, ArtifactRepository } from './repository.ts'
+import { normalizeArtifactPath, resolveInside } from './resolve-inside.ts'
+
+// Helpers every repository shares: body conversion, walking a local folder, bounded parallelism,
+// and folder downloads built on list + open, so each store implements only its primitives.
+
+export function toReadable(body: ArtifactBody): Readable {
+  if (body instanceof Readable) return body
+  if (typeof body === 'string' || body instanceof Uint8Array) return Readable.from([typeof body === 'string' ? Buffer.from(body) : body])
+  return Readable.fromWeb(body as NodeWebReadableStream<Uint8Array>)
+}
+
+/** `a` + `b` as artifact paths, either may be empty. */
+export function joinArtifactPath(a: string, b: string): string {
+  return a && b ? `${a}/${b}` : a || b
+}
+
+/** Run `fn` over `items` with at most `limit` in flight; the first failure rejects. */
+export async function forEachLimited<T>(items: Iterable<T> | AsyncIterable<T>, limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  const running = new Set<Promise<void>>()
+  let failure: { error: unknown } | undefined
+  for await (const item of items) {
+    if (failure) break
+    const task: Promise<void> = fn(item).then(
+      () => void running.delete(task),
+      (error: unknown) => {
+        running.delete(task)
+        failure ??= { error }
+      },
+    )
+    running.add(task)
+    if (running.size >= limit) await Promise.race(running)
+  }
+  await Promise.all(running)
+  if (failure) throw failure.error
+}
+
+/** Every file under `dir` (following symlinked files, not symlinked folders, as os.walk), with its `/`-separated relative path. */
+export async function* walkLocalFiles(dir: string): AsyncGenerator<{ file: string; relativePath: string }> {
+  const pending = [dir]
+  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
+    for await (const entry of await opendir(current)) {
+      const full = join(current, entry.name)
+      if (entry.isDirectory()) pending.push(full)
+      else if (entry.isFile() || entry.isSymbolicLink()) yield { file: full, relativePath: relative(dir, full).split(sep).join('/') }
+    }
+  }
+}
+
+/**
+ * Fill a temp file in `target`'s folder, then rename it into place: a reader never sees half a
+ * file, and a failed or aborted write leaves nothing behind.
+ */
+export async function writeAtomically(target: string, fill: (temp: string) => Promise<void>): Promise<void> {
+  await mkdir(dirname(target), { recursive: true })
+  const temp = join(dirname(target), temporaryName(basename(target)))
+  try {
+    await fill(temp)
+    await rename(temp, target)
+  } catch (error) {
+    await rm(temp, { force: true })
+    throw error
+  }
+}
+
+export const writeFileAtomically = (target: string, source: Readable, signal?: AbortSignal): Promise<void> =>
+  writeAtomically(target, (temp) => pipeline(source, createWriteStream(temp, { flags: 'wx' }), ...(signal ? [{ signal }] : [])))
+
+const TEMPORARY_MARK = '.orchard-upload-'
+
+const temporaryName = (name: string) => `.${name}${TEMPORARY_MARK}${randomUUID()}`
+
+/** Uploads in flight are invisible in listings. */
+export const isTemporaryName = (name: string) => name.startsWith('.') && /\.orchard-upload-[0-9a-f-]{36}$/.test(name)
+
+/**
+ * MLflow's download_artifacts on top of list + open: a file lands at `<localDir>/<path>`, a folder is
+ * copied recursively under the same relative path.
+ */
+export async function downloadWithListing(repository: ArtifactRepository, path: string, localDir: string): Promise<string> {
+  const relativePath = normalizeArtifactPath(path)
+  const destination = resolveInside(localDir, relativePath)
+  const top = await repository.listArtifacts(relativePath)
+  if (top.length === 0) {
+    // Either a file, or nothing at all: openArtifact tells which.
+    await downloadFile(repository, relativePath, destination)
+    return destination
+  }
+  await mkdir(destination, { recursive: true })
+  const levels = [top]
+  for (let level = levels.pop(); level !== undefined; level = levels.pop()) {
+    for (const entry of level) {
+      if (!entry.isDir) continue
+      await mkdir(resolveInside(localDir, entry.path), { recursive: true })
+      levels.push(await repository.listArtifacts(entry.path))
+    }
+    const files = level.filter((entry) => !entry.isDir)
+    await forEachLimited(files, 8, (entry) => downloadFile(repository, entry.path, resolveInside(localDir, entry.path)))
+  }
+  return destination
+}
+
+async function downloadFile(repository: ArtifactRepository, path: string, target: string): Promise<void> {
+  if (path === '') throw notFound(`No artifacts found at the root of ${repository.uri}.`)
+  const opened = await repository.openArtifact(path)
+  await writeFileAtomically(target, await opened.read())
+}
