@@ -1,0 +1,75 @@
+import { Hono } from 'hono'
+import { HTTP_STATUS, isOrchardError, registryRoutes, trackingRoutes } from '@orchard/protocol'
+import type { ErrorCode } from '@orchard/protocol'
+import { registerArtifactService } from './artifact-service/index.ts'
+import { registerUi } from './ui-static/index.ts'
+import { defineRoutes } from './define-routes.ts'
+import type { ServerContext } from './server-context.ts'
+import { artifactListHandlers } from './routes/artifacts.ts'
+import { experimentHandlers } from './routes/experiments.ts'
+import { loggedModelHandlers } from './routes/logged-models.ts'
+import { metricHandlers } from './routes/metrics.ts'
+import { registryEventHandlers } from './routes/registry-events.ts'
+import { registeredModelHandlers } from './routes/registry-models.ts'
+import { modelVersionHandlers } from './routes/registry-versions.ts'
+import { runHandlers } from './routes/runs.ts'
+import { VERSION } from './version.ts'
+
+export interface AppOptions extends ServerContext {
+  /**
+   * `--artifacts-only`: serve the artifact proxy alone. Tracking routes answer 503, as MLflow's do
+   * on such a server.
+   */
+  readonly artifactsOnly?: boolean
+  /** Where 5xx errors are reported (the stack never reaches the client). Defaults to console.error. */
+  readonly logError?: (error: unknown) => void
+}
+
+const errorBody = (code: ErrorCode, message: string) => ({ error_code: code, message })
+
+const ARTIFACTS_ONLY_MESSAGE =
+  'This server runs with --artifacts-only: it serves /api/2.0/mlflow-artifacts/ alone. Send tracking requests to a tracking server.'
+
+/** The HTTP application: MLflow's REST API over the given stores, as a fetch handler. */
+export function createApp(options: AppOptions): Hono {
+  const app = new Hono()
+  const logError = options.logError ?? ((error: unknown) => console.error(error))
+  const context: ServerContext = options
+
+  app.get('/health', (c) => c.text('OK'))
+  app.get('/version', (c) => c.text(VERSION))
+
+  if (options.artifactsOnly) {
+    registerArtifactService(app, { destination: options.artifactsDestination })
+    app.all('/api/2.0/mlflow/*', (c) => c.json(errorBody('TEMPORARILY_UNAVAILABLE', ARTIFACTS_ONLY_MESSAGE), 503))
+    app.all('/ajax-api/2.0/mlflow/*', (c) => c.json(errorBody('TEMPORARILY_UNAVAILABLE', ARTIFACTS_ONLY_MESSAGE), 503))
+  } else {
+    defineRoutes(
+      app,
+      trackingRoutes,
+      { ...experimentHandlers, ...runHandlers, ...metricHandlers, ...artifactListHandlers, ...loggedModelHandlers },
+      context,
+    )
+    if (options.registryStore) {
+      defineRoutes(app, registryRoutes, { ...registeredModelHandlers, ...modelVersionHandlers, ...registryEventHandlers }, context)
+    }
+    registerArtifactService(app, { destination: options.artifactsDestination, trackingStore: options.trackingStore })
+    // Last: the UI answers browser navigations to any path the API does not own.
+    registerUi(app)
+  }
+
+  app.notFound((c) =>
+    c.json(errorBody('ENDPOINT_NOT_FOUND', `No API endpoint ${c.req.method} ${new URL(c.req.url).pathname}. See the README's compatibility table.`), 404),
+  )
+
+  app.onError((error, c) => {
+    if (isOrchardError(error)) {
+      if (error.status >= 500) logError(error)
+      return c.json(error.toJSON(), HTTP_STATUS[error.code] as 400)
+    }
+    logError(error)
+    return c.json(errorBody('INTERNAL_ERROR', 'The server failed to handle this request; the details are in its log.'), 500)
+  })
+
+  return app
+}

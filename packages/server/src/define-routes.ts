@@ -1,0 +1,56 @@
+import type { Context, Hono } from 'hono'
+import { MAX_JSON_BODY_BYTES, invalidParameter, parseRequest, queryToObject } from '@orchard/protocol'
+import type { HttpMethod, RequestOf, RouteDef } from '@orchard/protocol'
+import { parseJsonBody } from './json-body.ts'
+import type { ServerContext } from './server-context.ts'
+
+export type Handler<R> = (request: RequestOf<R>, context: ServerContext) => Promise<object> | object
+
+export type Handlers<T extends Record<string, RouteDef>> = { [K in keyof T]: Handler<T[K]> }
+
+/** `/mlflow/logged-models/{model_id}` → `/mlflow/logged-models/:model_id` (Hono's syntax). */
+const toHonoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1')
+
+async function readBody(c: Context, limit: number): Promise<Record<string, unknown>> {
+  const declared = Number(c.req.header('content-length') ?? 0)
+  if (declared > limit) throw invalidParameter(`Request body of ${declared} bytes exceeds the limit of ${limit} bytes.`)
+  const text = await c.req.text()
+  if (text.length > limit) throw invalidParameter(`Request body of ${text.length} bytes exceeds the limit of ${limit} bytes.`)
+  return parseJsonBody(text)
+}
+
+/** Build the request object a route's schema sees: query or body, path parameters, legacy run_uuid. */
+async function requestObject(c: Context, def: RouteDef, method: HttpMethod): Promise<Record<string, unknown>> {
+  const raw =
+    method === 'GET' ? queryToObject(def.request, new URL(c.req.url).searchParams) : await readBody(c, def.maxBodyBytes ?? MAX_JSON_BODY_BYTES)
+  Object.assign(raw, c.req.param())
+  // MLflow's handlers read run_uuid when run_id is absent; older clients send only run_uuid.
+  if ((raw.run_id === undefined || raw.run_id === '') && typeof raw.run_uuid === 'string') raw.run_id = raw.run_uuid
+  return raw
+}
+
+/**
+ * Register every route of a protocol table twice, under `/api/<version>` and `/ajax-api/<version>`
+ * (ajax-only routes once), so no URL string is ever typed by hand.
+ */
+export function defineRoutes<T extends Record<string, RouteDef>>(
+  app: Hono,
+  table: T,
+  handlers: Handlers<T>,
+  context: ServerContext,
+): void {
+  for (const name of Object.keys(table) as (keyof T & string)[]) {
+    const def = table[name] as RouteDef
+    const handler = handlers[name] as Handler<RouteDef>
+    const version = def.version ?? '2.0'
+    const prefixes = def.ajaxOnly ? [`/ajax-api/${version}`] : [`/api/${version}`, `/ajax-api/${version}`]
+    for (const method of def.methods) {
+      for (const prefix of prefixes) {
+        app.on(method, `${prefix}${toHonoPath(def.path)}`, async (c) => {
+          const request = parseRequest(def.request, await requestObject(c, def, method))
+          return c.json(await handler(request as RequestOf<RouteDef>, context))
+        })
+      }
+    }
+  }
+}

@@ -1,0 +1,6 @@
+export { createApp } from './app.ts'
+export type { AppOptions } from './app.ts'
+export { startServer } from './start.ts'
+export type { RunningServer, ServerOptions } from './start.ts'
+export { VERSION } from './version.ts'
+export { registerArtifactService } from './artifact-service/index.ts'

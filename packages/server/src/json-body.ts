@@ -1,0 +1,58 @@
+import { invalidParameter } from '@orchard/protocol'
+
+// Python's json module (used by MLflow's Python client through requests) writes non-finite floats as
+// the bare tokens NaN, Infinity and -Infinity, which JSON.parse refuses. MLflow's server accepts
+// them, so we do too: on a parse failure, quote those tokens outside strings and parse again. The
+// schema's `double` type then reads the quoted forms. Well-formed JSON never pays for this.
+
+const BARE_TOKENS = ['-Infinity', 'Infinity', 'NaN'] as const
+
+function quoteNonFiniteTokens(text: string): string | undefined {
+  let out = ''
+  let last = 0
+  let inString = false
+  let changed = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i)
+    if (inString) {
+      if (ch === 92 /* \ */) i++
+      else if (ch === 34 /* " */) inString = false
+      continue
+    }
+    if (ch === 34) {
+      inString = true
+      continue
+    }
+    if (ch !== 45 /* - */ && ch !== 73 /* I */ && ch !== 78 /* N */) continue
+    const token = BARE_TOKENS.find((t) => text.startsWith(t, i))
+    if (!token) continue
+    out += `${text.slice(last, i)}"${token}"`
+    i += token.length - 1
+    last = i + 1
+    changed = true
+  }
+  return changed ? out + text.slice(last) : undefined
+}
+
+/** Parse a request body into an object, as MLflow's handlers accept it. Empty body means `{}`. */
+export function parseJsonBody(text: string): Record<string, unknown> {
+  if (text.trim() === '') return {}
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    const quoted = quoteNonFiniteTokens(text)
+    try {
+      if (quoted === undefined) throw error
+      value = JSON.parse(quoted)
+    } catch {
+      throw invalidParameter(`Malformed JSON in request body: ${(error as Error).message}`)
+    }
+  }
+  // Older MLflow clients post their JSON double-encoded as a string; MLflow decodes it again.
+  if (typeof value === 'string') return parseJsonBody(value)
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidParameter('The request body must be a JSON object.')
+  }
+  return value as Record<string, unknown>
+}

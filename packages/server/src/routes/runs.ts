@@ -1,0 +1,195 @@
+import {
+  SEARCH_RUNS_DEFAULT_MAX_RESULTS,
+  SEARCH_RUNS_MAX_RESULTS,
+  invalidParameter,
+  OrchardError,
+} from '@orchard/protocol'
+import type { trackingRoutes } from '@orchard/protocol'
+import {
+  doubleFromWire,
+  runInfoToWire,
+  runToWire,
+  validateBatch,
+  validateExperimentId,
+  validateMetric,
+  validateParam,
+  validateRunId,
+  validateRunTag,
+} from '@orchard/core'
+import type { DatasetInput, Tag } from '@orchard/core'
+import type { Handlers } from '../define-routes.ts'
+import { checkMaxResults, pageToWire } from './paging.ts'
+
+type RunOperations = Pick<
+  typeof trackingRoutes,
+  | 'createRun'
+  | 'updateRun'
+  | 'deleteRun'
+  | 'restoreRun'
+  | 'getRun'
+  | 'searchRuns'
+  | 'logMetric'
+  | 'logParam'
+  | 'setTag'
+  | 'deleteTag'
+  | 'logBatch'
+  | 'logModel'
+  | 'logInputs'
+  | 'logOutputs'
+>
+
+/** The run tag where MLflow records every model logged to a run, as a JSON list. */
+const LOGGED_MODELS_TAG = 'mlflow.log-model.history'
+
+const toTags = (list: readonly { key: string; value?: string | undefined }[] | undefined): Tag[] =>
+  (list ?? []).map((t) => ({ key: t.key, value: t.value ?? '' }))
+
+export const runHandlers: Handlers<RunOperations> = {
+  async createRun(request, { trackingStore }) {
+    const experimentId = request.experiment_id || '0'
+    validateExperimentId(experimentId)
+    const tags = toTags(request.tags)
+    tags.forEach((tag, i) => validateRunTag(tag, `tags[${i}]`))
+    const run = await trackingStore.createRun({
+      experimentId,
+      tags,
+      ...(request.user_id ? { userId: request.user_id } : {}),
+      ...(request.run_name ? { runName: request.run_name } : {}),
+      ...(request.start_time !== undefined ? { startTime: request.start_time } : {}),
+    })
+    return { run: runToWire(run) }
+  },
+
+  async updateRun(request, { trackingStore }) {
+    validateRunId(request.run_id)
+    const info = await trackingStore.updateRun(request.run_id, {
+      ...(request.status ? { status: request.status } : {}),
+      ...(request.end_time !== undefined ? { endTime: request.end_time } : {}),
+      ...(request.run_name ? { runName: request.run_name } : {}),
+    })
+    return { run_info: runInfoToWire(info) }
+  },
+
+  async deleteRun(request, { trackingStore }) {
+    validateRunId(request.run_id)
+    await trackingStore.deleteRun(request.run_id)
+    return {}
+  },
+
+  async restoreRun(request, { trackingStore }) {
+    validateRunId(request.run_id)
+    await trackingStore.restoreRun(request.run_id)
+    return {}
+  },
+
+  async getRun(request, { trackingStore }) {
+    validateRunId(request.run_id)
+    return { run: runToWire(await trackingStore.getRun(request.run_id)) }
+  },
+
+  async searchRuns(request, { trackingStore }) {
+    const maxResults = checkMaxResults(request.max_results, SEARCH_RUNS_DEFAULT_MAX_RESULTS, SEARCH_RUNS_MAX_RESULTS)
+    const experimentIds = request.experiment_ids ?? []
+    experimentIds.forEach(validateExperimentId)
+    const page = await trackingStore.searchRuns({
+      experimentIds,
+      runViewType: request.run_view_type ?? 'ACTIVE_ONLY',
+      maxResults,
+      ...(request.filter ? { filter: request.filter } : {}),
+      ...(request.order_by?.length ? { orderBy: request.order_by } : {}),
+      ...(request.page_token ? { pageToken: request.page_token } : {}),
+    })
+    return pageToWire('runs', page, runToWire)
+  },
+
+  async logMetric(request, { trackingStore }) {
+    validateRunId(request.run_id)
+    const metric = { key: request.key, value: doubleFromWire(request.value), timestamp: request.timestamp, step: request.step ?? 0 }
+    validateMetric(metric)
+    await trackingStore.logMetric(request.run_id, metric)
+    return {}
+  },
+
+  async logParam(request, { trackingStore }) {
+    validateRunId(request.run_id)
+    const param = { key: request.key, value: request.value }
+    validateParam(param)
+    await trackingStore.logParam(request.run_id, param)
+    return {}
+  },
+
+  async setTag(request, { trackingStore }) {
+    validateRunId(request.run_id)
+    const tag = { key: request.key, value: request.value }
+    validateRunTag(tag)
+    await trackingStore.setTag(request.run_id, tag)
+    return {}
+  },
+
+  async deleteTag(request, { trackingStore }) {
+    validateRunId(request.run_id)
+    await trackingStore.deleteTag(request.run_id, request.key)
+    return {}
+  },
+
+  async logBatch(request, { trackingStore }) {
+    validateRunId(request.run_id)
+    const batch = {
+      metrics: (request.metrics ?? []).map((m) => ({
+        key: m.key,
+        value: doubleFromWire(m.value),
+        timestamp: m.timestamp,
+        step: m.step ?? 0,
+      })),
+      params: request.params ?? [],
+      tags: request.tags ?? [],
+    }
+    validateBatch(batch)
+    await trackingStore.logBatch(request.run_id, batch)
+    return {}
+  },
+
+  async logModel(request, { trackingStore }) {
+    validateRunId(request.run_id)
+    let model: unknown
+    try {
+      model = JSON.parse(request.model_json)
+    } catch (error) {
+      throw invalidParameter(`Invalid value for parameter 'model_json': not JSON (${(error as Error).message}).`)
+    }
+    if (typeof model !== 'object' || model === null || Array.isArray(model)) {
+      throw invalidParameter(`Invalid value for parameter 'model_json': expected a JSON object describing the model.`)
+    }
+    for (const field of ['artifact_path', 'flavors', 'utc_time_created', 'run_id']) {
+      if (!(field in model)) throw invalidParameter(`Model json is missing mandatory field '${field}'.`)
+    }
+    const run = await trackingStore.getRun(request.run_id)
+    const previous = run.data.tags.find((t) => t.key === LOGGED_MODELS_TAG)?.value
+    const history: unknown[] = previous ? (JSON.parse(previous) as unknown[]) : []
+    history.push(model)
+    // The history tag grows with every logged model, so it is exempt from the tag length limit, as in MLflow.
+    await trackingStore.setTag(request.run_id, { key: LOGGED_MODELS_TAG, value: JSON.stringify(history) })
+    return {}
+  },
+
+  async logInputs(request, { trackingStore }) {
+    validateRunId(request.run_id)
+    const datasets: DatasetInput[] = (request.datasets ?? []).map((input) => ({
+      tags: toTags(input.tags),
+      dataset: {
+        name: input.dataset.name,
+        digest: input.dataset.digest,
+        sourceType: input.dataset.source_type,
+        source: input.dataset.source,
+        ...(input.dataset.schema !== undefined ? { schema: input.dataset.schema } : {}),
+        ...(input.dataset.profile !== undefined ? { profile: input.dataset.profile } : {}),
+      },
+    }))
+    await trackingStore.logInputs(request.run_id, datasets)
+    return {}
+  },
+
+  logOutputs() {
+    throw new OrchardError('NOT_IMPLEMENTED', 'runs/outputs (MLflow 3 LogOutputs) is not supported by this server yet.')
+  },
+}

@@ -1,0 +1,14 @@
+import type { ArtifactRepository } from '@orchard/artifacts'
+import type { RegistryStore, TrackingStore } from '@orchard/store'
+
+/** What every handler may use: the stores and the few settings that shape responses. */
+export interface ServerContext {
+  readonly trackingStore: TrackingStore
+  /** The model registry; without it the registry routes are not served. */
+  readonly registryStore?: RegistryStore
+  /**
+   * Where runs' `mlflow-artifacts:/…` URIs point on this server's disk (or bucket), when the server
+   * proxies artifacts; undefined when clients are handed the backing URI directly.
+   */
+  readonly artifactsDestination?: string | ArtifactRepository
+}

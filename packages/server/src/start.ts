@@ -1,0 +1,78 @@
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import { serve } from '@hono/node-server'
+import { openStores } from '@orchard/store'
+import type { TrackingStore } from '@orchard/store'
+import { createApp } from './app.ts'
+
+export interface ServerOptions {
+  readonly host: string
+  /** 0 picks a free port (tests). */
+  readonly port: number
+  readonly backendStoreUri: string
+  /**
+   * Root for new experiments' artifact locations. With artifact proxying (the default, as MLflow 2.x)
+   * this is `mlflow-artifacts:/` and bytes go through the server to `artifactsDestination`.
+   */
+  readonly defaultArtifactRoot: string
+  readonly artifactsDestination?: string
+  /** Serve only the artifact proxy (`mlflow server --artifacts-only`). */
+  readonly artifactsOnly?: boolean
+  readonly logError?: (error: unknown) => void
+}
+
+export interface RunningServer {
+  readonly url: string
+  readonly port: number
+  readonly trackingStore: TrackingStore
+  /** Stop accepting connections, let in-flight requests finish, then close the store. */
+  close(): Promise<void>
+}
+
+// MLflow clients send long GET query strings (1,000 repeated run_ids is about 40 KB), well past
+// Node's 16 KB default header limit.
+const MAX_HEADER_BYTES = 256 * 1024
+const SHUTDOWN_SWEEP_MS = 20
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  // One connection for both stores; closing the tracking store closes it.
+  const { trackingStore, registryStore } = await openStores(options.backendStoreUri, { defaultArtifactRoot: options.defaultArtifactRoot })
+  const app = createApp({
+    trackingStore,
+    registryStore,
+    ...(options.artifactsDestination ? { artifactsDestination: options.artifactsDestination } : {}),
+    ...(options.artifactsOnly ? { artifactsOnly: true } : {}),
+    ...(options.logError ? { logError: options.logError } : {}),
+  })
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve(
+      { fetch: app.fetch, hostname: options.host, port: options.port, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } },
+      () => resolve(s as Server),
+    ) as Server
+    s.once('error', reject)
+  })
+  // Idle keep-alive sockets must not hold shutdown open; active requests still finish.
+  server.keepAliveTimeout = 5_000
+  const { port } = server.address() as AddressInfo
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host
+  let closing: Promise<void> | undefined
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    trackingStore,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        // close() drops connections idle right now; a keep-alive connection whose request is still
+        // in flight goes idle later and would hold shutdown open for keepAliveTimeout. Sweep until done.
+        const sweep = setInterval(() => server.closeIdleConnections(), SHUTDOWN_SWEEP_MS)
+        server.close((error) => {
+          clearInterval(sweep)
+          if (error) reject(error)
+          else resolve()
+        })
+        server.closeIdleConnections()
+      }).finally(() => trackingStore.close())
+      return closing
+    },
+  }
+}
