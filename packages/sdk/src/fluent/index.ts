@@ -1,0 +1,130 @@
+import type { Experiment, RunStatus } from '@orchard/core'
+import type { ParamValue, TagRecord } from '../client/client-options.ts'
+import type { OrchardClient } from '../orchard-client.ts'
+import { FluentSession } from './fluent.ts'
+import type { ActiveRun, FluentMetricOptions, StartRunOptions } from './fluent.ts'
+
+// The process-wide session, as MLflow keeps one active run stack per process.
+const session = new FluentSession()
+
+/**
+ * Point the fluent functions at a tracking URI (`http(s)://…`, `sqlite:///…`, `postgresql://…` or a
+ * folder). Refused while a run is active.
+ *
+ * @example
+ * setTrackingUri('http://localhost:5000')
+ */
+export function setTrackingUri(uri: string): void {
+  session.setTrackingUri(uri)
+}
+
+/** The tracking URI the fluent functions use: setTrackingUri's, else MLFLOW_TRACKING_URI, else `./mlruns`. */
+export function getTrackingUri(): string {
+  return session.getTrackingUri()
+}
+
+/**
+ * Make an experiment the active one, creating it if no experiment has that name.
+ *
+ * @example
+ * await setExperiment('taxi-fares')
+ */
+export function setExperiment(nameOrId: string | { readonly experimentId: string }): Promise<Experiment> {
+  return session.setExperiment(nameOrId)
+}
+
+/**
+ * Start a run and make it the active one, with MLflow's system tags (user, source, git commit, run
+ * name). A run inside another needs `nested: true` and is tagged mlflow.parentRunId.
+ *
+ * @example
+ * const run = await startRun({ runName: 'baseline', tags: { model: 'tree' } })
+ * await logMetric('rmse', 0.82)
+ * await endRun()
+ */
+export function startRun(options?: StartRunOptions): Promise<ActiveRun> {
+  return session.startRun(options)
+}
+
+/** The active run (the innermost of nested runs), or undefined. */
+export function activeRun(): ActiveRun | undefined {
+  return session.activeRun()
+}
+
+/**
+ * End the active run, FINISHED unless told otherwise, after sending its queued metrics. No-op
+ * without an active run.
+ */
+export function endRun(status?: RunStatus): Promise<void> {
+  return session.endRun(status)
+}
+
+/**
+ * Run `fn` inside a new run: FINISHED when it returns, FAILED when it throws (the error is
+ * rethrown), KILLED if the process gets SIGINT or SIGTERM meanwhile.
+ *
+ * @example
+ * const model = await withRun(async () => {
+ *   await logParams({ depth: 6 })
+ *   return train()
+ * }, { runName: 'tree' })
+ */
+export function withRun<T>(fn: (run: ActiveRun) => Promise<T> | T, options?: StartRunOptions): Promise<T> {
+  return session.withRun(fn, options)
+}
+
+/** Log a param on the active run (starting one if none is active). */
+export function logParam(key: string, value: ParamValue): Promise<void> {
+  return session.logParam(key, value)
+}
+
+/**
+ * Log several params on the active run in one request.
+ *
+ * @example
+ * await logParams({ learning_rate: 0.01, depth: 6 })
+ */
+export function logParams(params: Readonly<Record<string, ParamValue>>): Promise<void> {
+  return session.logParams(params)
+}
+
+/**
+ * Log a metric point on the active run. Points are batched in the background; endRun and flush
+ * send them, and a failure is thrown by a later call.
+ *
+ * @example
+ * for (let step = 0; step < epochs; step++) await logMetric('loss', loss, { step })
+ */
+export function logMetric(key: string, value: number, options?: FluentMetricOptions): Promise<void> {
+  return session.logMetric(key, value, options)
+}
+
+/**
+ * Log several metrics at one step and timestamp.
+ *
+ * @example
+ * await logMetrics({ loss: 0.4, accuracy: 0.91 }, { step: 10 })
+ */
+export function logMetrics(metrics: Readonly<Record<string, number>>, options?: FluentMetricOptions): Promise<void> {
+  return session.logMetrics(metrics, options)
+}
+
+/** Set a tag on the active run. */
+export function setTag(key: string, value: string): Promise<void> {
+  return session.setTag(key, value)
+}
+
+/** Set several tags on the active run in one request. */
+export function setTags(tags: TagRecord): Promise<void> {
+  return session.setTags(tags)
+}
+
+/** Send every queued metric point of the fluent client now; rejects if any could not be stored. */
+export function flush(): Promise<void> {
+  return session.flush()
+}
+
+/** The OrchardClient behind the fluent functions, for calls they do not cover. */
+export function getFluentClient(): Promise<OrchardClient> {
+  return session.getClient()
+}

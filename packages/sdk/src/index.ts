@@ -1,0 +1,40 @@
+// @orchard/sdk: OrchardClient (MLflow's MlflowClient surface) over a server or a local store, and
+// the fluent run API. The browser-safe subset is @orchard/sdk/rest.
+
+export { OrchardClient, MlflowClient, resolveTrackingUri } from './orchard-client.ts'
+export type { OrchardClientOptions } from './orchard-client.ts'
+export { TrackingClient, RestTransport, OrchardError, isOrchardError } from './rest/index.ts'
+export type {
+  BatchingOptions,
+  ErrorCode,
+  HttpOptions,
+  MetricInput,
+  ParamValue,
+  RestTransportOptions,
+  RetryPolicy,
+  SearchExperimentsOptions,
+  SearchRunsOptions,
+  TagRecord,
+  TrackingClientOptions,
+  Transport,
+} from './rest/index.ts'
+export { EmbeddedTransport } from './embedded/embedded-transport.ts'
+export {
+  activeRun,
+  endRun,
+  flush,
+  getFluentClient,
+  getTrackingUri,
+  logMetric,
+  logMetrics,
+  logParam,
+  logParams,
+  setExperiment,
+  setTag,
+  setTags,
+  setTrackingUri,
+  startRun,
+  withRun,
+} from './fluent/index.ts'
+export type { ActiveRun, FluentMetricOptions, StartRunOptions } from './fluent/fluent.ts'
+export type { Dataset, DatasetInput, Experiment, Metric, Page, Param, Run, RunData, RunInfo, RunMetric, RunStatus, Tag, ViewType } from './types.ts'
