@@ -1,0 +1,173 @@
+import { parseArgs } from 'node:util'
+
+/** A mistake in how the command was called: printed as one line with a pointer to --help, exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}
+
+/** A failure the user can act on without a stack trace (port taken, …): `error: <message>`, exit 1. */
+export class CommandError extends Error {
+  override readonly name = 'CommandError'
+}
+
+export interface FlagSpec {
+  readonly type: 'string' | 'boolean'
+  readonly description: string
+  /** What --help shows as the default; a function when it depends on the cwd or the environment. */
+  readonly default?: string | (() => string)
+  /** The flag may be given several times; its value is then a list. */
+  readonly multiple?: boolean
+  /** The value's name in --help, e.g. `uri`. */
+  readonly placeholder?: string
+  /** The command cannot run without it; parsing fails with a UsageError naming it. */
+  readonly required?: boolean
+}
+
+interface PositionalSpec {
+  readonly name: string
+  readonly description: string
+}
+
+type FlagValue<F extends FlagSpec> = F['type'] extends 'boolean'
+  ? boolean | undefined
+  : F['multiple'] extends true
+    ? string[] | undefined
+    : F['required'] extends true
+      ? string
+      : string | undefined
+
+type FlagValues<F extends Record<string, FlagSpec>> = { -readonly [K in keyof F]: FlagValue<F[K]> }
+
+interface CommandInput<F extends Record<string, FlagSpec>> {
+  readonly flags: FlagValues<F>
+  readonly positionals: readonly string[]
+  /** parseArgs tokens, for flags where the last of a pair wins (`--serve-artifacts`/`--no-…`). */
+  readonly order: readonly string[]
+}
+
+export interface Command<F extends Record<string, FlagSpec> = Record<string, FlagSpec>> {
+  readonly summary: string
+  readonly description?: string
+  readonly positionals?: readonly PositionalSpec[]
+  readonly flags: F
+  readonly example: string
+  /** Resolves to the exit code (0 when omitted). */
+  run(input: CommandInput<F>): Promise<number | void>
+}
+
+/** Typed flags for a command: `defineCommand({ flags: { port: { type: 'string', … } }, run({ flags }) {…} })`. */
+export function defineCommand<const F extends Record<string, FlagSpec>>(command: Command<F>): Command<F> {
+  return command
+}
+
+const HELP_FLAGS = new Set(['--help', '-h'])
+
+/** True when `--help`/`-h` appears before any `--`; help wins over every other mistake on the line. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  for (const arg of argv) {
+    if (arg === '--') return false
+    if (HELP_FLAGS.has(arg)) return true
+  }
+  return false
+}
+
+/** Parse argv for `command`, turning every parseArgs complaint into a one-line UsageError. */
+export function parseCommand<F extends Record<string, FlagSpec>>(command: Command<F>, argv: readonly string[]): CommandInput<F> {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {}
+  for (const [name, flag] of Object.entries(command.flags)) {
+    options[name] = flag.multiple ? { type: flag.type, multiple: true } : { type: flag.type }
+  }
+  let parsed
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true, tokens: true })
+  } catch (error) {
+    throw new UsageError(describeParseError(error, command))
+  }
+  const expected = command.positionals ?? []
+  const extra = parsed.positionals[expected.length]
+  if (extra !== undefined) {
+    throw new UsageError(`unexpected argument '${extra}'`)
+  }
+  const missing = expected[parsed.positionals.length]
+  if (missing) throw new UsageError(`missing <${missing.name}> (${missing.description})`)
+  for (const [name, flag] of Object.entries(command.flags)) {
+    const value = parsed.values[name]
+    if (flag.required && value === undefined) throw new UsageError(`--${name} is required`)
+    if (flag.type === 'string' && value !== undefined) {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (item === '') throw new UsageError(`--${name} needs a non-empty value`)
+      }
+    }
+  }
+  const order = parsed.tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : []))
+  return { flags: parsed.values as FlagValues<F>, positionals: parsed.positionals, order }
+}
+
+function describeParseError(error: unknown, command: Command): string {
+  const code = (error as { code?: string }).code
+  const message = error instanceof Error ? error.message : String(error)
+  const option = /'(-{1,2}[^' ]*)/.exec(message)?.[1] ?? ''
+  const name = option.replace(/^-+/, '')
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const near = closestFlag(name, Object.keys(command.flags))
+      return `unknown flag '${option}'${near ? ` (did you mean --${near}?)` : ''}`
+    }
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return command.flags[name]?.type === 'boolean'
+        ? `--${name} takes no value`
+        : `--${name} needs a value, e.g. --${name} <${command.flags[name]?.placeholder ?? 'value'}>`
+    default:
+      return message.split('\n')[0] ?? message
+  }
+}
+
+function closestFlag(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = 3
+  for (const candidate of candidates) {
+    const distance = editDistance(name, candidate)
+    if (distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  return best
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution))
+    }
+    previous = current
+  }
+  return previous[b.length] ?? 0
+}
+
+/** The text of `orchard <path> --help`: usage, every flag with its default, one example. */
+export function renderHelp(path: string, command: Command): string {
+  const positionals = (command.positionals ?? []).map((p) => ` <${p.name}>`).join('')
+  const lines = [`Usage: orchard ${path}${positionals} [flags]`, '', command.summary]
+  if (command.description) lines.push('', command.description)
+  if (command.positionals?.length) {
+    lines.push('', 'Arguments:')
+    const width = Math.max(...command.positionals.map((p) => p.name.length + 2))
+    for (const p of command.positionals) lines.push(`  ${`<${p.name}>`.padEnd(width)}  ${p.description}`)
+  }
+  const rows: [string, string][] = Object.entries(command.flags).map(([name, flag]) => {
+    const left = flag.type === 'boolean' ? `--${name}` : `--${name} <${flag.placeholder ?? 'value'}>`
+    const fallback = typeof flag.default === 'function' ? flag.default() : flag.default
+    const repeat = flag.multiple ? ' (repeatable)' : ''
+    const note = flag.required ? 'required' : `default: ${fallback ?? (flag.type === 'boolean' ? 'off' : 'none')}`
+    return [left, `${flag.description}${repeat} (${note})`]
+  })
+  rows.push(['-h, --help', 'Show this help'])
+  const width = Math.max(...rows.map(([left]) => left.length))
+  lines.push('', 'Flags:', ...rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`))
+  lines.push('', 'Example:', `  ${command.example}`)
+  return `${lines.join('\n')}\n`
+}

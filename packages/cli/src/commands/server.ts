@@ -1,0 +1,85 @@
+import cluster from 'node:cluster'
+import { mkdir } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import type { ServerOptions } from '@orchard/server'
+import { UsageError, defineCommand } from '../command.ts'
+import { artifactsDestination, artifactsDestinationFlag, backendStoreUri, backendStoreUriFlag } from '../defaults.ts'
+import { parseInteger } from '../flag-values.ts'
+import { sqliteFile } from '../sqlite-file.ts'
+
+const MAX_PORT = 65_535
+const MAX_WORKERS = 1024
+/** MLflow's default with artifact proxying: clients send artifact bytes through this server. */
+const PROXIED_ARTIFACT_ROOT = 'mlflow-artifacts:/'
+
+/** `orchard server`: MLflow's tracking server, flag for flag with `mlflow server`. */
+export const command = defineCommand({
+  summary: "Run the tracking server (MLflow's REST API) over SQLite or PostgreSQL",
+  description:
+    'Prints one line with the URL once listening. SIGTERM or SIGINT stops accepting connections,\n' +
+    'lets in-flight requests finish, closes the database and exits 0.',
+  flags: {
+    host: { type: 'string', placeholder: 'host', description: 'Interface to listen on', default: '127.0.0.1' },
+    port: { type: 'string', placeholder: 'port', description: 'Port to listen on; 0 picks a free one', default: '5000' },
+    'backend-store-uri': backendStoreUriFlag,
+    'default-artifact-root': {
+      type: 'string',
+      placeholder: 'uri',
+      description: 'Artifact root for new experiments',
+      default: `${PROXIED_ARTIFACT_ROOT}, or the --artifacts-destination path with --no-serve-artifacts`,
+    },
+    'artifacts-destination': artifactsDestinationFlag,
+    'serve-artifacts': {
+      type: 'boolean',
+      description: "Proxy artifact uploads and downloads through this server ('mlflow-artifacts:/' URIs)",
+      default: 'on',
+    },
+    'no-serve-artifacts': {
+      type: 'boolean',
+      description: 'Hand clients the artifact location itself; they read and write it directly',
+    },
+    'artifacts-only': {
+      type: 'boolean',
+      description: 'Serve only the artifact proxy (/api/2.0/mlflow-artifacts/); tracking requests get 503',
+    },
+    workers: {
+      type: 'string',
+      placeholder: 'n',
+      description: 'Processes serving the same port (node:cluster); crashed ones are restarted',
+      default: '1',
+    },
+  },
+  example: 'orchard server --host 0.0.0.0 --port 5000 --backend-store-uri postgresql://orchard@db/orchard',
+  async run({ flags, order }) {
+    const port = parseInteger('port', flags.port ?? '5000', { min: 0, max: MAX_PORT })
+    const workers = parseInteger('workers', flags.workers ?? '1', { min: 1, max: MAX_WORKERS })
+    // As with click's --x/--no-x pair in `mlflow server`, the last one given wins.
+    const serveArtifacts = order.findLast((name) => name.endsWith('serve-artifacts')) !== 'no-serve-artifacts'
+    if (flags['artifacts-only'] && !serveArtifacts) {
+      throw new UsageError('--artifacts-only serves artifacts, so it cannot be combined with --no-serve-artifacts')
+    }
+    const destination = resolve(artifactsDestination(flags['artifacts-destination']))
+    const options: ServerOptions = {
+      host: flags.host ?? '127.0.0.1',
+      port,
+      backendStoreUri: backendStoreUri(flags['backend-store-uri']),
+      defaultArtifactRoot: flags['default-artifact-root'] ?? (serveArtifacts ? PROXIED_ARTIFACT_ROOT : destination),
+      ...(serveArtifacts ? { artifactsDestination: destination } : {}),
+      ...(flags['artifacts-only'] ? { artifactsOnly: true } : {}),
+    }
+
+    if (cluster.isWorker) {
+      const { serveWorker } = await import('../serve/cluster.ts')
+      process.exit(await serveWorker(options))
+    }
+    const database = sqliteFile(options.backendStoreUri)
+    if (database) await mkdir(dirname(database), { recursive: true })
+    if (serveArtifacts) await mkdir(destination, { recursive: true })
+    const code =
+      workers > 1
+        ? await (await import('../serve/cluster.ts')).servePrimary(options, workers)
+        : await (await import('../serve/in-process.ts')).serveInProcess(options)
+    // Exit explicitly: a server that has drained must not linger on a stray handle.
+    process.exit(code)
+  },
+})

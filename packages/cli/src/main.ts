@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs'
+import { CommandError, parseCommand, renderHelp, UsageError, wantsHelp } from './command.ts'
+import type { Command } from './command.ts'
+
+// Command modules are loaded on demand, and each loads the server, store or SDK only inside its
+// run(): `--help` and usage errors never open a database or pull in native modules. Even
+// @orchard/protocol (zod and the route table, ~150 ms) is loaded only when an error needs it.
+type Loader = () => Promise<{ command: Command }>
+
+interface Group {
+  readonly summary: string
+  readonly verbs: Readonly<Record<string, Loader>>
+}
+
+const COMMANDS: Readonly<Record<string, Loader>> = {
+  server: () => import('./commands/server.ts'),
+  gc: () => import('./commands/gc.ts'),
+}
+
+const GROUPS: Readonly<Record<string, Group>> = {
+  db: {
+    summary: 'Manage the tracking database schema',
+    verbs: { upgrade: () => import('./commands/db/upgrade.ts') },
+  },
+  experiments: {
+    summary: 'Create, search, describe, rename, delete and restore experiments',
+    verbs: {
+      create: () => import('./commands/experiments/create.ts'),
+      search: () => import('./commands/experiments/search.ts'),
+      describe: () => import('./commands/experiments/describe.ts'),
+      rename: () => import('./commands/experiments/rename.ts'),
+      delete: () => import('./commands/experiments/delete.ts'),
+      restore: () => import('./commands/experiments/restore.ts'),
+    },
+  },
+  runs: {
+    summary: 'Create, search, describe, delete and restore runs',
+    verbs: {
+      create: () => import('./commands/runs/create.ts'),
+      search: () => import('./commands/runs/search.ts'),
+      describe: () => import('./commands/runs/describe.ts'),
+      delete: () => import('./commands/runs/delete.ts'),
+      restore: () => import('./commands/runs/restore.ts'),
+    },
+  },
+}
+
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  return manifest.version
+}
+
+async function topLevelHelp(): Promise<string> {
+  const entries: [string, string][] = []
+  for (const [name, load] of Object.entries(COMMANDS)) entries.push([name, (await load()).command.summary])
+  for (const [name, group] of Object.entries(GROUPS)) entries.push([`${name} <command>`, group.summary])
+  const width = Math.max(...entries.map(([name]) => name.length))
+  return [
+    'Usage: orchard <command> [flags]',
+    '',
+    'Orchard: an MLflow-compatible tracking server and its tools.',
+    '',
+    'Commands:',
+    ...entries.map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`),
+    '',
+    'Flags:',
+    '  -h, --help     Show this help (also after any command)',
+    '  -v, --version  Print the version',
+    '',
+    'Example:',
+    '  orchard server --port 5000',
+    '',
+  ].join('\n')
+}
+
+async function groupHelp(name: string, group: Group): Promise<string> {
+  const entries: [string, string][] = []
+  for (const [verb, load] of Object.entries(group.verbs)) entries.push([verb, (await load()).command.summary])
+  const width = Math.max(...entries.map(([verb]) => verb.length))
+  const [firstVerb] = Object.keys(group.verbs)
+  return [
+    `Usage: orchard ${name} <command> [flags]`,
+    '',
+    group.summary,
+    '',
+    'Commands:',
+    ...entries.map(([verb, summary]) => `  ${verb.padEnd(width)}  ${summary}`),
+    '',
+    'Flags:',
+    '  -h, --help  Show this help',
+    '',
+    'Example:',
+    `  orchard ${name} ${firstVerb ?? ''} --help`,
+    '',
+  ].join('\n')
+}
+
+/** Resolve argv to a command and run it; resolves to the process exit code. */
+async function main(argv: readonly string[]): Promise<number> {
+  let helpPath = ''
+  try {
+    const [first, second] = argv
+    if (first === undefined) {
+      process.stderr.write(await topLevelHelp())
+      return 2
+    }
+    if (first === '--help' || first === '-h' || first === 'help') {
+      process.stdout.write(await topLevelHelp())
+      return 0
+    }
+    if (first === '--version' || first === '-v') {
+      process.stdout.write(`orchard ${version()}\n`)
+      return 0
+    }
+    let path: string
+    let load: Loader | undefined
+    let rest: readonly string[]
+    const group = GROUPS[first]
+    if (group) {
+      helpPath = first
+      if (second === undefined || second === '--help' || second === '-h') {
+        const text = await groupHelp(first, group)
+        if (second === undefined) {
+          process.stderr.write(text)
+          return 2
+        }
+        process.stdout.write(text)
+        return 0
+      }
+      load = group.verbs[second]
+      if (!load) throw new UsageError(`unknown command '${first} ${second}'`)
+      path = `${first} ${second}`
+      rest = argv.slice(2)
+    } else {
+      load = COMMANDS[first]
+      if (!load) throw new UsageError(`unknown ${first.startsWith('-') ? 'flag' : 'command'} '${first}'`)
+      path = first
+      rest = argv.slice(1)
+    }
+    helpPath = path
+    const { command } = await load()
+    if (wantsHelp(rest)) {
+      process.stdout.write(renderHelp(path, command))
+      return 0
+    }
+    return (await command.run(parseCommand(command, rest))) ?? 0
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}. See 'orchard ${helpPath ? `${helpPath} ` : ''}--help'.\n`)
+      return 2
+    }
+    const { isOrchardError } = await import('@orchard/protocol')
+    if (error instanceof CommandError || isOrchardError(error)) {
+      process.stderr.write(`error: ${error.message}\n`)
+      return 1
+    }
+    // Anything else is a bug or an environment problem (disk, network): one line, and the stack only
+    // when asked for.
+    const message = error instanceof Error ? error.message : String(error)
+    process.stderr.write(`error: ${message}\n`)
+    if (process.env.ORCHARD_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`)
+    else process.stderr.write('(set ORCHARD_DEBUG=1 to see the stack trace)\n')
+    return 1
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2))
