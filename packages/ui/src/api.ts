@@ -1,0 +1,93 @@
+import { RestTransport, isOrchardError } from '@orchard/sdk/rest'
+import type { Experiment, Page, Run } from '@orchard/sdk/rest'
+import { trackingRoutes } from '@orchard/protocol'
+import type { RouteDef } from '@orchard/protocol'
+
+// The UI talks to the server it was loaded from. Reads are retried once on a refused connection
+// (a restarting server); a person is waiting, so the timeout is short.
+const root = typeof window === 'undefined' ? 'http://localhost' : window.location.origin
+export const transport = new RestTransport(root, { timeoutMs: 30_000, retry: { maxRetries: 1 } })
+
+/** The message to show for a failed call: the server's own for OrchardErrors. */
+export const errorMessage = (error: unknown): string =>
+  isOrchardError(error) ? error.message : error instanceof Error ? error.message : String(error)
+
+/** Every page of a search, read until the last or until `limit` items. */
+export async function readAll<T>(read: (pageToken: string | undefined) => Promise<Page<T>>, limit = Infinity): Promise<T[]> {
+  const items: T[] = []
+  let token: string | undefined
+  do {
+    const page = await read(token)
+    items.push(...page.items)
+    token = page.nextPageToken
+  } while (token && items.length < limit)
+  return items
+}
+
+export const listExperiments = (showDeleted: boolean): Promise<Experiment[]> =>
+  readAll((pageToken) =>
+    transport.searchExperiments({ viewType: showDeleted ? 'ALL' : 'ACTIVE_ONLY', maxResults: 1000, ...(pageToken ? { pageToken } : {}) }),
+  )
+
+export type { Experiment, Run }
+
+// Two reads the SDK's REST client does not offer yet (artifacts/list and
+// metrics/get-history-bulk-interval). Their URLs still come from the protocol route table; once the
+// SDK has them, these go.
+async function getRoute(def: RouteDef, fields: Record<string, string | number | readonly string[] | undefined>): Promise<Record<string, unknown>> {
+  const query = new URLSearchParams()
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue
+    for (const item of Array.isArray(value) ? value : [value]) query.append(name, String(item))
+  }
+  const response = await fetch(`${root}/${def.ajaxOnly ? 'ajax-api' : 'api'}/${def.version ?? '2.0'}${def.path}?${query}`, {
+    headers: { accept: 'application/json' },
+  })
+  const text = await response.text()
+  let body: Record<string, unknown> = {}
+  try {
+    body = text ? (JSON.parse(text) as Record<string, unknown>) : {}
+  } catch {
+    // reported below
+  }
+  if (!response.ok) throw new Error(typeof body.message === 'string' ? body.message : `HTTP ${response.status} ${response.statusText}`)
+  return body
+}
+
+export interface ArtifactEntry {
+  readonly path: string
+  readonly isDir: boolean
+  readonly fileSize?: number
+}
+
+export async function listArtifacts(runId: string, path?: string): Promise<ArtifactEntry[]> {
+  const entries: ArtifactEntry[] = []
+  let pageToken: string | undefined
+  do {
+    const reply = await getRoute(trackingRoutes.listArtifacts, { run_id: runId, path, page_token: pageToken })
+    const files = (reply.files as { path: string; is_dir?: boolean; file_size?: number | string }[] | undefined) ?? []
+    for (const f of files) entries.push({ path: f.path, isDir: f.is_dir === true, ...(f.file_size !== undefined ? { fileSize: Number(f.file_size) } : {}) })
+    pageToken = typeof reply.next_page_token === 'string' && reply.next_page_token ? reply.next_page_token : undefined
+  } while (pageToken)
+  return entries
+}
+
+/** MLflow's UI download route for one file of a run. */
+export const artifactDownloadUrl = (runId: string, path: string) =>
+  `/get-artifact?${new URLSearchParams({ path, run_uuid: runId })}`
+
+export interface MetricPoint {
+  readonly runId: string
+  readonly value: number
+  readonly timestamp: number
+  readonly step: number
+}
+
+const toNumber = (value: unknown) => (typeof value === 'number' ? value : Number(value))
+
+/** Up to `maxResults` points per run of one metric, sampled evenly over steps by the server. */
+export async function metricHistoryBulkInterval(runIds: readonly string[], metricKey: string, maxResults: number): Promise<MetricPoint[]> {
+  const reply = await getRoute(trackingRoutes.getMetricHistoryBulkInterval, { run_ids: runIds, metric_key: metricKey, max_results: maxResults })
+  const metrics = (reply.metrics as { run_id: string; value: unknown; timestamp: unknown; step?: unknown }[] | undefined) ?? []
+  return metrics.map((m) => ({ runId: m.run_id, value: toNumber(m.value), timestamp: toNumber(m.timestamp), step: toNumber(m.step ?? 0) }))
+}

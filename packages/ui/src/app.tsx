@@ -1,0 +1,113 @@
+import { useCallback, useEffect, useState } from 'react'
+import { errorMessage, listExperiments } from './api.ts'
+import type { Experiment } from './api.ts'
+import { ChartsPage } from './components/charts-page.tsx'
+import { ExperimentsSidebar } from './components/experiments-sidebar.tsx'
+import { RunPage } from './components/run-page.tsx'
+import { RunsTable } from './components/runs-table.tsx'
+import { Empty } from './components/status.tsx'
+import { runsRoute } from './lib/routes.ts'
+import type { RunsView } from './lib/routes.ts'
+import { linkProps, useRoute } from './router.ts'
+import type { AsyncState } from './use-async.ts'
+
+function useTheme(): [string, () => void] {
+  const [theme, setTheme] = useState(() => document.documentElement.dataset.theme ?? 'light')
+  const toggle = useCallback(() => {
+    const next = theme === 'dark' ? 'light' : 'dark'
+    document.documentElement.dataset.theme = next
+    try {
+      localStorage.setItem('orchard.theme', next)
+    } catch {
+      // Private windows may refuse storage; the theme then lasts for this page only.
+    }
+    setTheme(next)
+  }, [theme])
+  return [theme, toggle]
+}
+
+export function App() {
+  const [route, navigate] = useRoute()
+  const [theme, toggleTheme] = useTheme()
+  const [showDeleted, setShowDeleted] = useState(false)
+  const [experiments, setExperiments] = useState<AsyncState<readonly Experiment[]>>({ status: 'loading' })
+
+  const reload = useCallback(async () => {
+    try {
+      setExperiments({ status: 'ready', value: await listExperiments(showDeleted) })
+    } catch (error) {
+      setExperiments({ status: 'error', message: errorMessage(error) })
+    }
+  }, [showDeleted])
+  useEffect(() => {
+    void reload()
+  }, [reload])
+
+  const known = experiments.status === 'ready' ? experiments.value : []
+  const selectedIds = route.page === 'runs' || route.page === 'charts' ? route.experimentIds : route.page === 'run' ? [route.experimentId] : []
+  const nameOf = (id: string) => known.find((e) => e.experimentId === id)?.name ?? `#${id}`
+  const title =
+    route.page === 'runs' ? route.experimentIds.map(nameOf).join(', ')
+    : route.page === 'run' ? `Run ${route.runId.slice(0, 8)} · ${nameOf(route.experimentId)}`
+    : route.page === 'charts' ? `${route.metric || 'Charts'} · ${route.experimentIds.map(nameOf).join(', ')}`
+    : ''
+  useEffect(() => {
+    document.title = title ? `${title} · Orchard` : 'Orchard'
+  }, [title])
+
+  const onView = (view: Partial<RunsView>) => {
+    if (route.page === 'runs') navigate({ ...route, ...view })
+  }
+
+  let main: React.ReactNode
+  switch (route.page) {
+    case 'home':
+      main = (
+        <Empty>
+          {known.length ? 'Choose an experiment on the left (ctrl-click or tick several to compare).' : 'Create an experiment to start, or log a run with the SDK or mlflow.'}
+        </Empty>
+      )
+      break
+    case 'runs':
+      main = <RunsTable key={route.experimentIds.join(',')} experimentIds={route.experimentIds} experiments={known} view={route} onView={onView} navigate={navigate} />
+      break
+    case 'run':
+      main = <RunPage experimentId={route.experimentId} runId={route.runId} tab={route.tab} experiments={known} theme={theme} navigate={navigate} />
+      break
+    case 'charts':
+      main = <ChartsPage experimentIds={route.experimentIds} view={route} experiments={known} theme={theme} navigate={navigate} />
+      break
+    case 'not-found':
+      main = (
+        <Empty>
+          Nothing lives at <code>{route.path}</code>. <a {...linkProps({ page: 'home' }, navigate)}>Go to the experiments</a>.
+        </Empty>
+      )
+      break
+  }
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <a className="brand" {...linkProps({ page: 'home' }, navigate)}>
+          Orchard
+        </a>
+        <span className="spacer" />
+        <button type="button" className="theme-toggle" onClick={toggleTheme} aria-label="Toggle dark theme">
+          {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+        </button>
+      </header>
+      <div className="layout">
+        <ExperimentsSidebar
+          experiments={experiments}
+          selectedIds={selectedIds}
+          showDeleted={showDeleted}
+          onShowDeleted={setShowDeleted}
+          onSelect={(ids) => navigate(ids.length ? runsRoute(ids) : { page: 'home' })}
+          onChanged={reload}
+        />
+        <main className="main">{main}</main>
+      </div>
+    </div>
+  )
+}

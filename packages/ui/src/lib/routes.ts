@@ -1,0 +1,128 @@
+// Every view has a URL (history routing; the server answers index.html for deep links):
+//   /                                              experiments, none selected
+//   /experiments/1,2?filter=…&order=…&cols=…&deleted=1   runs of experiments 1 and 2
+//   /experiments/1/runs/<runId>?tab=…              one run
+//   /experiments/1/charts?runs=a,b&metric=loss&x=step&smooth=0.6&log=1   metric charts
+
+export type XAxis = 'step' | 'wall' | 'relative'
+export type RunTab = 'overview' | 'params' | 'metrics' | 'tags' | 'artifacts'
+const RUN_TABS: readonly RunTab[] = ['overview', 'params', 'metrics', 'tags', 'artifacts']
+
+export interface RunsView {
+  readonly filter: string
+  /** One order_by term as MLflow takes it, e.g. ``metrics.`loss` DESC``; empty for the default. */
+  readonly order: string
+  /** Chosen columns as `params.<key>`, `metrics.<key>`, `tags.<key>`; undefined means the default choice. */
+  readonly columns: readonly string[] | undefined
+  readonly showDeleted: boolean
+}
+
+export interface ChartView {
+  readonly runIds: readonly string[]
+  readonly metric: string
+  readonly x: XAxis
+  readonly smoothing: number
+  readonly log: boolean
+}
+
+export type Route =
+  | { readonly page: 'home' }
+  | ({ readonly page: 'runs'; readonly experimentIds: readonly string[] } & RunsView)
+  | { readonly page: 'run'; readonly experimentId: string; readonly runId: string; readonly tab: RunTab }
+  | ({ readonly page: 'charts'; readonly experimentIds: readonly string[] } & ChartView)
+  | { readonly page: 'not-found'; readonly path: string }
+
+const list = (value: string | null) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+const enc = (s: string) => encodeURIComponent(s)
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return undefined
+  }
+}
+
+/** Read a route from a URL's pathname and search string. */
+export function parseRoute(pathname: string, search: string): Route {
+  const query = new URLSearchParams(search)
+  const segments = pathname.split('/').filter(Boolean).map(decodeSegment)
+  if (segments.some((s) => s === undefined)) return { page: 'not-found', path: pathname }
+  const [first, ids, third, fourth, ...rest] = segments as string[]
+  if (first === undefined) return { page: 'home' }
+  if (first !== 'experiments' || ids === undefined || list(ids).length === 0) return { page: 'not-found', path: pathname }
+  const experimentIds = list(ids)
+  if (third === undefined) {
+    const cols = query.get('cols')
+    return {
+      page: 'runs',
+      experimentIds,
+      filter: query.get('filter') ?? '',
+      order: query.get('order') ?? '',
+      columns: cols === null ? undefined : list(cols),
+      showDeleted: query.get('deleted') === '1',
+    }
+  }
+  if (third === 'runs' && fourth !== undefined && rest.length === 0 && experimentIds.length === 1) {
+    const tab = query.get('tab') as RunTab | null
+    return { page: 'run', experimentId: experimentIds[0]!, runId: fourth, tab: tab && RUN_TABS.includes(tab) ? tab : 'overview' }
+  }
+  if (third === 'charts' && fourth === undefined) {
+    const x = query.get('x')
+    const smoothing = Number(query.get('smooth') ?? 0)
+    return {
+      page: 'charts',
+      experimentIds,
+      runIds: list(query.get('runs')),
+      metric: query.get('metric') ?? '',
+      x: x === 'wall' || x === 'relative' ? x : 'step',
+      smoothing: Number.isFinite(smoothing) ? Math.min(Math.max(smoothing, 0), 0.99) : 0,
+      log: query.get('log') === '1',
+    }
+  }
+  return { page: 'not-found', path: pathname }
+}
+
+function withQuery(path: string, entries: [string, string | undefined][]): string {
+  const query = new URLSearchParams()
+  for (const [key, value] of entries) if (value !== undefined) query.set(key, value)
+  const text = query.toString()
+  return text ? `${path}?${text}` : path
+}
+
+/** The URL of a route; parseRoute(routePath(r)) gives r back. */
+export function routePath(route: Route): string {
+  switch (route.page) {
+    case 'home':
+      return '/'
+    case 'not-found':
+      return route.path
+    case 'runs':
+      return withQuery(`/experiments/${route.experimentIds.map(enc).join(',')}`, [
+        ['filter', route.filter || undefined],
+        ['order', route.order || undefined],
+        // An empty cols= is kept: it means "no optional columns", unlike an absent one.
+        ['cols', route.columns?.join(',')],
+        ['deleted', route.showDeleted ? '1' : undefined],
+      ])
+    case 'run':
+      return withQuery(`/experiments/${enc(route.experimentId)}/runs/${enc(route.runId)}`, [['tab', route.tab === 'overview' ? undefined : route.tab]])
+    case 'charts':
+      return withQuery(`/experiments/${route.experimentIds.map(enc).join(',')}/charts`, [
+        ['runs', route.runIds.join(',') || undefined],
+        ['metric', route.metric || undefined],
+        ['x', route.x === 'step' ? undefined : route.x],
+        ['smooth', route.smoothing > 0 ? String(route.smoothing) : undefined],
+        ['log', route.log ? '1' : undefined],
+      ])
+  }
+}
+
+export const runsRoute = (experimentIds: readonly string[], view: Partial<RunsView> = {}): Route => ({
+  page: 'runs',
+  experimentIds,
+  filter: view.filter ?? '',
+  order: view.order ?? '',
+  columns: view.columns,
+  showDeleted: view.showDeleted ?? false,
+})
