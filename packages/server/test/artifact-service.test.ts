@@ -263,6 +263,52 @@ describe('GET /get-artifact (the UI download)', () => {
   })
 })
 
+describe('POST /ajax-api/2.0/mlflow/upload-artifact (the UI upload)', () => {
+  let t: ArtifactTestApp
+  before(async () => {
+    t = await openArtifactTestApp()
+  })
+  after(() => t.close())
+
+  const upload = (query: Record<string, string>, body?: BodyInit, headers: Record<string, string> = {}) =>
+    t.fetch(`/ajax-api/2.0/mlflow/upload-artifact?${new URLSearchParams(query)}`, { method: 'POST', ...(body !== undefined ? { body } : {}), headers })
+
+  it('stores the body under a proxied run’s artifact root, where downloads find it', async () => {
+    const { runId } = await t.createRun()
+    const response = await upload({ run_uuid: runId, path: 'notes/hello.txt' }, 'hello from the UI')
+    assert.equal(response.status, 200)
+    assert.deepEqual(await response.json(), {})
+    const back = await t.fetch(`/get-artifact?path=notes/hello.txt&run_uuid=${runId}`)
+    assert.equal(await back.text(), 'hello from the UI')
+  })
+
+  it('writes to a run whose artifacts live in a local folder', async () => {
+    const location = join(t.dir, 'upload-elsewhere')
+    const created = await t.fetch('/api/2.0/mlflow/experiments/create', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'upload-local-location', artifact_location: `file://${location}` }),
+    })
+    const experimentId = ((await created.json()) as { experiment_id: string }).experiment_id
+    const { runId, artifactUri } = await t.createRun(experimentId)
+    assert.equal((await upload({ run_uuid: runId, path: 'a.csv' }, 'x,y\n1,2\n')).status, 200)
+    assert.equal(await readFile(join(artifactUri.replace(/^file:\/\//, ''), 'a.csv'), 'utf8'), 'x,y\n1,2\n')
+  })
+
+  it('refuses missing parameters, empty bodies, escaping paths, bodies over 10 MB and unknown runs', async () => {
+    const { runId } = await t.createRun()
+    await expectErrorReply(await upload({ path: 'a.txt' }, 'x'), 400, 'INVALID_PARAMETER_VALUE', 'run_uuid')
+    await expectErrorReply(await upload({ run_uuid: runId }, 'x'), 400, 'INVALID_PARAMETER_VALUE', 'path')
+    await expectErrorReply(await upload({ run_uuid: runId, path: 'a.txt' }), 400, 'INVALID_PARAMETER_VALUE', 'data')
+    await expectErrorReply(await upload({ run_uuid: runId, path: '../../escape.txt' }, 'x'), 400, 'INVALID_PARAMETER_VALUE', 'Invalid artifact path')
+    const big = new Uint8Array(10 * 1024 * 1024 + 1)
+    await expectErrorReply(await upload({ run_uuid: runId, path: 'big.bin' }, big), 400, 'INVALID_PARAMETER_VALUE', 'Max size is 10MB')
+    await expectErrorReply(await upload({ run_uuid: 'f'.repeat(32), path: 'a.txt' }, 'x'), 404, 'RESOURCE_DOES_NOT_EXIST', '')
+    const listing = (await (await t.fetch(`/api/2.0/mlflow/artifacts/list?run_id=${runId}`)).json()) as { files?: unknown }
+    assert.equal(listing.files, undefined, 'nothing was stored by the refused uploads')
+  })
+})
+
 describe('mlflow server --no-serve-artifacts', () => {
   let t: ArtifactTestApp
   before(async () => {

@@ -8,6 +8,7 @@ import { getArtifactHandler } from './get-artifact.ts'
 import { multipartHandlers } from './multipart.ts'
 import { clientGone, requestBody } from './request-body.ts'
 import { sendArtifact } from './send-artifact.ts'
+import { uploadRunArtifactHandler } from './upload-run-artifact.ts'
 
 export interface ArtifactServiceOptions {
   /**
@@ -80,7 +81,7 @@ const pathHandlers: Record<'downloadArtifact' | 'uploadArtifact' | 'deleteArtifa
 /**
  * MLflow's artifact proxy (`mlflow server --serve-artifacts`, the 2.x default) on `app`: upload, download,
  * list and delete under `/api/2.0/mlflow-artifacts/artifacts`, multipart uploads under `…/mpu/`, the same
- * under `/ajax-api/2.0`, and the UI's `GET /get-artifact`. Bytes stream through in both directions.
+ * under `/ajax-api/2.0`, and the UI's `GET /get-artifact` and `POST /ajax-api/2.0/mlflow/upload-artifact`. Bytes stream through in both directions.
  */
 export function registerArtifactService(app: Hono, options: ArtifactServiceOptions): void {
   const destination = typeof options.destination === 'string' ? openArtifactRepository(options.destination) : options.destination
@@ -110,5 +111,8 @@ export function registerArtifactService(app: Hono, options: ArtifactServiceOptio
   }
 
   const { trackingStore } = options
-  if (trackingStore) app.get('/get-artifact', (c) => getArtifactHandler(c, trackingStore, destination))
+  if (trackingStore) {
+    app.get('/get-artifact', (c) => getArtifactHandler(c, trackingStore, destination))
+    app.post('/ajax-api/2.0/mlflow/upload-artifact', (c) => uploadRunArtifactHandler(c, trackingStore, destination))
+  }
 }
