@@ -19,12 +19,24 @@ export type {
   Transport,
 } from './rest/index.ts'
 export { EmbeddedTransport } from './embedded/embedded-transport.ts'
+export { HttpArtifactRepository } from './artifacts/http-artifact-repository.ts'
+export { encodePng, toYaml } from './artifacts/encode.ts'
+export type { RawImage } from './artifacts/encode.ts'
+export type { ImageInput, TableData } from './artifacts/run-artifacts.ts'
+export type { TransferOptions, TransferProgress, TransferSummary } from './artifacts/transfer.ts'
+export type { ArtifactFileInfo } from '@orchard/artifacts'
 export {
   activeRun,
   endRun,
   flush,
   getFluentClient,
   getTrackingUri,
+  logArtifact,
+  logArtifacts,
+  logDict,
+  logImage,
+  logTable,
+  logText,
   logMetric,
   logMetrics,
   logParam,

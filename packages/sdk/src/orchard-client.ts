@@ -1,3 +1,8 @@
+import type { ArtifactFileInfo } from '@orchard/artifacts'
+import { HttpArtifactRepository } from './artifacts/http-artifact-repository.ts'
+import { RunArtifacts } from './artifacts/run-artifacts.ts'
+import type { ImageInput, TableData } from './artifacts/run-artifacts.ts'
+import type { TransferOptions, TransferSummary } from './artifacts/transfer.ts'
 import { TrackingClient } from './client/tracking-client.ts'
 import type { TrackingClientOptions } from './client/client-options.ts'
 import { onBeforeExit, onTerminationSignal } from './process-hooks.ts'
@@ -69,18 +74,68 @@ export class OrchardClient extends TrackingClient {
   readonly trackingUri: string
   private readonly cancelExitFlush: () => void
   private readonly cancelSignalFlush: () => void
+  private readonly artifacts: RunArtifacts
 
   /** Open a client on `trackingUri` (default: MLFLOW_TRACKING_URI, else `./mlruns`). */
   constructor(trackingUri?: string, options: OrchardClientOptions = {}) {
     const uri = resolveTrackingUri(trackingUri)
-    super(isHttp(uri) ? new RestTransport(uri, restOptions(options)) : () => openEmbedded(uri), options)
+    const rest = isHttp(uri) ? restOptions(options) : undefined
+    super(rest ? new RestTransport(uri, rest) : () => openEmbedded(uri), options)
     this.trackingUri = uri
+    // `mlflow-artifacts:` run roots go through the server's proxy; other roots are opened directly.
+    const proxy = rest ? new HttpArtifactRepository(uri, rest.headers, '', options.fetch) : undefined
+    this.artifacts = new RunArtifacts({ getRun: (runId) => this.getRun(runId), setTag: (runId, key, value) => this.setTag(runId, key, value) }, proxy)
     this.cancelExitFlush = onBeforeExit({ pending: () => !this.metricsIdle, run: () => this.flush() })
     // Ctrl-C or a scheduler's SIGTERM ends the process without beforeExit: send what is queued first,
     // then the signal takes its course.
     this.cancelSignalFlush = onTerminationSignal(async () => {
       if (!this.metricsIdle) await this.flush()
     })
+  }
+
+  // Artifacts
+
+  /** Upload a local file to `<artifactPath>/<its name>` under the run's artifact root (MLflow's log_artifact). */
+  logArtifact(runId: string, localFile: string, artifactPath?: string, options?: TransferOptions): Promise<TransferSummary> {
+    return this.artifacts.logArtifact(runId, localFile, artifactPath, options)
+  }
+
+  /** Upload a local folder's contents, recursively, under `artifactPath` (MLflow's log_artifacts). */
+  logArtifacts(runId: string, localDir: string, artifactPath?: string, options?: TransferOptions): Promise<TransferSummary> {
+    return this.artifacts.logArtifacts(runId, localDir, artifactPath, options)
+  }
+
+  /** Write `text` to the artifact file `artifactFile`, e.g. `notes/summary.md`. */
+  logText(runId: string, text: string, artifactFile: string): Promise<void> {
+    return this.artifacts.logText(runId, text, artifactFile)
+  }
+
+  /** Write a dictionary as YAML (`.yaml`/`.yml`) or JSON (any other name). */
+  logDict(runId: string, dictionary: unknown, artifactFile: string): Promise<void> {
+    return this.artifacts.logDict(runId, dictionary, artifactFile)
+  }
+
+  /** Log PNG/JPEG/GIF/WebP bytes, or raw pixels `{ width, height, data }` as a PNG. */
+  logImage(runId: string, image: ImageInput, artifactFile: string): Promise<void> {
+    return this.artifacts.logImage(runId, image, artifactFile)
+  }
+
+  /** Log (or append to) a JSON table MLflow's UI shows; `data` as columns or as rows. */
+  logTable(runId: string, data: TableData, artifactFile: string): Promise<void> {
+    return this.artifacts.logTable(runId, data, artifactFile)
+  }
+
+  /** One level of a run's artifacts, with sizes for files. */
+  listArtifacts(runId: string, path?: string): Promise<ArtifactFileInfo[]> {
+    return this.artifacts.listArtifacts(runId, path)
+  }
+
+  /**
+   * Download a run's artifact file or folder (all of them when `path` is empty) into `dstPath`, a new
+   * temporary folder by default, and return the local path of what `path` named.
+   */
+  downloadArtifacts(runId: string, path?: string, dstPath?: string, options?: TransferOptions): Promise<string> {
+    return this.artifacts.downloadArtifacts(runId, path, dstPath, options)
   }
 
   /** Flush queued metrics, then release the connection or database. */

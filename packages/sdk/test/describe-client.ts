@@ -3,6 +3,7 @@ import { OrchardClient } from '../src/index.ts'
 import type { OrchardClientOptions } from '../src/index.ts'
 import type { OpenTarget, Target } from './harness.ts'
 import type { SuiteContext } from './suite/context.ts'
+import { describeArtifacts } from './suite/artifacts.ts'
 import { describeExperiments } from './suite/experiments.ts'
 import { describeFluent } from './suite/fluent.ts'
 import { describeLogging } from './suite/logging.ts'
@@ -47,5 +48,6 @@ export function describeClient(name: string, open: OpenTarget): void {
     describe('logging', () => describeLogging(ctx))
     describe('fluent', () => describeFluent(ctx))
     describe('transport', () => describeTransport(ctx))
+    describe('artifacts', () => describeArtifacts(ctx))
   })
 }

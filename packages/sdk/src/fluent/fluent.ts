@@ -253,6 +253,12 @@ export class FluentSession {
     await (await this.getClient()).logBatch(runId, { tags: tagList(tags) })
   }
 
+  /** Call `fn` with the client and the active run (started if none is), for the artifact helpers. */
+  async onActiveRun<T>(fn: (client: OrchardClient, runId: string) => Promise<T>): Promise<T> {
+    const runId = await this.runId()
+    return fn(await this.getClient(), runId)
+  }
+
   async flush(): Promise<void> {
     if (this.client) await this.client.flush()
   }

@@ -1,4 +1,6 @@
 import type { Experiment, RunStatus } from '@orchard/core'
+import type { ImageInput, TableData } from '../artifacts/run-artifacts.ts'
+import type { TransferOptions, TransferSummary } from '../artifacts/transfer.ts'
 import type { ParamValue, TagRecord } from '../client/client-options.ts'
 import type { OrchardClient } from '../orchard-client.ts'
 import { FluentSession } from './fluent.ts'
@@ -117,6 +119,41 @@ export function setTag(key: string, value: string): Promise<void> {
 /** Set several tags on the active run in one request. */
 export function setTags(tags: TagRecord): Promise<void> {
   return session.setTags(tags)
+}
+
+/**
+ * Upload a local file to the active run's artifacts, under `artifactPath` if given.
+ *
+ * @example
+ * await logArtifact('confusion.png', 'plots')
+ */
+export function logArtifact(localFile: string, artifactPath?: string, options?: TransferOptions): Promise<TransferSummary> {
+  return session.onActiveRun((client, runId) => client.logArtifact(runId, localFile, artifactPath, options))
+}
+
+/** Upload a local folder's contents to the active run's artifacts, under `artifactPath` if given. */
+export function logArtifacts(localDir: string, artifactPath?: string, options?: TransferOptions): Promise<TransferSummary> {
+  return session.onActiveRun((client, runId) => client.logArtifacts(runId, localDir, artifactPath, options))
+}
+
+/** Write text to an artifact file of the active run. */
+export function logText(text: string, artifactFile: string): Promise<void> {
+  return session.onActiveRun((client, runId) => client.logText(runId, text, artifactFile))
+}
+
+/** Write a dictionary to an artifact file of the active run: YAML for `.yaml`/`.yml`, else JSON. */
+export function logDict(dictionary: unknown, artifactFile: string): Promise<void> {
+  return session.onActiveRun((client, runId) => client.logDict(runId, dictionary, artifactFile))
+}
+
+/** Log an image (encoded bytes, or raw pixels written as PNG) to the active run. */
+export function logImage(image: ImageInput, artifactFile: string): Promise<void> {
+  return session.onActiveRun((client, runId) => client.logImage(runId, image, artifactFile))
+}
+
+/** Log (or append to) a JSON table of the active run. */
+export function logTable(data: TableData, artifactFile: string): Promise<void> {
+  return session.onActiveRun((client, runId) => client.logTable(runId, data, artifactFile))
 }
 
 /** Send every queued metric point of the fluent client now; rejects if any could not be stored. */

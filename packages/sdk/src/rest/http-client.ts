@@ -35,7 +35,7 @@ const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'strin
  * The OrchardError an error response stands for: the server's own `error_code` when it is one of
  * MLflow's, else the code for the HTTP status (as MLflow's client does for bare proxy errors).
  */
-async function errorFromResponse(response: Response, request: RouteRequest): Promise<OrchardError> {
+export async function errorFromResponse(response: Response, request: Pick<RouteRequest, 'method' | 'url'>): Promise<OrchardError> {
   const text = await response.text().catch(() => '')
   let body: { error_code?: unknown; message?: unknown } | undefined
   try {

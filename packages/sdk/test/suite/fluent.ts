@@ -37,6 +37,14 @@ export function describeFluent(ctx: SuiteContext): void {
     assert.equal(run.experimentId, created.experimentId)
   })
 
+  test('onActiveRun gives the artifact helpers the active run', async () => {
+    await fluent.setExperiment(uniqueName('fluent-artifacts'))
+    const run = await fluent.startRun()
+    await fluent.onActiveRun((client, runId) => client.logText(runId, 'hello', 'notes/hello.txt'))
+    const client = await fluent.getClient()
+    assert.deepEqual(await client.listArtifacts(run.runId, 'notes'), [{ path: 'notes/hello.txt', isDir: false, fileSize: 5 }])
+  })
+
   test('setExperiment on a deleted experiment is INVALID_PARAMETER_VALUE', async () => {
     const name = uniqueName('deleted')
     await ctx.client.deleteExperiment(await ctx.client.createExperiment(name))
