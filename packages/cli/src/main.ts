@@ -33,6 +33,14 @@ const GROUPS: Readonly<Record<string, Group>> = {
       restore: () => import('./commands/experiments/restore.ts'),
     },
   },
+  artifacts: {
+    summary: "Upload, list and download runs' artifacts",
+    verbs: {
+      log: () => import('./commands/artifacts/log.ts'),
+      list: () => import('./commands/artifacts/list.ts'),
+      download: () => import('./commands/artifacts/download.ts'),
+    },
+  },
   runs: {
     summary: 'Create, search, describe, delete and restore runs',
     verbs: {
