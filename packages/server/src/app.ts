@@ -53,7 +53,7 @@ export function createApp(options: AppOptions): Hono {
     if (options.registryStore) {
       defineRoutes(app, registryRoutes, { ...registeredModelHandlers, ...modelVersionHandlers, ...registryEventHandlers }, context)
     }
-    registerArtifactService(app, { destination: options.artifactsDestination, trackingStore: options.trackingStore })
+    registerArtifactService(app, { destination: options.artifactsDestination, trackingStore: options.trackingStore, registryStore: options.registryStore })
     // Last: the UI answers browser navigations to any path the API does not own.
     registerUi(app)
   }

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ArtifactRepository } from '@orchard/artifacts'
-import { openTrackingStore } from '@orchard/store'
+import { openStores } from '@orchard/store'
 import type { TrackingStore } from '@orchard/store'
 import { createApp } from '../src/app.ts'
 
@@ -29,11 +29,12 @@ export async function openArtifactTestApp(options: { destination?: ArtifactRepos
   const dir = await mkdtemp(join(tmpdir(), 'orchard-artifact-service-'))
   const artifactsDir = join(dir, 'artifacts')
   await mkdir(artifactsDir)
-  const store = await openTrackingStore(`sqlite:///${join(dir, 'orchard.db')}`, { defaultArtifactRoot: 'mlflow-artifacts:/' })
+  const { trackingStore: store, registryStore } = await openStores(`sqlite:///${join(dir, 'orchard.db')}`, { defaultArtifactRoot: 'mlflow-artifacts:/' })
   const destination = options.destination ?? artifactsDir
   const errors: unknown[] = []
   const app = createApp({
     trackingStore: store,
+    registryStore,
     ...(options.serveArtifacts === false ? {} : { artifactsDestination: destination }),
     logError: (e) => errors.push(e),
   })
@@ -66,6 +67,7 @@ export async function openArtifactTestApp(options: { destination?: ArtifactRepos
       }
     },
     async close() {
+      await registryStore.close()
       await store.close()
       await rm(dir, { recursive: true, force: true })
     },

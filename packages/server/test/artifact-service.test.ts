@@ -309,6 +309,35 @@ describe('POST /ajax-api/2.0/mlflow/upload-artifact (the UI upload)', () => {
   })
 })
 
+describe('GET /model-versions/get-artifact (the registry UI file view)', () => {
+  let t: ArtifactTestApp
+  before(async () => {
+    t = await openArtifactTestApp()
+  })
+  after(() => t.close())
+
+  const post = (path: string, body: unknown) =>
+    t.fetch(`/api/2.0/mlflow/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+
+  it('sends a file of a registered version from its run’s artifacts', async () => {
+    const { runId, artifactUri, proxyPath } = await t.createRun()
+    await t.fetch(`${proxyPath}/model/MLmodel`, { method: 'PUT', body: 'flavors: {}\n' })
+    assert.equal((await post('registered-models/create', { name: 'viewer' })).status, 200)
+    const created = await post('model-versions/create', { name: 'viewer', source: `${artifactUri}/model`, run_id: runId })
+    assert.equal(created.status, 200, await created.clone().text())
+    const response = await t.fetch('/model-versions/get-artifact?path=MLmodel&name=viewer&version=1')
+    assert.equal(response.status, 200)
+    assert.equal(await response.text(), 'flavors: {}\n')
+  })
+
+  it('refuses missing parameters, escaping paths and unknown versions', async () => {
+    await expectErrorReply(await t.fetch('/model-versions/get-artifact?name=viewer&version=1'), 400, 'INVALID_PARAMETER_VALUE', "'path'")
+    await expectErrorReply(await t.fetch('/model-versions/get-artifact?path=MLmodel&version=1'), 400, 'INVALID_PARAMETER_VALUE', "'name'")
+    await expectErrorReply(await t.fetch('/model-versions/get-artifact?path=../../x&name=viewer&version=1'), 400, 'INVALID_PARAMETER_VALUE', 'Invalid artifact path')
+    await expectErrorReply(await t.fetch('/model-versions/get-artifact?path=MLmodel&name=absent&version=1'), 404, 'RESOURCE_DOES_NOT_EXIST', 'absent')
+  })
+})
+
 describe('mlflow server --no-serve-artifacts', () => {
   let t: ArtifactTestApp
   before(async () => {

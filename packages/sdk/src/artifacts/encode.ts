@@ -87,6 +87,17 @@ export function appendTables(existing: SplitTable, added: SplitTable): SplitTabl
   return { columns, data: [...reorder(existing), ...reorder(added)] }
 }
 
+const csvCell = (value: unknown): string => {
+  if (value === null || value === undefined) return ''
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value)
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text
+}
+
+/** RFC 4180 CSV: a header row, then one line per row; empty cells for missing values. */
+export function toCsv(table: SplitTable): string {
+  return `${[table.columns, ...table.data].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`
+}
+
 /** Raw pixels for logImage: 8-bit gray, RGB or RGBA rows, top to bottom. */
 export interface RawImage {
   readonly width: number

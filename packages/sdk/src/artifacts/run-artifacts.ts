@@ -5,7 +5,7 @@ import { normalizeArtifactPath, openArtifactRepository } from '@orchard/artifact
 import type { ArtifactFileInfo, ArtifactRepository } from '@orchard/artifacts'
 import type { Run } from '@orchard/core'
 import { invalidParameter, isOrchardError } from '@orchard/protocol'
-import { appendTables, encodeDict, encodePng, imageFormat, toSplitTable } from './encode.ts'
+import { appendTables, encodeDict, encodePng, imageFormat, toCsv, toSplitTable } from './encode.ts'
 import type { RawImage, SplitTable } from './encode.ts'
 import { downloadArtifactPath, uploadLocalPath } from './transfer.ts'
 import type { TransferOptions, TransferSummary } from './transfer.ts'
@@ -88,12 +88,17 @@ export class RunArtifacts {
   }
 
   /**
-   * Log a table as pandas' split-orient JSON, appending to the table already at `path`, and list it in
-   * the run's `mlflow.loggedArtifacts` tag (what MLflow's UI and `load_table` read).
+   * Log a table as pandas' split-orient JSON (`.json`, appending to the table already there, and listed
+   * in the run's `mlflow.loggedArtifacts` tag, which MLflow's UI and `load_table` read), or as CSV
+   * (`.csv`, replacing the file).
    */
   async logTable(runId: string, data: TableData, path: string): Promise<void> {
     const file = artifactFile(path)
-    if (!file.endsWith('.json')) throw invalidParameter(`Invalid artifact file path '${file}': a table is logged as JSON, so its name must end with '.json'.`)
+    if (file.endsWith('.csv')) {
+      await (await this.repository(runId)).writeArtifact(file, toCsv(toSplitTable(data)), { contentType: 'text/csv' })
+      return
+    }
+    if (!file.endsWith('.json')) throw invalidParameter(`Invalid artifact file path '${file}': a table is logged as JSON or CSV, so its name must end with '.json' or '.csv'.`)
     const repository = await this.repository(runId)
     let table: SplitTable = toSplitTable(data)
     const existing = await this.readTable(repository, file)

@@ -15,6 +15,7 @@ export interface TransferProgress {
   readonly totalFiles: number
 }
 
+/** How logArtifact(s) and downloadArtifacts move files. */
 export interface TransferOptions {
   /** Called as bytes move (at most every 64 KiB per file) and once per finished file. */
   readonly onProgress?: (progress: TransferProgress) => void

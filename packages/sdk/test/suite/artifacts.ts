@@ -63,6 +63,7 @@ export function describeArtifacts(ctx: SuiteContext): void {
     await ctx.client.logImage(runId, { width: 2, height: 1, data: [255, 0, 0, 0, 0, 255] }, 'plots/pixels.png')
     await ctx.client.logTable(runId, { x: [1, 2], y: ['a', 'b'] }, 'tables/eval.json')
     await ctx.client.logTable(runId, [{ x: 3, z: true }], 'tables/eval.json')
+    await ctx.client.logTable(runId, [{ city: 'Paris, FR', note: 'says "hi"' }, { city: 'Oslo' }], 'tables/cities.csv')
 
     const dir = await ctx.client.downloadArtifacts(runId, '', join(local, `all-${runId}`))
     assert.equal(await readFile(join(dir, 'notes', 'summary.txt'), 'utf8'), 'épochs: 3\n')
@@ -82,6 +83,7 @@ export function describeArtifacts(ctx: SuiteContext): void {
         [3, null, true],
       ],
     })
+    assert.equal(await readFile(join(dir, 'tables', 'cities.csv'), 'utf8'), 'city,note\r\n"Paris, FR","says ""hi"""\r\nOslo,\r\n')
     const run = await ctx.client.getRun(runId)
     assert.deepEqual(JSON.parse(run.data.tags.find((t) => t.key === 'mlflow.loggedArtifacts')?.value ?? '[]'), [{ path: 'tables/eval.json', type: 'table' }])
   })
@@ -92,7 +94,7 @@ export function describeArtifacts(ctx: SuiteContext): void {
     await rejectsWith(ctx.client.logText(runId, 'x', ''), 'INVALID_PARAMETER_VALUE', 'artifact file path is required')
     await rejectsWith(ctx.client.logArtifact(runId, join(local, 'absent.txt')), 'INVALID_PARAMETER_VALUE', 'does not exist')
     await rejectsWith(ctx.client.logArtifact(runId, local), 'INVALID_PARAMETER_VALUE', 'use logArtifacts')
-    await rejectsWith(ctx.client.logTable(runId, { a: [1] }, 'table.csv'), 'INVALID_PARAMETER_VALUE', ".json'")
+    await rejectsWith(ctx.client.logTable(runId, { a: [1] }, 'table.tsv'), 'INVALID_PARAMETER_VALUE', "'.json' or '.csv'")
     await rejectsWith(ctx.client.logTable(runId, { a: [1], b: [] }, 't.json'), 'INVALID_PARAMETER_VALUE', 'same length')
     await rejectsWith(ctx.client.logImage(runId, new Uint8Array([1, 2, 3]), 'x.png'), 'INVALID_PARAMETER_VALUE', 'PNG, JPEG')
     await rejectsWith(ctx.client.logImage(runId, { width: 1, height: 1, data: [300] }, 'x.png'), 'INVALID_PARAMETER_VALUE', '0–255')

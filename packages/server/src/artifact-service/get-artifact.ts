@@ -3,7 +3,7 @@ import { normalizeArtifactPath, openArtifactRepository } from '@orchard/artifact
 import type { ArtifactRepository } from '@orchard/artifacts'
 import { validateRunId } from '@orchard/core'
 import { getArtifactRoute, invalidParameter, parseRequest, queryToObject } from '@orchard/protocol'
-import type { TrackingStore } from '@orchard/store'
+import type { RegistryStore, TrackingStore } from '@orchard/store'
 import { sendArtifact } from './send-artifact.ts'
 
 /**
@@ -23,5 +23,27 @@ export async function getArtifactHandler(
   const path = normalizeArtifactPath(request.path)
   const run = await trackingStore.getRun(runId)
   const repository = openArtifactRepository(run.info.artifactUri, destination ? { mlflowArtifacts: destination } : {})
+  return sendArtifact(c, repository, path)
+}
+
+/**
+ * MLflow's `GET /model-versions/get-artifact?path=…&name=…&version=…` (the registry UI's file view): one
+ * file of a registered version, from wherever its download URI leads.
+ */
+export async function getModelVersionArtifactHandler(
+  c: Context,
+  registryStore: Pick<RegistryStore, 'getModelVersionDownloadUri'>,
+  destination: ArtifactRepository | undefined,
+): Promise<Response> {
+  const query = new URL(c.req.url).searchParams
+  const name = query.get('name')
+  const version = query.get('version')
+  const rawPath = query.get('path')
+  if (!name) throw invalidParameter("Missing value for required parameter 'name'.")
+  if (!version) throw invalidParameter("Missing value for required parameter 'version'.")
+  if (rawPath === null) throw invalidParameter("Missing value for required parameter 'path'.")
+  const path = normalizeArtifactPath(rawPath)
+  const uri = await registryStore.getModelVersionDownloadUri(name, version)
+  const repository = openArtifactRepository(uri, destination ? { mlflowArtifacts: destination } : {})
   return sendArtifact(c, repository, path)
 }

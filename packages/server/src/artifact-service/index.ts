@@ -3,8 +3,8 @@ import { normalizeArtifactPath, openArtifactRepository } from '@orchard/artifact
 import type { ArtifactRepository } from '@orchard/artifacts'
 import { OrchardError, invalidParameter, mlflowArtifactRoutes, parseRequest, queryToObject } from '@orchard/protocol'
 import type { RouteDef, WireArtifactFileInfo } from '@orchard/protocol'
-import type { TrackingStore } from '@orchard/store'
-import { getArtifactHandler } from './get-artifact.ts'
+import type { RegistryStore, TrackingStore } from '@orchard/store'
+import { getArtifactHandler, getModelVersionArtifactHandler } from './get-artifact.ts'
 import { multipartHandlers } from './multipart.ts'
 import { clientGone, requestBody } from './request-body.ts'
 import { sendArtifact } from './send-artifact.ts'
@@ -19,6 +19,8 @@ export interface ArtifactServiceOptions {
   readonly destination?: ArtifactRepository | string | undefined
   /** Enables MLflow's UI download route, `GET /get-artifact`. Leave it out with `--artifacts-only`. */
   readonly trackingStore?: Pick<TrackingStore, 'getRun'> | undefined
+  /** Enables MLflow's registry UI route, `GET /model-versions/get-artifact`. */
+  readonly registryStore?: Pick<RegistryStore, 'getModelVersionDownloadUri'> | undefined
 }
 
 const API_PREFIXES = ['/api/2.0', '/ajax-api/2.0'] as const
@@ -115,4 +117,6 @@ export function registerArtifactService(app: Hono, options: ArtifactServiceOptio
     app.get('/get-artifact', (c) => getArtifactHandler(c, trackingStore, destination))
     app.post('/ajax-api/2.0/mlflow/upload-artifact', (c) => uploadRunArtifactHandler(c, trackingStore, destination))
   }
+  const { registryStore } = options
+  if (registryStore) app.get('/model-versions/get-artifact', (c) => getModelVersionArtifactHandler(c, registryStore, destination))
 }
