@@ -6,6 +6,8 @@ import type { SuiteContext } from './suite/context.ts'
 import { describeExperiments } from './suite/experiments.ts'
 import { describeFluent } from './suite/fluent.ts'
 import { describeLogging } from './suite/logging.ts'
+import { describeModelUris } from './suite/model-uri.ts'
+import { describeRegistry } from './suite/registry.ts'
 import { describeRuns } from './suite/runs.ts'
 import { describeTransport } from './suite/transport.ts'
 
@@ -47,5 +49,7 @@ export function describeClient(name: string, open: OpenTarget): void {
     describe('logging', () => describeLogging(ctx))
     describe('fluent', () => describeFluent(ctx))
     describe('transport', () => describeTransport(ctx))
+    describe('registry', () => describeRegistry(ctx))
+    describe('model URIs', () => describeModelUris(ctx))
   })
 }
