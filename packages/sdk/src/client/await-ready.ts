@@ -6,7 +6,7 @@ const PENDING = 'PENDING_REGISTRATION'
 const POLL_INTERVAL_MS = 3000
 
 /** How awaitModelVersionReady waits; the clock and sleep are injectable for tests. */
-export interface AwaitReadyOptions {
+interface AwaitReadyOptions {
   readonly timeoutMs: number
   readonly pollIntervalMs?: number
   readonly now?: () => number
