@@ -3,7 +3,7 @@
 
 export { OrchardClient, MlflowClient, resolveTrackingUri } from './orchard-client.ts'
 export type { OrchardClientOptions } from './orchard-client.ts'
-export { TrackingClient, RestTransport, OrchardError, isOrchardError } from './rest/index.ts'
+export { TrackingClient, RegistryClient, RestTransport, OrchardError, isOrchardError, parseRunsUri } from './rest/index.ts'
 export type {
   BatchingOptions,
   ErrorCode,
@@ -17,6 +17,15 @@ export type {
   TagRecord,
   TrackingClientOptions,
   Transport,
+  CommentOption,
+  CreateModelVersionOptions,
+  RegisterModelOptions,
+  RegistryTransport,
+  ResolvedModelUri,
+  SearchRegistryEventsOptions,
+  SearchRegistryOptions,
+  TransitionStageOptions,
+  VersionNumber,
 } from './rest/index.ts'
 export { EmbeddedTransport } from './embedded/embedded-transport.ts'
 export { HttpArtifactRepository } from './artifacts/http-artifact-repository.ts'
@@ -41,6 +50,7 @@ export {
   logMetrics,
   logParam,
   logParams,
+  registerModel,
   setExperiment,
   setTag,
   setTags,
@@ -50,3 +60,4 @@ export {
 } from './fluent/index.ts'
 export type { ActiveRun, FluentMetricOptions, StartRunOptions } from './fluent/fluent.ts'
 export type { Dataset, DatasetInput, Experiment, Metric, Page, Param, Run, RunData, RunInfo, RunMetric, RunStatus, Tag, ViewType } from './types.ts'
+export type { ModelVersion, ModelVersionStage, RegisteredModel, RegisteredModelAlias, RegistryEvent } from './types.ts'
