@@ -1,6 +1,6 @@
 // Train a toy fraud model, log it to a run, store its file and register it as a new version of
 // `fraud-detector`. Usage: node --import tsx examples/registry-walkthrough/train.ts <C>
-import { endRun, getTrackingUri, logMetric, logParams, registerModel, setExperiment, startRun } from '@orchard/sdk'
+import { endRun, logDict, logMetric, logParams, registerModel, setExperiment, startRun } from '@orchard/sdk'
 
 const regularization = Number(process.argv[2] ?? '0.1')
 await setExperiment('fraud-walkthrough')
@@ -11,11 +11,8 @@ const weights = [0.8, -1.2, 0.05].map((w) => Number((w / (1 + regularization)).t
 await logParams({ C: regularization, features: weights.length })
 for (let epoch = 0; epoch < 10; epoch++) await logMetric('auc', 0.8 + 0.01 * epoch - 0.02 * regularization, { step: epoch })
 
-// The server's artifact proxy keeps the file under the run's artifact URI (mlflow-artifacts:/…).
-const runPath = run.info.artifactUri.replace(/^mlflow-artifacts:\/*/, '')
-const url = `${getTrackingUri()}/api/2.0/mlflow-artifacts/artifacts/${runPath}/model/model.json`
-const upload = await fetch(url, { method: 'PUT', body: JSON.stringify({ weights }) })
-if (!upload.ok) throw new Error(`storing the model failed: ${upload.status} ${await upload.text()}`)
+// The file goes under the run's artifact URI (through the server's proxy for mlflow-artifacts:/ roots).
+await logDict({ weights }, 'model/model.json')
 await endRun()
 
 // Creates the registered model on first use, then adds a version and waits until it is READY.
