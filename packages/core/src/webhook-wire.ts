@@ -130,3 +130,10 @@ export function webhookDeliveryToWire(d: WebhookDelivery): WireWebhookDelivery {
   if (d.deliveredAt !== undefined) wire.delivered_at = d.deliveredAt
   return wire
 }
+
+/** Python's datetime.isoformat() of a UTC time (`…T12:00:00.123000+00:00`), as MLflow writes `timestamp`. */
+export const webhookTimestamp = (ms: number) => new Date(ms).toISOString().replace('Z', '000+00:00')
+
+/** The body MLflow posts: `{"entity", "action", "timestamp", "data"}`; it is also what is signed. */
+export const webhookPayload = (event: WebhookEvent, time: number, data: Record<string, unknown>): string =>
+  JSON.stringify({ entity: event.entity, action: event.action, timestamp: webhookTimestamp(time), data })

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { webhookPayload } from '@orchard/core'
 import type { Page, WebhookAttemptResult, WebhookDelivery, WebhookDeliveryStatus, WebhookEvent } from '@orchard/core'
 import type { StoreContext } from '../sql/context.ts'
 import type { Db } from '../sql/db.ts'
@@ -8,9 +9,6 @@ import { webhookNotFound } from './webhooks.ts'
 // The webhook outbox. A registry change enqueues its event in its own transaction; the server's
 // delivery loop claims, sends and records. Deliveries to one webhook go out in the order their
 // changes committed: only the oldest PENDING row of a webhook is ever claimed.
-
-/** Python's datetime.isoformat() of a UTC time, as MLflow writes the payload's `timestamp`. */
-export const isoTimestamp = (ms: number) => new Date(ms).toISOString().replace('Z', '000+00:00')
 
 /**
  * Queues `event` for every active webhook subscribed to it. Call it inside the transaction that
@@ -23,7 +21,7 @@ export async function enqueueWebhookEvent(tx: Db, time: number, event: WebhookEv
     [event.entity, event.action],
   )
   if (hooks.length === 0) return
-  const payload = JSON.stringify({ entity: event.entity, action: event.action, timestamp: isoTimestamp(time), data })
+  const payload = webhookPayload(event, time, data)
   for (const { webhook_id } of hooks) {
     await tx.run(
       `INSERT INTO webhook_deliveries (delivery_uuid, webhook_id, entity, action, payload, status, attempts, created_at, next_attempt_at)
