@@ -17,7 +17,11 @@ export interface Receiver {
   readonly received: Received[]
   /** The status for each next request, in order; 200 once the list is used up. */
   readonly replies: number[]
-  /** Resolves once `count` requests have been answered. */
+  /** While true, requests are held without an answer (a receiver that hangs). */
+  stall: boolean
+  /** Requests held unanswered. */
+  pending(): number
+  /** Resolves once `count` requests have arrived. */
   waitFor(count: number, timeoutMs?: number): Promise<Received[]>
   close(): Promise<void>
 }
@@ -35,6 +39,8 @@ export async function startReceiver(secret: string): Promise<Receiver> {
   const received: Received[] = []
   const replies: number[] = []
   const waiters: (() => void)[] = []
+  let held = 0
+  const state = { stall: false }
   const server = createServer((request, response) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -43,6 +49,7 @@ export async function startReceiver(secret: string): Promise<Receiver> {
       const deliveryId = String(request.headers['x-mlflow-delivery-id'] ?? '')
       const timestamp = String(request.headers['x-mlflow-timestamp'] ?? '')
       const status = replies.shift() ?? 200
+      if (state.stall) held++
       received.push({
         deliveryId,
         timestamp,
@@ -50,7 +57,7 @@ export async function startReceiver(secret: string): Promise<Receiver> {
         body: JSON.parse(raw) as Received['body'],
         status,
       })
-      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ status: status < 400 ? 'received' : 'failed' }))
+      if (!state.stall) response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ status: status < 400 ? 'received' : 'failed' }))
       for (const wake of waiters.splice(0)) wake()
     })
   })
@@ -60,6 +67,13 @@ export async function startReceiver(secret: string): Promise<Receiver> {
     url: `http://127.0.0.1:${port}/hook`,
     received,
     replies,
+    get stall() {
+      return state.stall
+    },
+    set stall(value: boolean) {
+      state.stall = value
+    },
+    pending: () => held,
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs
       while (received.length < count) {

@@ -44,6 +44,8 @@ export class WebhookDeliveryLoop {
   private running: Promise<void> | undefined
   private again = false
   private stopped = false
+  // Aborts the requests in flight on close(), so shutdown does not wait out their timeouts.
+  private readonly inFlight = new AbortController()
 
   constructor(
     private readonly store: WebhookStore,
@@ -105,7 +107,7 @@ export class WebhookDeliveryLoop {
 
   private async deliver({ delivery, url, secret }: ClaimedDelivery): Promise<void> {
     const startedAt = this.now()
-    const outcome = await sendWebhook(url, delivery.payload, secret, this.settings, delivery.deliveryId, this.now)
+    const outcome = await sendWebhook(url, delivery.payload, secret, this.settings, delivery.deliveryId, this.now, this.inFlight.signal)
     const finishedAt = this.now()
     const delivered = outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300
     const retryAt = delivered ? undefined : retryTime(outcome, delivery.attempts + 1, this.settings, finishedAt)
@@ -120,10 +122,14 @@ export class WebhookDeliveryLoop {
     await this.store.recordWebhookAttempt(delivery.deliveryId, this.owner, result)
   }
 
-  /** Stops polling and waits for the deliveries in flight to be recorded. */
+  /**
+   * Stops polling, aborts the requests in flight and waits for them to be recorded: an aborted
+   * attempt counts as a network error, so the next start retries it.
+   */
   async close(): Promise<void> {
     this.stopped = true
     clearTimeout(this.timer)
+    this.inFlight.abort()
     await this.running
   }
 }

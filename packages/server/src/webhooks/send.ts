@@ -76,6 +76,7 @@ export async function sendWebhook(
   settings: WebhookSettings,
   deliveryId: string = randomUUID(),
   now: () => number = Date.now,
+  signal?: AbortSignal,
 ): Promise<SendOutcome> {
   let target: URL
   try {
@@ -99,6 +100,7 @@ export async function sendWebhook(
     method: 'POST',
     headers,
     timeout: settings.requestTimeoutMs,
+    ...(signal ? { signal } : {}),
     ...(settings.allowPrivateIps ? {} : { lookup: publicOnlyLookup }),
   }
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest
