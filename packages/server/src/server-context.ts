@@ -14,4 +14,6 @@ export interface ServerContext {
   readonly artifactsDestination?: string | ArtifactRepository
   /** Webhook URL checks and delivery; MLflow's MLFLOW_WEBHOOK_* environment variables when absent. */
   readonly webhookSettings?: WebhookSettings
+  /** The server's artifact root: registered versions' copies of run files go under its `registry/`. */
+  readonly defaultArtifactRoot?: string
 }

@@ -56,6 +56,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     trackingStore,
     registryStore,
     webhookSettings,
+    defaultArtifactRoot: options.defaultArtifactRoot,
     ...(deliveries ? { onWrite: () => deliveries.wake() } : {}),
     ...(options.artifactsDestination ? { artifactsDestination: options.artifactsDestination } : {}),
     ...(options.artifactsOnly ? { artifactsOnly: true } : {}),

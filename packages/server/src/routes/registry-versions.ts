@@ -19,6 +19,7 @@ import type { LoggedModel } from '@orchard/core'
 import type { Handlers } from '../define-routes.ts'
 import type { ServerContext } from '../server-context.ts'
 import { checkMaxResults, pageToWire } from './paging.ts'
+import { copyRunArtifacts } from './registry-copy.ts'
 import { noteOf, registryOf, toTags } from './registry-context.ts'
 
 type ModelVersionOperations = Pick<
@@ -92,7 +93,8 @@ export const modelVersionHandlers: Handlers<ModelVersionOperations> = {
     await checkLocalSource(request.source, request.run_id, context)
     const tags = toTags(request.tags)
     tags.forEach((tag, i) => validateRegistryTag(tag, `tags[${i}]`))
-    const origin = await resolveSource(request.source, request.model_id, context)
+    const copy = await copyRunArtifacts(request.name, request.source, request.run_id || undefined, context)
+    const origin: SourceOrigin = copy ?? (await resolveSource(request.source, request.model_id, context))
     const runId = request.run_id || origin.runId
     const version = await registryOf(context).createModelVersion(
       {
