@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { HTTP_STATUS, isOrchardError, registryRoutes, trackingRoutes } from '@orchard/protocol'
+import { HTTP_STATUS, isOrchardError, registryRoutes, trackingRoutes, webhookRoutes } from '@orchard/protocol'
 import type { ErrorCode } from '@orchard/protocol'
 import { registerArtifactService } from './artifact-service/index.ts'
 import { registerUi } from './ui-static/index.ts'
@@ -13,6 +13,7 @@ import { registryEventHandlers } from './routes/registry-events.ts'
 import { registeredModelHandlers } from './routes/registry-models.ts'
 import { modelVersionHandlers } from './routes/registry-versions.ts'
 import { runHandlers } from './routes/runs.ts'
+import { webhookHandlers } from './routes/webhooks.ts'
 import { VERSION } from './version.ts'
 
 export interface AppOptions extends ServerContext {
@@ -21,6 +22,11 @@ export interface AppOptions extends ServerContext {
    * on such a server.
    */
   readonly artifactsOnly?: boolean
+  /**
+   * Called after a write request under the MLflow API succeeds: it may have queued webhook
+   * deliveries, so the delivery loop looks now instead of at its next poll.
+   */
+  readonly onWrite?: () => void
   /** Where 5xx errors are reported (the stack never reaches the client). Defaults to console.error. */
   readonly logError?: (error: unknown) => void
 }
@@ -51,7 +57,15 @@ export function createApp(options: AppOptions): Hono {
       context,
     )
     if (options.registryStore) {
+      const onWrite = options.onWrite
+      if (onWrite) {
+        app.use('*', async (c, next) => {
+          await next()
+          if (c.req.method !== 'GET' && c.res.ok) onWrite()
+        })
+      }
       defineRoutes(app, registryRoutes, { ...registeredModelHandlers, ...modelVersionHandlers, ...registryEventHandlers }, context)
+      defineRoutes(app, webhookRoutes, webhookHandlers, context)
     }
     registerArtifactService(app, { destination: options.artifactsDestination, trackingStore: options.trackingStore, registryStore: options.registryStore })
     // Last: the UI answers browser navigations to any path the API does not own.

@@ -4,7 +4,12 @@ import type { HttpMethod, RequestOf, RouteDef } from '@orchard/protocol'
 import { parseJsonBody } from './json-body.ts'
 import type { ServerContext } from './server-context.ts'
 
-export type Handler<R> = (request: RequestOf<R>, context: ServerContext) => Promise<object> | object
+/** What a handler may read of the HTTP request beyond its parsed fields. */
+export interface RequestHeaders {
+  header(name: string): string | undefined
+}
+
+export type Handler<R> = (request: RequestOf<R>, context: ServerContext, http: RequestHeaders) => Promise<object> | object
 
 export type Handlers<T extends Record<string, RouteDef>> = { [K in keyof T]: Handler<T[K]> }
 
@@ -48,7 +53,7 @@ export function defineRoutes<T extends Record<string, RouteDef>>(
       for (const prefix of prefixes) {
         app.on(method, `${prefix}${toHonoPath(def.path)}`, async (c) => {
           const request = parseRequest(def.request, await requestObject(c, def, method))
-          return c.json(await handler(request as RequestOf<RouteDef>, context))
+          return c.json(await handler(request as RequestOf<RouteDef>, context, { header: (name) => c.req.header(name) }))
         })
       }
     }

@@ -1,5 +1,6 @@
 import type { ArtifactRepository } from '@orchard/artifacts'
 import type { RegistryStore, TrackingStore } from '@orchard/store'
+import type { WebhookSettings } from './webhooks/settings.ts'
 
 /** What every handler may use: the stores and the few settings that shape responses. */
 export interface ServerContext {
@@ -11,4 +12,8 @@ export interface ServerContext {
    * proxies artifacts; undefined when clients are handed the backing URI directly.
    */
   readonly artifactsDestination?: string | ArtifactRepository
+  /** Webhook URL checks and delivery; MLflow's MLFLOW_WEBHOOK_* environment variables when absent. */
+  readonly webhookSettings?: WebhookSettings
+  /** The server's artifact root: registered versions' copies of run files go under its `registry/`. */
+  readonly defaultArtifactRoot?: string
 }

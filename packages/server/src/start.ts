@@ -4,6 +4,10 @@ import { serve } from '@hono/node-server'
 import { openStores } from '@orchard/store'
 import type { TrackingStore } from '@orchard/store'
 import { createApp } from './app.ts'
+import { WebhookDeliveryLoop } from './webhooks/delivery-loop.ts'
+import type { DeliveryLoopOptions } from './webhooks/delivery-loop.ts'
+import { webhookSettingsFromEnv } from './webhooks/settings.ts'
+import type { WebhookSettings } from './webhooks/settings.ts'
 
 export interface ServerOptions {
   readonly host: string
@@ -19,6 +23,9 @@ export interface ServerOptions {
   /** Serve only the artifact proxy (`mlflow server --artifacts-only`). */
   readonly artifactsOnly?: boolean
   readonly logError?: (error: unknown) => void
+  /** Webhook checks and delivery; MLflow's MLFLOW_WEBHOOK_* environment variables by default. */
+  readonly webhookSettings?: WebhookSettings
+  readonly webhookDelivery?: Pick<DeliveryLoopOptions, 'pollIntervalMs' | 'batchSize'>
 }
 
 export interface RunningServer {
@@ -37,9 +44,20 @@ const SHUTDOWN_SWEEP_MS = 20
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   // One connection for both stores; closing the tracking store closes it.
   const { trackingStore, registryStore } = await openStores(options.backendStoreUri, { defaultArtifactRoot: options.defaultArtifactRoot })
+  const webhookSettings = options.webhookSettings ?? webhookSettingsFromEnv()
+  // Delivers what the registry queued, including what an earlier run of the server left undelivered.
+  const deliveries = options.artifactsOnly
+    ? undefined
+    : new WebhookDeliveryLoop(registryStore, webhookSettings, {
+        ...options.webhookDelivery,
+        ...(options.logError ? { logError: options.logError } : {}),
+      })
   const app = createApp({
     trackingStore,
     registryStore,
+    webhookSettings,
+    defaultArtifactRoot: options.defaultArtifactRoot,
+    ...(deliveries ? { onWrite: () => deliveries.wake() } : {}),
     ...(options.artifactsDestination ? { artifactsDestination: options.artifactsDestination } : {}),
     ...(options.artifactsOnly ? { artifactsOnly: true } : {}),
     ...(options.logError ? { logError: options.logError } : {}),
@@ -51,6 +69,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ) as Server
     s.once('error', reject)
   })
+  deliveries?.start()
   // Idle keep-alive sockets must not hold shutdown open; active requests still finish.
   server.keepAliveTimeout = 5_000
   const { port } = server.address() as AddressInfo
@@ -71,7 +90,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           else resolve()
         })
         server.closeIdleConnections()
-      }).finally(() => trackingStore.close())
+      }).finally(async () => {
+        // In-flight deliveries are recorded before the store closes; what is still queued stays in
+        // the outbox for the next start.
+        await deliveries?.close()
+        await trackingStore.close()
+      })
       return closing
     },
   }

@@ -3,26 +3,27 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openStores } from '@orchard/store'
 import { createApp } from '../src/app.ts'
+import type { AppOptions } from '../src/app.ts'
 import type { Reply } from './harness.ts'
 
 export { expectError } from './harness.ts'
 
 export interface RegistryTestApp {
   /** GET sends `body` as a query string (repeated keys for arrays); other methods send it as JSON, as MLflow's client does. */
-  call(method: string, path: string, body?: Record<string, unknown>): Promise<Reply>
+  call(method: string, path: string, body?: Record<string, unknown>, headers?: Record<string, string>): Promise<Reply>
   close(): Promise<void>
 }
 
 /** The app with tracking and registry stores on one real SQLite file, driven in-process. */
-export async function openRegistryTestApp(): Promise<RegistryTestApp> {
+export async function openRegistryTestApp(options: Partial<AppOptions> = {}): Promise<RegistryTestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'orchard-registry-server-'))
   const { trackingStore, registryStore } = await openStores(`sqlite:///${join(dir, 'orchard.db')}`, { defaultArtifactRoot: 'mlflow-artifacts:/' })
   const errors: unknown[] = []
-  const app = createApp({ trackingStore, registryStore, logError: (e) => errors.push(e) })
+  const app = createApp({ trackingStore, registryStore, logError: (e) => errors.push(e), ...options })
   return {
-    async call(method, path, body) {
+    async call(method, path, body, headers = {}) {
       let url = path.startsWith('/') ? path : `/api/2.0/mlflow/${path}`
-      const init: RequestInit = { method, headers: { 'content-type': 'application/json' } }
+      const init: RequestInit = { method, headers: { 'content-type': 'application/json', ...headers } }
       if (method === 'GET' && body !== undefined) {
         const query = new URLSearchParams()
         for (const [key, value] of Object.entries(body)) {

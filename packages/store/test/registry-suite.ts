@@ -6,6 +6,7 @@ import { describeRegisteredModels } from './registry-suite/models.ts'
 import { registryOpener } from './registry-suite/opener.ts'
 import { describeRegistrySearch } from './registry-suite/search.ts'
 import { describeModelVersions } from './registry-suite/versions.ts'
+import { describeWebhooks } from './registry-suite/webhooks.ts'
 
 /** The RegistryStore conformance suite: every database implementation must pass all of it. */
 export function describeRegistryStore(name: string, harness: StoreHarness): void {
@@ -16,5 +17,6 @@ export function describeRegistryStore(name: string, harness: StoreHarness): void
     describeRegistrySearch(open)
     describeModelUris(open)
     describeRegistryAudit(open)
+    describeWebhooks(open)
   })
 }

@@ -99,8 +99,8 @@ export const experimentHandlers: Handlers<ExperimentOperations> = {
     return {}
   },
 
-  setExperimentTagNpmAlias(request, context) {
-    return experimentHandlers.setExperimentTag(request, context)
+  setExperimentTagNpmAlias(request, context, http) {
+    return experimentHandlers.setExperimentTag(request, context, http)
   },
 
   async deleteExperimentTag(request, { trackingStore }) {

@@ -1,6 +1,7 @@
-import { OrchardError } from '@orchard/protocol'
+import { OrchardError, invalidParameter } from '@orchard/protocol'
 import type { AuditNote, Tag } from '@orchard/core'
 import type { RegistryStore } from '@orchard/store'
+import type { RequestHeaders } from '../define-routes.ts'
 import type { ServerContext } from '../server-context.ts'
 
 /** The registry store; app.ts registers registry routes only when there is one. */
@@ -9,8 +10,28 @@ export function registryOf(context: ServerContext): RegistryStore {
   return context.registryStore
 }
 
-/** The audit note of a request: its optional comment. Orchard has no user identity to record yet. */
-export const noteOf = (request: { comment?: string | undefined }): AuditNote => (request.comment ? { comment: request.comment } : {})
+/** Who a request says it comes from. Orchard has no authentication yet; once it has, its user wins. */
+export const USER_HEADER = 'X-Orchard-User'
+// Audit user ids are short names or emails; MLflow's user_id columns are 256 wide.
+const MAX_USER_LENGTH = 256
+
+function userOf(http: RequestHeaders): string | undefined {
+  const user = http.header(USER_HEADER)?.trim()
+  if (!user) return undefined
+  if (user.length > MAX_USER_LENGTH || /\p{Cc}/u.test(user)) {
+    throw invalidParameter(`Header ${USER_HEADER} must be a user name of at most ${MAX_USER_LENGTH} printable characters.`)
+  }
+  return user
+}
+
+/**
+ * The audit note of a request: who (the X-Orchard-User header; the store records `unknown` when
+ * there is none) and its optional comment.
+ */
+export function noteOf(request: { comment?: string | undefined }, http: RequestHeaders): AuditNote {
+  const userId = userOf(http)
+  return { ...(userId ? { userId } : {}), ...(request.comment ? { comment: request.comment } : {}) }
+}
 
 export const toTags = (list: readonly { key: string; value?: string | undefined }[] | undefined): Tag[] =>
   (list ?? []).map((t) => ({ key: t.key, value: t.value ?? '' }))

@@ -34,12 +34,12 @@ type RegisteredModelOperations = Pick<
 >
 
 export const registeredModelHandlers: Handlers<RegisteredModelOperations> = {
-  async createRegisteredModel(request, context) {
+  async createRegisteredModel(request, context, http) {
     const tags = toTags(request.tags)
     tags.forEach((tag, i) => validateRegistryTag(tag, `tags[${i}]`))
     const model = await registryOf(context).createRegisteredModel(
       { name: request.name, tags, ...(request.description !== undefined ? { description: request.description } : {}) },
-      noteOf(request),
+      noteOf(request, http),
     )
     return { registered_model: registeredModelToWire(model) }
   },
@@ -48,18 +48,18 @@ export const registeredModelHandlers: Handlers<RegisteredModelOperations> = {
     return { registered_model: registeredModelToWire(await registryOf(context).getRegisteredModel(request.name)) }
   },
 
-  async renameRegisteredModel(request, context) {
-    const model = await registryOf(context).renameRegisteredModel(request.name, request.new_name, noteOf(request))
+  async renameRegisteredModel(request, context, http) {
+    const model = await registryOf(context).renameRegisteredModel(request.name, request.new_name, noteOf(request, http))
     return { registered_model: registeredModelToWire(model) }
   },
 
-  async updateRegisteredModel(request, context) {
-    const model = await registryOf(context).updateRegisteredModel(request.name, request.description, noteOf(request))
+  async updateRegisteredModel(request, context, http) {
+    const model = await registryOf(context).updateRegisteredModel(request.name, request.description, noteOf(request, http))
     return { registered_model: registeredModelToWire(model) }
   },
 
-  async deleteRegisteredModel(request, context) {
-    await registryOf(context).deleteRegisteredModel(request.name, noteOf(request))
+  async deleteRegisteredModel(request, context, http) {
+    await registryOf(context).deleteRegisteredModel(request.name, noteOf(request, http))
     return {}
   },
 
@@ -80,30 +80,30 @@ export const registeredModelHandlers: Handlers<RegisteredModelOperations> = {
     return versions.length ? { model_versions: versions.map(modelVersionToWire) } : {}
   },
 
-  async setRegisteredModelTag(request, context) {
+  async setRegisteredModelTag(request, context, http) {
     const tag = { key: request.key, value: request.value ?? '' }
     validateRegistryTag(tag)
-    await registryOf(context).setRegisteredModelTag(request.name, tag, noteOf(request))
+    await registryOf(context).setRegisteredModelTag(request.name, tag, noteOf(request, http))
     return {}
   },
 
-  async deleteRegisteredModelTag(request, context) {
+  async deleteRegisteredModelTag(request, context, http) {
     validateKey('Tag', request.key, 'key')
-    await registryOf(context).deleteRegisteredModelTag(request.name, request.key, noteOf(request))
+    await registryOf(context).deleteRegisteredModelTag(request.name, request.key, noteOf(request, http))
     return {}
   },
 
-  async setRegisteredModelAlias(request, context) {
+  async setRegisteredModelAlias(request, context, http) {
     validateAliasName(request.alias)
     validateAliasNotReserved(request.alias)
     parseModelVersion(request.version)
-    await registryOf(context).setRegisteredModelAlias(request.name, request.alias, request.version, noteOf(request))
+    await registryOf(context).setRegisteredModelAlias(request.name, request.alias, request.version, noteOf(request, http))
     return {}
   },
 
-  async deleteRegisteredModelAlias(request, context) {
+  async deleteRegisteredModelAlias(request, context, http) {
     validateAliasName(request.alias)
-    await registryOf(context).deleteRegisteredModelAlias(request.name, request.alias, noteOf(request))
+    await registryOf(context).deleteRegisteredModelAlias(request.name, request.alias, noteOf(request, http))
     return {}
   },
 

@@ -19,6 +19,7 @@ import type { LoggedModel } from '@orchard/core'
 import type { Handlers } from '../define-routes.ts'
 import type { ServerContext } from '../server-context.ts'
 import { checkMaxResults, pageToWire } from './paging.ts'
+import { copyRunArtifacts } from './registry-copy.ts'
 import { noteOf, registryOf, toTags } from './registry-context.ts'
 
 type ModelVersionOperations = Pick<
@@ -87,12 +88,13 @@ const originOf = (model: LoggedModel): SourceOrigin => ({
 })
 
 export const modelVersionHandlers: Handlers<ModelVersionOperations> = {
-  async createModelVersion(request, context) {
+  async createModelVersion(request, context, http) {
     validateModelVersionSource(request.source)
     await checkLocalSource(request.source, request.run_id, context)
     const tags = toTags(request.tags)
     tags.forEach((tag, i) => validateRegistryTag(tag, `tags[${i}]`))
-    const origin = await resolveSource(request.source, request.model_id, context)
+    const copy = await copyRunArtifacts(request.name, request.source, request.run_id || undefined, context)
+    const origin: SourceOrigin = copy ?? (await resolveSource(request.source, request.model_id, context))
     const runId = request.run_id || origin.runId
     const version = await registryOf(context).createModelVersion(
       {
@@ -105,7 +107,7 @@ export const modelVersionHandlers: Handlers<ModelVersionOperations> = {
         ...(request.run_link ? { runLink: request.run_link } : {}),
         ...(request.description !== undefined ? { description: request.description } : {}),
       },
-      noteOf(request),
+      noteOf(request, http),
     )
     return { model_version: modelVersionToWire(version) }
   },
@@ -115,15 +117,15 @@ export const modelVersionHandlers: Handlers<ModelVersionOperations> = {
     return { model_version: modelVersionToWire(await registryOf(context).getModelVersion(request.name, request.version)) }
   },
 
-  async updateModelVersion(request, context) {
+  async updateModelVersion(request, context, http) {
     parseModelVersion(request.version)
-    const version = await registryOf(context).updateModelVersion(request.name, request.version, request.description, noteOf(request))
+    const version = await registryOf(context).updateModelVersion(request.name, request.version, request.description, noteOf(request, http))
     return { model_version: modelVersionToWire(version) }
   },
 
-  async deleteModelVersion(request, context) {
+  async deleteModelVersion(request, context, http) {
     parseModelVersion(request.version)
-    await registryOf(context).deleteModelVersion(request.name, request.version, noteOf(request))
+    await registryOf(context).deleteModelVersion(request.name, request.version, noteOf(request, http))
     return {}
   },
 
@@ -138,30 +140,30 @@ export const modelVersionHandlers: Handlers<ModelVersionOperations> = {
     return pageToWire('model_versions', page, modelVersionToWire)
   },
 
-  async transitionModelVersionStage(request, context) {
+  async transitionModelVersionStage(request, context, http) {
     parseModelVersion(request.version)
     const version = await registryOf(context).transitionModelVersionStage(
       request.name,
       request.version,
       canonicalStage(request.stage),
       request.archive_existing_versions,
-      noteOf(request),
+      noteOf(request, http),
     )
     return { model_version: modelVersionToWire(version) }
   },
 
-  async setModelVersionTag(request, context) {
+  async setModelVersionTag(request, context, http) {
     parseModelVersion(request.version)
     const tag = { key: request.key, value: request.value ?? '' }
     validateRegistryTag(tag)
-    await registryOf(context).setModelVersionTag(request.name, request.version, tag, noteOf(request))
+    await registryOf(context).setModelVersionTag(request.name, request.version, tag, noteOf(request, http))
     return {}
   },
 
-  async deleteModelVersionTag(request, context) {
+  async deleteModelVersionTag(request, context, http) {
     parseModelVersion(request.version)
     validateKey('Tag', request.key, 'key')
-    await registryOf(context).deleteModelVersionTag(request.name, request.version, request.key, noteOf(request))
+    await registryOf(context).deleteModelVersionTag(request.name, request.version, request.key, noteOf(request, http))
     return {}
   },
 

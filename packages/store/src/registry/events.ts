@@ -16,6 +16,9 @@ interface EventInput {
   readonly to?: string | undefined
 }
 
+/** Who made a change no caller named: the audit trail always says who, even when it is not known. */
+export const UNKNOWN_USER = 'unknown'
+
 /** Appends one audit event; called inside the transaction that makes the change. */
 export async function appendEvent(tx: Db, time: number, event: EventInput, note: AuditNote = {}): Promise<void> {
   const entityType: RegistryEntityType = event.version === undefined ? 'REGISTERED_MODEL' : 'MODEL_VERSION'
@@ -32,7 +35,7 @@ export async function appendEvent(tx: Db, time: number, event: EventInput, note:
       event.from ?? null,
       event.to ?? null,
       note.comment ?? null,
-      note.userId ?? null,
+      note.userId ?? UNKNOWN_USER,
       time,
     ],
   )

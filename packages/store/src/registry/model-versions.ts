@@ -3,6 +3,7 @@ import { ACTIVE_STAGES, canonicalStage } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol'
 import type { StoreContext } from '../sql/context.ts'
 import type { Db } from '../sql/db.ts'
+import { enqueueWebhookEvent } from '../webhooks/outbox.ts'
 import { appendEvent } from './events.ts'
 import { VERSION_COLUMNS, VERSION_FROM, loadVersions } from './hydrate.ts'
 import type { VersionRow } from './hydrate.ts'
@@ -14,6 +15,15 @@ async function loadVersion(db: Db, ctx: StoreContext, name: string, version: str
 }
 
 const eventOf = (row: VersionRow) => ({ modelId: row.registered_model_id, name: row.name, version: row.version })
+
+/** Orchard's model_version.stage_transitioned: MLflow has no stage event, and stages are what many teams deploy from. */
+const enqueueStageTransition = (tx: Db, time: number, row: VersionRow, to: ModelVersionStage) =>
+  enqueueWebhookEvent(tx, time, { entity: 'model_version', action: 'stage_transitioned' }, {
+    name: row.name,
+    version: String(row.version),
+    from_stage: row.current_stage,
+    to_stage: to,
+  })
 
 export async function createModelVersion(ctx: StoreContext, input: CreateModelVersionInput, note?: AuditNote): Promise<ModelVersion> {
   return ctx.db.transaction(async (tx) => {
@@ -54,6 +64,14 @@ export async function createModelVersion(ctx: StoreContext, input: CreateModelVe
       ])
     }
     await appendEvent(tx, now, { modelId: taken.registered_model_id, name: input.name, version: taken.version, action: 'CREATE', to: input.source }, note)
+    await enqueueWebhookEvent(tx, now, { entity: 'model_version', action: 'created' }, {
+      name: input.name,
+      version: String(taken.version),
+      source: input.source,
+      run_id: input.runId ?? null,
+      tags: Object.fromEntries(tags),
+      description: input.description ?? null,
+    })
     return loadVersion(tx, ctx, input.name, String(taken.version))
   })
 }
@@ -95,6 +113,7 @@ export async function deleteModelVersion(ctx: StoreContext, name: string, versio
     ])
     for (const { alias } of aliases) {
       await appendEvent(tx, now, { modelId: row.registered_model_id, name, action: 'DELETE_ALIAS', key: alias, from: String(row.version) }, note)
+      await enqueueWebhookEvent(tx, now, { entity: 'model_version_alias', action: 'deleted' }, { name, alias })
     }
     // Tags and aliases go with the row (ON DELETE CASCADE).
     await tx.run('DELETE FROM model_versions WHERE registered_model_id = ? AND version = ?', [row.registered_model_id, row.version])
@@ -132,6 +151,7 @@ export async function transitionModelVersionStage(
           other.version,
         ])
         await appendEvent(tx, now, { ...eventOf(other), action: 'TRANSITION_STAGE', from: other.current_stage, to: 'Archived' }, note)
+        await enqueueStageTransition(tx, now, other, 'Archived')
       }
     }
     await tx.run('UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE registered_model_id = ? AND version = ?', [
@@ -143,6 +163,7 @@ export async function transitionModelVersionStage(
     await touchModel(tx, row.registered_model_id, now)
     if (row.current_stage !== stage) {
       await appendEvent(tx, now, { ...eventOf(row), action: 'TRANSITION_STAGE', from: row.current_stage, to: stage }, note)
+      await enqueueStageTransition(tx, now, row, stage)
     }
     return loadVersion(tx, ctx, name, version)
   })
@@ -162,7 +183,9 @@ export async function setModelVersionTag(ctx: StoreContext, name: string, versio
        ON CONFLICT (registered_model_id, version, key) DO UPDATE SET value = excluded.value`,
       [row.registered_model_id, row.version, tag.key, tag.value],
     )
-    await appendEvent(tx, ctx.now(), { ...eventOf(row), action: 'SET_TAG', key: tag.key, from: old?.value, to: tag.value }, note)
+    const now = ctx.now()
+    await appendEvent(tx, now, { ...eventOf(row), action: 'SET_TAG', key: tag.key, from: old?.value, to: tag.value }, note)
+    await enqueueWebhookEvent(tx, now, { entity: 'model_version_tag', action: 'set' }, { name, version: String(row.version), key: tag.key, value: tag.value })
   })
 }
 
@@ -176,7 +199,9 @@ export async function deleteModelVersionTag(ctx: StoreContext, name: string, ver
     ])
     if (!old) return
     await tx.run('DELETE FROM model_version_tags WHERE registered_model_id = ? AND version = ? AND key = ?', [row.registered_model_id, row.version, key])
-    await appendEvent(tx, ctx.now(), { ...eventOf(row), action: 'DELETE_TAG', key, from: old.value }, note)
+    const now = ctx.now()
+    await appendEvent(tx, now, { ...eventOf(row), action: 'DELETE_TAG', key, from: old.value }, note)
+    await enqueueWebhookEvent(tx, now, { entity: 'model_version_tag', action: 'deleted' }, { name, version: String(row.version), key })
   })
 }
 

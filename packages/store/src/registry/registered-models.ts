@@ -3,6 +3,7 @@ import { LATEST_ALIAS, canonicalStage, parseModelVersion } from '@orchard/core'
 import { alreadyExists, invalidParameter, isOrchardError, notFound } from '@orchard/protocol'
 import type { StoreContext } from '../sql/context.ts'
 import type { Db } from '../sql/db.ts'
+import { enqueueWebhookEvent } from '../webhooks/outbox.ts'
 import { appendEvent } from './events.ts'
 import { MODEL_COLUMNS, VERSION_COLUMNS, VERSION_FROM, latestVersionRows, loadModels, loadVersions } from './hydrate.ts'
 import type { ModelRow, VersionRow } from './hydrate.ts'
@@ -67,6 +68,11 @@ function createModelRow(ctx: StoreContext, input: CreateRegisteredModelInput, no
       await tx.run('INSERT INTO registered_model_tags (registered_model_id, key, value) VALUES (?, ?, ?)', [model.registered_model_id, key, value])
     }
     await appendEvent(tx, now, { modelId: model.registered_model_id, name: input.name, action: 'CREATE', to: input.description }, note)
+    await enqueueWebhookEvent(tx, now, { entity: 'registered_model', action: 'created' }, {
+      name: input.name,
+      tags: Object.fromEntries(tags),
+      description: input.description ?? null,
+    })
     return loadModel(tx, ctx, model)
   })
 }
@@ -166,9 +172,10 @@ export async function setRegisteredModelAlias(ctx: StoreContext, name: string, a
        ON CONFLICT (registered_model_id, alias) DO UPDATE SET version = excluded.version`,
       [target.registered_model_id, alias, target.version],
     )
+    const now = ctx.now()
     await appendEvent(
       tx,
-      ctx.now(),
+      now,
       {
         modelId: target.registered_model_id,
         name,
@@ -179,6 +186,8 @@ export async function setRegisteredModelAlias(ctx: StoreContext, name: string, a
       },
       note,
     )
+    // MLflow sends model_version_alias.created whether the alias is new or moved.
+    await enqueueWebhookEvent(tx, now, { entity: 'model_version_alias', action: 'created' }, { name, alias, version: String(target.version) })
   })
 }
 
@@ -191,7 +200,9 @@ export async function deleteRegisteredModelAlias(ctx: StoreContext, name: string
     ])
     if (!old) return
     await tx.run('DELETE FROM registered_model_aliases WHERE registered_model_id = ? AND alias = ?', [row.registered_model_id, alias])
-    await appendEvent(tx, ctx.now(), { modelId: row.registered_model_id, name, action: 'DELETE_ALIAS', key: alias, from: String(old.version) }, note)
+    const now = ctx.now()
+    await appendEvent(tx, now, { modelId: row.registered_model_id, name, action: 'DELETE_ALIAS', key: alias, from: String(old.version) }, note)
+    await enqueueWebhookEvent(tx, now, { entity: 'model_version_alias', action: 'deleted' }, { name, alias })
   })
 }
 

@@ -1,3 +1,4 @@
+import type { WebhookStore } from '../webhooks/webhook-store.ts'
 import type { AuditNote, ModelVersion, ModelVersionStage, Page, RegisteredModel, RegistryEvent, Tag } from '@orchard/core'
 
 export interface CreateRegisteredModelInput {
@@ -35,10 +36,11 @@ export interface SearchRegistryEventsQuery {
 }
 
 /**
- * The model registry, with MLflow 2.x semantics. Every change also appends an audit event in the same
- * transaction; `note` says who made it and why. Versions are passed as MLflow's version strings.
+ * The model registry, with MLflow 2.x semantics, and its webhooks (MLflow 3.x). Every change also
+ * appends an audit event, and queues the webhook deliveries it causes, in the same transaction; `note`
+ * says who made it and why. Versions are passed as MLflow's version strings.
  */
-export interface RegistryStore {
+export interface RegistryStore extends WebhookStore {
   createRegisteredModel(input: CreateRegisteredModelInput, note?: AuditNote): Promise<RegisteredModel>
   getRegisteredModel(name: string): Promise<RegisteredModel>
   /** Versions follow the model to its new name. */

@@ -1,6 +1,8 @@
-import type { AuditNote, ModelVersionStage, Tag } from '@orchard/core'
+import type { AuditNote, ModelVersionStage, NewWebhook, Tag, WebhookAttemptResult, WebhookUpdate } from '@orchard/core'
 import { parseModelVersion } from '@orchard/core'
 import type { StoreContext } from '../sql/context.ts'
+import * as outbox from '../webhooks/outbox.ts'
+import * as webhooks from '../webhooks/webhooks.ts'
 import { searchRegistryEvents } from './events.ts'
 import { resolveModelUri } from './model-uri.ts'
 import * as versions from './model-versions.ts'
@@ -56,6 +58,17 @@ export class SqlRegistryStore implements RegistryStore {
 
   searchRegistryEvents = (query: SearchRegistryEventsQuery) =>
     searchRegistryEvents(this.ctx, query, query.version === undefined ? undefined : parseModelVersion(query.version))
+
+  createWebhook = (input: NewWebhook) => webhooks.createWebhook(this.ctx, input)
+  getWebhook = (webhookId: string) => webhooks.getWebhook(this.ctx, webhookId)
+  getWebhookWithSecret = (webhookId: string) => webhooks.getWebhookWithSecret(this.ctx, webhookId)
+  listWebhooks = (query: { maxResults: number; pageToken?: string }) => webhooks.listWebhooks(this.ctx, query)
+  updateWebhook = (webhookId: string, update: WebhookUpdate) => webhooks.updateWebhook(this.ctx, webhookId, update)
+  deleteWebhook = (webhookId: string) => webhooks.deleteWebhook(this.ctx, webhookId)
+  claimWebhookDeliveries = (owner: string, leaseMs: number, limit: number) => outbox.claimWebhookDeliveries(this.ctx, owner, leaseMs, limit)
+  recordWebhookAttempt = (deliveryId: string, owner: string, result: WebhookAttemptResult) =>
+    outbox.recordWebhookAttempt(this.ctx, deliveryId, owner, result)
+  listWebhookDeliveries = (query: { webhookId: string; maxResults: number; pageToken?: string }) => outbox.listWebhookDeliveries(this.ctx, query)
 
   close = async () => {
     if (this.ownsConnection) await this.ctx.db.close()

@@ -11,7 +11,7 @@ interface Opened {
   readonly uri: string
 }
 
-export type Open = () => Promise<Opened>
+export type Open = (() => Promise<Opened>) & { again(uri: string, clock: TestClock): Promise<RegistryStore> }
 
 /** Opens a registry store on a fresh database per call; every store opened in a test is closed after it. */
 export function registryOpener(harness: StoreHarness): Open {
@@ -19,11 +19,18 @@ export function registryOpener(harness: StoreHarness): Open {
   afterEach(async () => {
     for (const store of opened.splice(0)) await store.close()
   })
-  return async () => {
-    const clock = new TestClock()
-    const uri = await harness.newDatabaseUri()
+  const open = async (uri: string, clock: TestClock) => {
     const store = new SqlRegistryStore(await openStoreContext(uri, { defaultArtifactRoot: ARTIFACT_ROOT, now: clock.now }))
     opened.push(store)
-    return { store, clock, uri }
+    return store
   }
+  return Object.assign(
+    async () => {
+      const clock = new TestClock()
+      const uri = await harness.newDatabaseUri()
+      return { store: await open(uri, clock), clock, uri }
+    },
+    /** A second store (own connection) on the database of an earlier open(): another server replica. */
+    { again: (uri: string, clock: TestClock) => open(uri, clock) },
+  )
 }

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto'
+import { openArtifactRepository } from '@orchard/artifacts'
+import type { ArtifactRepository } from '@orchard/artifacts'
+import { invalidParameter, isOrchardError } from '@orchard/protocol'
+import type { ServerContext } from '../server-context.ts'
+
+// Copy on register. A version registered from a run's artifacts (`runs:/<run_id>/<path>`, or a
+// location inside the artifact directory of the run_id given with it, which is what MLflow's
+// Python client sends after resolving runs:/) gets its own copy of the files under
+// `<default artifact root>/registry/<model>/<copy id>/`, and that copy is its storage_location
+// (what get-download-uri and models:/ URIs return). Deleting and garbage-collecting the run then
+// leaves the version whole. The copy is made before the version exists, so a version never points
+// at half-copied files; that is why the folder is named by a fresh id, not the version number.
+
+const RUNS_URI = /^runs:\/([^/]+)(?:\/(.*))?$/
+
+/** What a registration from a run resolves to: the run, and where its files are now. */
+interface RunSource {
+  readonly runId: string
+  readonly location: string
+}
+
+const join = (base: string, path: string) => (path === '' ? base : `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`)
+
+async function runSource(source: string, runId: string | undefined, context: ServerContext): Promise<RunSource | undefined> {
+  const match = RUNS_URI.exec(source)
+  if (match) {
+    const id = match[1] as string
+    if (runId && runId !== id) throw invalidParameter(`The source ${source} names run ${id}, but run_id is ${runId}.`)
+    const { artifactUri } = (await context.trackingStore.getRun(id)).info
+    return { runId: id, location: join(artifactUri, match[2] ?? '') }
+  }
+  if (!runId) return undefined
+  // MLflow accepts a run_id it does not know; such a version simply has nothing to copy.
+  const run = await context.trackingStore.getRun(runId).catch((error: unknown) => {
+    if (isOrchardError(error) && error.code === 'RESOURCE_DOES_NOT_EXIST') return undefined
+    throw error
+  })
+  if (!run) return undefined
+  const root = run.info.artifactUri.replace(/\/+$/, '')
+  return source === root || source.startsWith(`${root}/`) ? { runId, location: source } : undefined
+}
+
+/**
+ * A model name as one plain path segment. Names may hold `/`, `%` or spaces, which URIs and HTTP
+ * paths would each read differently; the copy id makes the folder unique anyway.
+ */
+const folderName = (modelName: string) => modelName.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_')
+
+async function copyTree(from: ArtifactRepository, to: ArtifactRepository, path = ''): Promise<number> {
+  let copied = 0
+  for (const entry of await from.listArtifacts(path || undefined)) {
+    if (entry.isDir) {
+      copied += await copyTree(from, to, entry.path)
+    } else {
+      await to.writeArtifact(entry.path, await (await from.openArtifact(entry.path)).read())
+      copied++
+    }
+  }
+  return copied
+}
+
+/**
+ * Copies the files of a registration from a run into the registry's own folder and returns where
+ * they are, with the run id; undefined when the source is not a run's (nothing to copy), or when
+ * the server has no artifact root of its own to copy into.
+ */
+export async function copyRunArtifacts(
+  modelName: string,
+  source: string,
+  runId: string | undefined,
+  context: ServerContext,
+): Promise<{ storageLocation: string; runId: string } | undefined> {
+  const run = await runSource(source, runId, context)
+  if (!run || !context.defaultArtifactRoot) return undefined
+  const options = context.artifactsDestination ? { mlflowArtifacts: context.artifactsDestination } : {}
+  const target = join(context.defaultArtifactRoot, `registry/${folderName(modelName)}/${randomUUID()}`)
+  const copied = await copyTree(openArtifactRepository(run.location, options), openArtifactRepository(target, options))
+  if (copied === 0) {
+    throw invalidParameter(`Cannot register ${source}: there are no files at ${run.location} to register.`)
+  }
+  return { storageLocation: target, runId: run.runId }
+}

@@ -1,0 +1,93 @@
+import { lookup } from 'node:dns/promises'
+import { BlockList, isIP } from 'node:net'
+import { invalidParameter } from '@orchard/protocol'
+import type { WebhookSettings } from './settings.ts'
+
+// Against SSRF, as MLflow (mlflow/utils/validation.py and mlflow/webhooks/ssrf.py): a webhook URL
+// must use an allowed scheme and, unless MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS is set, every address its
+// host resolves to must be public. Checked when a webhook is created or updated, and again on the
+// socket of every delivery (see send.ts), so DNS rebinding between the two gains nothing.
+
+const NOT_PUBLIC = new BlockList()
+// Python's ipaddress `is_global` is false for these (RFC 6890 special-purpose ranges).
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  NOT_PUBLIC.addSubnet(network, prefix, 'ipv4')
+}
+for (const [network, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001::', 23],
+  ['2001:db8::', 32],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
+  NOT_PUBLIC.addSubnet(network, prefix, 'ipv6')
+}
+
+/** Whether an address is public; IPv4-mapped IPv6 (`::ffff:10.0.0.1`) is judged as its IPv4 address. */
+export function isPublicAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
+  const ip = mapped ? (mapped[1] as string) : address
+  const family = isIP(ip)
+  if (family === 0) return false
+  return !NOT_PUBLIC.check(ip, family === 4 ? 'ipv4' : 'ipv6')
+}
+
+/** The URL's scheme and host, after the scheme check; INVALID_PARAMETER_VALUE in MLflow's words. */
+export function parseWebhookUrl(url: string, settings: WebhookSettings): URL {
+  if (url.trim() === '') throw invalidParameter(`Webhook URL cannot be empty or just whitespace: '${url}'`)
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw invalidParameter(`Invalid webhook URL '${url}': it is not an absolute URL such as https://ci.example.com/hooks/mlflow.`)
+  }
+  const scheme = parsed.protocol.slice(0, -1).toLowerCase()
+  if (!settings.allowedSchemes.includes(scheme)) {
+    throw invalidParameter(
+      `Invalid webhook URL scheme: '${scheme}'. Allowed schemes are: ${settings.allowedSchemes.join(', ')}. Set MLFLOW_WEBHOOK_ALLOWED_SCHEMES to allow others.`,
+    )
+  }
+  if (parsed.hostname === '') throw invalidParameter(`Webhook URL must include a hostname: '${url}'`)
+  return parsed
+}
+
+/** URL hosts keep IPv6 literals in brackets; DNS and net want them bare. */
+export const bareHost = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1')
+
+/** Create/update-time check: allowed scheme, a host, and (unless allowed) only public addresses. */
+export async function checkWebhookUrl(url: string, settings: WebhookSettings): Promise<void> {
+  const parsed = parseWebhookUrl(url, settings)
+  if (settings.allowPrivateIps) return
+  const host = bareHost(parsed)
+  let addresses: string[]
+  try {
+    addresses = isIP(host) ? [host] : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address)
+  } catch (error) {
+    throw invalidParameter(`Cannot resolve webhook URL hostname '${host}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+  }
+  const blocked = addresses.find((address) => !isPublicAddress(address))
+  if (blocked !== undefined) {
+    throw invalidParameter(
+      `Webhook URL must not resolve to a non-public IP address. '${host}' resolves to ${blocked}. Set MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS=true to allow private, loopback and link-local addresses.`,
+    )
+  }
+}

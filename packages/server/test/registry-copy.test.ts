@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { startServer } from '../src/start.ts'
+import type { RunningServer } from '../src/start.ts'
+
+// Copy on register, over a real server with the artifact proxy: the registered version keeps its
+// files after its run is deleted and garbage-collected.
+
+let dir: string
+let server: RunningServer
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'orchard-registry-copy-'))
+  server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    backendStoreUri: `sqlite:///${join(dir, 'orchard.db')}`,
+    defaultArtifactRoot: 'mlflow-artifacts:/',
+    artifactsDestination: join(dir, 'artifacts'),
+  })
+})
+after(async () => {
+  await server.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(`${server.url}/api/2.0/mlflow/${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  return { status: response.status, json: await response.json() }
+}
+
+const proxied = (uri: string) => `${server.url}/api/2.0/mlflow-artifacts/artifacts/${uri.replace(/^mlflow-artifacts:\/+/, '')}`
+
+async function upload(artifactUri: string, path: string, text: string): Promise<void> {
+  const response = await fetch(`${proxied(artifactUri)}/${path}`, { method: 'PUT', body: text })
+  assert.equal(response.status, 200)
+}
+
+describe('copy on register', () => {
+  it('keeps a version registered from runs:/ readable after its run is deleted and garbage-collected', async () => {
+    const run = (await api('POST', 'runs/create', { experiment_id: '0' })).json.run.info
+    await upload(run.artifact_uri, 'model/MLmodel', 'flavors: {}\n')
+    await upload(run.artifact_uri, 'model/data/weights.bin', 'w'.repeat(1000))
+    await api('POST', 'registered-models/create', { name: 'fraud/detector' })
+
+    const fromRuns = await api('POST', 'model-versions/create', { name: 'fraud/detector', source: `runs:/${run.run_id}/model` })
+    assert.equal(fromRuns.status, 200)
+    assert.deepEqual([fromRuns.json.model_version.source, fromRuns.json.model_version.run_id], [`runs:/${run.run_id}/model`, run.run_id])
+    // What MLflow's Python client sends after resolving runs:/ itself: the location and the run id.
+    const resolved = await api('POST', 'model-versions/create', { name: 'fraud/detector', source: `${run.artifact_uri}/model`, run_id: run.run_id })
+    assert.equal(resolved.status, 200)
+
+    const uris = await Promise.all(['1', '2'].map(async (version) => (await api('GET', `model-versions/get-download-uri?name=fraud%2Fdetector&version=${version}`)).json.artifact_uri as string))
+    for (const uri of uris) assert.match(uri, /^mlflow-artifacts:\/registry\/fraud_detector\/[0-9a-f-]{36}$/)
+    assert.notEqual(uris[0], uris[1])
+
+    assert.equal((await api('POST', 'runs/delete', { run_id: run.run_id })).status, 200)
+    const collected = await server.trackingStore.garbageCollect({ runIds: [run.run_id] })
+    assert.deepEqual(collected.runs.map((r) => r.runId), [run.run_id])
+    // What `orchard gc` then does with the run's files.
+    const runFolder = join(dir, 'artifacts', '0', run.run_id)
+    await rm(runFolder, { recursive: true })
+    await assert.rejects(stat(runFolder))
+
+    for (const uri of uris) {
+      const model = await fetch(`${proxied(uri)}/MLmodel`)
+      assert.deepEqual([model.status, await model.text()], [200, 'flavors: {}\n'])
+      assert.equal((await (await fetch(`${proxied(uri)}/data/weights.bin`)).text()).length, 1000)
+    }
+    const resolvedVersion = await api('GET', 'model-versions/get?name=fraud%2Fdetector&version=1')
+    assert.equal(resolvedVersion.json.model_version.source, `runs:/${run.run_id}/model`, 'the source stays what the client sent')
+  })
+
+  it('refuses a runs:/ source that names no files, an unknown run, or a different run_id', async () => {
+    const run = (await api('POST', 'runs/create', { experiment_id: '0' })).json.run.info
+    await api('POST', 'registered-models/create', { name: 'empty' })
+    const empty = await api('POST', 'model-versions/create', { name: 'empty', source: `runs:/${run.run_id}/model` })
+    assert.deepEqual([empty.status, empty.json.error_code], [400, 'INVALID_PARAMETER_VALUE'])
+    assert.match(empty.json.message, /there are no files at/)
+    const unknown = await api('POST', 'model-versions/create', { name: 'empty', source: 'runs:/nope/model' })
+    assert.deepEqual([unknown.status, unknown.json.error_code], [404, 'RESOURCE_DOES_NOT_EXIST'])
+    const mismatch = await api('POST', 'model-versions/create', { name: 'empty', source: `runs:/${run.run_id}/model`, run_id: 'other' })
+    assert.deepEqual([mismatch.status, mismatch.json.error_code], [400, 'INVALID_PARAMETER_VALUE'])
+    assert.equal((await api('GET', 'registered-models/get?name=empty')).json.registered_model.latest_versions, undefined, 'no version was created')
+  })
+})
