@@ -41,7 +41,8 @@ async function seed(trackingUri: string): Promise<{ runId: string; artifactUri: 
 }
 
 export async function exerciseModelCommands(cwd: string, trackingUri: string): Promise<void> {
-  const cli = (...args: string[]) => orchard(cwd, [...args, '--tracking-uri', trackingUri])
+  // The audit trail's WHO is the user running the command (LOGNAME first, as getpass.getuser()).
+  const cli = (...args: string[]) => orchard(cwd, [...args, '--tracking-uri', trackingUri], { LOGNAME: 'alice' })
   const { runId, artifactUri } = await seed(trackingUri)
   const source = `${artifactUri}/model`
 
@@ -106,7 +107,7 @@ export async function exerciseModelCommands(cwd: string, trackingUri: string): P
 
   const trail = ok(history, 'history').trimEnd().split('\n')
   assert.match(trail[0] ?? '', /^WHEN +WHO +WHAT +FROM → TO +COMMENT$/)
-  assert.match(trail[1] ?? '', new RegExp(`^${TIME.source} +- +model SET_ALIAS champion +- → 2 +-$`))
+  assert.match(trail[1] ?? '', new RegExp(`^${TIME.source} +alice +model SET_ALIAS champion +- → 2 +-$`))
   assert.match(trail[2] ?? '', /version 2 TRANSITION_STAGE +None → Production +A\/B win$/)
   assert.match(trail[3] ?? '', /version 1 TRANSITION_STAGE +Production → Archived +A\/B win$/)
   assert.ok(trail.some((line) => /version 1 TRANSITION_STAGE +None → Staging +offline eval passed$/.test(line)), trail.join('\n'))

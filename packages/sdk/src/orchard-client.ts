@@ -5,6 +5,7 @@ import type { ImageInput, TableData } from './artifacts/run-artifacts.ts'
 import type { TransferOptions, TransferSummary } from './artifacts/transfer.ts'
 import { RegistryClient } from './client/registry-client.ts'
 import type { TrackingClientOptions } from './client/client-options.ts'
+import { currentUser } from './fluent/system-tags.ts'
 import { onBeforeExit, onTerminationSignal } from './process-hooks.ts'
 import { RestTransport } from './rest/rest-transport.ts'
 import type { RestTransportOptions } from './rest/rest-transport.ts'
@@ -35,7 +36,8 @@ const nonNegativeNumber = (text: string | undefined) => {
 
 /** MLflow's client variables: auth, timeout (seconds) and retries, each overridden by an explicit option. */
 function restOptions(options: OrchardClientOptions, env: NodeJS.ProcessEnv = process.env): RestTransportOptions {
-  const headers: Record<string, string> = {}
+  // Who makes registry changes, for the server's audit trail (it records `unknown` without it).
+  const headers: Record<string, string> = { 'x-orchard-user': currentUser(env) }
   if (env.MLFLOW_TRACKING_TOKEN) headers.authorization = `Bearer ${env.MLFLOW_TRACKING_TOKEN}`
   else if (env.MLFLOW_TRACKING_USERNAME) {
     const credentials = `${env.MLFLOW_TRACKING_USERNAME}:${env.MLFLOW_TRACKING_PASSWORD ?? ''}`

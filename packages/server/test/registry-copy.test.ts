@@ -77,12 +77,19 @@ describe('copy on register', () => {
     assert.equal(resolvedVersion.json.model_version.source, `runs:/${run.run_id}/model`, 'the source stays what the client sent')
   })
 
-  it('refuses a runs:/ source that names no files, an unknown run, or a different run_id', async () => {
+  it('registers a runs:/ source with no files yet at the run’s own location, as MLflow does', async () => {
+    const run = (await api('POST', 'runs/create', { experiment_id: '0' })).json.run.info
+    await api('POST', 'registered-models/create', { name: 'not-yet' })
+    const created = await api('POST', 'model-versions/create', { name: 'not-yet', source: `runs:/${run.run_id}/model` })
+    assert.equal(created.status, 200, JSON.stringify(created.json))
+    assert.equal(created.json.model_version.run_id, run.run_id)
+    const uri = await api('GET', 'model-versions/get-download-uri?name=not-yet&version=1')
+    assert.equal(uri.json.artifact_uri, `${run.artifact_uri}/model`)
+  })
+
+  it('refuses an unknown run or a different run_id', async () => {
     const run = (await api('POST', 'runs/create', { experiment_id: '0' })).json.run.info
     await api('POST', 'registered-models/create', { name: 'empty' })
-    const empty = await api('POST', 'model-versions/create', { name: 'empty', source: `runs:/${run.run_id}/model` })
-    assert.deepEqual([empty.status, empty.json.error_code], [400, 'INVALID_PARAMETER_VALUE'])
-    assert.match(empty.json.message, /there are no files at/)
     const unknown = await api('POST', 'model-versions/create', { name: 'empty', source: 'runs:/nope/model' })
     assert.deepEqual([unknown.status, unknown.json.error_code], [404, 'RESOURCE_DOES_NOT_EXIST'])
     const mismatch = await api('POST', 'model-versions/create', { name: 'empty', source: `runs:/${run.run_id}/model`, run_id: 'other' })

@@ -1,3 +1,4 @@
+import { currentUser } from '../fluent/system-tags.ts'
 import {
   canonicalStage,
   parseModelVersion,
@@ -30,7 +31,9 @@ import { checkMaxResults, requireValue } from './request-checks.ts'
 // The server's registry handlers check these before the store runs (packages/server/src/routes/
 // registry-*.ts); with no server in between, this transport does, in the same order and words.
 
-const noteOf = (note: RegistryNote | undefined) => (note?.comment ? { comment: note.comment } : {})
+// The audit trail's "who" for a change made straight on the store: the local user, as the REST
+// transport tells a server with the X-Orchard-User header.
+const noteOf = (note: RegistryNote | undefined) => ({ userId: currentUser(), ...(note?.comment ? { comment: note.comment } : {}) })
 
 function checkTags(tags: readonly Tag[] | undefined): void {
   tags?.forEach((tag, i) => {

@@ -12,7 +12,7 @@ export const RUN_NAME_TAG = 'mlflow.runName'
 export const PARENT_RUN_ID_TAG = 'mlflow.parentRunId'
 
 /** Who runs this process, as Python's getpass.getuser() (which MLflow uses) finds it. */
-function currentUser(env: NodeJS.ProcessEnv = process.env): string {
+export function currentUser(env: NodeJS.ProcessEnv = process.env): string {
   for (const name of ['LOGNAME', 'USER', 'LNAME', 'USERNAME']) {
     const value = env[name]
     if (value) return value

@@ -76,8 +76,8 @@ export async function copyRunArtifacts(
   const options = context.artifactsDestination ? { mlflowArtifacts: context.artifactsDestination } : {}
   const target = join(context.defaultArtifactRoot, `registry/${folderName(modelName)}/${randomUUID()}`)
   const copied = await copyTree(openArtifactRepository(run.location, options), openArtifactRepository(target, options))
-  if (copied === 0) {
-    throw invalidParameter(`Cannot register ${source}: there are no files at ${run.location} to register.`)
-  }
+  // Nothing there yet (MLflow lets a version be registered before its files are): the version keeps
+  // the run's location, as any other source does, and only the run id is taken from the source.
+  if (copied === 0) return { storageLocation: run.location, runId: run.runId }
   return { storageLocation: target, runId: run.runId }
 }
