@@ -36,6 +36,9 @@ describe('docs/registry-walkthrough.md', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'orchard-walkthrough-'))
     blocks = markedBlocks(await readFile(DOC, 'utf8'))
+    // As the page's step 0 starts its server: webhooks may reach a receiver on loopback over http.
+    process.env.MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS = 'true'
+    process.env.MLFLOW_WEBHOOK_ALLOWED_SCHEMES = 'http,https'
     server = await startServer({
       host: '127.0.0.1',
       port: 0,
@@ -62,7 +65,7 @@ describe('docs/registry-walkthrough.md', () => {
   })
 
   it('runs every command of the page in order and ends with version 1 back in Production', async () => {
-    const env = { ...process.env, MLFLOW_TRACKING_URI: server.url, PATH: `${dir}:${process.env.PATH ?? ''}` }
+    const env = { ...process.env, MLFLOW_TRACKING_URI: server.url, PATH: `${dir}:${process.env.PATH ?? ''}`, TMPDIR: dir }
     const outputs: string[] = []
     const commands = blocks.filter((b) => b.marker === 'run')
     assert.ok(commands.length >= 6)
@@ -70,6 +73,7 @@ describe('docs/registry-walkthrough.md', () => {
       assert.equal(block.language, 'sh')
       const { stdout } = await run('sh', ['-e', '-c', block.body], { cwd: ROOT, env, maxBuffer: 4 * 1024 * 1024 })
       outputs.push(stdout)
+      if (process.env.WALKTHROUGH_PRINT) process.stderr.write(`$ ${block.body}${stdout}\n`)
     }
     const text = outputs.join('')
     assert.match(text, /^registered fraud-detector version 1 from run [0-9a-f]{32}$/m)
@@ -78,6 +82,14 @@ describe('docs/registry-walkthrough.md', () => {
     assert.match(text, /^models:\/fraud-detector\/Production is version 1 \(Production\), weights 0\.727, -1\.091, 0\.045$/m)
     assert.match(text, /^models:\/fraud-detector@champion is version 1 \(Production\)/m)
     assert.match(text, /version 1 TRANSITION_STAGE +Archived → Production +rollback: v2 false positives on card-present$/m)
+    assert.match(text, /^webhook deploy-bot: ACTIVE, 2 events$/m)
+    const deliveries = text.split('\n').filter((line) => line.startsWith('verified') || line.startsWith('BAD'))
+    assert.deepEqual(
+      deliveries.map((line) => line.split(/\s+/)[1]),
+      ['model_version.stage_transitioned', 'model_version.stage_transitioned', 'model_version_alias.created'],
+      deliveries.join('\n'),
+    )
+    assert.ok(deliveries.every((line) => line.startsWith('verified')), deliveries.join('\n'))
 
     const client = new OrchardClient(server.url)
     try {
