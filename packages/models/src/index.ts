@@ -18,3 +18,5 @@ export type { DerivedField, DictVectorizerSpec, LinearModelData, LinkFunction } 
 export { LINEAR_FLAVOR, readLinearModel, saveLinearModel } from './flavors/linear/linear-flavor.ts'
 export { LoadedModel, loadModelFromDir } from './load-model.ts'
 export type { PredictOptions } from './load-model.ts'
+export { loadModel, localModelPath, logModel, saveModel } from './model-io.ts'
+export type { FlavorModels, FlavorName, LogModelOptions, ModelDownloader, ModelInfo, ModelLogTarget } from './model-io.ts'

@@ -10,6 +10,7 @@ import type { Schema } from './signature/schema.ts'
 import type { ColumnTable, ModelInput } from './table.ts'
 import { toColumnTable } from './table.ts'
 
+/** How predict treats input beyond what the signature checks. */
 export interface PredictOptions {
   /** Input columns the signature does not declare: dropped (`ignore`, MLflow's way, the default) or an error. */
   readonly extraColumns?: ExtraColumns
@@ -54,9 +55,17 @@ export class LoadedModel {
     return this.predictor.predict(table, { optional: optionalColumns(this.inputSchema) })
   }
 
-  /** Release what the flavor holds (an ONNX session). */
+  private readonly closers: (() => Promise<void>)[] = []
+
+  /** Run `fn` when the model is closed (removing a downloaded copy). */
+  onClose(fn: () => Promise<void>): void {
+    this.closers.push(fn)
+  }
+
+  /** Release what the flavor holds (an ONNX session) and any downloaded copy. */
   async close(): Promise<void> {
     await this.predictor.close?.()
+    for (const fn of this.closers.splice(0)) await fn()
   }
 }
 
