@@ -18,6 +18,12 @@ const COMMANDS: Readonly<Record<string, Loader>> = {
 }
 
 const GROUPS: Readonly<Record<string, Group>> = {
+  models: {
+    summary: 'Serve models and score files with them',
+    verbs: {
+      serve: () => import('./commands/models/serve.ts'),
+    },
+  },
   db: {
     summary: 'Manage the tracking database schema',
     verbs: { upgrade: () => import('./commands/db/upgrade.ts') },
