@@ -13,6 +13,7 @@ import { artifactsBenchmark } from './artifacts.ts'
 import { historyBenchmark } from './history.ts'
 import { httpCeiling } from './http-ceiling.ts'
 import { rawSqliteInsertRate } from './raw-sqlite.ts'
+import { REGISTRY_ROWS, registryBenchmark } from './registry.ts'
 import { sdkBatchingBenchmark } from './sdk-batching.ts'
 
 const run = promisify(execFile)
@@ -44,7 +45,8 @@ async function measure(backend: string, backendStoreUri: string): Promise<Record
     const scale = await sharedWorkload('search-scale.mjs', server.url, ['--runs', String(searchRuns)])
     const history = await historyBenchmark(server.url, quick ? [1_000, 10_000] : [1_000, 100_000])
     const sdk = await sdkBatchingBenchmark(server.url, quick ? 10_000 : 100_000, quick ? 300 : 2_000)
-    return { backend, ...workload, ...scale, ...history, ...sdk }
+    const registry = await registryBenchmark(server.url, backendStoreUri, { models: quick ? 100 : 1000, versions: 20, iterations: quick ? 20 : 50 })
+    return { backend, ...workload, ...scale, ...history, ...sdk, ...registry }
   } finally {
     await server.close()
     rmSync(artifacts, { recursive: true, force: true })
@@ -101,6 +103,7 @@ const rows: [string, string, (r: Record<string, unknown>) => string][] = [
       string,
       (r: Record<string, unknown>) => string,
     ])),
+  ...REGISTRY_ROWS.map(([name, unit, key]) => [name, unit, (r: Record<string, unknown>) => fmt(r[key])] as [string, string, (r: Record<string, unknown>) => string]),
 ]
 
 function fmt(value: unknown): string {

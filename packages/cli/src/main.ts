@@ -18,12 +18,6 @@ const COMMANDS: Readonly<Record<string, Loader>> = {
 }
 
 const GROUPS: Readonly<Record<string, Group>> = {
-  models: {
-    summary: 'Serve models and score files with them',
-    verbs: {
-      serve: () => import('./commands/models/serve.ts'),
-    },
-  },
   db: {
     summary: 'Manage the tracking database schema',
     verbs: { upgrade: () => import('./commands/db/upgrade.ts') },
@@ -47,6 +41,18 @@ const GROUPS: Readonly<Record<string, Group>> = {
       describe: () => import('./commands/runs/describe.ts'),
       delete: () => import('./commands/runs/delete.ts'),
       restore: () => import('./commands/runs/restore.ts'),
+    },
+  },
+  models: {
+    summary: 'Browse the model registry, move versions between stages, set aliases, see the audit trail; serve and score models',
+    verbs: {
+      list: () => import('./commands/models/list.ts'),
+      describe: () => import('./commands/models/describe.ts'),
+      versions: () => import('./commands/models/versions.ts'),
+      transition: () => import('./commands/models/transition.ts'),
+      alias: () => import('./commands/models/alias.ts'),
+      history: () => import('./commands/models/history.ts'),
+      serve: () => import('./commands/models/serve.ts'),
     },
   },
 }

@@ -1,12 +1,24 @@
-import { TrackingClient } from './client/tracking-client.ts'
+import { RegistryClient } from './client/registry-client.ts'
 import type { TrackingClientOptions } from './client/client-options.ts'
 import { onBeforeExit, onTerminationSignal } from './process-hooks.ts'
 import { RestTransport } from './rest/rest-transport.ts'
 import type { RestTransportOptions } from './rest/rest-transport.ts'
 import type { Transport } from './rest/transport.ts'
 import type { FlavorModels, FlavorName, LoadedModel, LogModelOptions, ModelInfo, PredictOptions } from '@orchard/models'
+import type { ModelVersion } from '@orchard/core'
 import { downloadTree, uploadFolder } from './models/artifact-transfer.ts'
 import { modelDownloader, modelLogTarget } from './models/model-client.ts'
+
+/** Options of OrchardClient.logModel: where the model goes, its signature and example, and registration. */
+export interface LogModelToRunOptions extends LogModelOptions {
+  /** Also register the logged model under this name (MLflow's registered_model_name). */
+  readonly registeredModelName?: string
+}
+
+/** A logged model, and its registered version when `registeredModelName` was given. */
+export interface LoggedModelInfo extends ModelInfo {
+  readonly registeredModelVersion?: ModelVersion
+}
 
 /** Options of OrchardClient: metric batching, and for HTTP servers timeouts, retries and headers. */
 export interface OrchardClientOptions extends TrackingClientOptions, RestTransportOptions {}
@@ -56,9 +68,10 @@ async function openEmbedded(trackingUri: string): Promise<Transport> {
 }
 
 /**
- * MLflow's MlflowClient for Node, camelCased. `http(s)://` URIs talk to a server; `sqlite:///file.db`,
- * `postgresql://…` and folder paths open the store directly, with no server. Metric points are
- * batched in the background and flushed on flush(), close(), reads of a run and process exit.
+ * MLflow's MlflowClient for Node, camelCased: tracking and the model registry. `http(s)://` URIs
+ * talk to a server; `sqlite:///file.db`, `postgresql://…` and folder paths open the stores directly,
+ * with no server. Metric points are batched in the background and flushed on flush(), close(), reads
+ * of a run and process exit.
  *
  * @example
  * const client = new OrchardClient('http://localhost:5000')
@@ -67,7 +80,7 @@ async function openEmbedded(trackingUri: string): Promise<Transport> {
  * await client.logMetric(run.info.runId, 'rmse', 0.82)
  * await client.setTerminated(run.info.runId)
  */
-export class OrchardClient extends TrackingClient {
+export class OrchardClient extends RegistryClient {
   /** The URI this client talks to, after the MLFLOW_TRACKING_URI and `./mlruns` defaults. */
   readonly trackingUri: string
   private readonly cancelExitFlush: () => void
@@ -113,20 +126,25 @@ export class OrchardClient extends TrackingClient {
   /**
    * Save a model of `flavor`, upload it under the run's artifacts at `artifactPath` (default
    * `model`) and record it in the run (MLflow's log_model). With an input example and no signature,
-   * the signature is inferred.
+   * the signature is inferred. With `registeredModelName`, the model is also registered (the
+   * registered model is created if missing) and the call waits for the version to be READY.
    *
    * @example
    * const info = await client.logModel(runId, 'orchard.linear', modelJson, { inputExample: rows.slice(0, 5) })
    * const model = await client.loadModel(info.modelUri)
    */
-  async logModel<F extends FlavorName>(runId: string, flavor: F, model: FlavorModels[F], options: LogModelOptions = {}): Promise<ModelInfo> {
+  async logModel<F extends FlavorName>(runId: string, flavor: F, model: FlavorModels[F], options: LogModelToRunOptions = {}): Promise<LoggedModelInfo> {
     const transport = await this.transport()
     const { logModel } = await import('@orchard/models')
-    return logModel(modelLogTarget(transport), runId, flavor, model, options)
+    const { registeredModelName, ...saveOptions } = options
+    const info = await logModel(modelLogTarget(transport), runId, flavor, model, saveOptions)
+    if (registeredModelName === undefined) return info
+    return { ...info, registeredModelVersion: await this.registerModel(info.modelUri, registeredModelName) }
   }
 
   /**
-   * Load a model from `runs:/<run>/<path>`, an artifact URI or a local folder, ready to predict.
+   * Load a model from `runs:/<run>/<path>`, `models:/<name>/<version|stage|latest>`,
+   * `models:/<name>@<alias>`, an artifact URI or a local folder, ready to predict.
    * Close it to remove the downloaded copy.
    *
    * @example

@@ -43,6 +43,26 @@ export function describeModels(ctx: SuiteContext): void {
     }
   })
 
+  test('logModel with registeredModelName registers it; loadModel by version, alias and stage predicts the same', async () => {
+    const runId = await newRun()
+    const name = uniqueName('linear')
+    const info = await ctx.client.logModel(runId, 'orchard.linear', MODEL, { registeredModelName: name, inputExample: ROWS })
+    assert.equal(info.registeredModelVersion?.version, '1')
+    assert.equal(info.registeredModelVersion?.status, 'READY')
+    await ctx.client.setRegisteredModelAlias(name, 'champion', '1')
+    await ctx.client.transitionModelVersionStage(name, '1', 'Production')
+    const expected = new LinearModel(MODEL).predict(ROWS)
+    for (const uri of [`models:/${name}/1`, `models:/${name}@champion`, `models:/${name}/Production`, `models:/${name}/latest`]) {
+      const model = await ctx.client.loadModel(uri)
+      try {
+        assert.deepEqual(await model.predict(ROWS), expected, uri)
+      } finally {
+        await model.close()
+      }
+    }
+    await rejectsWith(ctx.client.loadModel(`models:/${name}@nobody`), 'INVALID_PARAMETER_VALUE')
+  })
+
   test('a second model under another artifact path joins the run’s model history', async () => {
     const runId = await newRun()
     await ctx.client.logModel(runId, 'orchard.linear', MODEL)
@@ -77,6 +97,6 @@ export function describeModels(ctx: SuiteContext): void {
   test('loadModel of a runs:/ path with no model is RESOURCE_DOES_NOT_EXIST', async () => {
     const runId = await newRun()
     await rejectsWith(ctx.client.loadModel(`runs:/${runId}/nothing`), 'RESOURCE_DOES_NOT_EXIST')
-    await rejectsWith(ctx.client.loadModel('runs:/'), 'INVALID_PARAMETER_VALUE', 'Invalid runs URI')
+    await rejectsWith(ctx.client.loadModel('runs:/'), 'INVALID_PARAMETER_VALUE', 'runs:/ URI')
   })
 }
