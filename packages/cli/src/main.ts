@@ -53,6 +53,7 @@ const GROUPS: Readonly<Record<string, Group>> = {
       alias: () => import('./commands/models/alias.ts'),
       history: () => import('./commands/models/history.ts'),
       serve: () => import('./commands/models/serve.ts'),
+      predict: () => import('./commands/models/predict.ts'),
     },
   },
 }

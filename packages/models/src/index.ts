@@ -25,3 +25,6 @@ export { UnsupportedMediaType, parseContentType, parseInvocation, parseJsonPaylo
 export type { Invocation } from './scoring/payload.ts'
 export { MAX_INVOCATION_BYTES, startScoringServer } from './serving/scoring-server.ts'
 export type { RunningScoringServer, ScoringServerOptions } from './serving/scoring-server.ts'
+export { DEFAULT_CHUNK_ROWS, batchPredict } from './batch/batch-predict.ts'
+export type { BatchPredictOptions, BatchSummary } from './batch/batch-predict.ts'
+export type { FileFormat, ReadProgress } from './batch/readers.ts'
