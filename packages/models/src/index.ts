@@ -28,3 +28,5 @@ export type { RunningScoringServer, ScoringServerOptions } from './serving/scori
 export { DEFAULT_CHUNK_ROWS, batchPredict } from './batch/batch-predict.ts'
 export type { BatchPredictOptions, BatchSummary } from './batch/batch-predict.ts'
 export type { FileFormat, ReadProgress } from './batch/readers.ts'
+export { watchModel } from './serving/model-watcher.ts'
+export type { WatchOptions } from './serving/model-watcher.ts'
