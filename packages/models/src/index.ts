@@ -30,3 +30,5 @@ export type { BatchPredictOptions, BatchSummary } from './batch/batch-predict.ts
 export type { FileFormat, ReadProgress } from './batch/readers.ts'
 export { watchModel } from './serving/model-watcher.ts'
 export type { WatchOptions } from './serving/model-watcher.ts'
+export { JS_FLAVOR, saveJsModel } from './flavors/js/js-flavor.ts'
+export type { JsModelSpec } from './flavors/js/js-flavor.ts'

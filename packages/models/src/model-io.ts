@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { invalidParameter } from '@orchard/protocol'
+import type { JsModelSpec } from './flavors/js/js-flavor.ts'
 import type { LinearModelData } from './flavors/linear/linear-data.ts'
 import type { LinearModel } from './flavors/linear/linear-model.ts'
 import type { MlModel } from './format/mlmodel.ts'
@@ -14,12 +15,14 @@ import { loadModelFromDir } from './load-model.ts'
 /** What each flavor saves, by flavor name. */
 export interface FlavorModels {
   'orchard.linear': LinearModelData | LinearModel
+  'orchard.js': JsModelSpec
 }
 
 export type FlavorName = keyof FlavorModels
 
 const SAVERS: { [F in FlavorName]: () => Promise<(dir: string, model: FlavorModels[F], options: SaveModelOptions) => Promise<MlModel>> } = {
   'orchard.linear': async () => (await import('./flavors/linear/linear-flavor.ts')).saveLinearModel,
+  'orchard.js': async () => (await import('./flavors/js/js-flavor.ts')).saveJsModel,
 }
 
 /**

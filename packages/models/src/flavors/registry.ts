@@ -9,6 +9,7 @@ import type { FlavorLoader } from './flavor.ts'
  */
 const LOADERS = {
   'orchard.linear': async () => (await import('./linear/linear-flavor.ts')).linearLoader,
+  'orchard.js': async () => (await import('./js/js-flavor.ts')).jsLoader,
 } satisfies Record<string, () => Promise<FlavorLoader>>
 
 export type FlavorFile = keyof typeof LOADERS
