@@ -16,6 +16,8 @@ import { loadModelFromDir } from './load-model.ts'
 export interface FlavorModels {
   'orchard.linear': LinearModelData | LinearModel
   'orchard.js': JsModelSpec
+  /** The model's bytes, or the path of a .onnx file. */
+  onnx: Uint8Array | string
 }
 
 export type FlavorName = keyof FlavorModels
@@ -23,6 +25,7 @@ export type FlavorName = keyof FlavorModels
 const SAVERS: { [F in FlavorName]: () => Promise<(dir: string, model: FlavorModels[F], options: SaveModelOptions) => Promise<MlModel>> } = {
   'orchard.linear': async () => (await import('./flavors/linear/linear-flavor.ts')).saveLinearModel,
   'orchard.js': async () => (await import('./flavors/js/js-flavor.ts')).saveJsModel,
+  onnx: async () => (await import('./flavors/onnx/onnx-flavor.ts')).saveOnnxModel,
 }
 
 /**

@@ -10,12 +10,13 @@ import type { FlavorLoader } from './flavor.ts'
 const LOADERS = {
   'orchard.linear': async () => (await import('./linear/linear-flavor.ts')).linearLoader,
   'orchard.js': async () => (await import('./js/js-flavor.ts')).jsLoader,
+  onnx: async () => (await import('./onnx/onnx-flavor.ts')).onnxLoader,
 } satisfies Record<string, () => Promise<FlavorLoader>>
 
 export type FlavorFile = keyof typeof LOADERS
 
 /** MLflow's python_function loader modules whose models an Orchard flavor can run. */
-const PYFUNC_EQUIVALENTS: Readonly<Record<string, FlavorFile>> = {}
+const PYFUNC_EQUIVALENTS: Readonly<Record<string, FlavorFile>> = { 'mlflow.onnx': 'onnx' }
 
 const isKnown = (name: unknown): name is FlavorFile => typeof name === 'string' && Object.hasOwn(LOADERS, name)
 

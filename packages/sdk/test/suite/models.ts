@@ -3,7 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { pathToFileURL } from 'node:url'
 import { LinearModel } from '@orchard/models'
+import { JS_MODEL_FIXTURE, linearOnnxModel } from '@orchard/models/testing'
 import type { LinearModelData } from '@orchard/models'
 import type { SuiteContext } from './context.ts'
 import { rejectsWith, uniqueName } from '../harness.ts'
@@ -15,6 +17,7 @@ const MODEL: LinearModelData = {
   vectorizer: { kind: 'dict', categorical: ['zone'], numeric: ['distance'] },
   target: 'minutes',
 }
+const JS_ROWS = [{ color: 'red', size: 2 }, { color: 'blue', size: 4 }]
 const ROWS = [
   { zone: 'A', distance: 4 },
   { zone: 'B', distance: 10 },
@@ -61,6 +64,33 @@ export function describeModels(ctx: SuiteContext): void {
       }
     }
     await rejectsWith(ctx.client.loadModel(`models:/${name}@nobody`), 'INVALID_PARAMETER_VALUE')
+  })
+
+  test('orchard.js and onnx models round-trip: log, register, load by alias, predict as in process', async () => {
+    const runId = await newRun()
+    const jsName = uniqueName('js-model')
+    await ctx.client.logModel(runId, 'orchard.js', JS_MODEL_FIXTURE, { artifactPath: 'js', registeredModelName: jsName, inputExample: JS_ROWS })
+    await ctx.client.setRegisteredModelAlias(jsName, 'champion', '1')
+    const user = await import(pathToFileURL(JS_MODEL_FIXTURE.module).href)
+    const jsModel = await ctx.client.loadModel(`models:/${jsName}@champion`)
+    try {
+      assert.equal(jsModel.flavor, 'orchard.js')
+      assert.deepEqual(await jsModel.predict(JS_ROWS), user.predict(await user.load(JS_MODEL_FIXTURE.data), JS_ROWS))
+    } finally {
+      await jsModel.close()
+    }
+    const onnxName = uniqueName('onnx-model')
+    const bytes = linearOnnxModel([1, 2], 0.5)
+    await ctx.client.logModel(runId, 'onnx', bytes, { artifactPath: 'onnx', registeredModelName: onnxName })
+    await ctx.client.setRegisteredModelAlias(onnxName, 'champion', '1')
+    const onnxModel = await ctx.client.loadModel(`models:/${onnxName}@champion`)
+    try {
+      assert.equal(onnxModel.flavor, 'onnx')
+      // 1·3 + 2·4 + 0.5 and 1·(-1) + 2·0.25 + 0.5, exact in float32.
+      assert.deepEqual(await onnxModel.predict({ x: [[3, 4], [-1, 0.25]] }), [[11.5], [0]])
+    } finally {
+      await onnxModel.close()
+    }
   })
 
   test('a second model under another artifact path joins the run’s model history', async () => {
