@@ -57,7 +57,13 @@ function taxiSizedModel(): LinearModelData {
   }
 }
 
-const row = (i: number) => ({ PULocationID: String((i % LOCATIONS) + 1), DOLocationID: String(((i * 7) % LOCATIONS) + 1), trip_distance: (i % 50) / 4 })
+/** Deterministic but irregular, so Parquet cannot dictionary-encode the distances away. */
+const noise = (i: number) => ((Math.imul(i, 2654435761) >>> 0) % 10_000) / 10_000
+const row = (i: number) => ({
+  PULocationID: String(Math.floor(noise(i) * LOCATIONS) + 1),
+  DOLocationID: String(Math.floor(noise(i + 7_919) * LOCATIONS) + 1),
+  trip_distance: Math.round(noise(i * 31 + 1) * 2_000) / 100,
+})
 
 function splitBody(rows: number): string {
   const data = Array.from({ length: rows }, (_, i) => {
