@@ -21,7 +21,10 @@ const rejectsWith = (promise: Promise<unknown>, code: string, fragment: string) 
 test('saveLinearModel writes an MLmodel in MLflow’s layout with an inferred signature and input example', async () => {
   const folder = join(dir, 'taxi')
   await saveLinearModel(folder, TAXI_LIKE, { inputExample: TAXI_EXAMPLE, metadata: { trained_on: '2021-01' } })
-  const yaml = parse(await readFile(join(folder, 'MLmodel'), 'utf8')) as Record<string, any>
+  const text = await readFile(join(folder, 'MLmodel'), 'utf8')
+  assert.match(text, /^utc_time_created: '[^']+'$/m, 'quoted, so YAML readers keep it a string as MLflow does')
+  assert.deepEqual(text.split('\n').filter((l) => /^\w/.test(l)).map((l) => l.split(':')[0]), [...text.split('\n').filter((l) => /^\w/.test(l)).map((l) => l.split(':')[0])].sort(), 'keys sorted as safe_dump')
+  const yaml = parse(text) as Record<string, any>
   assert.deepEqual(yaml.flavors, {
     'orchard.linear': { data: 'model.json', format_version: 1 },
     js_function: { loader_module: 'orchard.linear', data: 'model.json' },

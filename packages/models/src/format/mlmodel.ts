@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { OrchardError, invalidParameter } from '@orchard/protocol'
-import { parse, stringify } from 'yaml'
+import { Document, isScalar, parse } from 'yaml'
 import type { ModelSignature } from '../signature/schema.ts'
 import { signatureFromDict, signatureToDict } from '../signature/schema.ts'
 
@@ -108,7 +108,11 @@ export function mlModelFromDict(dict: unknown, where = 'MLmodel'): MlModel {
 
 /** YAML as PyYAML's safe_dump writes it for MLflow: block style, keys sorted. */
 export function mlModelToYaml(model: MlModel): string {
-  return stringify(mlModelToDict(model), { sortMapEntries: true, lineWidth: 0 })
+  const doc = new Document(mlModelToDict(model), { sortMapEntries: true })
+  // Quoted, as MLflow writes it: bare, a YAML reader would turn the timestamp into a datetime.
+  const created = doc.get('utc_time_created', true)
+  if (isScalar(created)) created.type = 'QUOTE_SINGLE'
+  return doc.toString({ lineWidth: 0 })
 }
 
 export async function writeMlModel(dir: string, model: MlModel): Promise<void> {
