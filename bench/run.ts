@@ -14,6 +14,7 @@ import { historyBenchmark } from './history.ts'
 import { httpCeiling } from './http-ceiling.ts'
 import { rawSqliteInsertRate } from './raw-sqlite.ts'
 import { REGISTRY_ROWS, registryBenchmark } from './registry.ts'
+import { MODELS_ROWS, modelsBenchmark } from './models.ts'
 import { sdkBatchingBenchmark } from './sdk-batching.ts'
 
 const run = promisify(execFile)
@@ -122,4 +123,7 @@ if (!args['skip-artifacts']) {
   console.log('artifact proxy (local destination):')
   for (const [name, value] of Object.entries(artifacts)) console.log(`  ${name.padEnd(44)} ${fmt(value)}`)
 }
-console.log(JSON.stringify({ raw_sqlite_rows_per_s: raw.rowsPerSecond, ...ceiling, results, artifacts }))
+const models = await modelsBenchmark(quick ? { singleRequests: 2_000, batchRequests: 200, parquetRows: 200_000 } : { singleRequests: 20_000, batchRequests: 2_000, parquetRows: 1_000_000 })
+console.log('model serving and batch scoring:')
+for (const [name, unit, key] of MODELS_ROWS) console.log(`  ${name.padEnd(48)} ${fmt(models[key]).padStart(12)} ${unit}`)
+console.log(JSON.stringify({ raw_sqlite_rows_per_s: raw.rowsPerSecond, ...ceiling, results, artifacts, models }))

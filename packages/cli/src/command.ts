@@ -21,6 +21,8 @@ export interface FlagSpec {
   readonly placeholder?: string
   /** The command cannot run without it; parsing fails with a UsageError naming it. */
   readonly required?: boolean
+  /** A one-letter alias, e.g. `m` for `-m` (MLflow's `-m, --model-uri`). */
+  readonly short?: string
 }
 
 interface PositionalSpec {
@@ -73,9 +75,9 @@ export function wantsHelp(argv: readonly string[]): boolean {
 
 /** Parse argv for `command`, turning every parseArgs complaint into a one-line UsageError. */
 export function parseCommand<F extends Record<string, FlagSpec>>(command: Command<F>, argv: readonly string[]): CommandInput<F> {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {}
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {}
   for (const [name, flag] of Object.entries(command.flags)) {
-    options[name] = flag.multiple ? { type: flag.type, multiple: true } : { type: flag.type }
+    options[name] = { type: flag.type, ...(flag.multiple ? { multiple: true } : {}), ...(flag.short ? { short: flag.short } : {}) }
   }
   let parsed
   try {
@@ -159,7 +161,8 @@ export function renderHelp(path: string, command: Command): string {
     for (const p of command.positionals) lines.push(`  ${`<${p.name}>`.padEnd(width)}  ${p.description}`)
   }
   const rows: [string, string][] = Object.entries(command.flags).map(([name, flag]) => {
-    const left = flag.type === 'boolean' ? `--${name}` : `--${name} <${flag.placeholder ?? 'value'}>`
+    const long = flag.type === 'boolean' ? `--${name}` : `--${name} <${flag.placeholder ?? 'value'}>`
+    const left = flag.short ? `-${flag.short}, ${long}` : long
     const fallback = typeof flag.default === 'function' ? flag.default() : flag.default
     const repeat = flag.multiple ? ' (repeatable)' : ''
     const note = flag.required ? 'required' : `default: ${fallback ?? (flag.type === 'boolean' ? 'off' : 'none')}`

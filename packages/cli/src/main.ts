@@ -52,7 +52,7 @@ const GROUPS: Readonly<Record<string, Group>> = {
     },
   },
   models: {
-    summary: 'Browse the model registry, move versions between stages, set aliases, see the audit trail',
+    summary: 'Browse the model registry, move versions between stages, set aliases, see the audit trail; serve and score models',
     verbs: {
       list: () => import('./commands/models/list.ts'),
       describe: () => import('./commands/models/describe.ts'),
@@ -60,6 +60,8 @@ const GROUPS: Readonly<Record<string, Group>> = {
       transition: () => import('./commands/models/transition.ts'),
       alias: () => import('./commands/models/alias.ts'),
       history: () => import('./commands/models/history.ts'),
+      serve: () => import('./commands/models/serve.ts'),
+      predict: () => import('./commands/models/predict.ts'),
     },
   },
 }

@@ -70,10 +70,11 @@ export class ProgressBar {
     this.draw(now)
   }
 
-  /** Final line; the bar is replaced by it on a terminal. */
-  done(summary: string): void {
+  /** Final line; the bar is replaced by it on a terminal. Without one, the bar is only cleared. */
+  done(summary?: string): void {
     if (this.interactive && this.drawn) this.stream.write('\r\x1b[2K')
-    this.stream.write(`${summary}\n`)
+    this.drawn = false
+    if (summary !== undefined) this.stream.write(`${summary}\n`)
   }
 
   /** `123.4 MiB/s` or `45,000 rows/s` over the whole task so far. */

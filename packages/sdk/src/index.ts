@@ -2,7 +2,7 @@
 // the fluent run API. The browser-safe subset is @orchard/sdk/rest.
 
 export { OrchardClient, MlflowClient, resolveTrackingUri } from './orchard-client.ts'
-export type { OrchardClientOptions } from './orchard-client.ts'
+export type { LogModelToRunOptions, LoggedModelInfo, OrchardClientOptions } from './orchard-client.ts'
 export { TrackingClient, RegistryClient, RestTransport, OrchardError, isOrchardError, parseRunsUri } from './rest/index.ts'
 export type {
   BatchingOptions,
@@ -60,4 +60,5 @@ export {
 } from './fluent/index.ts'
 export type { ActiveRun, FluentMetricOptions, StartRunOptions } from './fluent/fluent.ts'
 export type { Dataset, DatasetInput, Experiment, Metric, Page, Param, Run, RunData, RunInfo, RunMetric, RunStatus, Tag, ViewType } from './types.ts'
+export type { LinearModelData, LoadedModel, LogModelOptions, ModelInfo, PredictOptions } from '@orchard/models'
 export type { ModelVersion, ModelVersionStage, RegisteredModel, RegisteredModelAlias, RegistryEvent } from './types.ts'

@@ -10,6 +10,20 @@ import { onBeforeExit, onTerminationSignal } from './process-hooks.ts'
 import { RestTransport } from './rest/rest-transport.ts'
 import type { RestTransportOptions } from './rest/rest-transport.ts'
 import type { Transport } from './rest/transport.ts'
+import type { FlavorModels, FlavorName, LoadedModel, LogModelOptions, ModelInfo, PredictOptions } from '@orchard/models'
+import type { ModelVersion } from '@orchard/core'
+import { modelDownloader, modelLogTarget } from './models/model-client.ts'
+
+/** Options of OrchardClient.logModel: where the model goes, its signature and example, and registration. */
+export interface LogModelToRunOptions extends LogModelOptions {
+  /** Also register the logged model under this name (MLflow's registered_model_name). */
+  readonly registeredModelName?: string
+}
+
+/** A logged model, and its registered version when `registeredModelName` was given. */
+export interface LoggedModelInfo extends ModelInfo {
+  readonly registeredModelVersion?: ModelVersion
+}
 
 /** Options of OrchardClient: metric batching, and for HTTP servers timeouts, retries and headers. */
 export interface OrchardClientOptions extends TrackingClientOptions, RestTransportOptions {}
@@ -139,6 +153,40 @@ export class OrchardClient extends RegistryClient {
    */
   downloadArtifacts(runId: string, path?: string, dstPath?: string, options?: TransferOptions): Promise<string> {
     return this.artifacts.downloadArtifacts(runId, path, dstPath, options)
+  }
+
+  /**
+   * Save a model of `flavor`, upload it under the run's artifacts at `artifactPath` (default
+   * `model`) and record it in the run (MLflow's log_model). With an input example and no signature,
+   * the signature is inferred. With `registeredModelName`, the model is also registered (the
+   * registered model is created if missing) and the call waits for the version to be READY.
+   *
+   * @example
+   * const info = await client.logModel(runId, 'orchard.linear', modelJson, { inputExample: rows.slice(0, 5) })
+   * const model = await client.loadModel(info.modelUri)
+   */
+  async logModel<F extends FlavorName>(runId: string, flavor: F, model: FlavorModels[F], options: LogModelToRunOptions = {}): Promise<LoggedModelInfo> {
+    const transport = await this.transport()
+    const { logModel } = await import('@orchard/models')
+    const { registeredModelName, ...saveOptions } = options
+    const info = await logModel(modelLogTarget(transport, this.artifacts), runId, flavor, model, saveOptions)
+    if (registeredModelName === undefined) return info
+    return { ...info, registeredModelVersion: await this.registerModel(info.modelUri, registeredModelName) }
+  }
+
+  /**
+   * Load a model from `runs:/<run>/<path>`, `models:/<name>/<version|stage|latest>`,
+   * `models:/<name>@<alias>`, an artifact URI or a local folder, ready to predict.
+   * Close it to remove the downloaded copy.
+   *
+   * @example
+   * const model = await client.loadModel('runs:/0a1b…/model')
+   * const predictions = await model.predict([{ trip_distance: 2.5, PULocationID: '43', DOLocationID: '151' }])
+   */
+  async loadModel(modelUri: string, options: PredictOptions = {}): Promise<LoadedModel> {
+    const { loadModel, localModelPath } = await import('@orchard/models')
+    if (localModelPath(modelUri) !== undefined) return loadModel(modelUri, undefined, options)
+    return loadModel(modelUri, modelDownloader(await this.transport(), this.artifacts), options)
   }
 
   /** Flush queued metrics, then release the connection or database. */

@@ -49,8 +49,12 @@ export class RunArtifacts {
 
   /** The repository holding a run's artifacts. */
   async repository(runId: string): Promise<ArtifactRepository> {
-    const run = await this.runs.getRun(runId)
-    return openArtifactRepository(run.info.artifactUri, this.proxy ? { mlflowArtifacts: this.proxy } : {})
+    return this.repositoryAt((await this.runs.getRun(runId)).info.artifactUri)
+  }
+
+  /** The repository an artifact URI names, `mlflow-artifacts:` ones through the server's proxy. */
+  repositoryAt(artifactUri: string): ArtifactRepository {
+    return openArtifactRepository(artifactUri, this.proxy ? { mlflowArtifacts: this.proxy } : {})
   }
 
   async logArtifact(runId: string, localFile: string, artifactPath?: string, options?: TransferOptions): Promise<TransferSummary> {

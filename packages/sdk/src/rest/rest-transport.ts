@@ -273,6 +273,11 @@ export class RestTransport extends RestRegistryTransport implements Transport {
     }
   }
 
+  /** Record a logged model's MLmodel (as JSON) in the run's `mlflow.log-model.history` tag. */
+  async logModel(runId: string, modelJson: string): Promise<void> {
+    await this.call('logModel', { run_id: runId, model_json: modelJson })
+  }
+
   /** Nothing to release: fetch keeps no per-client connection state. */
   async close(): Promise<void> {}
 }
