@@ -2,10 +2,14 @@
 //   OLS:   min ‖y - Xw - b‖²                (LinearRegression; of all minimisers, the least-norm w)
 //   Ridge: min ‖y - Xw - b‖² + α‖w‖²        (Ridge, no 1/n in front)
 // Both reduce, after centring, to the normal equations (XcᵀXc + αI)·w = Xcᵀ·yc with b = ȳ - mᵀw,
-// solved by conjugate gradients preconditioned with the diagonal. The diagonal matters: trip_distance
+// solved by conjugate gradients preconditioned with the diagonal, iterating on the sparse Gram matrix
+// (see gram.ts) and judged at the end by the residual recomputed from X itself. The diagonal matters: trip_distance
 // reaches hundreds of thousands of miles, so its column norm is ~10⁹ times an indicator's, and
 // unpreconditioned CG (or a solver stopped at a loose default tolerance) stops far from the optimum.
-import { CenteredDesign, dot } from './sparse-matrix.ts'
+import { gramMatrix } from './gram.ts'
+import type { GramMatrix } from './gram.ts'
+import { dot, multiply } from './sparse-matrix.ts'
+import type { CenteredDesign } from './sparse-matrix.ts'
 
 export interface LinearFit {
   readonly coefficients: Float64Array
@@ -28,6 +32,8 @@ export interface LeastSquaresOptions {
    * OLS then returns the least-norm solution by giving each group's coefficients mean zero.
    */
   readonly nullSpaceGroups?: readonly (readonly number[])[]
+  /** XᵀX of the design, when the caller fits several models on it. */
+  readonly gram?: GramMatrix
 }
 
 /** The normal-equation residual Xcᵀ(yc - Xc·w) - αw, the quantity convergence is judged by. */
@@ -61,23 +67,31 @@ export function fitLeastSquares(design: CenteredDesign, y: Float64Array, options
     const d = diagonal[j]! + alpha
     inverseDiagonal[j] = d > 0 ? 1 / d : 0
   }
-  const apply = (vector: Float64Array, out: Float64Array, scratch: Float64Array): void => {
-    design.multiply(vector, scratch)
-    design.multiplyTransposed(scratch, out)
-    for (let j = 0; j < p; j++) out[j]! += alpha * vector[j]!
+  const gram = options.gram ?? gramMatrix(design.matrix)
+  const n = design.rows
+  const means = design.means
+  // A·v = (XᵀX - n·m·mᵀ + αI)·v: the centred normal matrix, never formed densely.
+  const apply = (vector: Float64Array, out: Float64Array): void => {
+    multiply(gram, vector, out)
+    const shift = n * dot(means, vector)
+    for (let j = 0; j < p; j++) out[j]! += alpha * vector[j]! - means[j]! * shift
+  }
+  const rightHandSide = design.multiplyTransposed(centeredY)
+  const gramResidual = (w: Float64Array, out: Float64Array): void => {
+    apply(w, out)
+    for (let j = 0; j < p; j++) out[j] = rightHandSide[j]! - out[j]!
   }
 
   const w = new Float64Array(p)
-  const r = design.multiplyTransposed(centeredY)
+  const r = Float64Array.from(rightHandSide)
   const initial = scaledNorm(r, inverseDiagonal)
   const z = r.map((value, j) => value * inverseDiagonal[j]!)
   const direction = Float64Array.from(z)
   const product = new Float64Array(p)
-  const scratch = new Float64Array(design.rows)
   let rz = dot(r, z)
   let iterations = 0
   while (initial > 0 && iterations < maxIterations) {
-    apply(direction, product, scratch)
+    apply(direction, product)
     const curvature = dot(direction, product)
     if (!(curvature > 0)) break
     const step = rz / curvature
@@ -86,10 +100,11 @@ export function fitLeastSquares(design: CenteredDesign, y: Float64Array, options
       r[j]! -= step * product[j]!
     }
     iterations++
-    // The recurrence drifts from the true residual on an ill-conditioned system; re-anchor it.
-    if (iterations % 50 === 0) r.set(normalResidual(design, centeredY, w, alpha))
+    // The recurrence drifts from the true residual on an ill-conditioned system; re-anchor it, and
+    // confirm a small recurrence residual with a recomputed one before stopping.
+    if (iterations % 50 === 0) gramResidual(w, r)
     if (scaledNorm(r, inverseDiagonal) <= tolerance * initial) {
-      r.set(normalResidual(design, centeredY, w, alpha))
+      gramResidual(w, r)
       if (scaledNorm(r, inverseDiagonal) <= tolerance * initial) break
     }
     for (let j = 0; j < p; j++) z[j] = r[j]! * inverseDiagonal[j]!
@@ -100,6 +115,7 @@ export function fitLeastSquares(design: CenteredDesign, y: Float64Array, options
   }
 
   if (alpha === 0) for (const group of options.nullSpaceGroups ?? []) centerGroup(w, group)
+  // The verdict comes from X, not from the Gram matrix the iterations used.
   const relativeResidual = initial > 0 ? scaledNorm(normalResidual(design, centeredY, w, alpha), inverseDiagonal) / initial : 0
   return {
     coefficients: w,
