@@ -38,3 +38,4 @@ export {
 } from './fluent/index.ts'
 export type { ActiveRun, FluentMetricOptions, StartRunOptions } from './fluent/fluent.ts'
 export type { Dataset, DatasetInput, Experiment, Metric, Page, Param, Run, RunData, RunInfo, RunMetric, RunStatus, Tag, ViewType } from './types.ts'
+export type { LinearModelData, LoadedModel, LogModelOptions, ModelInfo, PredictOptions } from '@orchard/models'

@@ -4,6 +4,9 @@ import { onBeforeExit, onTerminationSignal } from './process-hooks.ts'
 import { RestTransport } from './rest/rest-transport.ts'
 import type { RestTransportOptions } from './rest/rest-transport.ts'
 import type { Transport } from './rest/transport.ts'
+import type { FlavorModels, FlavorName, LoadedModel, LogModelOptions, ModelInfo, PredictOptions } from '@orchard/models'
+import { downloadTree, uploadFolder } from './models/artifact-transfer.ts'
+import { modelDownloader, modelLogTarget } from './models/model-client.ts'
 
 /** Options of OrchardClient: metric batching, and for HTTP servers timeouts, retries and headers. */
 export interface OrchardClientOptions extends TrackingClientOptions, RestTransportOptions {}
@@ -81,6 +84,59 @@ export class OrchardClient extends TrackingClient {
     this.cancelSignalFlush = onTerminationSignal(async () => {
       if (!this.metricsIdle) await this.flush()
     })
+  }
+
+  /**
+   * Copy a local folder's files under the run's artifacts, at `artifactPath` (MLflow's log_artifacts).
+   *
+   * @example
+   * await client.logArtifacts(runId, './plots', 'plots')
+   */
+  async logArtifacts(runId: string, localDir: string, artifactPath = ''): Promise<void> {
+    const transport = await this.transport()
+    const run = await transport.getRun(runId)
+    await uploadFolder(transport, run.info.artifactUri, localDir, artifactPath)
+  }
+
+  /**
+   * Copy a run's artifact (a file or a folder) into `localDir`; resolves to its local path.
+   *
+   * @example
+   * const dir = await client.downloadArtifacts(runId, 'model', '/tmp/download')
+   */
+  async downloadArtifacts(runId: string, path: string, localDir: string): Promise<string> {
+    const transport = await this.transport()
+    const run = await transport.getRun(runId)
+    return downloadTree(transport, run.info.artifactUri, path, localDir)
+  }
+
+  /**
+   * Save a model of `flavor`, upload it under the run's artifacts at `artifactPath` (default
+   * `model`) and record it in the run (MLflow's log_model). With an input example and no signature,
+   * the signature is inferred.
+   *
+   * @example
+   * const info = await client.logModel(runId, 'orchard.linear', modelJson, { inputExample: rows.slice(0, 5) })
+   * const model = await client.loadModel(info.modelUri)
+   */
+  async logModel<F extends FlavorName>(runId: string, flavor: F, model: FlavorModels[F], options: LogModelOptions = {}): Promise<ModelInfo> {
+    const transport = await this.transport()
+    const { logModel } = await import('@orchard/models')
+    return logModel(modelLogTarget(transport), runId, flavor, model, options)
+  }
+
+  /**
+   * Load a model from `runs:/<run>/<path>`, an artifact URI or a local folder, ready to predict.
+   * Close it to remove the downloaded copy.
+   *
+   * @example
+   * const model = await client.loadModel('runs:/0a1b…/model')
+   * const predictions = await model.predict([{ trip_distance: 2.5, PULocationID: '43', DOLocationID: '151' }])
+   */
+  async loadModel(modelUri: string, options: PredictOptions = {}): Promise<LoadedModel> {
+    const { loadModel, localModelPath } = await import('@orchard/models')
+    if (localModelPath(modelUri) !== undefined) return loadModel(modelUri, undefined, options)
+    return loadModel(modelUri, modelDownloader(await this.transport()), options)
   }
 
   /** Flush queued metrics, then release the connection or database. */

@@ -6,6 +6,7 @@ import type { SuiteContext } from './suite/context.ts'
 import { describeExperiments } from './suite/experiments.ts'
 import { describeFluent } from './suite/fluent.ts'
 import { describeLogging } from './suite/logging.ts'
+import { describeModels } from './suite/models.ts'
 import { describeRuns } from './suite/runs.ts'
 import { describeTransport } from './suite/transport.ts'
 
@@ -47,5 +48,6 @@ export function describeClient(name: string, open: OpenTarget): void {
     describe('logging', () => describeLogging(ctx))
     describe('fluent', () => describeFluent(ctx))
     describe('transport', () => describeTransport(ctx))
+    describe('models', () => describeModels(ctx))
   })
 }

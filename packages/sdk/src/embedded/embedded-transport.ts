@@ -1,4 +1,7 @@
 import {
+  LOGGED_MODELS_TAG,
+  appendLoggedModel,
+  parseModelJson,
   validateBatch,
   validateExperimentId,
   validateExperimentName,
@@ -190,6 +193,14 @@ export class EmbeddedTransport implements Transport {
   async logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void> {
     this.checkRunId(runId)
     return this.store.logInputs(runId, datasets)
+  }
+
+  async logModel(runId: string, modelJson: string): Promise<void> {
+    this.checkRunId(runId)
+    const model = parseModelJson(modelJson)
+    const run = await this.store.getRun(runId)
+    const previous = run.data.tags.find((t) => t.key === LOGGED_MODELS_TAG)?.value
+    await this.store.setTag(runId, { key: LOGGED_MODELS_TAG, value: appendLoggedModel(previous, model) })
   }
 
   async getMetricHistory(runId: string, key: string, query: MetricHistoryQuery = {}): Promise<Page<Metric>> {

@@ -35,7 +35,7 @@ const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'strin
  * The OrchardError an error response stands for: the server's own `error_code` when it is one of
  * MLflow's, else the code for the HTTP status (as MLflow's client does for bare proxy errors).
  */
-async function errorFromResponse(response: Response, request: RouteRequest): Promise<OrchardError> {
+async function errorFromResponse(response: Response, request: { method: string; url: string }): Promise<OrchardError> {
   const text = await response.text().catch(() => '')
   let body: { error_code?: unknown; message?: unknown } | undefined
   try {
@@ -125,6 +125,52 @@ export class HttpClient {
       return parseJsonObject(text, request)
     }
   }
+
+  /**
+   * Send bytes or fetch them, with the same headers, timeout and typed errors as `send`. Artifact
+   * uploads overwrite and downloads read, so both are safe to repeat; refusals are retried.
+   */
+  async sendBytes(request: ByteRequest): Promise<Uint8Array> {
+    for (let attempt = 0; ; attempt++) {
+      const abort = new AbortController()
+      const timer = setTimeout(() => abort.abort(new DOMException(`timed out after ${this.timeoutMs} ms`, 'TimeoutError')), this.timeoutMs)
+      try {
+        const response = await this.fetch(request.url, {
+          method: request.method,
+          headers: { ...(request.body ? { 'content-type': 'application/octet-stream' } : {}), ...this.headers },
+          ...(request.body !== undefined ? { body: request.body } : {}),
+          signal: abort.signal,
+        })
+        if (!response.ok) {
+          if (attempt < this.policy.maxRetries && classifyStatus(response.status) !== 'permanent') {
+            await response.body?.cancel().catch(() => undefined)
+            await this.sleep(backoffDelayMs(this.policy, attempt, this.random, retryAfterMs(response.headers.get('retry-after'), Date.now())))
+            continue
+          }
+          throw await errorFromResponse(response, request)
+        }
+        return new Uint8Array(await response.arrayBuffer())
+      } catch (error) {
+        if (error instanceof OrchardError) throw error
+        if (isTimeout(error)) throw new OrchardError('TEMPORARILY_UNAVAILABLE', `${request.method} ${request.url} timed out after ${this.timeoutMs} ms`, { cause: error })
+        if (attempt < this.policy.maxRetries && classifyNetworkError(error) !== 'permanent') {
+          await this.sleep(backoffDelayMs(this.policy, attempt, this.random))
+          continue
+        }
+        const reason = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message
+        throw new OrchardError('TEMPORARILY_UNAVAILABLE', `Could not reach ${request.url}: ${reason}`, { cause: error })
+      } finally {
+        clearTimeout(timer)
+      }
+    }
+  }
+}
+
+/** A request whose body and answer are raw bytes (the artifact proxy's upload and download). */
+export interface ByteRequest {
+  readonly method: 'GET' | 'PUT'
+  readonly url: string
+  readonly body?: Uint8Array<ArrayBuffer>
 }
 
 function parseJsonObject(text: string, request: RouteRequest): Record<string, unknown> {

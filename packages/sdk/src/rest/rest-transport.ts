@@ -1,6 +1,6 @@
 import { doubleToWire } from '@orchard/core'
 import type { DatasetInput, Experiment, Metric, Page, Param, Run, RunInfo, RunMetric, Tag } from '@orchard/core'
-import { isOrchardError, trackingRoutes } from '@orchard/protocol'
+import { isOrchardError, mlflowArtifactRoutes, trackingRoutes } from '@orchard/protocol'
 import type { TrackingOperation, WireExperiment, WireMetric, WireRun, WireRunInfo, WireRunMetric } from '@orchard/protocol'
 import { experimentFromWire, metricFromWire, runFromWire, runInfoFromWire, runMetricFromWire } from './from-wire.ts'
 import { HttpClient } from './http-client.ts'
@@ -274,6 +274,34 @@ export class RestTransport implements Transport {
       files: files.map((f) => ({ path: f.path, isDir: f.is_dir === true, ...(f.file_size !== undefined ? { fileSize: Number(f.file_size) } : {}) })),
       ...(typeof reply.next_page_token === 'string' && reply.next_page_token ? { nextPageToken: reply.next_page_token } : {}),
     }
+  }
+
+  /** Record a logged model's MLmodel (as JSON) in the run's `mlflow.log-model.history` tag. */
+  async logModel(runId: string, modelJson: string): Promise<void> {
+    await this.call('logModel', { run_id: runId, model_json: modelJson })
+  }
+
+  /** The artifact proxy URL of `path` (relative to the server's artifacts destination). */
+  private proxiedUrl(path: string): string {
+    const encoded = path.split('/').filter(Boolean).map(encodeURIComponent).join('/')
+    return routeRequest(this.root, mlflowArtifactRoutes.downloadArtifact, { artifact_path: '' }).url.replace(/\/?$/, `/${encoded}`)
+  }
+
+  /** Write one file through the server's artifact proxy (`mlflow-artifacts:` locations). */
+  async uploadProxiedArtifact(path: string, bytes: Uint8Array<ArrayBuffer>): Promise<void> {
+    await this.http.sendBytes({ method: 'PUT', url: this.proxiedUrl(path), body: bytes })
+  }
+
+  /** Read one file through the server's artifact proxy. */
+  downloadProxiedArtifact(path: string): Promise<Uint8Array> {
+    return this.http.sendBytes({ method: 'GET', url: this.proxiedUrl(path) })
+  }
+
+  /** One level of the artifact proxy's destination under `path`; entries carry basenames. */
+  async listProxiedArtifacts(path: string): Promise<ArtifactFile[]> {
+    const reply = await this.http.send(routeRequest(this.root, mlflowArtifactRoutes.listArtifactsMlflowArtifacts, { path }), true)
+    const files = (reply.files as { path: string; is_dir?: boolean; file_size?: number | string }[] | undefined) ?? []
+    return files.map((f) => ({ path: f.path, isDir: f.is_dir === true, ...(f.file_size !== undefined ? { fileSize: Number(f.file_size) } : {}) }))
   }
 
   /** Nothing to release: fetch keeps no per-client connection state. */

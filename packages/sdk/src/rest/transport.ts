@@ -80,6 +80,8 @@ export interface Transport {
   logBatch(runId: string, batch: LogBatchInput): Promise<void>
   /** Record datasets a run used. */
   logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void>
+  /** Append a logged model's MLmodel (JSON text) to the run's `mlflow.log-model.history` tag. */
+  logModel(runId: string, modelJson: string): Promise<void>
   /** One page of a metric's points. */
   getMetricHistory(runId: string, key: string, query?: MetricHistoryQuery): Promise<Page<Metric>>
   /** A metric's points at up to maxResults evenly spread steps per run, always with each run's first and last step. */

@@ -6,7 +6,10 @@ import {
 } from '@orchard/protocol'
 import type { trackingRoutes } from '@orchard/protocol'
 import {
+  LOGGED_MODELS_TAG,
+  appendLoggedModel,
   doubleFromWire,
+  parseModelJson,
   runInfoToWire,
   runToWire,
   validateBatch,
@@ -39,7 +42,6 @@ type RunOperations = Pick<
 >
 
 /** The run tag where MLflow records every model logged to a run, as a JSON list. */
-const LOGGED_MODELS_TAG = 'mlflow.log-model.history'
 
 const toTags = (list: readonly { key: string; value?: string | undefined }[] | undefined): Tag[] =>
   (list ?? []).map((t) => ({ key: t.key, value: t.value ?? '' }))
@@ -151,24 +153,11 @@ export const runHandlers: Handlers<RunOperations> = {
 
   async logModel(request, { trackingStore }) {
     validateRunId(request.run_id)
-    let model: unknown
-    try {
-      model = JSON.parse(request.model_json)
-    } catch (error) {
-      throw invalidParameter(`Invalid value for parameter 'model_json': not JSON (${(error as Error).message}).`)
-    }
-    if (typeof model !== 'object' || model === null || Array.isArray(model)) {
-      throw invalidParameter(`Invalid value for parameter 'model_json': expected a JSON object describing the model.`)
-    }
-    for (const field of ['artifact_path', 'flavors', 'utc_time_created', 'run_id']) {
-      if (!(field in model)) throw invalidParameter(`Model json is missing mandatory field '${field}'.`)
-    }
+    const model = parseModelJson(request.model_json)
     const run = await trackingStore.getRun(request.run_id)
     const previous = run.data.tags.find((t) => t.key === LOGGED_MODELS_TAG)?.value
-    const history: unknown[] = previous ? (JSON.parse(previous) as unknown[]) : []
-    history.push(model)
     // The history tag grows with every logged model, so it is exempt from the tag length limit, as in MLflow.
-    await trackingStore.setTag(request.run_id, { key: LOGGED_MODELS_TAG, value: JSON.stringify(history) })
+    await trackingStore.setTag(request.run_id, { key: LOGGED_MODELS_TAG, value: appendLoggedModel(previous, model) })
     return {}
   },
 

@@ -1,0 +1,22 @@
+// @orchard/models: MLflow's model format (MLmodel, signatures, input examples), the flavors Orchard
+// runs, their generic predict interface, the scoring protocol and batch scoring.
+
+export { mlModelFromDict, mlModelToDict, mlModelToYaml, readMlModel, writeMlModel, MLMODEL_FILE, JS_FUNCTION } from './format/mlmodel.ts'
+export type { FlavorConfig, MlModel } from './format/mlmodel.ts'
+export { saveModelFolder, INPUT_EXAMPLE_FILE, SERVING_INPUT_FILE } from './format/save-model.ts'
+export type { FlavorLayout, SaveModelOptions } from './format/save-model.ts'
+export { DATA_TYPES, schemaFromJson, schemaToJson, signatureFromDict, signatureToDict } from './signature/schema.ts'
+export type { ColumnSpec, DataType, ModelSignature, Schema, TensorSpec } from './signature/schema.ts'
+export { inferSignature, inferSchema } from './signature/infer.ts'
+export { enforceSchema } from './signature/enforce.ts'
+export type { EnforceOptions, ExtraColumns } from './signature/enforce.ts'
+export { tableFromColumns, tableFromRecords, tableFromSplit, tableToRecords, toColumnTable } from './table.ts'
+export type { ColumnTable, ModelInput } from './table.ts'
+export { LinearModel } from './flavors/linear/linear-model.ts'
+export type { LinearPredictOptions } from './flavors/linear/linear-model.ts'
+export type { DerivedField, DictVectorizerSpec, LinearModelData, LinkFunction } from './flavors/linear/linear-data.ts'
+export { LINEAR_FLAVOR, readLinearModel, saveLinearModel } from './flavors/linear/linear-flavor.ts'
+export { LoadedModel, loadModelFromDir } from './load-model.ts'
+export type { PredictOptions } from './load-model.ts'
+export { loadModel, localModelPath, logModel, saveModel } from './model-io.ts'
+export type { FlavorModels, FlavorName, LogModelOptions, ModelDownloader, ModelInfo, ModelLogTarget } from './model-io.ts'
