@@ -43,6 +43,17 @@ const GROUPS: Readonly<Record<string, Group>> = {
       restore: () => import('./commands/runs/restore.ts'),
     },
   },
+  models: {
+    summary: 'Browse the model registry, move versions between stages, set aliases, see the audit trail',
+    verbs: {
+      list: () => import('./commands/models/list.ts'),
+      describe: () => import('./commands/models/describe.ts'),
+      versions: () => import('./commands/models/versions.ts'),
+      transition: () => import('./commands/models/transition.ts'),
+      alias: () => import('./commands/models/alias.ts'),
+      history: () => import('./commands/models/history.ts'),
+    },
+  },
 }
 
 function version(): string {

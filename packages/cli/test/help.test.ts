@@ -18,8 +18,14 @@ const COMMANDS = [
   'runs describe',
   'runs delete',
   'runs restore',
+  'models list',
+  'models describe',
+  'models versions',
+  'models transition',
+  'models alias',
+  'models history',
 ]
-const GROUPS = ['db', 'experiments', 'runs']
+const GROUPS = ['db', 'experiments', 'runs', 'models']
 
 // One of each kind through the real binary; every value check has its unit test next to its parser.
 const mistakes: [string[], RegExp][] = [
@@ -30,6 +36,9 @@ const mistakes: [string[], RegExp][] = [
   [['gc', '--older-than', '3 weeks'], /^error: --older-than must be a duration such as 30d, 12h, 90m, 45s/],
   [['experiments', 'create'], /^error: --experiment-name is required\. See 'orchard experiments create --help'\.$/],
   [['db', 'upgrade'], /^error: missing <uri> .*See 'orchard db upgrade --help'\.$/],
+  [['models', 'transition', '--name', 'm', '--version', '0', '--stage', 'Staging'], /^error: --version must be a version number such as 3, got '0'\./],
+  [['models', 'history', '--version', '2'], /^error: --version needs --name\. See 'orchard models history --help'\.$/],
+  [['models', 'versions'], /^error: give --name, --filter or both\./],
 ]
 
 describe('orchard help and usage errors', () => {
@@ -55,7 +64,7 @@ describe('orchard help and usage errors', () => {
   it('lists every command and group at the top level, and prints the version', () => {
     const [help, version] = [result(['--help']), result(['--version'])]
     assert.equal(help.code, 0)
-    for (const name of ['server', 'gc', 'db <command>', 'experiments <command>', 'runs <command>']) {
+    for (const name of ['server', 'gc', 'db <command>', 'experiments <command>', 'runs <command>', 'models <command>']) {
       assert.match(help.stdout, new RegExp(`^  ${name} `, 'm'))
     }
     assert.equal(version.code, 0)

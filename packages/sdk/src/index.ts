@@ -3,7 +3,7 @@
 
 export { OrchardClient, MlflowClient, resolveTrackingUri } from './orchard-client.ts'
 export type { OrchardClientOptions } from './orchard-client.ts'
-export { TrackingClient, RestTransport, OrchardError, isOrchardError } from './rest/index.ts'
+export { TrackingClient, RegistryClient, RestTransport, OrchardError, isOrchardError, parseRunsUri } from './rest/index.ts'
 export type {
   BatchingOptions,
   ErrorCode,
@@ -17,6 +17,15 @@ export type {
   TagRecord,
   TrackingClientOptions,
   Transport,
+  CommentOption,
+  CreateModelVersionOptions,
+  RegisterModelOptions,
+  RegistryTransport,
+  ResolvedModelUri,
+  SearchRegistryEventsOptions,
+  SearchRegistryOptions,
+  TransitionStageOptions,
+  VersionNumber,
 } from './rest/index.ts'
 export { EmbeddedTransport } from './embedded/embedded-transport.ts'
 export {
@@ -29,6 +38,7 @@ export {
   logMetrics,
   logParam,
   logParams,
+  registerModel,
   setExperiment,
   setTag,
   setTags,
@@ -39,3 +49,4 @@ export {
 export type { ActiveRun, FluentMetricOptions, StartRunOptions } from './fluent/fluent.ts'
 export type { Dataset, DatasetInput, Experiment, Metric, Page, Param, Run, RunData, RunInfo, RunMetric, RunStatus, Tag, ViewType } from './types.ts'
 export type { LinearModelData, LoadedModel, LogModelOptions, ModelInfo, PredictOptions } from '@orchard/models'
+export type { ModelVersion, ModelVersionStage, RegisteredModel, RegisteredModelAlias, RegistryEvent } from './types.ts'

@@ -1,4 +1,4 @@
-import { TrackingClient } from './client/tracking-client.ts'
+import { RegistryClient } from './client/registry-client.ts'
 import type { TrackingClientOptions } from './client/client-options.ts'
 import { onBeforeExit, onTerminationSignal } from './process-hooks.ts'
 import { RestTransport } from './rest/rest-transport.ts'
@@ -56,9 +56,10 @@ async function openEmbedded(trackingUri: string): Promise<Transport> {
 }
 
 /**
- * MLflow's MlflowClient for Node, camelCased. `http(s)://` URIs talk to a server; `sqlite:///file.db`,
- * `postgresql://…` and folder paths open the store directly, with no server. Metric points are
- * batched in the background and flushed on flush(), close(), reads of a run and process exit.
+ * MLflow's MlflowClient for Node, camelCased: tracking and the model registry. `http(s)://` URIs
+ * talk to a server; `sqlite:///file.db`, `postgresql://…` and folder paths open the stores directly,
+ * with no server. Metric points are batched in the background and flushed on flush(), close(), reads
+ * of a run and process exit.
  *
  * @example
  * const client = new OrchardClient('http://localhost:5000')
@@ -67,7 +68,7 @@ async function openEmbedded(trackingUri: string): Promise<Transport> {
  * await client.logMetric(run.info.runId, 'rmse', 0.82)
  * await client.setTerminated(run.info.runId)
  */
-export class OrchardClient extends TrackingClient {
+export class OrchardClient extends RegistryClient {
   /** The URI this client talks to, after the MLFLOW_TRACKING_URI and `./mlruns` defaults. */
   readonly trackingUri: string
   private readonly cancelExitFlush: () => void

@@ -29,6 +29,16 @@ export type Tag = core.Tag
 export type DatasetInput = core.DatasetInput
 /** A dataset's name, digest, source and optional schema and profile. */
 export type Dataset = core.Dataset
+/** A registered model's version: its source, stage, run, tags and aliases. */
+export type ModelVersion = core.ModelVersion
+/** None, Staging, Production or Archived. */
+export type ModelVersionStage = core.ModelVersionStage
+/** A named model in the registry, with its latest version per stage, tags and aliases. */
+export type RegisteredModel = core.RegisteredModel
+/** An alias of a registered model and the version it points at. */
+export type RegisteredModelAlias = core.RegisteredModelAlias
+/** One change in the registry's audit trail: who, when, what, from → to, and the comment. */
+export type RegistryEvent = core.RegistryEvent
 /** One page of search results, with the token of the next page (absent on the last). */
 export type Page<T> = core.Page<T>
 

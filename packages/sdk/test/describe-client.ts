@@ -7,6 +7,8 @@ import { describeExperiments } from './suite/experiments.ts'
 import { describeFluent } from './suite/fluent.ts'
 import { describeLogging } from './suite/logging.ts'
 import { describeModels } from './suite/models.ts'
+import { describeModelUris } from './suite/model-uri.ts'
+import { describeRegistry } from './suite/registry.ts'
 import { describeRuns } from './suite/runs.ts'
 import { describeTransport } from './suite/transport.ts'
 
@@ -49,5 +51,7 @@ export function describeClient(name: string, open: OpenTarget): void {
     describe('fluent', () => describeFluent(ctx))
     describe('transport', () => describeTransport(ctx))
     describe('models', () => describeModels(ctx))
+    describe('registry', () => describeRegistry(ctx))
+    describe('model URIs', () => describeModelUris(ctx))
   })
 }

@@ -19,7 +19,7 @@ import {
   SEARCH_RUNS_MAX_RESULTS,
   invalidParameter,
 } from '@orchard/protocol'
-import type { TrackingStore } from '@orchard/store'
+import type { RegistryStore, TrackingStore } from '@orchard/store'
 import type {
   CreateExperimentInput,
   CreateRunInput,
@@ -31,32 +31,26 @@ import type {
   Transport,
   UpdateRunInput,
 } from '../rest/transport.ts'
+import { EmbeddedRegistryTransport } from './embedded-registry-transport.ts'
+import { checkMaxResults, requireValue } from './request-checks.ts'
 
 // The server checks every request before its store sees it; with no server in between, this
 // transport applies the same checks (the shared ones from @orchard/core, and the few the server's
 // handlers add), so a caller gets the same OrchardError in both modes.
 
-/** MLflow's words for an absent or empty required field, as the server's schema reports it. */
-function requireValue(value: string, field: string): void {
-  if (value === '') {
-    throw invalidParameter(
-      `Missing value for required parameter '${field}'. See the API docs for more information about request parameters.`,
-    )
+/**
+ * The Transport straight over a TrackingStore and a RegistryStore: no server, the same checks and
+ * errors. Without a registry store the registry operations are NOT_IMPLEMENTED, as on a server
+ * that has none.
+ */
+export class EmbeddedTransport extends EmbeddedRegistryTransport implements Transport {
+  /** Takes ownership of both stores: close() closes them. */
+  constructor(
+    private readonly store: TrackingStore,
+    registry?: RegistryStore,
+  ) {
+    super(store, registry)
   }
-}
-
-function checkMaxResults(requested: number, limit: number): void {
-  if (!Number.isInteger(requested) || requested < 1 || requested > limit) {
-    throw invalidParameter(
-      `Invalid value for request parameter max_results. It must be between 1 and ${limit}, but got value ${requested}.`,
-    )
-  }
-}
-
-/** The Transport straight over a TrackingStore: no server, the same checks and errors. */
-export class EmbeddedTransport implements Transport {
-  /** Takes ownership of `store`: close() closes it. */
-  constructor(private readonly store: TrackingStore) {}
 
   async createExperiment(input: CreateExperimentInput): Promise<string> {
     requireValue(input.name, 'name')
@@ -238,7 +232,11 @@ export class EmbeddedTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    return this.store.close()
+    try {
+      await this.store.close()
+    } finally {
+      await this.closeRegistry()
+    }
   }
 
   private checkRunId(runId: string): void {

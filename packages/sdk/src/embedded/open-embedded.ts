@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { invalidParameter } from '@orchard/protocol'
-import { openTrackingStore } from '@orchard/store'
+import { openStores } from '@orchard/store'
 import { EmbeddedTransport } from './embedded-transport.ts'
 
 /** Where an embedded tracking URI keeps its data. */
@@ -35,10 +35,12 @@ export function embeddedTarget(trackingUri: string, cwd: string = process.cwd())
   )
 }
 
-/** Open the store a non-HTTP tracking URI names, as a Transport. */
+/** Open the tracking and registry stores a non-HTTP tracking URI names, as a Transport. */
 export async function openEmbeddedTransport(trackingUri: string): Promise<EmbeddedTransport> {
   const target = embeddedTarget(trackingUri)
   if (target.folder) await mkdir(target.folder, { recursive: true })
-  const store = await openTrackingStore(target.storeUri)
-  return new EmbeddedTransport(store)
+  // One connection for both: the registry lives in the tracking database, as MLflow's default
+  // registry URI is the tracking URI.
+  const { trackingStore, registryStore } = await openStores(target.storeUri)
+  return new EmbeddedTransport(trackingStore, registryStore)
 }

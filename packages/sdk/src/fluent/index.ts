@@ -1,5 +1,6 @@
-import type { Experiment, RunStatus } from '@orchard/core'
+import type { Experiment, ModelVersion, RunStatus } from '@orchard/core'
 import type { ParamValue, TagRecord } from '../client/client-options.ts'
+import type { RegisterModelOptions } from '../client/registry-options.ts'
 import type { OrchardClient } from '../orchard-client.ts'
 import { FluentSession } from './fluent.ts'
 import type { ActiveRun, FluentMetricOptions, StartRunOptions } from './fluent.ts'
@@ -127,4 +128,19 @@ export function flush(): Promise<void> {
 /** The OrchardClient behind the fluent functions, for calls they do not cover. */
 export function getFluentClient(): Promise<OrchardClient> {
   return session.getClient()
+}
+
+/**
+ * MLflow's mlflow.register_model: register the files a `runs:/<run_id>/<path>` (or any artifact or
+ * `models:/`) URI names as a new version of `name`, creating the model if it does not exist, and wait
+ * until the version is READY.
+ *
+ * @example
+ * const run = await startRun()
+ * // … train, save the model under the run's artifacts at model/ …
+ * await endRun()
+ * const version = await registerModel(`runs:/${run.runId}/model`, 'taxi-fares', { tags: { data: '2024-05' } })
+ */
+export async function registerModel(modelUri: string, name: string, options?: RegisterModelOptions): Promise<ModelVersion> {
+  return (await session.getClient()).registerModel(modelUri, name, options)
 }

@@ -16,6 +16,26 @@ export type {
   Transport,
   UpdateRunInput,
 } from './transport.ts'
+export type {
+  CreateModelVersionInput,
+  CreateRegisteredModelInput,
+  RegistryNote,
+  RegistryTransport,
+  SearchRegistryEventsQuery,
+  SearchRegistryQuery,
+} from './registry-transport.ts'
+export { RegistryClient } from '../client/registry-client.ts'
+export type {
+  CommentOption,
+  CreateModelVersionOptions,
+  RegisterModelOptions,
+  SearchRegistryEventsOptions,
+  SearchRegistryOptions,
+  TransitionStageOptions,
+  VersionNumber,
+} from '../client/registry-options.ts'
+export { parseRunsUri } from '../client/model-uri.ts'
+export type { ResolvedModelUri } from '../client/model-uri.ts'
 export { TrackingClient } from '../client/tracking-client.ts'
 export type {
   MetricInput,
@@ -29,4 +49,5 @@ export type { BatchingOptions } from '../client/metric-batcher.ts'
 export { OrchardError } from '@orchard/protocol'
 export { isOrchardError } from '../types.ts'
 export type { Dataset, DatasetInput, Experiment, Metric, Page, Param, Run, RunData, RunInfo, RunMetric, RunStatus, Tag, ViewType } from '../types.ts'
+export type { ModelVersion, ModelVersionStage, RegisteredModel, RegisteredModelAlias, RegistryEvent } from '../types.ts'
 export type { ErrorCode } from '@orchard/protocol'

@@ -5,6 +5,7 @@ import type { TrackingOperation, WireExperiment, WireMetric, WireRun, WireRunInf
 import { experimentFromWire, metricFromWire, runFromWire, runInfoFromWire, runMetricFromWire } from './from-wire.ts'
 import { HttpClient } from './http-client.ts'
 import type { HttpOptions } from './http-client.ts'
+import { RestRegistryTransport } from './rest-registry-transport.ts'
 import { routeRequest, serverRoot } from './route-request.ts'
 import type { WireRequest } from './route-request.ts'
 import type {
@@ -81,14 +82,10 @@ export type RestTransportOptions = HttpOptions
  * const transport = new RestTransport('http://localhost:5000', { timeoutMs: 10_000 })
  * const run = await transport.getRun(runId)
  */
-export class RestTransport implements Transport {
-  private readonly root: string
-  private readonly http: HttpClient
-
+export class RestTransport extends RestRegistryTransport implements Transport {
   /** `trackingUri` is the server's base URL, e.g. `http://localhost:5000`. */
   constructor(trackingUri: string, options: RestTransportOptions = {}) {
-    this.root = serverRoot(trackingUri)
-    this.http = new HttpClient(options)
+    super(serverRoot(trackingUri), new HttpClient(options))
   }
 
   private call(operation: TrackingOperation, request: WireRequest): Promise<Record<string, unknown>> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { route, trackingRoutes } from '@orchard/protocol'
+import { registryRoutes, route, trackingRoutes } from '@orchard/protocol'
 import { routeRequest, serverRoot } from './route-request.ts'
 
 test('a POST route sends its fields as a JSON body under /api/2.0, leaving out undefined ones', () => {
@@ -41,4 +41,9 @@ test('a route that accepts POST and GET is called with POST', () => {
 test('serverRoot keeps a path prefix and drops trailing slashes', () => {
   assert.equal(serverRoot('https://example.com/mlflow/'), 'https://example.com/mlflow')
   assert.equal(serverRoot('http://localhost:5000'), 'http://localhost:5000')
+})
+
+test('a DELETE route sends its fields as a JSON body, as the registry deletes read them', () => {
+  const request = routeRequest('http://host', registryRoutes.deleteModelVersion, { name: 'fraud', version: '2' })
+  assert.deepEqual(request, { method: 'DELETE', url: 'http://host/api/2.0/mlflow/model-versions/delete', body: '{"name":"fraud","version":"2"}' })
 })

@@ -45,7 +45,8 @@ export function routeRequest(root: string, def: RouteDef, request: WireRequest):
   const prefix = `${def.ajaxOnly ? '/ajax-api' : '/api'}/${def.version ?? '2.0'}`
   const method: HttpMethod = def.methods.includes('POST') ? 'POST' : (def.methods[0] ?? 'GET')
   const url = `${root}${prefix}${path}`
-  if (method === 'GET' || method === 'DELETE') {
+  // DELETE carries a body too: MLflow's registry deletes read their fields from it.
+  if (method === 'GET') {
     const query = new URLSearchParams()
     for (const [name, value] of Object.entries(fields)) appendQuery(query, name, value)
     const text = query.toString()

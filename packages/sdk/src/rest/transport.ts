@@ -17,6 +17,7 @@ import type {
   Tag,
   UpdateRunInput,
 } from '@orchard/core'
+import type { RegistryTransport } from './registry-transport.ts'
 
 // Inputs live in @orchard/core so the browser-safe SDK and the store share one definition.
 export type {
@@ -30,12 +31,21 @@ export type {
   MetricHistoryIntervalQuery,
 } from '@orchard/core'
 
+export type {
+  CreateModelVersionInput,
+  CreateRegisteredModelInput,
+  RegistryNote,
+  RegistryTransport,
+  SearchRegistryEventsQuery,
+  SearchRegistryQuery,
+} from './registry-transport.ts'
+
 /**
- * How a client reaches tracking data: over HTTP (`RestTransport`) or straight to a store
- * (`EmbeddedTransport`). Shaped like the store's TrackingStore so both behave as one; every
- * failure is an OrchardError with MLflow's code.
+ * How a client reaches tracking data and the model registry: over HTTP (`RestTransport`) or
+ * straight to the stores (`EmbeddedTransport`). Shaped like the store's TrackingStore and
+ * RegistryStore so both behave as one; every failure is an OrchardError with MLflow's code.
  */
-export interface Transport {
+export interface Transport extends RegistryTransport {
   /** Create an experiment; resolves to its id. */
   createExperiment(input: CreateExperimentInput): Promise<string>
   /** An experiment by id; RESOURCE_DOES_NOT_EXIST if none. */
