@@ -11,6 +11,8 @@ export interface PreparedTrips {
   readonly duration: Float64Array
   /** Trips in the file, before the duration filter. */
   readonly rowsRead: number
+  /** The raw location IDs of the kept trips, for records a served model would receive. */
+  readonly locations: { readonly pickup: readonly (string | null)[]; readonly dropoff: readonly (string | null)[] }
 }
 
 export const MIN_DURATION_MINUTES = 1
@@ -33,9 +35,13 @@ export function prepareTrips(trips: TripColumns): PreparedTrips {
   }
   const puDo = new Array<string | null>(keep.length)
   const distance = new Float64Array(keep.length)
+  const pickups = new Array<string | null>(keep.length)
+  const dropoffs = new Array<string | null>(keep.length)
   keep.forEach((row, index) => {
     const pickup = trips.puLocation[row]
     const dropoff = trips.doLocation[row]
+    pickups[index] = pickup ?? null
+    dropoffs[index] = dropoff ?? null
     puDo[index] = pickup === null || pickup === undefined || dropoff === null || dropoff === undefined ? null : `${pickup}${PU_DO_SEPARATOR}${dropoff}`
     distance[index] = trips.tripDistance[row]!
   })
@@ -45,5 +51,15 @@ export function prepareTrips(trips: TripColumns): PreparedTrips {
     numeric: { trip_distance: distance },
     duration: Float64Array.from(minutes),
     rowsRead: trips.rows,
+    locations: { pickup: pickups, dropoff: dropoffs },
   }
+}
+
+/** Trips as the records a client sends to the served model: `{PULocationID, DOLocationID, trip_distance}`. */
+export function tripRecords(prepared: PreparedTrips, start = 0, end = prepared.rows): Record<string, string | number | null>[] {
+  const records: Record<string, string | number | null>[] = []
+  for (let i = start; i < Math.min(end, prepared.rows); i++) {
+    records.push({ PULocationID: prepared.locations.pickup[i]!, DOLocationID: prepared.locations.dropoff[i]!, trip_distance: prepared.numeric.trip_distance![i]! })
+  }
+  return records
 }

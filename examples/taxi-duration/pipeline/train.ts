@@ -3,12 +3,15 @@
 // validation RMSE/MAE, convergence evidence, dataset inputs, the model (model.json) and a plot.
 import { getFluentClient, logMetrics, logParams, setExperiment, setTags, withRun } from '@orchard/sdk'
 import type { ActiveRun } from '@orchard/sdk'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fitVectorizer, transform } from '../data/dict-vectorizer.ts'
+import { tripRecords } from '../data/prepare.ts'
 import { buildLinearModel } from '../model/linear-model.ts'
 import type { LinearModelData } from '../model/linear-model.ts'
 import { monthDatasetInput } from '../tracking/datasets.ts'
 import { durationDistributionPng } from '../tracking/distribution-plot.ts'
-import { logArtifactBytes } from '../tracking/log-artifact.ts'
 import { loadMonth } from './dataset.ts'
 import type { MonthData } from './dataset.ts'
 import { DEFAULT_SWEEP, ModelFitter, specName } from './fit-models.ts'
@@ -29,6 +32,8 @@ export interface TrainedCandidate {
   readonly name: string
   readonly fitted: FittedModel
   readonly model: LinearModelData
+  /** `runs:/<run>/model`, the logged orchard.linear model. */
+  readonly modelUri: string
 }
 
 export interface TrainResult {
@@ -102,8 +107,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             val_rmse: fitted.val.rmse,
           })
           await logMonthInputs(run.runId, trainMonth, valMonth)
-          await logCandidateRun(options.trackingUri, run, fitted, model, data.valY)
-          candidates.push({ runId: run.runId, name: specName(spec), fitted, model })
+          const modelUri = await logCandidateRun(run, fitted, model, data.valY, tripRecords(valMonth.prepared, 0, 5))
+          candidates.push({ runId: run.runId, name: specName(spec), fitted, model, modelUri })
           log(`${specName(spec).padEnd(22)} train RMSE ${fitted.train.rmse.toFixed(4)}  val RMSE ${fitted.val.rmse.toFixed(4)}  val MAE ${fitted.val.mae.toFixed(4)}  fit ${fitted.fitSeconds.toFixed(3)}s  ${fitted.convergence.iterations} ${fitted.spec.kind === 'lasso' ? 'sweeps' : 'iterations'}, ${fitted.convergence.measure} ${fitted.convergence.value.toExponential(1)}`)
         }
         if (specs.length === 1 && specs[0]!.alpha === undefined) {
@@ -151,7 +156,14 @@ export function bestOf(candidates: readonly TrainedCandidate[]): TrainedCandidat
   return best
 }
 
-async function logCandidateRun(trackingUri: string, run: ActiveRun, fitted: FittedModel, model: LinearModelData, valY: Float64Array): Promise<void> {
+/** Logs one leaf run's params, metrics and artifacts; resolves to the logged model's URI. */
+async function logCandidateRun(
+  run: ActiveRun,
+  fitted: FittedModel,
+  model: LinearModelData,
+  valY: Float64Array,
+  inputExample: Record<string, string | number | null>[],
+): Promise<string> {
   await logParams({
     model: fitted.spec.kind,
     ...(fitted.spec.alpha !== undefined ? { alpha: fitted.spec.alpha } : {}),
@@ -169,6 +181,14 @@ async function logCandidateRun(trackingUri: string, run: ActiveRun, fitted: Fitt
     nonzero_coefficients: fitted.coefficients.reduce((count, value) => count + (value !== 0 ? 1 : 0), 0),
   })
   await setTags({ converged: String(fitted.convergence.converged) })
-  await logArtifactBytes(trackingUri, run.info.artifactUri, `${MODEL_ARTIFACT_PATH}/model.json`, JSON.stringify(model))
-  await logArtifactBytes(trackingUri, run.info.artifactUri, PLOT_ARTIFACT_PATH, durationDistributionPng(fitted.valPredictions, valY))
+  const client = await getFluentClient()
+  const info = await client.logModel(run.runId, 'orchard.linear', model, { artifactPath: MODEL_ARTIFACT_PATH, inputExample })
+  const plots = await mkdtemp(join(tmpdir(), 'taxi-plots-'))
+  try {
+    await writeFile(join(plots, 'duration-distribution.png'), durationDistributionPng(fitted.valPredictions, valY))
+    await client.logArtifacts(run.runId, plots, 'plots')
+  } finally {
+    await rm(plots, { recursive: true, force: true })
+  }
+  return info.modelUri
 }
