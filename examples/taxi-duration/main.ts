@@ -5,7 +5,10 @@ import { parseArgs } from 'node:util'
 import { flush, getTrackingUri, setTrackingUri } from '@orchard/sdk'
 import { downloadTripFile, parseMonth, tripFileName } from './data/download.ts'
 import { generateTripFile } from './data/generate.ts'
+import { currentChampion, promoteToChampion, registerCandidate } from './pipeline/promote.ts'
+import { retrain } from './pipeline/retrain.ts'
 import { DEFAULT_EXPERIMENT, train } from './pipeline/train.ts'
+import { getFluentClient } from '@orchard/sdk'
 
 const DEFAULT_DATA_DIR = join('..', 'shared', 'data', 'nyc-tlc')
 
@@ -16,7 +19,8 @@ Predict NYC green-taxi trip duration, tracked with Orchard.
 Commands:
   download   fetch a month's trip file from the TLC into --data-dir (kept as a cache)
   generate   write a synthetic trip file in the green-taxi schema (--rows, --month)
-  train      train linear, ridge and lasso models on --train, validate on --val, track everything
+  train      train linear, ridge and lasso models on --train, validate on --val, track everything,
+             register the best as --model-name and make it champion if the model has none
   retrain    train a challenger and promote it over the champion if better by --margin
 
 Options:
@@ -96,28 +100,44 @@ async function main(argv: string[]): Promise<number> {
       console.log(`wrote ${rows} synthetic trips to ${target} in ${((performance.now() - started) / 1000).toFixed(1)}s`)
       return 0
     }
-    case 'train': {
+    case 'train':
+    case 'retrain': {
       const trainMonth = month(values.train, '--train', '2021-01')
       const valMonth = month(values.val, '--val', '2021-02')
       for (const m of [trainMonth, valMonth]) {
         const path = join(dataDir, tripFileName('green', m))
         if (!existsSync(path)) throw new UsageError(`${path} does not exist: run \`npm run taxi -- download --month ${m}\` or pass --data-dir`)
       }
+      const margin = Number(values.margin ?? 0.01)
+      if (!Number.isFinite(margin) || margin < 0 || margin >= 1) throw new UsageError(`--margin must be a number in [0, 1), got '${values.margin}'`)
+      const modelName = values['model-name'] ?? 'taxi-duration'
       const trackingUri = getTrackingUri()
       console.log(`tracking to ${trackingUri}`)
-      await train({
+      const options = {
         trackingUri,
         dataDir,
         trainMonth,
         valMonth,
         ...(values.experiment !== undefined ? { experiment: values.experiment } : {}),
-        log: (line) => console.log(line),
-      })
+        log: (line: string) => console.log(line),
+      }
+      if (command === 'retrain') {
+        await retrain({ ...options, modelName, margin })
+      } else {
+        const result = await train(options)
+        const client = await getFluentClient()
+        const reason = `${result.best.name}: best validation RMSE ${result.best.fitted.val.rmse.toFixed(4)} on ${valMonth}, trained on ${trainMonth}`
+        const version = await registerCandidate(client, result.best.modelUri, modelName, reason)
+        if ((await currentChampion(client, modelName)) === undefined) {
+          await promoteToChampion(client, modelName, version.version, reason)
+          console.log(`registered ${modelName} v${version.version} → Staging → Production, alias champion`)
+        } else {
+          console.log(`registered ${modelName} v${version.version}; the champion is unchanged (use retrain to challenge it)`)
+        }
+      }
       await flush()
       return 0
     }
-    case 'retrain':
-      throw new UsageError('retrain needs the model registry client, which this build of the example does not have yet')
     default:
       throw new UsageError(`unknown command '${command}'`)
   }
