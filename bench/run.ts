@@ -14,12 +14,14 @@ import { historyBenchmark } from './history.ts'
 import { httpCeiling } from './http-ceiling.ts'
 import { rawSqliteInsertRate } from './raw-sqlite.ts'
 import { sdkBatchingBenchmark } from './sdk-batching.ts'
+import { printTaxiBenchmark, taxiBenchmark } from './taxi.ts'
 
 const run = promisify(execFile)
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     'skip-artifacts': { type: 'boolean', default: false },
+    'skip-taxi': { type: 'boolean', default: false },
     only: { type: 'string' },
     runs: { type: 'string' },
   },
@@ -119,4 +121,9 @@ if (!args['skip-artifacts']) {
   console.log('artifact proxy (local destination):')
   for (const [name, value] of Object.entries(artifacts)) console.log(`  ${name.padEnd(44)} ${fmt(value)}`)
 }
-console.log(JSON.stringify({ raw_sqlite_rows_per_s: raw.rowsPerSecond, ...ceiling, results, artifacts }))
+let taxi: Awaited<ReturnType<typeof taxiBenchmark>> | undefined
+if (!args['skip-taxi']) {
+  taxi = await taxiBenchmark(quick ? 500_000 : 5_000_000)
+  printTaxiBenchmark(taxi)
+}
+console.log(JSON.stringify({ raw_sqlite_rows_per_s: raw.rowsPerSecond, ...ceiling, results, artifacts, taxi }))
