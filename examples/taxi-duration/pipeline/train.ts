@@ -49,7 +49,6 @@ export interface TrainResult {
 
 export const DEFAULT_EXPERIMENT = 'taxi-duration'
 export const MODEL_ARTIFACT_PATH = 'model'
-export const PLOT_ARTIFACT_PATH = 'plots/duration-distribution.png'
 
 const seconds = (ms: number) => Math.round(ms) / 1000
 
