@@ -16,12 +16,14 @@ import { rawSqliteInsertRate } from './raw-sqlite.ts'
 import { REGISTRY_ROWS, registryBenchmark } from './registry.ts'
 import { MODELS_ROWS, modelsBenchmark } from './models.ts'
 import { sdkBatchingBenchmark } from './sdk-batching.ts'
+import { printTaxiBenchmark, taxiBenchmark } from './taxi.ts'
 
 const run = promisify(execFile)
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     'skip-artifacts': { type: 'boolean', default: false },
+    'skip-taxi': { type: 'boolean', default: false },
     only: { type: 'string' },
     runs: { type: 'string' },
   },
@@ -126,4 +128,9 @@ if (!args['skip-artifacts']) {
 const models = await modelsBenchmark(quick ? { singleRequests: 2_000, batchRequests: 200, parquetRows: 200_000 } : { singleRequests: 20_000, batchRequests: 2_000, parquetRows: 1_000_000 })
 console.log('model serving and batch scoring:')
 for (const [name, unit, key] of MODELS_ROWS) console.log(`  ${name.padEnd(48)} ${fmt(models[key]).padStart(12)} ${unit}`)
-console.log(JSON.stringify({ raw_sqlite_rows_per_s: raw.rowsPerSecond, ...ceiling, results, artifacts, models }))
+let taxi: Awaited<ReturnType<typeof taxiBenchmark>> | undefined
+if (!args['skip-taxi']) {
+  taxi = await taxiBenchmark(quick ? 500_000 : 5_000_000)
+  printTaxiBenchmark(taxi)
+}
+console.log(JSON.stringify({ raw_sqlite_rows_per_s: raw.rowsPerSecond, ...ceiling, results, artifacts, models, taxi }))
