@@ -56,8 +56,52 @@ class ClientDb implements Db {
   }
 }
 
+export interface PostgresDbOptions {
+  /** How often to look for tables whose planner statistics are stale; default 30 s. */
+  readonly statisticsCheckMs?: number
+}
+
+const DEFAULT_STATISTICS_CHECK_MS = 30_000
+
+// Autovacuum's default trigger for ANALYZE: 50 changed rows plus 10% of the table.
+const STALE_TABLES = `SELECT relname FROM pg_stat_user_tables
+  WHERE schemaname = current_schema() AND n_mod_since_analyze > 50 + 0.1 * n_live_tup`
+
 class PostgresDb implements Db {
-  constructor(private readonly pool: pg.Pool) {}
+  private statisticsTimer: NodeJS.Timeout | undefined
+  private closed = false
+
+  constructor(
+    private readonly pool: pg.Pool,
+    options: PostgresDbOptions = {},
+  ) {
+    void this.keepStatistics(options.statisticsCheckMs ?? DEFAULT_STATISTICS_CHECK_MS)
+  }
+
+  /**
+   * Run search depends on planner statistics: without them PostgreSQL plans a filtered search of
+   * 25,000 runs as if the tables were empty (hundreds of milliseconds instead of tens). Autovacuum
+   * keeps them fresh; where it is off (some CI and managed setups), the store does its job itself,
+   * ANALYZEing the tables that changed by more than autovacuum's default threshold. Upkeep, never
+   * worth failing a request over: errors are ignored and the timer does not hold the process open.
+   */
+  private async keepStatistics(intervalMs: number): Promise<void> {
+    try {
+      const [setting] = await rows<{ autovacuum: string }>(this.pool, 'SHOW autovacuum', [])
+      if (setting?.autovacuum !== 'off' || this.closed) return
+    } catch {
+      return
+    }
+    this.statisticsTimer = setInterval(() => void this.analyzeStaleTables().catch(() => undefined), intervalMs)
+    this.statisticsTimer.unref()
+  }
+
+  /** ANALYZE every table of ours whose statistics are stale; returns their names. */
+  async analyzeStaleTables(): Promise<string[]> {
+    const stale = await rows<{ relname: string }>(this.pool, STALE_TABLES, [])
+    for (const { relname } of stale) await this.pool.query(`ANALYZE ${pg.escapeIdentifier(relname)}`)
+    return stale.map((t) => t.relname)
+  }
 
   query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     return rows<Row>(this.pool, sql, params)
@@ -96,14 +140,16 @@ class PostgresDb implements Db {
   }
 
   async close(): Promise<void> {
+    this.closed = true
+    clearInterval(this.statisticsTimer)
     await this.pool.end()
   }
 }
 
 /** A pooled PostgreSQL connection; every transaction gets its own client from the pool. */
-export function openPostgresDb(connectionString: string): Db {
+export function openPostgresDb(connectionString: string, options: PostgresDbOptions = {}): Db & { analyzeStaleTables(): Promise<string[]> } {
   const pool = new pg.Pool({ connectionString, types, max: 10 })
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {})
-  return new PostgresDb(pool)
+  return new PostgresDb(pool, options)
 }
