@@ -1,4 +1,4 @@
-export { openTrackingStore, upgradeTrackingStore } from './open-tracking-store.ts'
+export { defaultArtifactRootOf, openTrackingStore, upgradeTrackingStore } from './open-tracking-store.ts'
 export type { OpenTrackingStoreOptions } from './open-tracking-store.ts'
 export type * from './tracking-store.ts'
 export { openRegistryStore, openStores } from './registry/open-registry-store.ts'

@@ -35,6 +35,11 @@ function defaultArtifactRoot(target: StoreTarget): string {
   return target.kind === 'sqlite' && !target.memory ? resolve(dirname(target.path), 'artifacts') : resolve('mlruns')
 }
 
+/** The artifact root a store opened on `uri` without one uses (see defaultArtifactRoot). */
+export function defaultArtifactRootOf(uri: string): string {
+  return defaultArtifactRoot(parseStoreUri(uri))
+}
+
 /**
  * Opens the tracking store at a backend store URI (`sqlite:///…`, `postgresql://…`). A brand-new,
  * empty database is initialised; an older schema is refused with the command that upgrades it.

@@ -1,3 +1,4 @@
+import { copyRunArtifacts } from '@orchard/artifacts'
 import { currentUser } from '../fluent/system-tags.ts'
 import {
   canonicalStage,
@@ -26,6 +27,7 @@ import type {
   SearchRegistryQuery,
 } from '../rest/registry-transport.ts'
 import { checkLocalSource, resolveSource } from './model-version-source.ts'
+import type { SourceOrigin } from './model-version-source.ts'
 import { checkMaxResults, requireValue } from './request-checks.ts'
 
 // The server's registry handlers check these before the store runs (packages/server/src/routes/
@@ -54,6 +56,7 @@ export class EmbeddedRegistryTransport implements RegistryTransport {
   protected constructor(
     private readonly tracking: TrackingStore,
     private readonly registryStore: RegistryStore | undefined,
+    private readonly artifactRoot: string | undefined,
   ) {}
 
   private get registry(): RegistryStore {
@@ -147,7 +150,12 @@ export class EmbeddedRegistryTransport implements RegistryTransport {
     validateModelVersionSource(input.source)
     await checkLocalSource(input.source, input.runId, this.tracking)
     checkTags(input.tags)
-    const origin = await resolveSource(input.source, input.modelId, this.tracking, this.registry)
+    // Copy on register, as the server does: the version keeps its files when the run is deleted.
+    const copy = await copyRunArtifacts(input.name, input.source, input.runId || undefined, {
+      getRunArtifactUri: async (id) => (await this.tracking.getRun(id)).info.artifactUri,
+      defaultArtifactRoot: this.artifactRoot,
+    })
+    const origin: SourceOrigin = copy ?? (await resolveSource(input.source, input.modelId, this.tracking, this.registry))
     const runId = input.runId || origin.runId
     const modelId = input.modelId || origin.modelId
     return this.registry.createModelVersion(

@@ -44,12 +44,16 @@ import { checkMaxResults, requireValue } from './request-checks.ts'
  * that has none.
  */
 export class EmbeddedTransport extends EmbeddedRegistryTransport implements Transport {
-  /** Takes ownership of both stores: close() closes them. */
+  /**
+   * Takes ownership of both stores: close() closes them. `artifactRoot` is where registered versions
+   * get their own copy of a run's files (copy on register, as on a server); without it they are pinned.
+   */
   constructor(
     private readonly store: TrackingStore,
     registry?: RegistryStore,
+    artifactRoot?: string,
   ) {
-    super(store, registry)
+    super(store, registry, artifactRoot)
   }
 
   async createExperiment(input: CreateExperimentInput): Promise<string> {

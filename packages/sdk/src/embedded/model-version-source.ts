@@ -30,7 +30,7 @@ export async function checkLocalSource(source: string, runId: string | undefined
 }
 
 /** Where a version's files really are, and the logged model and run it comes from, when its source says. */
-interface SourceOrigin {
+export interface SourceOrigin {
   readonly storageLocation?: string
   readonly modelId?: string
   readonly runId?: string

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { invalidParameter } from '@orchard/protocol'
-import { openStores } from '@orchard/store'
+import { defaultArtifactRootOf, openStores } from '@orchard/store'
 import { EmbeddedTransport } from './embedded-transport.ts'
 
 /** Where an embedded tracking URI keeps its data. */
@@ -42,5 +42,5 @@ export async function openEmbeddedTransport(trackingUri: string): Promise<Embedd
   // One connection for both: the registry lives in the tracking database, as MLflow's default
   // registry URI is the tracking URI.
   const { trackingStore, registryStore } = await openStores(target.storeUri)
-  return new EmbeddedTransport(trackingStore, registryStore)
+  return new EmbeddedTransport(trackingStore, registryStore, defaultArtifactRootOf(target.storeUri))
 }

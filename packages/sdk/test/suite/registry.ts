@@ -37,6 +37,20 @@ export function describeRegistry(ctx: SuiteContext): void {
     await rejectsWith(ctx.client.getRegisteredModel(`${name}-v2`), 'RESOURCE_DOES_NOT_EXIST')
   })
 
+  test('registering runs:/ with files copies them into the registry, so the version outlives the run’s folder', async () => {
+    const { runId } = await newRun()
+    await ctx.client.logText(runId, '{"weights": [1, 2]}', 'model/model.json')
+    const name = uniqueName('copied')
+    const version = await ctx.client.registerModel(`runs:/${runId}/model`, name)
+    const uri = await ctx.client.getModelVersionDownloadUri(name, version.version)
+    assert.match(uri, new RegExp(`/registry/${name}/[0-9a-f-]{36}$`), uri)
+    const run = await ctx.client.getRun(runId)
+    assert.ok(!uri.startsWith(run.info.artifactUri), 'the version’s files are not the run’s')
+    const resolved = await ctx.client.resolveModelUri(`models:/${name}/${version.version}`)
+    assert.equal(resolved.artifactUri, uri)
+    assert.equal(version.runId, runId)
+  })
+
   test('a taken name is RESOURCE_ALREADY_EXISTS and a bad filter INVALID_PARAMETER_VALUE', async () => {
     const name = uniqueName('taken')
     await ctx.client.createRegisteredModel(name)

@@ -1,4 +1,5 @@
 import { resolve, sep } from 'node:path'
+import { copyRunArtifacts } from '@orchard/artifacts'
 import { fileURLToPath } from 'node:url'
 import {
   SEARCH_MODEL_VERSIONS_DEFAULT_MAX_RESULTS,
@@ -19,7 +20,6 @@ import type { LoggedModel } from '@orchard/core'
 import type { Handlers } from '../define-routes.ts'
 import type { ServerContext } from '../server-context.ts'
 import { checkMaxResults, pageToWire } from './paging.ts'
-import { copyRunArtifacts } from './registry-copy.ts'
 import { noteOf, registryOf, toTags } from './registry-context.ts'
 
 type ModelVersionOperations = Pick<
@@ -93,7 +93,11 @@ export const modelVersionHandlers: Handlers<ModelVersionOperations> = {
     await checkLocalSource(request.source, request.run_id, context)
     const tags = toTags(request.tags)
     tags.forEach((tag, i) => validateRegistryTag(tag, `tags[${i}]`))
-    const copy = await copyRunArtifacts(request.name, request.source, request.run_id || undefined, context)
+    const copy = await copyRunArtifacts(request.name, request.source, request.run_id || undefined, {
+      getRunArtifactUri: async (id) => (await context.trackingStore.getRun(id)).info.artifactUri,
+      defaultArtifactRoot: context.defaultArtifactRoot,
+      artifactsDestination: context.artifactsDestination,
+    })
     const origin: SourceOrigin = copy ?? (await resolveSource(request.source, request.model_id, context))
     const runId = request.run_id || origin.runId
     const version = await registryOf(context).createModelVersion(

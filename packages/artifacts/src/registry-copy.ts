@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { openArtifactRepository } from '@orchard/artifacts'
-import type { ArtifactRepository } from '@orchard/artifacts'
 import { invalidParameter, isOrchardError } from '@orchard/protocol'
-import type { ServerContext } from '../server-context.ts'
+import { openArtifactRepository } from './registry.ts'
+import type { ArtifactRepository } from './repository.ts'
 
 // Copy on register. A version registered from a run's artifacts (`runs:/<run_id>/<path>`, or a
 // location inside the artifact directory of the run_id given with it, which is what MLflow's
@@ -14,6 +13,16 @@ import type { ServerContext } from '../server-context.ts'
 
 const RUNS_URI = /^runs:\/([^/]+)(?:\/(.*))?$/
 
+/** What a copy needs from its caller (the server, or the SDK's embedded transport). */
+export interface RegistryCopyContext {
+  /** A run's artifact root; rejects with RESOURCE_DOES_NOT_EXIST for an unknown run. */
+  getRunArtifactUri(runId: string): Promise<string>
+  /** The root under which `registry/<model>/<copy id>/` folders go; no copy without one. */
+  readonly defaultArtifactRoot?: string | undefined
+  /** Where `mlflow-artifacts:` URIs lead (a server's artifacts destination). */
+  readonly artifactsDestination?: ArtifactRepository | string | undefined
+}
+
 /** What a registration from a run resolves to: the run, and where its files are now. */
 interface RunSource {
   readonly runId: string
@@ -22,22 +31,21 @@ interface RunSource {
 
 const join = (base: string, path: string) => (path === '' ? base : `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`)
 
-async function runSource(source: string, runId: string | undefined, context: ServerContext): Promise<RunSource | undefined> {
+async function runSource(source: string, runId: string | undefined, context: RegistryCopyContext): Promise<RunSource | undefined> {
   const match = RUNS_URI.exec(source)
   if (match) {
     const id = match[1] as string
     if (runId && runId !== id) throw invalidParameter(`The source ${source} names run ${id}, but run_id is ${runId}.`)
-    const { artifactUri } = (await context.trackingStore.getRun(id)).info
-    return { runId: id, location: join(artifactUri, match[2] ?? '') }
+    return { runId: id, location: join(await context.getRunArtifactUri(id), match[2] ?? '') }
   }
   if (!runId) return undefined
   // MLflow accepts a run_id it does not know; such a version simply has nothing to copy.
-  const run = await context.trackingStore.getRun(runId).catch((error: unknown) => {
+  const artifactUri = await context.getRunArtifactUri(runId).catch((error: unknown) => {
     if (isOrchardError(error) && error.code === 'RESOURCE_DOES_NOT_EXIST') return undefined
     throw error
   })
-  if (!run) return undefined
-  const root = run.info.artifactUri.replace(/\/+$/, '')
+  if (artifactUri === undefined) return undefined
+  const root = artifactUri.replace(/\/+$/, '')
   return source === root || source.startsWith(`${root}/`) ? { runId, location: source } : undefined
 }
 
@@ -63,13 +71,13 @@ async function copyTree(from: ArtifactRepository, to: ArtifactRepository, path =
 /**
  * Copies the files of a registration from a run into the registry's own folder and returns where
  * they are, with the run id; undefined when the source is not a run's (nothing to copy), or when
- * the server has no artifact root of its own to copy into.
+ * there is no artifact root to copy into.
  */
 export async function copyRunArtifacts(
   modelName: string,
   source: string,
   runId: string | undefined,
-  context: ServerContext,
+  context: RegistryCopyContext,
 ): Promise<{ storageLocation: string; runId: string } | undefined> {
   const run = await runSource(source, runId, context)
   if (!run || !context.defaultArtifactRoot) return undefined
