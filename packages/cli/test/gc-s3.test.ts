@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3'
@@ -71,6 +71,24 @@ describe('orchard gc on S3', () => {
       for (let i = 0; i < runCount; i++) runs.push((await store.createRun({ experimentId })).info)
       return { experimentId, runs: runs.map((info) => ({ runId: info.runId, artifactUri: info.artifactUri })) }
     }, options.defaultArtifactRoot)
+
+  /**
+   * Run `orchard …args` with a module-resolution hook that records every module of the AWS SDK or of
+   * @orchard/artifacts the process loads: what keeps `gc` from paying for S3 when it does not need it.
+   */
+  async function orchardProbed(args: string[]): Promise<{ result: Awaited<ReturnType<typeof orchard>>; loaded: string[] }> {
+    const log = join(dir.path, `loaded-${Date.now()}-${Math.random().toString(36).slice(2)}.txt`)
+    await writeFile(log, '')
+    const hooks =
+      "import { appendFileSync } from 'node:fs';" +
+      'export async function resolve(specifier, context, next) {' +
+      '  const resolved = await next(specifier, context);' +
+      `  if (/\\/(@aws-sdk|packages\\/artifacts)\\//.test(resolved.url)) appendFileSync(${JSON.stringify(log)}, resolved.url + '\\n');` +
+      '  return resolved }'
+    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)})`
+    const result = await orchard(dir.path, args, { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(register)}` })
+    return { result, loaded: (await readFile(log, 'utf8')).split('\n').filter(Boolean) }
+  }
 
   const gc = (...args: string[]) => orchard(dir.path, ['gc', '--backend-store-uri', databaseUri, ...args])
   const line = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm')
@@ -198,5 +216,37 @@ describe('orchard gc on S3', () => {
     assert.match(result.stdout, /^removed 1 run and 0 experiments$/m)
     assert.equal(result.stderr, "error: 1 artifact location could not be deleted; see the 'not deleted' lines above\n")
     assert.doesNotMatch(result.stderr, STACK_FRAME)
+  })
+
+  it('loads the S3 SDK only when a location is on S3; --help loads no artifact code at all', async () => {
+    const help = await orchardProbed(['gc', '--help'])
+    assert.equal(help.result.code, 0, help.result.stderr)
+    assert.match(help.result.stdout, /deleted on local disk and on S3/)
+    assert.match(help.result.stdout, /--artifacts-destination <uri> +.*s3:\/\/bucket\/prefix/)
+    assert.deepEqual(help.loaded, [])
+
+    const local = await experimentWithRuns('local-only', 1, { artifactLocation: join(dir.path, 'local-artifacts') })
+    const onS3 = await experimentWithRuns('s3-probe', 1, { artifactLocation: `s3://${BUCKET}/probe` })
+    const [localRun] = local.runs
+    const [s3Run] = onS3.runs
+    assert.ok(localRun && s3Run)
+    await mkdir(join(dir.path, 'local-artifacts', localRun.runId, 'artifacts'), { recursive: true })
+    await put(`probe/${s3Run.runId}/artifacts/model.bin`)
+    await withStore(async (store) => {
+      await store.deleteRun(localRun.runId)
+      await store.deleteRun(s3Run.runId)
+    })
+
+    const localGc = await orchardProbed(['gc', '--backend-store-uri', databaseUri, '--run-ids', localRun.runId])
+    assert.equal(localGc.result.code, 0, localGc.result.stderr)
+    assert.match(localGc.result.stdout, line(`removed run ${localRun.runId}; artifacts: deleted ${join(dir.path, 'local-artifacts', localRun.runId, 'artifacts')}`))
+    assert.ok(localGc.loaded.length > 0, 'the probe sees @orchard/artifacts/paths')
+    assert.deepEqual(localGc.loaded.filter((url) => url.includes('/@aws-sdk/')), [])
+
+    const s3Gc = await orchardProbed(['gc', '--backend-store-uri', databaseUri, '--run-ids', s3Run.runId])
+    assert.equal(s3Gc.result.code, 0, s3Gc.result.stderr)
+    assert.match(s3Gc.result.stdout, line(`removed run ${s3Run.runId}; artifacts: deleted ${s3Run.artifactUri}`))
+    assert.ok(s3Gc.loaded.some((url) => url.includes('/@aws-sdk/client-s3/')), 'and sees the SDK when S3 is needed')
+    assert.deepEqual(await keys('probe/'), [])
   })
 })
