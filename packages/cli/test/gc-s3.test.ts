@@ -9,7 +9,7 @@ import { s3ClientFromEnv } from '@orchard/artifacts'
 import { startMoto, useMotoEnvironment } from '@orchard/artifacts/testing'
 import type { MotoServer } from '@orchard/artifacts/testing'
 import { openTrackingStore } from '@orchard/store'
-import { orchard, STACK_FRAME, tempDir } from './harness.ts'
+import { orchard, STACK_FRAME, startCli, tempDir } from './harness.ts'
 
 // `orchard gc` against a real S3 API (moto on loopback), reached the way a user reaches MinIO:
 // MLFLOW_S3_ENDPOINT_URL and the AWS variables, inherited by the spawned binary.
@@ -248,5 +248,39 @@ describe('orchard gc on S3', () => {
     assert.match(s3Gc.result.stdout, line(`removed run ${s3Run.runId}; artifacts: deleted ${s3Run.artifactUri}`))
     assert.ok(s3Gc.loaded.some((url) => url.includes('/@aws-sdk/client-s3/')), 'and sees the SDK when S3 is needed')
     assert.deepEqual(await keys('probe/'), [])
+  })
+
+  it('collects what `orchard server --artifacts-destination s3://…` stored, given the same destination', async () => {
+    const destination = `s3://${BUCKET}/served`
+    const server = await startCli(dir.path, ['server', '--port', '0', '--backend-store-uri', databaseUri, '--artifacts-destination', destination])
+    let experimentId: string
+    let runId: string
+    try {
+      const call = async (path: string, body: unknown) => {
+        const response = await fetch(`${server.url}/api/2.0/mlflow/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+        assert.equal(response.status, 200, await response.clone().text())
+        return (await response.json()) as { experiment_id: string; run: { info: { run_id: string } } }
+      }
+      experimentId = (await call('experiments/create', { name: 'served' })).experiment_id
+      runId = (await call('runs/create', { experiment_id: experimentId })).run.info.run_id
+      const upload = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/model/weights.bin`, {
+        method: 'PUT',
+        body: 'weights',
+      })
+      assert.equal(upload.status, 200, await upload.text())
+      await call('runs/delete', { run_id: runId })
+    } finally {
+      await server.kill()
+    }
+    assert.deepEqual(await keys('served/'), [`served/${experimentId}/${runId}/artifacts/model/weights.bin`])
+
+    const result = await gc('--run-ids', runId, '--artifacts-destination', destination)
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, line(`removed run ${runId}; artifacts: deleted ${destination}/${experimentId}/${runId}/artifacts`))
+    assert.deepEqual(await keys('served/'), [])
   })
 })
