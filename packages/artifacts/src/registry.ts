@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import { OrchardError, invalidParameter } from '@orchard/protocol'
 import { LocalArtifactRepository } from './local/local-repository.ts'
 import type { ArtifactFileInfo, ArtifactRepository } from './repository.ts'
-import { normalizeArtifactPath } from './resolve-inside.ts'
+import { proxiedArtifactPath } from './proxied-path.ts'
 import { S3ArtifactRepository } from './s3/s3-repository.ts'
 
 export interface OpenRepositoryOptions {
@@ -17,6 +17,8 @@ export interface OpenRepositoryOptions {
   readonly s3Client?: S3Client
 }
 
+export { proxiedArtifactPath }
+
 type Opener = (uri: string, options: OpenRepositoryOptions) => ArtifactRepository
 
 const openLocal: Opener = (uri) => {
@@ -27,30 +29,6 @@ const openLocal: Opener = (uri) => {
     throw invalidParameter(`Invalid file URI '${uri}': ${(error as Error).message}`)
   }
   return new LocalArtifactRepository(path, uri)
-}
-
-const HTTP_ANCHOR = '/api/2.0/mlflow-artifacts/artifacts'
-
-/**
- * The path inside the artifacts destination that a proxied URI names, as MLflow's
- * _get_proxied_run_artifact_destination_path: the URI's path for `mlflow-artifacts:[//host]/path`,
- * what follows the route anchor for an http(s) proxy URL. Undefined for any other URI.
- */
-export function proxiedArtifactPath(uri: string): string | undefined {
-  let rest: string
-  if (uri.startsWith('mlflow-artifacts:')) {
-    rest = uri.slice('mlflow-artifacts:'.length)
-    if (rest.startsWith('//')) rest = rest.slice(2).replace(/^[^/]*/, '')
-  } else if (/^https?:\/\//i.test(uri)) {
-    const path = uri.replace(/^https?:\/\/[^/?#]*/i, '').replace(/[?#].*$/, '')
-    const anchor = path.indexOf(`${HTTP_ANCHOR}/`)
-    if (anchor === -1) return undefined
-    rest = path.slice(anchor + HTTP_ANCHOR.length)
-  } else {
-    return undefined
-  }
-  // Parsed by hand rather than with URL, which would silently resolve `..` instead of refusing it.
-  return normalizeArtifactPath(rest.replace(/^\/+/, ''))
 }
 
 const openProxied: Opener = (uri, options) => {

@@ -1,4 +1,4 @@
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { FlagSpec } from './command.ts'
 
 // Defaults follow `mlflow server`: everything lives in ./mlruns of the directory the command runs in.
@@ -12,8 +12,10 @@ export function backendStoreUri(flag: string | undefined): string {
   return flag ?? (process.env.MLFLOW_BACKEND_STORE_URI || defaultBackendStoreUri())
 }
 
+/** The flag's folder made absolute, or its URI (`s3://bucket/prefix`, `file:…`) as given. */
 export function artifactsDestination(flag: string | undefined): string {
-  return flag ?? defaultArtifactsDestination()
+  if (flag === undefined) return defaultArtifactsDestination()
+  return /^[a-zA-Z][\w+.-]+:/.test(flag) ? flag : resolve(flag)
 }
 
 export const backendStoreUriFlag = {
@@ -25,8 +27,8 @@ export const backendStoreUriFlag = {
 
 export const artifactsDestinationFlag = {
   type: 'string',
-  placeholder: 'path',
-  description: "Local folder that holds proxied artifacts (what 'mlflow-artifacts:/' URIs point to)",
+  placeholder: 'uri',
+  description: "Where proxied artifacts live ('mlflow-artifacts:/' URIs): a local folder or s3://bucket/prefix",
   default: defaultArtifactsDestination,
 } as const satisfies FlagSpec
 

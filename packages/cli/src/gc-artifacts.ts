@@ -1,51 +1,94 @@
 import { rm, rmdir, stat } from 'node:fs/promises'
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { dirname, isAbsolute, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { resolveInside } from '@orchard/artifacts'
+import type { ArtifactRepository } from '@orchard/artifacts'
+import { proxiedArtifactPath } from '@orchard/artifacts/paths'
 
 // After `orchard gc` has removed runs and experiments from the database, their artifacts are
-// deleted from local disk. Deleting is the dangerous half, so a folder is removed only when it
-// provably belongs to what was collected:
+// deleted wherever an ArtifactRepository reaches: local disk and S3. Deleting is the dangerous
+// half, so a location is removed only when it provably belongs to what was collected:
 // - a run's artifacts only when their path runs through a folder named after the run id
-//   (`…/<run id>/artifacts`, MLflow's layout), and `mlflow-artifacts:/` paths only inside the
-//   artifacts destination;
+//   (`…/<run id>/artifacts`, MLflow's layout), and proxied (`mlflow-artifacts:/`) paths only
+//   inside the artifacts destination, which may be a folder or `s3://bucket/prefix`;
 // - an experiment's folder only when it is named after the experiment id and lies inside the
-//   artifacts destination; elsewhere (a location the user chose) only if it is empty.
-// Anything not on local disk (s3:, gs:, …) is reported and kept.
+//   artifacts destination; elsewhere (a location the user chose) only if it is empty, which on
+//   S3 means no keys under the prefix (and then there is nothing to delete).
+// Locations no repository serves (gs:, hdfs:, …) are reported and kept.
+// @orchard/artifacts (and with it the S3 SDK) is imported only when a location is not on local disk.
 
-type ArtifactOutcome =
-  | { readonly kind: 'deleted'; readonly path: string }
-  | { readonly kind: 'absent'; readonly path: string }
+export type ArtifactOutcome =
+  | { readonly kind: 'deleted'; readonly location: string }
+  | { readonly kind: 'absent'; readonly location: string }
   | { readonly kind: 'kept'; readonly location: string; readonly reason: string }
+  /** Deleting was tried and the store refused or failed: the artifacts may be partly there. */
+  | { readonly kind: 'failed'; readonly location: string; readonly reason: string }
 
-const PROXIED = 'mlflow-artifacts:'
+/**
+ * A location split into the store it is in and the path inside that store, so that "inside the
+ * destination" and "a folder named after the run" are segment comparisons whatever the store.
+ */
+interface Place {
+  /** `file` for local disk, else the URI scheme (`s3`, …). */
+  readonly scheme: string
+  /** `scheme://authority` (`s3://bucket`); empty on local disk. */
+  readonly root: string
+  readonly segments: readonly string[]
+}
 
-/** The local path of an artifact URI, or why there is none. */
-function localPath(uri: string, destination: string): { path: string; proxied: boolean } | { reason: string } {
-  if (uri.startsWith(PROXIED)) {
-    // `mlflow-artifacts:/1/abc` or `mlflow-artifacts://host:port/1/abc`: the path is under the destination.
-    const rest = uri.slice(PROXIED.length).replace(/^\/\/[^/]*/, '').replace(/^\/+/, '')
-    try {
-      return { path: resolveInside(destination, rest), proxied: true }
-    } catch {
-      return { reason: 'it would resolve outside the artifacts destination' }
-    }
-  }
+type Parsed = { readonly place: Place; readonly proxied: boolean } | { readonly reason: string }
+
+const localPlace = (path: string): Place => ({ scheme: 'file', root: '', segments: resolve(path).split(sep).filter(Boolean) })
+
+function locationOf(place: Place, length = place.segments.length): string {
+  const segments = place.segments.slice(0, length)
+  return place.scheme === 'file' ? sep + segments.join(sep) : `${place.root}/${segments.join('/')}`
+}
+
+/** A location that is not proxied: a local path or `file:` URI, or `scheme://authority/path`. */
+function directPlace(uri: string): Place | { reason: string } {
   if (uri.startsWith('file:')) {
     try {
-      return { path: uri.startsWith('file://') ? fileURLToPath(uri) : resolve(uri.slice('file:'.length)), proxied: false }
+      return localPlace(uri.startsWith('file://') ? fileURLToPath(uri) : uri.slice('file:'.length))
     } catch {
       return { reason: 'it is not a local file URI' }
     }
   }
-  if (isAbsolute(uri)) return { path: resolve(uri), proxied: false }
-  if (/^[a-zA-Z][\w+.-]*:/.test(uri)) return { reason: 'it is not on local disk' }
-  return { path: resolve(uri), proxied: false }
+  if (isAbsolute(uri)) return localPlace(uri)
+  const scheme = /^([a-zA-Z][\w+.-]*):/.exec(uri)?.[1]
+  if (scheme === undefined) return localPlace(uri)
+  const match = /^[^:]+:\/\/([^/]+)(\/.*)?$/.exec(uri)
+  if (!match) return { reason: `'${scheme}:' URIs have no path gc can check` }
+  const segments = (match[2] ?? '').split('/').filter((segment) => segment !== '' && segment !== '.')
+  // A store may read `..` literally (S3 keys) or not; either way the segment checks below would lie.
+  if (segments.includes('..')) return { reason: "its path has '..' segments" }
+  return { scheme: scheme.toLowerCase(), root: `${scheme.toLowerCase()}://${match[1]}`, segments }
 }
 
-const strictlyInside = (root: string, path: string) => {
-  const fromRoot = relative(resolve(root), path)
-  return fromRoot !== '' && !fromRoot.startsWith('..') && !isAbsolute(fromRoot)
+/** Where an artifact URI's files are, with proxied URIs resolved inside the destination. */
+function placeOf(uri: string, destination: string): Parsed {
+  let proxiedPath: string | undefined
+  try {
+    proxiedPath = proxiedArtifactPath(uri)
+  } catch {
+    return { reason: 'it would resolve outside the artifacts destination' }
+  }
+  if (proxiedPath === undefined) {
+    const place = directPlace(uri)
+    return 'reason' in place ? place : { place, proxied: false }
+  }
+  const root = directPlace(destination)
+  if ('reason' in root) return { reason: `the artifacts destination ${destination} cannot be used: ${root.reason}` }
+  return { place: { ...root, segments: [...root.segments, ...proxiedPath.split('/').filter(Boolean)] }, proxied: true }
+}
+
+/** `inner` is below `outer` (not equal to it), in the same store. */
+function strictlyInside(outer: Place, inner: Place, innerLength = inner.segments.length): boolean {
+  return (
+    outer.scheme === inner.scheme &&
+    outer.root === inner.root &&
+    innerLength > outer.segments.length &&
+    outer.segments.every((segment, i) => inner.segments[i] === segment)
+  )
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -69,28 +112,65 @@ async function removeEmptyFolders(from: string, to: string): Promise<void> {
   }
 }
 
+/** The repository at a place not on local disk, or why there is none (an unregistered scheme). */
+async function openRemote(place: Place): Promise<ArtifactRepository | { reason: string }> {
+  const { openArtifactRepository } = await import('@orchard/artifacts')
+  try {
+    return openArtifactRepository(locationOf(place))
+  } catch (error) {
+    return { reason: (error as Error).message }
+  }
+}
+
+/** Whether anything is stored under a remote place; a listing error is the caller's to report. */
+async function holdsArtifacts(repository: ArtifactRepository): Promise<boolean> {
+  return (await repository.listArtifacts()).length > 0
+}
+
+const failed = (location: string, error: unknown): ArtifactOutcome => ({
+  kind: 'failed',
+  location,
+  reason: error instanceof Error ? error.message : String(error),
+})
+
 export async function removeRunArtifacts(runId: string, artifactUri: string, destination: string): Promise<ArtifactOutcome> {
-  const local = localPath(artifactUri, destination)
-  if ('reason' in local) return { kind: 'kept', location: artifactUri, reason: local.reason }
-  const { path, proxied } = local
-  let runFolder: string | undefined
-  for (let folder = path; folder !== dirname(folder); folder = dirname(folder)) {
-    if (basename(folder) === runId) {
-      runFolder = folder
-      break
+  const parsed = placeOf(artifactUri, destination)
+  if ('reason' in parsed) return { kind: 'kept', location: artifactUri, reason: parsed.reason }
+  const { place, proxied } = parsed
+  const location = locationOf(place)
+  const runFolderLength = place.segments.lastIndexOf(runId) + 1
+  if (runFolderLength === 0) return { kind: 'kept', location, reason: 'it is not inside a folder named after the run' }
+  if (proxied) {
+    const root = directPlace(destination) as Place
+    if (!strictlyInside(root, place, runFolderLength)) {
+      return { kind: 'kept', location, reason: 'the run folder is not inside the artifacts destination' }
     }
   }
-  if (!runFolder) return { kind: 'kept', location: path, reason: 'it is not inside a folder named after the run' }
-  if (proxied && !strictlyInside(destination, runFolder)) {
-    return { kind: 'kept', location: path, reason: 'the run folder is not inside the artifacts destination' }
+
+  if (place.scheme !== 'file') {
+    const repository = await openRemote(place)
+    if ('reason' in repository) return { kind: 'kept', location, reason: repository.reason }
+    try {
+      if (!(await holdsArtifacts(repository))) return { kind: 'absent', location }
+      await repository.deleteArtifacts()
+      return { kind: 'deleted', location }
+    } catch (error) {
+      return failed(location, error)
+    }
   }
-  if (!(await exists(path))) {
-    await removeEmptyFolders(dirname(path), runFolder)
-    return { kind: 'absent', path }
+
+  const runFolder = locationOf(place, runFolderLength)
+  try {
+    if (!(await exists(location))) {
+      await removeEmptyFolders(dirname(location), runFolder)
+      return { kind: 'absent', location }
+    }
+    await rm(location, { recursive: true, force: true })
+    await removeEmptyFolders(dirname(location), runFolder)
+    return { kind: 'deleted', location }
+  } catch (error) {
+    return failed(location, error)
   }
-  await rm(path, { recursive: true, force: true })
-  await removeEmptyFolders(dirname(path), runFolder)
-  return { kind: 'deleted', path }
 }
 
 export async function removeExperimentArtifacts(
@@ -98,29 +178,55 @@ export async function removeExperimentArtifacts(
   artifactLocation: string,
   destination: string,
 ): Promise<ArtifactOutcome> {
-  const local = localPath(artifactLocation, destination)
-  if ('reason' in local) return { kind: 'kept', location: artifactLocation, reason: local.reason }
-  const { path } = local
-  if (!(await exists(path))) return { kind: 'absent', path }
-  if (basename(path) === experimentId && strictlyInside(destination, path)) {
-    await rm(path, { recursive: true, force: true })
-    return { kind: 'deleted', path }
+  const parsed = placeOf(artifactLocation, destination)
+  if ('reason' in parsed) return { kind: 'kept', location: artifactLocation, reason: parsed.reason }
+  const { place } = parsed
+  const location = locationOf(place)
+  const root = directPlace(destination)
+  const owned = place.segments.at(-1) === experimentId && !('reason' in root) && strictlyInside(root, place)
+  const notOwned: ArtifactOutcome = { kind: 'kept', location, reason: 'it is outside the artifacts destination and not empty' }
+
+  if (place.scheme !== 'file') {
+    const repository = await openRemote(place)
+    if ('reason' in repository) return { kind: 'kept', location, reason: repository.reason }
+    try {
+      // An empty prefix is not an object on S3: there is nothing to delete, and listing first
+      // means a location the user chose is never touched once anything is in it.
+      if (!(await holdsArtifacts(repository))) return { kind: 'absent', location }
+      if (!owned) return notOwned
+      await repository.deleteArtifacts()
+      return { kind: 'deleted', location }
+    } catch (error) {
+      return failed(location, error)
+    }
+  }
+
+  try {
+    if (!(await exists(location))) return { kind: 'absent', location }
+    if (owned) {
+      await rm(location, { recursive: true, force: true })
+      return { kind: 'deleted', location }
+    }
+  } catch (error) {
+    return failed(location, error)
   }
   try {
-    await rmdir(path)
-    return { kind: 'deleted', path }
+    await rmdir(location)
+    return { kind: 'deleted', location }
   } catch {
-    return { kind: 'kept', location: path, reason: 'it is outside the artifacts destination and not empty' }
+    return notOwned
   }
 }
 
 export function describeOutcome(outcome: ArtifactOutcome): string {
   switch (outcome.kind) {
     case 'deleted':
-      return `deleted ${outcome.path}`
+      return `deleted ${outcome.location}`
     case 'absent':
-      return 'none on disk'
+      return `none at ${outcome.location}`
     case 'kept':
       return `kept ${outcome.location} (${outcome.reason})`
+    case 'failed':
+      return `not deleted ${outcome.location} (${outcome.reason})`
   }
 }

@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
 import type { TrackingStore } from '@orchard/store'
 import { CommandError, defineCommand } from '../command.ts'
 import { artifactsDestination, artifactsDestinationFlag, backendStoreUri, backendStoreUriFlag } from '../defaults.ts'
 import { parseDuration, parseList } from '../flag-values.ts'
-import { describeOutcome, removeExperimentArtifacts, removeRunArtifacts } from '../gc-artifacts.ts'
 import { sqliteFile } from '../sqlite-file.ts'
 
 const PAGE_SIZE = 1000
@@ -33,11 +31,14 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 
 /** `orchard gc`: MLflow's `mlflow gc` — permanently remove deleted runs and experiments. */
 export const command = defineCommand({
-  summary: 'Permanently remove deleted runs and experiments, and their local artifacts',
+  summary: 'Permanently remove deleted runs and experiments, and their artifacts (local disk and S3)',
   description:
     'Only runs and experiments in the deleted state are touched. Afterwards a removed experiment\'s\n' +
-    'name can be used again. Artifacts are deleted from local disk only inside the run\'s own folder\n' +
-    '(and, for experiments, the artifacts destination); other locations are reported and kept.',
+    'name can be used again. Artifacts are deleted on local disk and on S3 (s3://, with the AWS\n' +
+    'variables and MLFLOW_S3_ENDPOINT_URL), and only inside a folder named after the run; a removed\n' +
+    'experiment\'s folder only if it is named after the experiment inside --artifacts-destination, or\n' +
+    'is empty. Proxied (mlflow-artifacts:/) artifacts are found under --artifacts-destination, so\n' +
+    'pass the server\'s. Anything else is reported and kept; a failed deletion exits 1.',
   flags: {
     'backend-store-uri': backendStoreUriFlag,
     'older-than': {
@@ -66,7 +67,7 @@ export const command = defineCommand({
     const runIds = flags['run-ids'] === undefined ? undefined : parseList('run-ids', flags['run-ids'])
     const experimentIds =
       flags['experiment-ids'] === undefined ? undefined : parseList('experiment-ids', flags['experiment-ids'])
-    const destination = resolve(artifactsDestination(flags['artifacts-destination']))
+    const destination = artifactsDestination(flags['artifacts-destination'])
 
     const uri = backendStoreUri(flags['backend-store-uri'])
     // Opening a missing SQLite file would create an empty database: say where we looked instead.
@@ -89,13 +90,18 @@ export const command = defineCommand({
       await store.close()
     }
 
+    // Loaded here, not at the top: `gc --help` and usage errors need no artifact code at all.
+    const { describeOutcome, removeExperimentArtifacts, removeRunArtifacts } = await import('../gc-artifacts.ts')
+    let failures = 0
     for (const run of removed.runs) {
       const outcome = await removeRunArtifacts(run.runId, run.artifactUri, destination)
+      if (outcome.kind === 'failed') failures++
       process.stdout.write(`removed run ${run.runId}; artifacts: ${describeOutcome(outcome)}\n`)
     }
     for (const experimentId of removed.experimentIds) {
       const location = locations.get(experimentId)
       const outcome = location === undefined ? undefined : await removeExperimentArtifacts(experimentId, location, destination)
+      if (outcome?.kind === 'failed') failures++
       process.stdout.write(`removed experiment ${experimentId}; artifacts: ${outcome ? describeOutcome(outcome) : 'unknown location, kept'}\n`)
     }
     const total = removed.runs.length + removed.experimentIds.length
@@ -104,5 +110,9 @@ export const command = defineCommand({
         ? 'nothing to remove\n'
         : `removed ${plural(removed.runs.length, 'run')} and ${plural(removed.experimentIds.length, 'experiment')}\n`,
     )
+    if (failures > 0) {
+      // The database rows are gone, so a second gc will not retry: the lines above are the record.
+      throw new CommandError(`${plural(failures, 'artifact location')} could not be deleted; see the 'not deleted' lines above`)
+    }
   },
 })

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster'
 import { mkdir } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
+import { dirname, isAbsolute } from 'node:path'
 import type { ServerOptions } from '@orchard/server'
 import { UsageError, defineCommand } from '../command.ts'
 import { artifactsDestination, artifactsDestinationFlag, backendStoreUri, backendStoreUriFlag } from '../defaults.ts'
@@ -58,7 +58,7 @@ export const command = defineCommand({
     if (flags['artifacts-only'] && !serveArtifacts) {
       throw new UsageError('--artifacts-only serves artifacts, so it cannot be combined with --no-serve-artifacts')
     }
-    const destination = resolve(artifactsDestination(flags['artifacts-destination']))
+    const destination = artifactsDestination(flags['artifacts-destination'])
     const options: ServerOptions = {
       host: flags.host ?? '127.0.0.1',
       port,
@@ -74,7 +74,8 @@ export const command = defineCommand({
     }
     const database = sqliteFile(options.backendStoreUri)
     if (database) await mkdir(dirname(database), { recursive: true })
-    if (serveArtifacts) await mkdir(destination, { recursive: true })
+    // A folder is made ready; an s3:// destination needs no preparing.
+    if (serveArtifacts && isAbsolute(destination)) await mkdir(destination, { recursive: true })
     const code =
       workers > 1
         ? await (await import('../serve/cluster.ts')).servePrimary(options, workers)
