@@ -4,11 +4,12 @@ import { Readable } from 'node:stream'
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web'
 import { downloadWithListing, forEachLimited, joinArtifactPath, normalizeArtifactPath, walkLocalFiles } from '@orchard/artifacts'
 import type { ArtifactBody, ArtifactFileInfo, ArtifactRepository, ByteRange, OpenedArtifact, WriteOptions } from '@orchard/artifacts'
-import { OrchardError } from '@orchard/protocol'
+import { OrchardError, mlflowArtifactRoutes } from '@orchard/protocol'
 import { errorFromResponse } from '../rest/http-client.ts'
+import { routeRequest, serverRoot } from '../rest/route-request.ts'
 
-/** The proxy's route, as `mlflow server --serve-artifacts` exposes it. */
-export const ARTIFACT_PROXY_PATH = '/api/2.0/mlflow-artifacts/artifacts'
+/** The proxy's base URL on a server, `…/api/2.0/mlflow-artifacts/artifacts`, from the route table. */
+const proxyBase = (server: string) => routeRequest(serverRoot(server), mlflowArtifactRoutes.listArtifactsMlflowArtifacts, {}).url
 
 const UPLOAD_CONCURRENCY = 4
 
@@ -29,6 +30,7 @@ function toWebBody(body: ArtifactBody): BodyInit {
 export class HttpArtifactRepository implements ArtifactRepository {
   readonly uri: string
   private readonly base: string
+  private readonly server: string
 
   /** `server` is the tracking server's root URL; `root` an artifact path under the proxy. */
   constructor(
@@ -37,12 +39,13 @@ export class HttpArtifactRepository implements ArtifactRepository {
     private readonly root = '',
     private readonly fetchImpl: typeof fetch = globalThis.fetch,
   ) {
-    this.base = `${server.replace(/\/+$/, '')}${ARTIFACT_PROXY_PATH}`
+    this.server = serverRoot(server)
+    this.base = proxyBase(this.server)
     this.uri = root ? `${this.base}/${encodePath(root)}` : this.base
   }
 
   child(path: string): ArtifactRepository {
-    return new HttpArtifactRepository(this.base.slice(0, -ARTIFACT_PROXY_PATH.length), this.headers, joinArtifactPath(this.root, normalizeArtifactPath(path)), this.fetchImpl)
+    return new HttpArtifactRepository(this.server, this.headers, joinArtifactPath(this.root, normalizeArtifactPath(path)), this.fetchImpl)
   }
 
   async logArtifact(localFile: string, artifactPath?: string): Promise<void> {
