@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { errorMessage, listExperiments } from './api.ts'
 import type { Experiment } from './api.ts'
 import { ChartsPage } from './components/charts-page.tsx'
+import { ComparePage } from './components/compare-page.tsx'
 import { ExperimentsSidebar } from './components/experiments-sidebar.tsx'
 import { RunPage } from './components/run-page.tsx'
 import { RunsTable } from './components/runs-table.tsx'
@@ -44,12 +45,13 @@ export function App() {
   }, [reload])
 
   const known = experiments.status === 'ready' ? experiments.value : []
-  const selectedIds = route.page === 'runs' || route.page === 'charts' ? route.experimentIds : route.page === 'run' ? [route.experimentId] : []
+  const selectedIds = route.page === 'runs' || route.page === 'charts' || route.page === 'compare' ? route.experimentIds : route.page === 'run' ? [route.experimentId] : []
   const nameOf = (id: string) => known.find((e) => e.experimentId === id)?.name ?? `#${id}`
   const title =
     route.page === 'runs' ? route.experimentIds.map(nameOf).join(', ')
     : route.page === 'run' ? `Run ${route.runId.slice(0, 8)} · ${nameOf(route.experimentId)}`
     : route.page === 'charts' ? `${route.metric || 'Charts'} · ${route.experimentIds.map(nameOf).join(', ')}`
+    : route.page === 'compare' ? `Compare ${route.runIds.length} runs · ${route.experimentIds.map(nameOf).join(', ')}`
     : ''
   useEffect(() => {
     document.title = title ? `${title} · Orchard` : 'Orchard'
@@ -76,6 +78,9 @@ export function App() {
       break
     case 'charts':
       main = <ChartsPage experimentIds={route.experimentIds} view={route} experiments={known} theme={theme} navigate={navigate} />
+      break
+    case 'compare':
+      main = <ComparePage experimentIds={route.experimentIds} view={route} experiments={known} theme={theme} navigate={navigate} />
       break
     case 'not-found':
       main = (

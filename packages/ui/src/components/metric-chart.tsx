@@ -3,11 +3,10 @@ import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 import type { MetricPoint } from '../api.ts'
 import { alignSeries } from '../lib/align-series.ts'
+import { colorOf } from '../lib/palette.ts'
 import type { XAxis } from '../lib/routes.ts'
 import { smoothSeries } from '../lib/smoothing.ts'
 
-// Colour-blind-safe palette (Okabe–Ito), then a few more distinct hues.
-const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#8c564b', '#7f7f7f', '#bcbd22', '#17becf']
 
 interface Props {
   readonly runs: readonly { readonly runId: string; readonly label: string }[]
@@ -74,7 +73,7 @@ export function MetricChart({ runs, points, metric, x, smoothing, log, theme, he
         { label: x === 'step' ? 'step' : x === 'wall' ? 'time' : 'seconds' },
         ...runs.map((run, i) => ({
           label: run.label,
-          stroke: PALETTE[i % PALETTE.length]!,
+          stroke: colorOf(i),
           width: 1.5,
           spanGaps: true,
           points: { show: data[0].length < 60 },

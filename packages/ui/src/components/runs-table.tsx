@@ -19,6 +19,8 @@ const FIRST_PAGE = 500
 const NEXT_PAGE = 5000
 const MAX_RUNS = 50_000
 const MAX_CHART_RUNS = 100
+// Runs side by side: past a few dozen the table and the parallel coordinates stop being readable.
+const MAX_COMPARE_RUNS = 50
 
 interface Props {
   readonly experimentIds: readonly string[]
@@ -155,6 +157,10 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
     navigate({ page: 'charts', experimentIds, runIds, metric: metricColumn?.key ?? keys.metrics[0] ?? '', x: 'step', smoothing: 0, log: false })
   }
 
+  const compareSelected = () => {
+    navigate({ page: 'compare', experimentIds, runIds: [...selected].slice(0, MAX_COMPARE_RUNS), scatterX: '', scatterY: '' })
+  }
+
   const names = experimentIds.map((id) => experiments.find((e) => e.experimentId === id)?.name ?? `#${id}`)
   const allSelected = loaded.runs.length > 0 && selected.size === loaded.runs.length
 
@@ -188,6 +194,9 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
         <ColumnChooser keys={keys} chosen={chosen} onChange={(columns) => onView({ columns })} />
         <button type="button" disabled={selected.size === 0} onClick={chartSelected}>
           Chart {selected.size > 0 ? `${selected.size} ` : ''}selected
+        </button>
+        <button type="button" disabled={selected.size < 2} onClick={compareSelected} title="Select two or more runs to compare">
+          Compare{selected.size > 1 ? ` ${selected.size}` : ''}
         </button>
       </div>
       {loaded.error ? <ErrorBox title="Search failed" message={loaded.error} /> : null}
