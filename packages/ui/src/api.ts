@@ -91,3 +91,30 @@ export async function metricHistoryBulkInterval(runIds: readonly string[], metri
   const metrics = (reply.metrics as { run_id: string; value: unknown; timestamp: unknown; step?: unknown }[] | undefined) ?? []
   return metrics.map((m) => ({ runId: m.run_id, value: toNumber(m.value), timestamp: toNumber(m.timestamp), step: toNumber(m.step ?? 0) }))
 }
+
+export interface ArtifactHead {
+  readonly bytes: Uint8Array
+  /** The file is longer than `bytes`: the server answered a Range request with 206. */
+  readonly partial: boolean
+  readonly totalSize: number
+}
+
+/** The first `maxBytes` of a run's file, by a Range request, so a 2 GB log previews in one small read. */
+export async function readArtifactHead(runId: string, path: string, maxBytes: number): Promise<ArtifactHead> {
+  const response = await fetch(`${root}${artifactDownloadUrl(runId, path)}`, { headers: { range: `bytes=0-${maxBytes - 1}` } })
+  if (!response.ok) {
+    const text = await response.text()
+    let message = `HTTP ${response.status} ${response.statusText}`
+    try {
+      const body = JSON.parse(text) as { message?: unknown }
+      if (typeof body.message === 'string') message = body.message
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new Error(message)
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer())
+  const range = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '')
+  const totalSize = range ? Number(range[1]) : bytes.length
+  return { bytes, partial: response.status === 206 && totalSize > bytes.length, totalSize }
+}

@@ -74,7 +74,7 @@ export function App() {
       main = <RunsTable key={route.experimentIds.join(',')} experimentIds={route.experimentIds} experiments={known} view={route} onView={onView} navigate={navigate} />
       break
     case 'run':
-      main = <RunPage experimentId={route.experimentId} runId={route.runId} tab={route.tab} experiments={known} theme={theme} navigate={navigate} />
+      main = <RunPage experimentId={route.experimentId} runId={route.runId} tab={route.tab} artifact={route.artifact} experiments={known} theme={theme} navigate={navigate} />
       break
     case 'charts':
       main = <ChartsPage experimentIds={route.experimentIds} view={route} experiments={known} theme={theme} navigate={navigate} />

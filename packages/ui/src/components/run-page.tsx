@@ -1,12 +1,13 @@
-import { useMemo, useState } from 'react'
-import { artifactDownloadUrl, listArtifacts, metricHistoryBulkInterval, readAll, transport } from '../api.ts'
-import type { ArtifactEntry, Experiment, Run } from '../api.ts'
+import { useMemo } from 'react'
+import { metricHistoryBulkInterval, readAll, transport } from '../api.ts'
+import type { Experiment, Run } from '../api.ts'
 import { formatDuration, formatMetric, formatTime } from '../lib/format.ts'
 import type { Route, RunTab } from '../lib/routes.ts'
 import { PARENT_RUN_TAG } from '../lib/run-tree.ts'
 import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
 import { useAsync } from '../use-async.ts'
+import { ArtifactBrowser } from './artifact-browser.tsx'
 import { MarkdownView } from './markdown-view.tsx'
 import { MetricChart } from './metric-chart.tsx'
 import { Empty, ErrorBox, Loading } from './status.tsx'
@@ -24,12 +25,14 @@ interface Props {
   readonly experimentId: string
   readonly runId: string
   readonly tab: RunTab
+  /** The artifact previewed on the artifacts tab. */
+  readonly artifact: string | undefined
   readonly experiments: readonly Experiment[]
   readonly theme: string
   readonly navigate: Navigate
 }
 
-export function RunPage({ experimentId, runId, tab, experiments, theme, navigate }: Props) {
+export function RunPage({ experimentId, runId, tab, artifact, experiments, theme, navigate }: Props) {
   const run = useAsync(() => transport.getRun(runId), [runId])
   const experimentName = experiments.find((e) => e.experimentId === experimentId)?.name ?? `#${experimentId}`
   const back: Route = { page: 'runs', experimentIds: [experimentId], filter: '', order: '', columns: undefined, showDeleted: false }
@@ -66,7 +69,7 @@ export function RunPage({ experimentId, runId, tab, experiments, theme, navigate
       {tab === 'params' ? <KeyValueTable title="Params" rows={r.data.params} /> : null}
       {tab === 'metrics' ? <MetricsTable run={r} navigate={navigate} theme={theme} /> : null}
       {tab === 'tags' ? <KeyValueTable title="Tags" rows={r.data.tags.filter((t) => t.key !== NOTE_TAG)} /> : null}
-      {tab === 'artifacts' ? <Artifacts runId={r.info.runId} /> : null}
+      {tab === 'artifacts' ? <ArtifactBrowser experimentId={experimentId} runId={r.info.runId} selected={artifact} navigate={navigate} /> : null}
     </section>
   )
 }
@@ -217,53 +220,5 @@ function MetricsTable({ run, navigate, theme }: { readonly run: Run; readonly na
       </table>
       <RunMetricCharts run={run} theme={theme} />
     </>
-  )
-}
-
-const formatBytes = (n: number | undefined) =>
-  n === undefined ? '' : n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`
-
-function Artifacts({ runId }: { readonly runId: string }) {
-  return (
-    <div className="artifacts">
-      <ArtifactFolder runId={runId} path={undefined} depth={0} />
-    </div>
-  )
-}
-
-function ArtifactFolder({ runId, path, depth }: { readonly runId: string; readonly path: string | undefined; readonly depth: number }) {
-  const entries = useAsync(() => listArtifacts(runId, path), [runId, path])
-  if (entries.status === 'loading') return <Loading what="artifacts" />
-  if (entries.status === 'error') return <ErrorBox title="Could not list artifacts" message={entries.message} />
-  if (entries.value.length === 0) return depth === 0 ? <Empty>No artifacts logged.</Empty> : <div className="muted">(empty)</div>
-  return (
-    <ul className="artifact-list" aria-label={path ?? 'Artifacts'}>
-      {entries.value.map((entry) => (
-        <ArtifactRow key={entry.path} runId={runId} entry={entry} depth={depth} />
-      ))}
-    </ul>
-  )
-}
-
-function ArtifactRow({ runId, entry, depth }: { readonly runId: string; readonly entry: ArtifactEntry; readonly depth: number }) {
-  const [open, setOpen] = useState(false)
-  const name = entry.path.split('/').at(-1) ?? entry.path
-  if (entry.isDir) {
-    return (
-      <li>
-        <button type="button" className="folder-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-          {open ? '▾' : '▸'} {name}/
-        </button>
-        {open ? <ArtifactFolder runId={runId} path={entry.path} depth={depth + 1} /> : null}
-      </li>
-    )
-  }
-  return (
-    <li>
-      <a href={artifactDownloadUrl(runId, entry.path)} download={name}>
-        {name}
-      </a>{' '}
-      <span className="muted">{formatBytes(entry.fileSize)}</span>
-    </li>
   )
 }
