@@ -4,6 +4,9 @@ import type { Experiment } from './api.ts'
 import { ChartsPage } from './components/charts-page.tsx'
 import { ComparePage } from './components/compare-page.tsx'
 import { ExperimentsSidebar } from './components/experiments-sidebar.tsx'
+import { ModelPage } from './components/model-page.tsx'
+import { ModelVersionPage } from './components/model-version-page.tsx'
+import { ModelsPage } from './components/models-page.tsx'
 import { RunPage } from './components/run-page.tsx'
 import { RunsTable } from './components/runs-table.tsx'
 import { Empty } from './components/status.tsx'
@@ -51,11 +54,16 @@ export function App() {
     route.page === 'runs' ? route.experimentIds.map(nameOf).join(', ')
     : route.page === 'run' ? `Run ${route.runId.slice(0, 8)} · ${nameOf(route.experimentId)}`
     : route.page === 'charts' ? `${route.metric || 'Charts'} · ${route.experimentIds.map(nameOf).join(', ')}`
+    : route.page === 'models' ? 'Models'
+    : route.page === 'model' ? `${route.name} · Models`
+    : route.page === 'model-version' ? `${route.name} v${route.version} · Models`
     : route.page === 'compare' ? `Compare ${route.runIds.length} runs · ${route.experimentIds.map(nameOf).join(', ')}`
     : ''
   useEffect(() => {
     document.title = title ? `${title} · Orchard` : 'Orchard'
   }, [title])
+
+  const registry = route.page === 'models' || route.page === 'model' || route.page === 'model-version'
 
   const onView = (view: Partial<RunsView>) => {
     if (route.page === 'runs') navigate({ ...route, ...view })
@@ -82,6 +90,15 @@ export function App() {
     case 'compare':
       main = <ComparePage experimentIds={route.experimentIds} view={route} experiments={known} theme={theme} navigate={navigate} />
       break
+    case 'models':
+      main = <ModelsPage filter={route.filter} navigate={navigate} />
+      break
+    case 'model':
+      main = <ModelPage key={route.name} name={route.name} navigate={navigate} />
+      break
+    case 'model-version':
+      main = <ModelVersionPage key={`${route.name}\u0000${route.version}`} name={route.name} version={route.version} navigate={navigate} />
+      break
     case 'not-found':
       main = (
         <Empty>
@@ -97,20 +114,28 @@ export function App() {
         <a className="brand" {...linkProps({ page: 'home' }, navigate)}>
           Orchard
         </a>
+        <nav className="sections" aria-label="Sections">
+          <a {...linkProps({ page: 'home' }, navigate)} aria-current={registry ? undefined : 'page'}>
+            Experiments
+          </a>
+          <a {...linkProps({ page: 'models', filter: '' }, navigate)} aria-current={registry ? 'page' : undefined}>
+            Models
+          </a>
+        </nav>
         <span className="spacer" />
         <button type="button" className="theme-toggle" onClick={toggleTheme} aria-label="Toggle dark theme">
           {theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>
       </header>
       <div className="layout">
-        <ExperimentsSidebar
+        {registry ? null : <ExperimentsSidebar
           experiments={experiments}
           selectedIds={selectedIds}
           showDeleted={showDeleted}
           onShowDeleted={setShowDeleted}
           onSelect={(ids) => navigate(ids.length ? runsRoute(ids) : { page: 'home' })}
           onChanged={reload}
-        />
+        />}
         <main className="main">{main}</main>
       </div>
     </div>
