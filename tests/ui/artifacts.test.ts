@@ -38,19 +38,19 @@ describe('artifacts browser in Chromium', () => {
       g.fillRect(0, 0, 40, 30)
       return [canvas.toDataURL('image/png'), canvas.toDataURL('image/jpeg')].map((url) => url.slice(url.indexOf(',') + 1))
     })
-    const files: [string, string | Buffer][] = [
+    const files: [string, string | Uint8Array<ArrayBuffer>][] = [
       ['logs/train.log', 'epoch 1 done\nepoch 2 done\n'],
       ['logs/big.log', bigLog],
       ['metrics.json', '{"accuracy":0.93,"classes":["a","b"]}'],
       ['config.yaml', 'model:\n  depth: 6\n  name: tree\nseed: 7\n'],
       ['model/MLmodel', 'artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.sklearn\n  sklearn:\n    pickled_model: model.pkl\nrun_id: abc123\n'],
-      ['model/model.pkl', Buffer.from([0x80, 0x04, 0x95, 0x00])],
+      ['model/model.pkl', Uint8Array.from([0x80, 0x04, 0x95, 0x00])],
       ['data/sample.csv', 'city,"population, 2020"\nLyon,"522,250"\n"Saint-""Étienne""",172565\n'],
       ['data/sample.tsv', 'a\tb\n1\t2\n3\t4\n'],
-      ['plots/chart.png', Buffer.from(png!, 'base64')],
-      ['plots/photo.jpg', Buffer.from(jpeg!, 'base64')],
+      ['plots/chart.png', Uint8Array.from(Buffer.from(png!, 'base64'))],
+      ['plots/photo.jpg', Uint8Array.from(Buffer.from(jpeg!, 'base64'))],
       ['plots/diagram.svg', '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20"><rect width="60" height="20" fill="#0072B2"/></svg>'],
-      ['plots/pixel.gif', Buffer.from(GIF_1X1, 'base64')],
+      ['plots/pixel.gif', Uint8Array.from(Buffer.from(GIF_1X1, 'base64'))],
       ['report.html', '<h1>Validation report</h1><p id="p">static</p><script>document.getElementById("p").textContent = "scripted"</script>'],
     ]
     const root = `${server.url}/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${run.info.runId}/artifacts`

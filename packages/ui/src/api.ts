@@ -31,8 +31,8 @@ export const listExperiments = (showDeleted: boolean): Promise<Experiment[]> =>
 
 export type { Experiment, Run }
 
-// Reads the SDK's REST client does not offer yet (artifacts/list, metrics/get-history-bulk-interval,
-// Orchard's metric buckets, the registry). Their URLs still come from the protocol route table; once
+// Calls the SDK's REST client does not offer yet (artifacts/list, Orchard's metric buckets, the
+// registry). Their URLs still come from the protocol route table; once
 // the SDK has them, these go.
 type Fields = Record<string, string | number | boolean | readonly string[] | readonly object[] | undefined>
 
@@ -97,15 +97,10 @@ export interface MetricPoint {
   readonly value: number
   readonly timestamp: number
   readonly step: number
-}
-
-const toNumber = (value: unknown) => (typeof value === 'number' ? value : Number(value))
-
-/** Up to `maxResults` points per run of one metric, sampled evenly over steps by the server. */
-export async function metricHistoryBulkInterval(runIds: readonly string[], metricKey: string, maxResults: number): Promise<MetricPoint[]> {
-  const reply = await callRoute(trackingRoutes.getMetricHistoryBulkInterval, { run_ids: runIds, metric_key: metricKey, max_results: maxResults })
-  const metrics = (reply.metrics as { run_id: string; value: unknown; timestamp: unknown; step?: unknown }[] | undefined) ?? []
-  return metrics.map((m) => ({ runId: m.run_id, value: toNumber(m.value), timestamp: toNumber(m.timestamp), step: toNumber(m.step ?? 0) }))
+  /** For a bucket of points (get-history-buckets): its least and greatest value and how many it holds. */
+  readonly min?: number
+  readonly max?: number
+  readonly count?: number
 }
 
 export interface ArtifactHead {
@@ -133,4 +128,50 @@ export async function readArtifactHead(runId: string, path: string, maxBytes: nu
   const range = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '')
   const totalSize = range ? Number(range[1]) : bytes.length
   return { bytes, partial: response.status === 206 && totalSize > bytes.length, totalSize }
+}
+
+export interface BucketedHistory {
+  /** One point per run and bucket: the bucket's last point, with its min, max and count. */
+  readonly points: readonly MetricPoint[]
+  readonly xMin: number
+  readonly xMax: number
+  /** x units (steps, or milliseconds) per bucket; 1 means every logged point is drawn. */
+  readonly bucketWidth: number
+}
+
+const wireNumber = (value: unknown): number | undefined =>
+  value === undefined ? undefined : value === 'NaN' ? Number.NaN : value === 'Infinity' ? Infinity : value === '-Infinity' ? -Infinity : Number(value)
+
+/** Orchard's full-fidelity read: per x-bucket the last value with the bucket's min and max. */
+export async function metricHistoryBuckets(
+  runIds: readonly string[],
+  metricKey: string,
+  options: { readonly xAxis: 'step' | 'timestamp'; readonly range?: readonly [number, number]; readonly buckets: number },
+): Promise<BucketedHistory> {
+  const reply = await callRoute(trackingRoutes.getMetricHistoryBuckets, {
+    run_ids: runIds,
+    metric_key: metricKey,
+    x_axis: options.xAxis,
+    buckets: options.buckets,
+    ...(options.range ? { x_min: Math.floor(options.range[0]), x_max: Math.ceil(options.range[1]) } : {}),
+  })
+  const buckets = (reply.buckets as { run_id: string; step: unknown; timestamp: unknown; value: unknown; min_value?: unknown; max_value?: unknown; count: unknown }[] | undefined) ?? []
+  return {
+    xMin: Number(reply.x_min ?? 0),
+    xMax: Number(reply.x_max ?? 0),
+    bucketWidth: Number(reply.bucket_width ?? 1),
+    points: buckets.map((b) => {
+      const min = wireNumber(b.min_value)
+      const max = wireNumber(b.max_value)
+      return {
+        runId: b.run_id,
+        step: Number(b.step),
+        timestamp: Number(b.timestamp),
+        value: wireNumber(b.value) ?? Number.NaN,
+        count: Number(b.count),
+        ...(min !== undefined ? { min } : {}),
+        ...(max !== undefined ? { max } : {}),
+      }
+    }),
+  }
 }

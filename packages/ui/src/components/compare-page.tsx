@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react'
-import { metricHistoryBulkInterval, transport } from '../api.ts'
+import { metricHistoryBuckets, transport } from '../api.ts'
 import type { Experiment, Run } from '../api.ts'
 import { axisFor, metricRows, parallelKeys, paramRows } from '../lib/compare.ts'
 import type { CompareRow, CompareRun } from '../lib/compare.ts'
@@ -16,7 +16,7 @@ import { Empty, ErrorBox, Loading } from './status.tsx'
 
 const PARALLEL_AXES = 8
 const OVERLAID_CHARTS = 12
-const CHART_POINTS = 500
+const CHART_BUCKETS = 400
 
 interface Props {
   readonly experimentIds: readonly string[]
@@ -171,7 +171,7 @@ function KeySelect({ label, value, keys, onChange }: { readonly label: string; r
 function OverlaidCharts({ runs, keys, theme }: { readonly runs: readonly LabelledRun[]; readonly keys: readonly string[]; readonly theme: string }) {
   const chartRuns = useMemo(() => runs.map((r) => ({ runId: r.runId, label: r.label })), [runs])
   const runIds = runs.map((r) => r.runId)
-  const histories = useAsync(() => Promise.all(keys.map((key) => metricHistoryBulkInterval(runIds, key, CHART_POINTS))), [runIds.join(','), keys.join(',')])
+  const histories = useAsync(() => Promise.all(keys.map((key) => metricHistoryBuckets(runIds, key, { xAxis: 'step', buckets: CHART_BUCKETS }).then((h) => h.points))), [runIds.join(','), keys.join(',')])
   if (keys.length === 0) return <Empty>These runs logged no metrics.</Empty>
   if (histories.status === 'loading') return <Loading what="metric history" />
   if (histories.status === 'error') return <ErrorBox title="Could not load metric history" message={histories.message} />

@@ -1,5 +1,5 @@
 import { useMemo } from 'react'
-import { metricHistoryBulkInterval, readAll, transport } from '../api.ts'
+import { metricHistoryBuckets, readAll, transport } from '../api.ts'
 import type { Experiment, Run } from '../api.ts'
 import { formatDuration, formatMetric, formatTime } from '../lib/format.ts'
 import type { Route, RunTab } from '../lib/routes.ts'
@@ -160,13 +160,14 @@ function KeyValueTable({ title, rows }: { readonly title: string; readonly rows:
 
 // Small multiples on the metrics tab: one chart per metric of this run, as MLflow's run page has.
 const RUN_CHARTS = 12
-const RUN_CHART_POINTS = 500
+// Small multiples are ~420 px wide: a bucket per pixel or so, each with its min/max band.
+const RUN_CHART_BUCKETS = 400
 
 function RunMetricCharts({ run, theme }: { readonly run: Run; readonly theme: string }) {
   const keys = useMemo(() => [...run.data.metrics].map((m) => m.key).sort().slice(0, RUN_CHARTS), [run])
   const runs = useMemo(() => [{ runId: run.info.runId, label: run.info.runName || run.info.runId.slice(0, 8) }], [run])
   const histories = useAsync(
-    () => Promise.all(keys.map((key) => metricHistoryBulkInterval([run.info.runId], key, RUN_CHART_POINTS))),
+    () => Promise.all(keys.map((key) => metricHistoryBuckets([run.info.runId], key, { xAxis: 'step', buckets: RUN_CHART_BUCKETS }).then((h) => h.points))),
     [run.info.runId, keys.join(',')],
   )
   if (histories.status === 'loading') return <Loading what="metric charts" />
