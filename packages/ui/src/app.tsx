@@ -30,6 +30,27 @@ function useTheme(): [string, () => void] {
   return [theme, toggle]
 }
 
+/**
+ * `/` focuses the page's main search box (runs filter, models search, else the experiments search),
+ * as on GitHub; typing in a field is left alone.
+ */
+function useSearchShortcut(): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return
+      const target = event.target as HTMLElement | null
+      if (target?.closest('input, textarea, select, [contenteditable=true], dialog')) return
+      const box = document.querySelector<HTMLInputElement>('main [data-search]') ?? document.querySelector<HTMLInputElement>('[data-search]')
+      if (!box) return
+      event.preventDefault()
+      box.focus()
+      box.select()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
+}
+
 export function App() {
   const [route, navigate] = useRoute()
   const [theme, toggleTheme] = useTheme()
@@ -63,6 +84,7 @@ export function App() {
     document.title = title ? `${title} · Orchard` : 'Orchard'
   }, [title])
 
+  useSearchShortcut()
   const registry = route.page === 'models' || route.page === 'model' || route.page === 'model-version'
 
   const onView = (view: Partial<RunsView>) => {
@@ -110,6 +132,9 @@ export function App() {
 
   return (
     <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="topbar">
         <a className="brand" {...linkProps({ page: 'home' }, navigate)}>
           Orchard
@@ -136,7 +161,7 @@ export function App() {
           onSelect={(ids) => navigate(ids.length ? runsRoute(ids) : { page: 'home' })}
           onChanged={reload}
         />}
-        <main className="main">{main}</main>
+        <main className="main" id="main">{main}</main>
       </div>
     </div>
   )

@@ -2,9 +2,10 @@ import { useEffect, useRef, useState } from 'react'
 import type { FormEvent, ReactNode } from 'react'
 import { errorMessage } from '../api.ts'
 
-// A modal confirmation on the native <dialog>: focus moves into it and stays there, Escape cancels,
-// and the page behind is inert, with no library. The action runs inside it, so a server refusal is
-// shown where the user is looking, and the dialog stays open to fix or cancel.
+// A modal confirmation on the native <dialog>: focus moves into it (to the comment field when there
+// is one) and stays inside, Escape cancels, and the page behind is inert, with no library. The action
+// runs inside it, so a server refusal is shown where the user is looking, and the dialog stays open to
+// fix or cancel.
 
 interface Props {
   readonly title: string
@@ -18,12 +19,15 @@ interface Props {
 
 export function ConfirmDialog({ title, confirmLabel, children, withComment, onConfirm, onClose }: Props) {
   const dialog = useRef<HTMLDialogElement>(null)
+  const commentInput = useRef<HTMLInputElement>(null)
   const [comment, setComment] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string>()
   useEffect(() => {
     const element = dialog.current
     if (element && !element.open) element.showModal()
+    // The note is what one types next; without one, the dialog's own choice (its first control) stands.
+    commentInput.current?.focus()
     return () => element?.close()
   }, [])
 
@@ -48,7 +52,7 @@ export function ConfirmDialog({ title, confirmLabel, children, withComment, onCo
         {withComment ? (
           <label className="stacked">
             Comment (kept in the audit trail)
-            <input value={comment} onChange={(e) => setComment(e.target.value)} maxLength={1000} />
+            <input ref={commentInput} value={comment} onChange={(e) => setComment(e.target.value)} maxLength={1000} />
           </label>
         ) : null}
         {error ? (
@@ -60,7 +64,7 @@ export function ConfirmDialog({ title, confirmLabel, children, withComment, onCo
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={busy} autoFocus>
+          <button type="submit" className="primary" disabled={busy}>
             {busy ? 'Working…' : confirmLabel}
           </button>
         </div>

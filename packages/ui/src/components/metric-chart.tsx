@@ -113,18 +113,22 @@ export function MetricChart({ runs, points, metric, x, smoothing, log, theme, he
       bands: banded ? runs.map((_, i) => ({ series: [runs.length + 2 + 2 * i, runs.length + 1 + 2 * i] as [number, number], fill: alpha(colorOf(i), 0.18) })) : [],
       cursor: { drag: { x: true, y: false, setScale: !onZoom } },
       legend: { live: true },
-      hooks: onZoom
-        ? {
-            setSelect: [
-              (u) => {
-                if (u.select.width < 3) return
-                const range = [u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + u.select.width, 'x')] as const
-                u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false)
-                zoom.current?.(range)
-              },
-            ],
-          }
-        : {},
+      hooks: {
+        // bench/ui.ts times navigation → first chart drawn from this mark.
+        draw: [() => performance.mark('orchard:chart-drawn')],
+        ...(onZoom
+          ? {
+              setSelect: [
+                (u: uPlot) => {
+                  if (u.select.width < 3) return
+                  const range = [u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + u.select.width, 'x')] as const
+                  u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false)
+                  zoom.current?.(range)
+                },
+              ],
+            }
+          : {}),
+      },
     }
     const chart = new uPlot(options, data as uPlot.AlignedData, element)
     const reset = () => zoom.current?.(undefined)

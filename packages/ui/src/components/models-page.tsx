@@ -34,7 +34,7 @@ export function ModelsPage({ filter, navigate }: Props) {
       </header>
       <div className="toolbar">
         <form className="filter" onSubmit={submit} role="search">
-          <input type="search" aria-label="Search models" placeholder="name, or a filter such as tags.team = 'risk'" value={draft} onChange={(e) => setDraft(e.target.value)} />
+          <input type="search" aria-label="Search models" data-search title="Search models (press / to focus)" placeholder="name, or a filter such as tags.team = 'risk'" value={draft} onChange={(e) => setDraft(e.target.value)} />
           <button type="submit">Search</button>
         </form>
       </div>

@@ -57,9 +57,18 @@ export function RunPage({ experimentId, runId, tab, artifact, experiments, theme
         <span className={`pill status-${r.info.status.toLowerCase()}`}>{r.info.status}</span>
         {r.info.lifecycleStage === 'deleted' ? <span className="pill deleted">deleted</span> : null}
       </header>
-      <nav className="tabs" role="tablist">
+      <nav className="tabs" role="tablist" aria-label="Run sections" onKeyDown={(event) => {
+        // ARIA's tab pattern: arrows move between tabs (and open them), Home and End jump to the ends.
+        const at = TABS.findIndex((t) => t.id === tab)
+        const next = event.key === 'ArrowRight' ? at + 1 : event.key === 'ArrowLeft' ? at - 1 : event.key === 'Home' ? 0 : event.key === 'End' ? TABS.length - 1 : undefined
+        if (next === undefined) return
+        event.preventDefault()
+        const target = TABS[(next + TABS.length) % TABS.length]!
+        navigate({ page: 'run', experimentId, runId, tab: target.id })
+        requestAnimationFrame(() => document.querySelector<HTMLElement>(`.tabs [data-tab="${target.id}"]`)?.focus())
+      }}>
         {TABS.map((t) => (
-          <a key={t.id} role="tab" aria-selected={t.id === tab} className={t.id === tab ? 'active' : ''} {...linkProps({ page: 'run', experimentId, runId, tab: t.id }, navigate)}>
+          <a key={t.id} role="tab" data-tab={t.id} tabIndex={t.id === tab ? 0 : -1} aria-selected={t.id === tab} className={t.id === tab ? 'active' : ''} {...linkProps({ page: 'run', experimentId, runId, tab: t.id }, navigate)}>
             {t.label}
             {t.id === 'params' ? ` (${r.data.params.length})` : t.id === 'metrics' ? ` (${r.data.metrics.length})` : ''}
           </a>

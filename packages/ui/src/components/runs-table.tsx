@@ -177,6 +177,8 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
           <input
             type="search"
             aria-label="Filter runs"
+            data-search
+            title="Filter runs (press / to focus)"
             placeholder="metrics.rmse < 1 and params.model = 'tree'"
             value={draft}
             onChange={(e) => setDraft(e.target.value)}
