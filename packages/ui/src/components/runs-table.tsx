@@ -14,8 +14,9 @@ import { Empty, ErrorBox } from './status.tsx'
 
 const ROW_HEIGHT = 30
 const OVERSCAN = 12
-// The first page is small so rows show quickly; the rest arrive in large pages behind it.
-const FIRST_PAGE = 500
+// The first page is small so rows show quickly (a screenful is ~25 rows; 100 runs with 20 params and
+// 20 metrics each is ~250 KB of JSON); the rest arrive in large pages behind it.
+const FIRST_PAGE = 100
 const NEXT_PAGE = 5000
 const MAX_RUNS = 50_000
 const MAX_CHART_RUNS = 100
