@@ -103,7 +103,7 @@ export interface MetricPoint {
   readonly count?: number
 }
 
-export interface ArtifactHead {
+interface ArtifactHead {
   readonly bytes: Uint8Array
   /** The file is longer than `bytes`: the server answered a Range request with 206. */
   readonly partial: boolean
@@ -130,7 +130,7 @@ export async function readArtifactHead(runId: string, path: string, maxBytes: nu
   return { bytes, partial: response.status === 206 && totalSize > bytes.length, totalSize }
 }
 
-export interface BucketedHistory {
+interface BucketedHistory {
   /** One point per run and bucket: the bucket's last point, with its min, max and count. */
   readonly points: readonly MetricPoint[]
   readonly xMin: number

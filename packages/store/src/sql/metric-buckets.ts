@@ -31,7 +31,7 @@ const isLater = (a: LastRow, b: LastRow, y: 'step' | 'timestamp'): boolean =>
   Number(a[y]) !== Number(b[y]) ? Number(a[y]) > Number(b[y]) : a.is_nan !== b.is_nan ? a.is_nan < b.is_nan : a.value > b.value
 
 /** Whole x units per bucket: the range split in at most `buckets` pieces, never narrower than 1. */
-export const bucketWidth = (xMin: number, xMax: number, buckets: number): number => Math.max(1, Math.ceil((xMax - xMin + 1) / buckets))
+const bucketWidth = (xMin: number, xMax: number, buckets: number): number => Math.max(1, Math.ceil((xMax - xMin + 1) / buckets))
 
 export async function getMetricHistoryBuckets(
   ctx: StoreContext,
