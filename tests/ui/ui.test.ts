@@ -247,7 +247,7 @@ describe('web UI in Chromium', () => {
     assert.equal(await page.locator('table[aria-label=Params] td.value').textContent(), '0.5')
     await page.getByRole('tab', { name: 'Artifacts' }).click()
     await page.getByRole('button', { name: /model\// }).click()
-    const download = page.getByRole('link', { name: 'weights.txt' })
+    const download = page.getByRole('link', { name: 'Download weights.txt' })
     await download.waitFor()
     const href = await download.getAttribute('href')
     assert.equal(href, `/get-artifact?path=model%2Fweights.txt&run_uuid=${data.described}`)
@@ -255,7 +255,7 @@ describe('web UI in Chromium', () => {
     assert.equal(await response.text(), 'w=1')
 
     await page.reload()
-    await page.getByRole('link', { name: 'notes.md' }).waitFor()
+    await page.getByRole('link', { name: 'notes.md', exact: true }).waitFor()
     assert.ok(page.url().endsWith('?tab=artifacts'))
   })
 

@@ -70,3 +70,14 @@ export interface MetricHistoryIntervalQuery {
   /** Steps to sample per run (MLflow's UI asks for 320). */
   readonly maxResults: number
 }
+
+/** Orchard's full-fidelity chart read: one metric's history of several runs, bucketed along x. */
+export interface MetricHistoryBucketsQuery {
+  /** What x is: the step, or the wall-clock timestamp in milliseconds. */
+  readonly xAxis: 'step' | 'timestamp'
+  /** With xMax: only points in [xMin, xMax]; without, the runs' whole extent. */
+  readonly xMin?: number
+  readonly xMax?: number
+  /** Buckets across the range at most; each bucket spans a whole number of x units (at least 1). */
+  readonly buckets: number
+}

@@ -121,3 +121,28 @@ export interface Page<T> {
   readonly items: readonly T[]
   readonly nextPageToken?: string
 }
+
+/**
+ * One x-bucket of one run's metric history: its last point (greatest x, then the other axis, then
+ * value, the order MLflow uses for a metric's latest value) with the least and greatest value in the
+ * bucket, so a chart can draw the line and a min/max band that keeps every spike.
+ */
+export interface MetricBucket {
+  readonly runId: string
+  readonly step: number
+  readonly timestamp: number
+  readonly value: number
+  /** Least and greatest value of the bucket, NaN left out; undefined when every value is NaN. */
+  readonly min: number | undefined
+  readonly max: number | undefined
+  readonly count: number
+}
+
+export interface MetricBuckets {
+  /** The x range bucketed (the runs' extent when none was asked), and each bucket's width in x units. */
+  readonly xMin: number
+  readonly xMax: number
+  readonly bucketWidth: number
+  /** By run, in the order asked, then by x. */
+  readonly buckets: readonly MetricBucket[]
+}

@@ -5,11 +5,12 @@ import type {
   WireKeyValue,
   WireLoggedModel,
   WireMetric,
+  WireMetricBuckets,
   WireRun,
   WireRunInfo,
   WireRunMetric,
 } from '@orchard/protocol'
-import type { Experiment, LoggedModel, Metric, Run, RunInfo, RunMetric, Tag } from './types.ts'
+import type { Experiment, LoggedModel, Metric, MetricBuckets, Run, RunInfo, RunMetric, Tag } from './types.ts'
 
 // Domain → wire, one mapper per entity. Empty lists are left out, as MLflow's proto JSON does.
 
@@ -39,6 +40,21 @@ export const metricToWire = (m: Metric): WireMetric => ({
 })
 
 export const runMetricToWire = (m: RunMetric): WireRunMetric => ({ ...metricToWire(m), run_id: m.runId })
+
+export const metricBucketsToWire = (b: MetricBuckets): WireMetricBuckets => ({
+  x_min: b.xMin,
+  x_max: b.xMax,
+  bucket_width: b.bucketWidth,
+  buckets: b.buckets.map((bucket) => ({
+    run_id: bucket.runId,
+    step: bucket.step,
+    timestamp: bucket.timestamp,
+    value: doubleToWire(bucket.value),
+    ...(bucket.min !== undefined ? { min_value: doubleToWire(bucket.min) } : {}),
+    ...(bucket.max !== undefined ? { max_value: doubleToWire(bucket.max) } : {}),
+    count: bucket.count,
+  })),
+})
 
 export function experimentToWire(e: Experiment): WireExperiment {
   const wire: WireExperiment = {

@@ -42,3 +42,9 @@ export const RUN_ID_PATTERN = /^[a-zA-Z0-9][\w-]{0,255}$/
 export const EXPERIMENT_ID_PATTERN = /^[a-zA-Z0-9][\w-]{0,63}$/
 /** Metric, param and tag keys: word characters, `-`, `.`, `/`, `:` and space (MLflow off Windows). */
 export const ENTITY_KEY_PATTERN = /^[/\w.\- :]*$/
+/**
+ * Orchard's get-history-buckets: a chart asks for about one bucket per pixel of its width; 5,000 buckets
+ * covers a 4K screen, and the default suits a 1,000 px chart.
+ */
+export const METRIC_HISTORY_BUCKETS_DEFAULT = 1000
+export const METRIC_HISTORY_BUCKETS_MAX = 5000

@@ -30,6 +30,24 @@ export interface WireRunMetric extends WireMetric {
   run_id: string
 }
 
+/** One bucket of Orchard's get-history-buckets; min_value and max_value are absent when all values are NaN. */
+export interface WireMetricBucket {
+  run_id: string
+  step: number
+  timestamp: number
+  value: WireDouble
+  min_value?: WireDouble
+  max_value?: WireDouble
+  count: number
+}
+
+export interface WireMetricBuckets {
+  x_min: number
+  x_max: number
+  bucket_width: number
+  buckets: WireMetricBucket[]
+}
+
 export interface WireRunInfo {
   run_id: string
   run_uuid: string

@@ -8,6 +8,8 @@ import type {
   LoggedModel,
   LoggedModelStatus,
   Metric,
+  MetricBuckets,
+  MetricHistoryBucketsQuery,
   MetricHistoryIntervalQuery,
   MetricHistoryQuery,
   Page,
@@ -31,6 +33,7 @@ export type {
   LogBatchInput,
   MetricHistoryQuery,
   MetricHistoryIntervalQuery,
+  MetricHistoryBucketsQuery,
 } from '@orchard/core'
 
 export interface CreateLoggedModelInput {
@@ -95,6 +98,11 @@ export interface TrackingStore {
   getMetricHistoryBulk(runIds: readonly string[], key: string, maxResults: number): Promise<RunMetric[]>
   /** Points at up to maxResults evenly chosen steps, always with each run's first and last step. */
   getMetricHistoryBulkInterval(runIds: readonly string[], key: string, query: MetricHistoryIntervalQuery): Promise<RunMetric[]>
+  /**
+   * Orchard's full-fidelity chart read: per run and x-bucket, the last point with the bucket's min and
+   * max, computed in SQL so a 100,000-point history crosses the wire as ~1,000 buckets.
+   */
+  getMetricHistoryBuckets(runIds: readonly string[], key: string, query: MetricHistoryBucketsQuery): Promise<MetricBuckets>
   searchDatasets(experimentIds: readonly string[]): Promise<DatasetSummary[]>
 
   createLoggedModel(input: CreateLoggedModelInput): Promise<LoggedModel>

@@ -5,6 +5,7 @@ import { describeExperiments } from './suite/experiments.ts'
 import { describeGarbageCollect } from './suite/garbage-collect.ts'
 import { describeLoggedModels } from './suite/logged-models.ts'
 import type { StoreHarness } from './suite/harness.ts'
+import { describeMetricBuckets } from './suite/metric-buckets.ts'
 import { describeMetrics } from './suite/metrics.ts'
 import { describeMigrations } from './suite/migrations.ts'
 import { describeRunSearch } from './suite/run-search.ts'
@@ -19,6 +20,7 @@ export function describeTrackingStore(name: string, harness: StoreHarness): void
     describeExperimentSearch(harness)
     describeRuns(harness)
     describeMetrics(harness)
+    describeMetricBuckets(harness)
     describeRunSearch(harness)
     describeDatasets(harness)
     describeLoggedModels(harness)

@@ -1,6 +1,6 @@
-import { RestTransport, isOrchardError } from '@orchard/sdk/rest'
-import type { Experiment, Page, Run } from '@orchard/sdk/rest'
-import { trackingRoutes } from '@orchard/protocol'
+import { OrchardError, RestTransport, isOrchardError } from '@orchard/sdk/rest'
+import type { ErrorCode, Experiment, Page, Run } from '@orchard/sdk/rest'
+import { HTTP_STATUS, trackingRoutes } from '@orchard/protocol'
 import type { RouteDef } from '@orchard/protocol'
 
 // The UI talks to the server it was loaded from. Reads are retried once on a refused connection
@@ -31,18 +31,30 @@ export const listExperiments = (showDeleted: boolean): Promise<Experiment[]> =>
 
 export type { Experiment, Run }
 
-// Two reads the SDK's REST client does not offer yet (artifacts/list and
-// metrics/get-history-bulk-interval). Their URLs still come from the protocol route table; once the
-// SDK has them, these go.
-async function getRoute(def: RouteDef, fields: Record<string, string | number | readonly string[] | undefined>): Promise<Record<string, unknown>> {
-  const query = new URLSearchParams()
-  for (const [name, value] of Object.entries(fields)) {
-    if (value === undefined) continue
-    for (const item of Array.isArray(value) ? value : [value]) query.append(name, String(item))
+// Calls the SDK's REST client does not offer yet (artifacts/list, Orchard's metric buckets, the
+// registry). Their URLs still come from the protocol route table; once
+// the SDK has them, these go.
+type Fields = Record<string, string | number | boolean | readonly string[] | readonly object[] | undefined>
+
+const ERROR_CODES = new Set(Object.keys(HTTP_STATUS))
+
+/** Calls one route of the protocol table: GET fields go in the query string, others in a JSON body. */
+export async function callRoute(def: RouteDef, fields: Fields): Promise<Record<string, unknown>> {
+  const method = def.methods[0] ?? 'GET'
+  let url = `${root}/${def.ajaxOnly ? 'ajax-api' : 'api'}/${def.version ?? '2.0'}${def.path}`
+  const init: RequestInit = { method, headers: { accept: 'application/json' } }
+  if (method === 'GET') {
+    const query = new URLSearchParams()
+    for (const [name, value] of Object.entries(fields)) {
+      if (value === undefined) continue
+      for (const item of Array.isArray(value) ? value : [value]) query.append(name, String(item))
+    }
+    url += `?${query}`
+  } else {
+    init.headers = { accept: 'application/json', 'content-type': 'application/json' }
+    init.body = JSON.stringify(fields)
   }
-  const response = await fetch(`${root}/${def.ajaxOnly ? 'ajax-api' : 'api'}/${def.version ?? '2.0'}${def.path}?${query}`, {
-    headers: { accept: 'application/json' },
-  })
+  const response = await fetch(url, init)
   const text = await response.text()
   let body: Record<string, unknown> = {}
   try {
@@ -50,7 +62,11 @@ async function getRoute(def: RouteDef, fields: Record<string, string | number | 
   } catch {
     // reported below
   }
-  if (!response.ok) throw new Error(typeof body.message === 'string' ? body.message : `HTTP ${response.status} ${response.statusText}`)
+  if (!response.ok) {
+    const message = typeof body.message === 'string' ? body.message : `HTTP ${response.status} ${response.statusText}`
+    const code = typeof body.error_code === 'string' && ERROR_CODES.has(body.error_code) ? (body.error_code as ErrorCode) : 'INTERNAL_ERROR'
+    throw new OrchardError(code, message)
+  }
   return body
 }
 
@@ -64,7 +80,7 @@ export async function listArtifacts(runId: string, path?: string): Promise<Artif
   const entries: ArtifactEntry[] = []
   let pageToken: string | undefined
   do {
-    const reply = await getRoute(trackingRoutes.listArtifacts, { run_id: runId, path, page_token: pageToken })
+    const reply = await callRoute(trackingRoutes.listArtifacts, { run_id: runId, path, page_token: pageToken })
     const files = (reply.files as { path: string; is_dir?: boolean; file_size?: number | string }[] | undefined) ?? []
     for (const f of files) entries.push({ path: f.path, isDir: f.is_dir === true, ...(f.file_size !== undefined ? { fileSize: Number(f.file_size) } : {}) })
     pageToken = typeof reply.next_page_token === 'string' && reply.next_page_token ? reply.next_page_token : undefined
@@ -81,13 +97,81 @@ export interface MetricPoint {
   readonly value: number
   readonly timestamp: number
   readonly step: number
+  /** For a bucket of points (get-history-buckets): its least and greatest value and how many it holds. */
+  readonly min?: number
+  readonly max?: number
+  readonly count?: number
 }
 
-const toNumber = (value: unknown) => (typeof value === 'number' ? value : Number(value))
+interface ArtifactHead {
+  readonly bytes: Uint8Array
+  /** The file is longer than `bytes`: the server answered a Range request with 206. */
+  readonly partial: boolean
+  readonly totalSize: number
+}
 
-/** Up to `maxResults` points per run of one metric, sampled evenly over steps by the server. */
-export async function metricHistoryBulkInterval(runIds: readonly string[], metricKey: string, maxResults: number): Promise<MetricPoint[]> {
-  const reply = await getRoute(trackingRoutes.getMetricHistoryBulkInterval, { run_ids: runIds, metric_key: metricKey, max_results: maxResults })
-  const metrics = (reply.metrics as { run_id: string; value: unknown; timestamp: unknown; step?: unknown }[] | undefined) ?? []
-  return metrics.map((m) => ({ runId: m.run_id, value: toNumber(m.value), timestamp: toNumber(m.timestamp), step: toNumber(m.step ?? 0) }))
+/** The first `maxBytes` of a run's file, by a Range request, so a 2 GB log previews in one small read. */
+export async function readArtifactHead(runId: string, path: string, maxBytes: number): Promise<ArtifactHead> {
+  const response = await fetch(`${root}${artifactDownloadUrl(runId, path)}`, { headers: { range: `bytes=0-${maxBytes - 1}` } })
+  if (!response.ok) {
+    const text = await response.text()
+    let message = `HTTP ${response.status} ${response.statusText}`
+    try {
+      const body = JSON.parse(text) as { message?: unknown }
+      if (typeof body.message === 'string') message = body.message
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new Error(message)
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer())
+  const range = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '')
+  const totalSize = range ? Number(range[1]) : bytes.length
+  return { bytes, partial: response.status === 206 && totalSize > bytes.length, totalSize }
+}
+
+interface BucketedHistory {
+  /** One point per run and bucket: the bucket's last point, with its min, max and count. */
+  readonly points: readonly MetricPoint[]
+  readonly xMin: number
+  readonly xMax: number
+  /** x units (steps, or milliseconds) per bucket; 1 means every logged point is drawn. */
+  readonly bucketWidth: number
+}
+
+const wireNumber = (value: unknown): number | undefined =>
+  value === undefined ? undefined : value === 'NaN' ? Number.NaN : value === 'Infinity' ? Infinity : value === '-Infinity' ? -Infinity : Number(value)
+
+/** Orchard's full-fidelity read: per x-bucket the last value with the bucket's min and max. */
+export async function metricHistoryBuckets(
+  runIds: readonly string[],
+  metricKey: string,
+  options: { readonly xAxis: 'step' | 'timestamp'; readonly range?: readonly [number, number]; readonly buckets: number },
+): Promise<BucketedHistory> {
+  const reply = await callRoute(trackingRoutes.getMetricHistoryBuckets, {
+    run_ids: runIds,
+    metric_key: metricKey,
+    x_axis: options.xAxis,
+    buckets: options.buckets,
+    ...(options.range ? { x_min: Math.floor(options.range[0]), x_max: Math.ceil(options.range[1]) } : {}),
+  })
+  const buckets = (reply.buckets as { run_id: string; step: unknown; timestamp: unknown; value: unknown; min_value?: unknown; max_value?: unknown; count: unknown }[] | undefined) ?? []
+  return {
+    xMin: Number(reply.x_min ?? 0),
+    xMax: Number(reply.x_max ?? 0),
+    bucketWidth: Number(reply.bucket_width ?? 1),
+    points: buckets.map((b) => {
+      const min = wireNumber(b.min_value)
+      const max = wireNumber(b.max_value)
+      return {
+        runId: b.run_id,
+        step: Number(b.step),
+        timestamp: Number(b.timestamp),
+        value: wireNumber(b.value) ?? Number.NaN,
+        count: Number(b.count),
+        ...(min !== undefined ? { min } : {}),
+        ...(max !== undefined ? { max } : {}),
+      }
+    }),
+  }
 }

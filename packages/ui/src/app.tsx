@@ -2,7 +2,11 @@ import { useCallback, useEffect, useState } from 'react'
 import { errorMessage, listExperiments } from './api.ts'
 import type { Experiment } from './api.ts'
 import { ChartsPage } from './components/charts-page.tsx'
+import { ComparePage } from './components/compare-page.tsx'
 import { ExperimentsSidebar } from './components/experiments-sidebar.tsx'
+import { ModelPage } from './components/model-page.tsx'
+import { ModelVersionPage } from './components/model-version-page.tsx'
+import { ModelsPage } from './components/models-page.tsx'
 import { RunPage } from './components/run-page.tsx'
 import { RunsTable } from './components/runs-table.tsx'
 import { Empty } from './components/status.tsx'
@@ -26,6 +30,27 @@ function useTheme(): [string, () => void] {
   return [theme, toggle]
 }
 
+/**
+ * `/` focuses the page's main search box (runs filter, models search, else the experiments search),
+ * as on GitHub; typing in a field is left alone.
+ */
+function useSearchShortcut(): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return
+      const target = event.target as HTMLElement | null
+      if (target?.closest('input, textarea, select, [contenteditable=true], dialog')) return
+      const box = document.querySelector<HTMLInputElement>('main [data-search]') ?? document.querySelector<HTMLInputElement>('[data-search]')
+      if (!box) return
+      event.preventDefault()
+      box.focus()
+      box.select()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
+}
+
 export function App() {
   const [route, navigate] = useRoute()
   const [theme, toggleTheme] = useTheme()
@@ -44,16 +69,23 @@ export function App() {
   }, [reload])
 
   const known = experiments.status === 'ready' ? experiments.value : []
-  const selectedIds = route.page === 'runs' || route.page === 'charts' ? route.experimentIds : route.page === 'run' ? [route.experimentId] : []
+  const selectedIds = route.page === 'runs' || route.page === 'charts' || route.page === 'compare' ? route.experimentIds : route.page === 'run' ? [route.experimentId] : []
   const nameOf = (id: string) => known.find((e) => e.experimentId === id)?.name ?? `#${id}`
   const title =
     route.page === 'runs' ? route.experimentIds.map(nameOf).join(', ')
     : route.page === 'run' ? `Run ${route.runId.slice(0, 8)} · ${nameOf(route.experimentId)}`
     : route.page === 'charts' ? `${route.metric || 'Charts'} · ${route.experimentIds.map(nameOf).join(', ')}`
+    : route.page === 'models' ? 'Models'
+    : route.page === 'model' ? `${route.name} · Models`
+    : route.page === 'model-version' ? `${route.name} v${route.version} · Models`
+    : route.page === 'compare' ? `Compare ${route.runIds.length} runs · ${route.experimentIds.map(nameOf).join(', ')}`
     : ''
   useEffect(() => {
     document.title = title ? `${title} · Orchard` : 'Orchard'
   }, [title])
+
+  useSearchShortcut()
+  const registry = route.page === 'models' || route.page === 'model' || route.page === 'model-version'
 
   const onView = (view: Partial<RunsView>) => {
     if (route.page === 'runs') navigate({ ...route, ...view })
@@ -72,10 +104,22 @@ export function App() {
       main = <RunsTable key={route.experimentIds.join(',')} experimentIds={route.experimentIds} experiments={known} view={route} onView={onView} navigate={navigate} />
       break
     case 'run':
-      main = <RunPage experimentId={route.experimentId} runId={route.runId} tab={route.tab} experiments={known} theme={theme} navigate={navigate} />
+      main = <RunPage experimentId={route.experimentId} runId={route.runId} tab={route.tab} artifact={route.artifact} experiments={known} theme={theme} navigate={navigate} />
       break
     case 'charts':
       main = <ChartsPage experimentIds={route.experimentIds} view={route} experiments={known} theme={theme} navigate={navigate} />
+      break
+    case 'compare':
+      main = <ComparePage experimentIds={route.experimentIds} view={route} experiments={known} theme={theme} navigate={navigate} />
+      break
+    case 'models':
+      main = <ModelsPage filter={route.filter} navigate={navigate} />
+      break
+    case 'model':
+      main = <ModelPage key={route.name} name={route.name} navigate={navigate} />
+      break
+    case 'model-version':
+      main = <ModelVersionPage key={`${route.name}\u0000${route.version}`} name={route.name} version={route.version} navigate={navigate} />
       break
     case 'not-found':
       main = (
@@ -88,25 +132,36 @@ export function App() {
 
   return (
     <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="topbar">
         <a className="brand" {...linkProps({ page: 'home' }, navigate)}>
           Orchard
         </a>
+        <nav className="sections" aria-label="Sections">
+          <a {...linkProps({ page: 'home' }, navigate)} aria-current={registry ? undefined : 'page'}>
+            Experiments
+          </a>
+          <a {...linkProps({ page: 'models', filter: '' }, navigate)} aria-current={registry ? 'page' : undefined}>
+            Models
+          </a>
+        </nav>
         <span className="spacer" />
         <button type="button" className="theme-toggle" onClick={toggleTheme} aria-label="Toggle dark theme">
           {theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>
       </header>
       <div className="layout">
-        <ExperimentsSidebar
+        {registry ? null : <ExperimentsSidebar
           experiments={experiments}
           selectedIds={selectedIds}
           showDeleted={showDeleted}
           onShowDeleted={setShowDeleted}
           onSelect={(ids) => navigate(ids.length ? runsRoute(ids) : { page: 'home' })}
           onChanged={reload}
-        />
-        <main className="main">{main}</main>
+        />}
+        <main className="main" id="main">{main}</main>
       </div>
     </div>
   )

@@ -1,12 +1,13 @@
 import { experimentRoutes } from './experiments.ts'
 import { loggedModelRoutes } from './logged-models.ts'
-import { artifactListRoutes, metricRoutes, runRoutes } from './runs.ts'
+import { artifactListRoutes, metricBucketRoutes, metricRoutes, runRoutes } from './runs.ts'
 
 /** Every tracking RPC Orchard serves, keyed by MLflow's operation name. */
 export const trackingRoutes = {
   ...experimentRoutes,
   ...runRoutes,
   ...metricRoutes,
+  ...metricBucketRoutes,
   ...artifactListRoutes,
   ...loggedModelRoutes,
 }

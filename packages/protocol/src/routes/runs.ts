@@ -146,6 +146,22 @@ export const metricRoutes = {
   }),
 }
 
+/** Orchard's own chart read (not in MLflow): per x-bucket, the last value with the bucket's min and max. */
+export const metricBucketRoutes = {
+  getMetricHistoryBuckets: route({
+    methods: ['GET'],
+    path: '/orchard/metrics/get-history-buckets',
+    request: z.object({
+      run_ids: stringList,
+      metric_key: requiredString,
+      x_axis: z.enum(['step', 'timestamp'], { error: "expected 'step' or 'timestamp'" }).optional(),
+      x_min: int64.optional(),
+      x_max: int64.optional(),
+      buckets: int64.optional(),
+    }),
+  }),
+}
+
 export const artifactListRoutes = {
   listArtifacts: route({
     methods: ['GET'],

@@ -1,4 +1,6 @@
 import {
+  METRIC_HISTORY_BUCKETS_DEFAULT,
+  METRIC_HISTORY_BUCKETS_MAX,
   METRIC_HISTORY_BULK_INTERVAL_DEFAULT_RESULTS,
   METRIC_HISTORY_BULK_INTERVAL_MAX_RESULTS,
   METRIC_HISTORY_BULK_MAX_RESULTS,
@@ -6,11 +8,14 @@ import {
   invalidParameter,
 } from '@orchard/protocol'
 import type { trackingRoutes } from '@orchard/protocol'
-import { metricToWire, runMetricToWire, validateRunId } from '@orchard/core'
+import { metricBucketsToWire, metricToWire, runMetricToWire, validateRunId } from '@orchard/core'
 import type { Handlers } from '../define-routes.ts'
 import { pageToWire } from './paging.ts'
 
-type MetricOperations = Pick<typeof trackingRoutes, 'getMetricHistory' | 'getMetricHistoryBulk' | 'getMetricHistoryBulkInterval'>
+type MetricOperations = Pick<
+  typeof trackingRoutes,
+  'getMetricHistory' | 'getMetricHistoryBulk' | 'getMetricHistoryBulkInterval' | 'getMetricHistoryBuckets'
+>
 
 function checkRunIds(operation: string, runIds: readonly string[]): void {
   if (runIds.length === 0) throw invalidParameter(`${operation} request must specify at least one run_id.`)
@@ -62,5 +67,27 @@ export const metricHandlers: Handlers<MetricOperations> = {
       ...(startStep !== undefined && endStep !== undefined ? { startStep, endStep } : {}),
     })
     return { metrics: metrics.map(runMetricToWire) }
+  },
+
+  async getMetricHistoryBuckets(request, { trackingStore }) {
+    const runIds = request.run_ids ?? []
+    checkRunIds('GetMetricHistoryBuckets', runIds)
+    const buckets = request.buckets ?? METRIC_HISTORY_BUCKETS_DEFAULT
+    if (buckets < 1 || buckets > METRIC_HISTORY_BUCKETS_MAX) {
+      throw invalidParameter(`Invalid value ${buckets} for parameter 'buckets': it must be between 1 and ${METRIC_HISTORY_BUCKETS_MAX}.`)
+    }
+    const { x_min: xMin, x_max: xMax } = request
+    if ((xMin === undefined) !== (xMax === undefined)) {
+      throw invalidParameter("Parameters 'x_min' and 'x_max' go together: send both to zoom into a range, or neither for the whole history.")
+    }
+    if (xMin !== undefined && xMax !== undefined && xMin > xMax) {
+      throw invalidParameter(`x_max must not be less than x_min. Found x_min=${xMin} and x_max=${xMax}.`)
+    }
+    const result = await trackingStore.getMetricHistoryBuckets(runIds, request.metric_key, {
+      xAxis: request.x_axis ?? 'step',
+      buckets,
+      ...(xMin !== undefined && xMax !== undefined ? { xMin, xMax } : {}),
+    })
+    return metricBucketsToWire(result)
   },
 }

@@ -4,6 +4,7 @@ import type {
   CreateLoggedModelInput,
   CreateRunInput,
   LogBatchInput,
+  MetricHistoryBucketsQuery,
   MetricHistoryIntervalQuery,
   MetricHistoryQuery,
   SearchExperimentsQuery,
@@ -20,6 +21,7 @@ import { garbageCollect } from './garbage-collect.ts'
 import type { GarbageCollectOptions } from './garbage-collect.ts'
 import { searchLoggedModels } from './logged-model-search.ts'
 import * as models from './logged-models.ts'
+import { getMetricHistoryBuckets } from './metric-buckets.ts'
 import { getMetricHistory, getMetricHistoryBulk, getMetricHistoryBulkInterval } from './metric-history.ts'
 import { deleteTag, logBatch } from './run-data.ts'
 import { searchRuns } from './run-search.ts'
@@ -58,6 +60,8 @@ export class SqlTrackingStore implements TrackingStore {
     getMetricHistoryBulk(this.ctx, runIds, key, maxResults)
   getMetricHistoryBulkInterval = (runIds: readonly string[], key: string, query: MetricHistoryIntervalQuery) =>
     getMetricHistoryBulkInterval(this.ctx, runIds, key, query)
+  getMetricHistoryBuckets = (runIds: readonly string[], key: string, query: MetricHistoryBucketsQuery) =>
+    getMetricHistoryBuckets(this.ctx, runIds, key, query)
   searchDatasets = (experimentIds: readonly string[]) => searchDatasets(this.ctx, experimentIds)
 
   createLoggedModel = (input: CreateLoggedModelInput) => models.createLoggedModel(this.ctx, input)

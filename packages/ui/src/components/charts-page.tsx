@@ -1,18 +1,19 @@
-import { useMemo } from 'react'
-import { metricHistoryBulkInterval, transport } from '../api.ts'
-import type { Experiment } from '../api.ts'
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { metricHistoryBuckets, transport } from '../api.ts'
+import type { Experiment, MetricPoint } from '../api.ts'
 import type { ChartView, Route } from '../lib/routes.ts'
 import { formatMetric } from '../lib/format.ts'
 import { summarize } from '../lib/series-summary.ts'
 import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
 import { useAsync } from '../use-async.ts'
+import type { AsyncState } from '../use-async.ts'
 import { MetricChart } from './metric-chart.tsx'
 import { Empty, ErrorBox, Loading } from './status.tsx'
 
-// Points per run asked of get-history-bulk-interval: enough for a smooth line at 1280 px, well under
-// the server's cap of 2,500.
-const POINTS_PER_RUN = 1000
+// Buckets asked of get-history-buckets: about one per pixel of a chart at 1280 px. A zoom asks again
+// for the dragged range, so buckets narrow until each holds one point (full resolution).
+const CHART_BUCKETS = 1000
 
 interface Props {
   readonly experimentIds: readonly string[]
@@ -27,9 +28,22 @@ export function ChartsPage({ experimentIds, view, experiments, theme, navigate }
   const metricKeys =
     runs.status === 'ready' ? [...new Set(runs.value.flatMap((r) => r.data.metrics.map((m) => m.key)))].sort() : []
   const metric = view.metric || metricKeys[0] || ''
-  const points = useAsync(
-    () => (metric && view.runIds.length ? metricHistoryBulkInterval(view.runIds, metric, POINTS_PER_RUN) : Promise.resolve([])),
-    [view.runIds.join(','), metric],
+  // The zoomed x range in the server's units (steps, or milliseconds); undefined shows everything.
+  const [range, setRange] = useState<readonly [number, number]>()
+  useEffect(() => setRange(undefined), [view.runIds.join(','), metric, view.x])
+  const xAxis = view.x === 'step' ? 'step' : 'timestamp'
+  const history = useAsync(
+    () =>
+      metric && view.runIds.length
+        ? metricHistoryBuckets(view.runIds, metric, { xAxis, buckets: CHART_BUCKETS, ...(range ? { range } : {}) })
+        : Promise.resolve({ points: [], xMin: 0, xMax: 0, bucketWidth: 1 }),
+    [view.runIds.join(','), metric, xAxis, range?.join(',')],
+  )
+  const points: AsyncState<readonly MetricPoint[]> = history.status === 'ready' ? { status: 'ready', value: history.value.points } : history
+  // Relative time differs per run, so a dragged range has no single server range: uPlot zooms alone.
+  const onZoom = useCallback(
+    (zoomed: readonly [number, number] | undefined) => setRange(zoomed && (view.x === 'wall' ? [zoomed[0] * 1000, zoomed[1] * 1000] : zoomed)),
+    [view.x],
   )
   const chartRuns = useMemo(
     () => (runs.status === 'ready' ? runs.value.map((r) => ({ runId: r.info.runId, experimentId: r.info.experimentId, label: r.info.runName || r.info.runId.slice(0, 8) })) : []),
@@ -47,7 +61,7 @@ export function ChartsPage({ experimentIds, view, experiments, theme, navigate }
       </nav>
       <header className="page-head">
         <h1>{metric || 'Metric charts'}</h1>
-        <span className="muted">{view.runIds.length} runs</span>
+        <span className="muted">{view.runIds.length} run{view.runIds.length === 1 ? '' : 's'}</span>
       </header>
       {view.runIds.length === 0 ? <Empty>No runs chosen. Select runs in the runs table and press “Chart selected”.</Empty> : null}
       <div className="toolbar">
@@ -94,8 +108,20 @@ export function ChartsPage({ experimentIds, view, experiments, theme, navigate }
             smoothing={view.smoothing}
             log={view.log}
             theme={theme}
+            {...(view.x === 'relative' ? {} : { onZoom })}
           />
         )
+      ) : null}
+      {history.status === 'ready' && history.value.points.length > 0 ? (
+        <p className="chart-resolution muted" data-testid="chart-resolution">
+          {describeResolution(history.value, view.x)}{' '}
+          {view.x === 'relative' ? 'Drag across the chart to zoom.' : 'Drag across the chart to zoom in; double-click to zoom out.'}{' '}
+          {range ? (
+            <button type="button" className="link" onClick={() => setRange(undefined)}>
+              Reset zoom
+            </button>
+          ) : null}
+        </p>
       ) : null}
       {chartRuns.length > 0 && summary.size > 0 ? (
         <table className="data summary" aria-label="Run summary">
@@ -105,7 +131,7 @@ export function ChartsPage({ experimentIds, view, experiments, theme, navigate }
               <th className="num">Last</th>
               <th className="num">Min</th>
               <th className="num">Max</th>
-              <th className="num">Points drawn</th>
+              <th className="num">Points</th>
             </tr>
           </thead>
           <tbody>
@@ -128,4 +154,11 @@ export function ChartsPage({ experimentIds, view, experiments, theme, navigate }
       ) : null}
     </section>
   )
+}
+
+function describeResolution(history: { readonly xMin: number; readonly xMax: number; readonly bucketWidth: number }, x: ChartView['x']): string {
+  const unit = x === 'step' ? 'step' : 'ms'
+  const span = x === 'step' ? `Steps ${history.xMin.toLocaleString('en-US')}–${history.xMax.toLocaleString('en-US')}` : 'Time range'
+  if (history.bucketWidth <= 1) return `${span}: every logged point drawn (full resolution).`
+  return `${span} in buckets of ${history.bucketWidth.toLocaleString('en-US')} ${unit}s: the line is each bucket's last value, the band its min and max.`
 }

@@ -157,7 +157,7 @@ export function ExperimentsSidebar(props: Props) {
           </button>
         </form>
       ) : null}
-      <input className="search" type="search" aria-label="Search experiments" placeholder="Search experiments" value={search} onChange={(e) => setSearch(e.target.value)} />
+      <input className="search" type="search" aria-label="Search experiments" data-search placeholder="Search experiments" value={search} onChange={(e) => setSearch(e.target.value)} />
       <label className="toggle">
         <input type="checkbox" checked={props.showDeleted} onChange={(e) => props.onShowDeleted(e.target.checked)} /> Show deleted
       </label>

@@ -3,11 +3,10 @@ import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 import type { MetricPoint } from '../api.ts'
 import { alignSeries } from '../lib/align-series.ts'
+import type { XYSeries } from '../lib/align-series.ts'
+import { colorOf } from '../lib/palette.ts'
 import type { XAxis } from '../lib/routes.ts'
 import { smoothSeries } from '../lib/smoothing.ts'
-
-// Colour-blind-safe palette (Okabe–Ito), then a few more distinct hues.
-const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#8c564b', '#7f7f7f', '#bcbd22', '#17becf']
 
 interface Props {
   readonly runs: readonly { readonly runId: string; readonly label: string }[]
@@ -18,6 +17,12 @@ interface Props {
   readonly log: boolean
   readonly theme: string
   readonly height?: number
+  /**
+   * Called with the x range a user drags across (in the chart's x units: steps, or seconds for wall
+   * time), or undefined on a double click, so the caller can fetch finer buckets for it. Without it,
+   * uPlot zooms into the points it has.
+   */
+  readonly onZoom?: (range: readonly [number, number] | undefined) => void
 }
 
 const formatValue = (v: number | null | undefined) => (v === null || v === undefined ? '—' : Number(v.toPrecision(6)).toString())
@@ -37,22 +42,36 @@ function xOf(point: MetricPoint, x: XAxis, firstTimestamp: number): number {
   return (point.timestamp - firstTimestamp) / 1000
 }
 
-export function MetricChart({ runs, points, metric, x, smoothing, log, theme, height = 380 }: Props) {
+const alpha = (hex: string, a: number) => `${hex}${Math.round(a * 255).toString(16).padStart(2, '0')}`
+
+/**
+ * Line charts of one metric for several runs. Bucketed points (count > 1) also get a min/max band per
+ * run, so a spike that the bucket's last value hides stays on screen.
+ */
+export function MetricChart({ runs, points, metric, x, smoothing, log, theme, height = 380, onZoom }: Props) {
   const host = useRef<HTMLDivElement>(null)
-  const data = useMemo(() => {
+  const zoom = useRef(onZoom)
+  zoom.current = onZoom
+  const { data, banded } = useMemo(() => {
     const byRun = new Map<string, MetricPoint[]>()
     for (const p of points) {
       const list = byRun.get(p.runId)
       if (list) list.push(p)
       else byRun.set(p.runId, [p])
     }
-    const series = runs.map((run) => {
+    const clean = (v: number | undefined) => (v === undefined || !Number.isFinite(v) || (log && !(v > 0)) ? null : v)
+    const lines: XYSeries[] = []
+    const bands: XYSeries[] = []
+    let banded = false
+    for (const run of runs) {
       const list = [...(byRun.get(run.runId) ?? [])].sort((a, b) => (x === 'step' ? a.step - b.step : a.timestamp - b.timestamp))
       const first = list.reduce((min, p) => Math.min(min, p.timestamp), Infinity)
-      const ys = smoothSeries(list.map((p) => (log && !(p.value > 0) ? null : Number.isFinite(p.value) ? p.value : null)), smoothing)
-      return { x: list.map((p) => xOf(p, x, first)), y: ys as number[] }
-    })
-    return alignSeries(series)
+      const xs = list.map((p) => xOf(p, x, first))
+      lines.push({ x: xs, y: smoothSeries(list.map((p) => clean(p.value)), smoothing) as number[] })
+      bands.push({ x: xs, y: list.map((p) => clean(p.min ?? p.value)) as number[] }, { x: xs, y: list.map((p) => clean(p.max ?? p.value)) as number[] })
+      banded ||= list.some((p) => (p.count ?? 1) > 1 && p.min !== p.max)
+    }
+    return { data: alignSeries(banded ? [...lines, ...bands] : lines), banded }
   }, [runs, points, x, smoothing, log])
 
   useEffect(() => {
@@ -62,6 +81,14 @@ export function MetricChart({ runs, points, metric, x, smoothing, log, theme, he
     const axisColor = style.getPropertyValue('--fg-muted').trim() || '#666'
     const gridColor = style.getPropertyValue('--border').trim() || '#ddd'
     const axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 } }
+    // With cursor off the chart, the legend shows each series' last value instead of a dash.
+    const value = (u: uPlot, v: number | null, seriesIdx: number, idx: number | null) => formatValue(idx === null ? lastValue(u.data[seriesIdx]) : v)
+    const bandSeries: uPlot.Series[] = banded
+      ? runs.flatMap((run, i) => [
+          { label: `${run.label} min`, stroke: alpha(colorOf(i), 0.45), width: 1, spanGaps: true, points: { show: false }, value },
+          { label: `${run.label} max`, stroke: alpha(colorOf(i), 0.45), width: 1, spanGaps: true, points: { show: false }, value },
+        ])
+      : []
     const options: uPlot.Options = {
       width: Math.max(element.clientWidth, 300),
       height,
@@ -74,25 +101,46 @@ export function MetricChart({ runs, points, metric, x, smoothing, log, theme, he
         { label: x === 'step' ? 'step' : x === 'wall' ? 'time' : 'seconds' },
         ...runs.map((run, i) => ({
           label: run.label,
-          stroke: PALETTE[i % PALETTE.length]!,
+          stroke: colorOf(i),
           width: 1.5,
           spanGaps: true,
           points: { show: data[0].length < 60 },
-          // With the cursor off the chart the legend shows each run's last value instead of a dash.
-          value: (u: uPlot, v: number | null, seriesIdx: number, idx: number | null) => formatValue(idx === null ? lastValue(u.data[seriesIdx]) : v),
+          value,
         })),
+        ...bandSeries,
       ],
-      cursor: { drag: { x: true, y: false } },
+      // Series 1..n are the runs' lines; n+1+2i and n+2+2i run i's min and max.
+      bands: banded ? runs.map((_, i) => ({ series: [runs.length + 2 + 2 * i, runs.length + 1 + 2 * i] as [number, number], fill: alpha(colorOf(i), 0.18) })) : [],
+      cursor: { drag: { x: true, y: false, setScale: !onZoom } },
       legend: { live: true },
+      hooks: {
+        // bench/ui.ts times navigation → first chart drawn from this mark.
+        draw: [() => performance.mark('orchard:chart-drawn')],
+        ...(onZoom
+          ? {
+              setSelect: [
+                (u: uPlot) => {
+                  if (u.select.width < 3) return
+                  const range = [u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + u.select.width, 'x')] as const
+                  u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false)
+                  zoom.current?.(range)
+                },
+              ],
+            }
+          : {}),
+      },
     }
     const chart = new uPlot(options, data as uPlot.AlignedData, element)
+    const reset = () => zoom.current?.(undefined)
+    if (onZoom) chart.over.addEventListener('dblclick', reset)
     const observer = new ResizeObserver(() => chart.setSize({ width: Math.max(element.clientWidth, 300), height }))
     observer.observe(element)
     return () => {
       observer.disconnect()
+      chart.over.removeEventListener('dblclick', reset)
       chart.destroy()
     }
-  }, [data, runs, metric, x, log, theme, height])
+  }, [data, banded, runs, metric, x, log, theme, height, onZoom !== undefined])
 
-  return <div className="chart" ref={host} data-testid="metric-chart" />
+  return <div className="chart" ref={host} data-testid="metric-chart" data-banded={banded ? 'true' : undefined} />
 }

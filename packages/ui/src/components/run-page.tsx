@@ -1,12 +1,13 @@
-import { useMemo, useState } from 'react'
-import { artifactDownloadUrl, listArtifacts, metricHistoryBulkInterval, readAll, transport } from '../api.ts'
-import type { ArtifactEntry, Experiment, Run } from '../api.ts'
+import { useMemo } from 'react'
+import { metricHistoryBuckets, readAll, transport } from '../api.ts'
+import type { Experiment, Run } from '../api.ts'
 import { formatDuration, formatMetric, formatTime } from '../lib/format.ts'
 import type { Route, RunTab } from '../lib/routes.ts'
 import { PARENT_RUN_TAG } from '../lib/run-tree.ts'
 import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
 import { useAsync } from '../use-async.ts'
+import { ArtifactBrowser } from './artifact-browser.tsx'
 import { MarkdownView } from './markdown-view.tsx'
 import { MetricChart } from './metric-chart.tsx'
 import { Empty, ErrorBox, Loading } from './status.tsx'
@@ -24,12 +25,14 @@ interface Props {
   readonly experimentId: string
   readonly runId: string
   readonly tab: RunTab
+  /** The artifact previewed on the artifacts tab. */
+  readonly artifact: string | undefined
   readonly experiments: readonly Experiment[]
   readonly theme: string
   readonly navigate: Navigate
 }
 
-export function RunPage({ experimentId, runId, tab, experiments, theme, navigate }: Props) {
+export function RunPage({ experimentId, runId, tab, artifact, experiments, theme, navigate }: Props) {
   const run = useAsync(() => transport.getRun(runId), [runId])
   const experimentName = experiments.find((e) => e.experimentId === experimentId)?.name ?? `#${experimentId}`
   const back: Route = { page: 'runs', experimentIds: [experimentId], filter: '', order: '', columns: undefined, showDeleted: false }
@@ -54,9 +57,18 @@ export function RunPage({ experimentId, runId, tab, experiments, theme, navigate
         <span className={`pill status-${r.info.status.toLowerCase()}`}>{r.info.status}</span>
         {r.info.lifecycleStage === 'deleted' ? <span className="pill deleted">deleted</span> : null}
       </header>
-      <nav className="tabs" role="tablist">
+      <nav className="tabs" role="tablist" aria-label="Run sections" onKeyDown={(event) => {
+        // ARIA's tab pattern: arrows move between tabs (and open them), Home and End jump to the ends.
+        const at = TABS.findIndex((t) => t.id === tab)
+        const next = event.key === 'ArrowRight' ? at + 1 : event.key === 'ArrowLeft' ? at - 1 : event.key === 'Home' ? 0 : event.key === 'End' ? TABS.length - 1 : undefined
+        if (next === undefined) return
+        event.preventDefault()
+        const target = TABS[(next + TABS.length) % TABS.length]!
+        navigate({ page: 'run', experimentId, runId, tab: target.id })
+        requestAnimationFrame(() => document.querySelector<HTMLElement>(`.tabs [data-tab="${target.id}"]`)?.focus())
+      }}>
         {TABS.map((t) => (
-          <a key={t.id} role="tab" aria-selected={t.id === tab} className={t.id === tab ? 'active' : ''} {...linkProps({ page: 'run', experimentId, runId, tab: t.id }, navigate)}>
+          <a key={t.id} role="tab" data-tab={t.id} tabIndex={t.id === tab ? 0 : -1} aria-selected={t.id === tab} className={t.id === tab ? 'active' : ''} {...linkProps({ page: 'run', experimentId, runId, tab: t.id }, navigate)}>
             {t.label}
             {t.id === 'params' ? ` (${r.data.params.length})` : t.id === 'metrics' ? ` (${r.data.metrics.length})` : ''}
           </a>
@@ -66,7 +78,7 @@ export function RunPage({ experimentId, runId, tab, experiments, theme, navigate
       {tab === 'params' ? <KeyValueTable title="Params" rows={r.data.params} /> : null}
       {tab === 'metrics' ? <MetricsTable run={r} navigate={navigate} theme={theme} /> : null}
       {tab === 'tags' ? <KeyValueTable title="Tags" rows={r.data.tags.filter((t) => t.key !== NOTE_TAG)} /> : null}
-      {tab === 'artifacts' ? <Artifacts runId={r.info.runId} /> : null}
+      {tab === 'artifacts' ? <ArtifactBrowser experimentId={experimentId} runId={r.info.runId} selected={artifact} navigate={navigate} /> : null}
     </section>
   )
 }
@@ -157,13 +169,14 @@ function KeyValueTable({ title, rows }: { readonly title: string; readonly rows:
 
 // Small multiples on the metrics tab: one chart per metric of this run, as MLflow's run page has.
 const RUN_CHARTS = 12
-const RUN_CHART_POINTS = 500
+// Small multiples are ~420 px wide: a bucket per pixel or so, each with its min/max band.
+const RUN_CHART_BUCKETS = 400
 
 function RunMetricCharts({ run, theme }: { readonly run: Run; readonly theme: string }) {
   const keys = useMemo(() => [...run.data.metrics].map((m) => m.key).sort().slice(0, RUN_CHARTS), [run])
   const runs = useMemo(() => [{ runId: run.info.runId, label: run.info.runName || run.info.runId.slice(0, 8) }], [run])
   const histories = useAsync(
-    () => Promise.all(keys.map((key) => metricHistoryBulkInterval([run.info.runId], key, RUN_CHART_POINTS))),
+    () => Promise.all(keys.map((key) => metricHistoryBuckets([run.info.runId], key, { xAxis: 'step', buckets: RUN_CHART_BUCKETS }).then((h) => h.points))),
     [run.info.runId, keys.join(',')],
   )
   if (histories.status === 'loading') return <Loading what="metric charts" />
@@ -217,53 +230,5 @@ function MetricsTable({ run, navigate, theme }: { readonly run: Run; readonly na
       </table>
       <RunMetricCharts run={run} theme={theme} />
     </>
-  )
-}
-
-const formatBytes = (n: number | undefined) =>
-  n === undefined ? '' : n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`
-
-function Artifacts({ runId }: { readonly runId: string }) {
-  return (
-    <div className="artifacts">
-      <ArtifactFolder runId={runId} path={undefined} depth={0} />
-    </div>
-  )
-}
-
-function ArtifactFolder({ runId, path, depth }: { readonly runId: string; readonly path: string | undefined; readonly depth: number }) {
-  const entries = useAsync(() => listArtifacts(runId, path), [runId, path])
-  if (entries.status === 'loading') return <Loading what="artifacts" />
-  if (entries.status === 'error') return <ErrorBox title="Could not list artifacts" message={entries.message} />
-  if (entries.value.length === 0) return depth === 0 ? <Empty>No artifacts logged.</Empty> : <div className="muted">(empty)</div>
-  return (
-    <ul className="artifact-list" aria-label={path ?? 'Artifacts'}>
-      {entries.value.map((entry) => (
-        <ArtifactRow key={entry.path} runId={runId} entry={entry} depth={depth} />
-      ))}
-    </ul>
-  )
-}
-
-function ArtifactRow({ runId, entry, depth }: { readonly runId: string; readonly entry: ArtifactEntry; readonly depth: number }) {
-  const [open, setOpen] = useState(false)
-  const name = entry.path.split('/').at(-1) ?? entry.path
-  if (entry.isDir) {
-    return (
-      <li>
-        <button type="button" className="folder-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-          {open ? '▾' : '▸'} {name}/
-        </button>
-        {open ? <ArtifactFolder runId={runId} path={entry.path} depth={depth + 1} /> : null}
-      </li>
-    )
-  }
-  return (
-    <li>
-      <a href={artifactDownloadUrl(runId, entry.path)} download={name}>
-        {name}
-      </a>{' '}
-      <span className="muted">{formatBytes(entry.fileSize)}</span>
-    </li>
   )
 }

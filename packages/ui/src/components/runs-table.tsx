@@ -14,11 +14,14 @@ import { Empty, ErrorBox } from './status.tsx'
 
 const ROW_HEIGHT = 30
 const OVERSCAN = 12
-// The first page is small so rows show quickly; the rest arrive in large pages behind it.
-const FIRST_PAGE = 500
+// The first page is small so rows show quickly (a screenful is ~25 rows; 100 runs with 20 params and
+// 20 metrics each is ~250 KB of JSON); the rest arrive in large pages behind it.
+const FIRST_PAGE = 100
 const NEXT_PAGE = 5000
 const MAX_RUNS = 50_000
 const MAX_CHART_RUNS = 100
+// Runs side by side: past a few dozen the table and the parallel coordinates stop being readable.
+const MAX_COMPARE_RUNS = 50
 
 interface Props {
   readonly experimentIds: readonly string[]
@@ -155,6 +158,10 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
     navigate({ page: 'charts', experimentIds, runIds, metric: metricColumn?.key ?? keys.metrics[0] ?? '', x: 'step', smoothing: 0, log: false })
   }
 
+  const compareSelected = () => {
+    navigate({ page: 'compare', experimentIds, runIds: [...selected].slice(0, MAX_COMPARE_RUNS), scatterX: '', scatterY: '' })
+  }
+
   const names = experimentIds.map((id) => experiments.find((e) => e.experimentId === id)?.name ?? `#${id}`)
   const allSelected = loaded.runs.length > 0 && selected.size === loaded.runs.length
 
@@ -171,6 +178,8 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
           <input
             type="search"
             aria-label="Filter runs"
+            data-search
+            title="Filter runs (press / to focus)"
             placeholder="metrics.rmse < 1 and params.model = 'tree'"
             value={draft}
             onChange={(e) => setDraft(e.target.value)}
@@ -188,6 +197,9 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
         <ColumnChooser keys={keys} chosen={chosen} onChange={(columns) => onView({ columns })} />
         <button type="button" disabled={selected.size === 0} onClick={chartSelected}>
           Chart {selected.size > 0 ? `${selected.size} ` : ''}selected
+        </button>
+        <button type="button" disabled={selected.size < 2} onClick={compareSelected} title="Select two or more runs to compare">
+          Compare{selected.size > 1 ? ` ${selected.size}` : ''}
         </button>
       </div>
       {loaded.error ? <ErrorBox title="Search failed" message={loaded.error} /> : null}

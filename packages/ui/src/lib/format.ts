@@ -30,3 +30,12 @@ export function formatMetric(value: number | undefined): string {
   if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value)
   return String(Number(value.toPrecision(6)))
 }
+
+/** File sizes in binary units, `532 B`, `1.4 KB`, `3.2 MB`, `1.1 GB`; empty when unknown. */
+export function formatBytes(n: number | undefined): string {
+  if (n === undefined) return ''
+  if (n < 1024) return `${n} B`
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`
+  return `${(n / 1024 ** 3).toFixed(1)} GB`
+}

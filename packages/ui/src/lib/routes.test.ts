@@ -18,6 +18,13 @@ describe('routes', () => {
       runsRoute(['3'], { columns: [] }),
       { page: 'run', experimentId: '1', runId: 'abc', tab: 'artifacts' },
       { page: 'charts', experimentIds: ['1'], runIds: ['a', 'b'], metric: 'val loss', x: 'relative', smoothing: 0.6, log: true },
+      { page: 'run', experimentId: '1', runId: 'abc', tab: 'artifacts', artifact: 'model/MLmodel' },
+      { page: 'compare', experimentIds: ['1', '2'], runIds: ['a', 'b', 'c'], scatterX: 'params.lr', scatterY: 'metrics.val loss' },
+      { page: 'compare', experimentIds: ['1'], runIds: [], scatterX: '', scatterY: '' },
+      { page: 'models', filter: "name LIKE 'churn%'" },
+      { page: 'models', filter: '' },
+      { page: 'model', name: 'team/churn model' },
+      { page: 'model-version', name: 'churn', version: '3' },
     ]
     for (const route of routes) assert.deepEqual(roundTrip(route), route)
   })

@@ -3,6 +3,10 @@
 //   /experiments/1,2?filter=…&order=…&cols=…&deleted=1   runs of experiments 1 and 2
 //   /experiments/1/runs/<runId>?tab=…              one run
 //   /experiments/1/charts?runs=a,b&metric=loss&x=step&smooth=0.6&log=1   metric charts
+//   /experiments/1/compare?runs=a,b,c&sx=params.lr&sy=metrics.loss        compare runs
+//   /models?filter=…                               registered models
+//   /models/<name>                                 one model: versions, aliases, tags, audit trail
+//   /models/<name>/versions/<version>              one model version
 
 export type XAxis = 'step' | 'wall' | 'relative'
 export type RunTab = 'overview' | 'params' | 'metrics' | 'tags' | 'artifacts'
@@ -25,11 +29,22 @@ export interface ChartView {
   readonly log: boolean
 }
 
+export interface CompareView {
+  readonly runIds: readonly string[]
+  /** Scatter axes as column ids (`params.lr`, `metrics.loss`); empty picks the first numeric keys. */
+  readonly scatterX: string
+  readonly scatterY: string
+}
+
 export type Route =
   | { readonly page: 'home' }
   | ({ readonly page: 'runs'; readonly experimentIds: readonly string[] } & RunsView)
-  | { readonly page: 'run'; readonly experimentId: string; readonly runId: string; readonly tab: RunTab }
+  | { readonly page: 'run'; readonly experimentId: string; readonly runId: string; readonly tab: RunTab; readonly artifact?: string }
   | ({ readonly page: 'charts'; readonly experimentIds: readonly string[] } & ChartView)
+  | ({ readonly page: 'compare'; readonly experimentIds: readonly string[] } & CompareView)
+  | { readonly page: 'models'; readonly filter: string }
+  | { readonly page: 'model'; readonly name: string }
+  | { readonly page: 'model-version'; readonly name: string; readonly version: string }
   | { readonly page: 'not-found'; readonly path: string }
 
 const list = (value: string | null) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)
@@ -50,6 +65,12 @@ export function parseRoute(pathname: string, search: string): Route {
   if (segments.some((s) => s === undefined)) return { page: 'not-found', path: pathname }
   const [first, ids, third, fourth, ...rest] = segments as string[]
   if (first === undefined) return { page: 'home' }
+  if (first === 'models') {
+    if (ids === undefined) return { page: 'models', filter: query.get('filter') ?? '' }
+    if (third === undefined) return { page: 'model', name: ids }
+    if (third === 'versions' && fourth !== undefined && rest.length === 0) return { page: 'model-version', name: ids, version: fourth }
+    return { page: 'not-found', path: pathname }
+  }
   if (first !== 'experiments' || ids === undefined || list(ids).length === 0) return { page: 'not-found', path: pathname }
   const experimentIds = list(ids)
   if (third === undefined) {
@@ -65,7 +86,17 @@ export function parseRoute(pathname: string, search: string): Route {
   }
   if (third === 'runs' && fourth !== undefined && rest.length === 0 && experimentIds.length === 1) {
     const tab = query.get('tab') as RunTab | null
-    return { page: 'run', experimentId: experimentIds[0]!, runId: fourth, tab: tab && RUN_TABS.includes(tab) ? tab : 'overview' }
+    const artifact = query.get('path')
+    return {
+      page: 'run',
+      experimentId: experimentIds[0]!,
+      runId: fourth,
+      tab: tab && RUN_TABS.includes(tab) ? tab : 'overview',
+      ...(artifact ? { artifact } : {}),
+    }
+  }
+  if (third === 'compare' && fourth === undefined) {
+    return { page: 'compare', experimentIds, runIds: list(query.get('runs')), scatterX: query.get('sx') ?? '', scatterY: query.get('sy') ?? '' }
   }
   if (third === 'charts' && fourth === undefined) {
     const x = query.get('x')
@@ -106,7 +137,22 @@ export function routePath(route: Route): string {
         ['deleted', route.showDeleted ? '1' : undefined],
       ])
     case 'run':
-      return withQuery(`/experiments/${enc(route.experimentId)}/runs/${enc(route.runId)}`, [['tab', route.tab === 'overview' ? undefined : route.tab]])
+      return withQuery(`/experiments/${enc(route.experimentId)}/runs/${enc(route.runId)}`, [
+        ['tab', route.tab === 'overview' ? undefined : route.tab],
+        ['path', route.artifact],
+      ])
+    case 'compare':
+      return withQuery(`/experiments/${route.experimentIds.map(enc).join(',')}/compare`, [
+        ['runs', route.runIds.join(',') || undefined],
+        ['sx', route.scatterX || undefined],
+        ['sy', route.scatterY || undefined],
+      ])
+    case 'models':
+      return withQuery('/models', [['filter', route.filter || undefined]])
+    case 'model':
+      return `/models/${enc(route.name)}`
+    case 'model-version':
+      return `/models/${enc(route.name)}/versions/${enc(route.version)}`
     case 'charts':
       return withQuery(`/experiments/${route.experimentIds.map(enc).join(',')}/charts`, [
         ['runs', route.runIds.join(',') || undefined],

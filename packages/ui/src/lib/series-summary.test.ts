@@ -16,4 +16,12 @@ describe('summarize', () => {
     assert.deepEqual([a.min, a.max, a.count], [1, 3, 3])
     assert.deepEqual(summary.get('b'), { last: 8, min: 7, max: 8, count: 2 })
   })
+
+  it('counts a bucket’s min, max and points', () => {
+    const summary = summarize([
+      { runId: 'a', value: 1, step: 99, timestamp: 1, min: 0.5, max: 40, count: 100 },
+      { runId: 'a', value: 2, step: 199, timestamp: 2, min: 1.5, max: 2.5, count: 100 },
+    ])
+    assert.deepEqual(summary.get('a'), { last: 2, min: 0.5, max: 40, count: 200 })
+  })
 })

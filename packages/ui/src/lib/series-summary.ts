@@ -1,11 +1,15 @@
 // The numbers under a chart: per run, the last logged value (highest step, then latest time) and the
-// finite min and max, so runs can be compared without hovering.
+// finite min and max, so runs can be compared without hovering. A bucketed point (get-history-buckets)
+// brings its bucket's min, max and count, so a spike inside a bucket still counts.
 
 export interface SummaryPoint {
   readonly runId: string
   readonly value: number
   readonly step: number
   readonly timestamp: number
+  readonly min?: number
+  readonly max?: number
+  readonly count?: number
 }
 
 export interface SeriesSummary {
@@ -19,11 +23,12 @@ export function summarize(points: readonly SummaryPoint[]): Map<string, SeriesSu
   const out = new Map<string, { last?: SummaryPoint; min?: number; max?: number; count: number }>()
   for (const p of points) {
     const s = out.get(p.runId) ?? { count: 0 }
-    s.count++
+    s.count += p.count ?? 1
     if (!s.last || p.step > s.last.step || (p.step === s.last.step && p.timestamp >= s.last.timestamp)) s.last = p
-    if (Number.isFinite(p.value)) {
-      s.min = s.min === undefined ? p.value : Math.min(s.min, p.value)
-      s.max = s.max === undefined ? p.value : Math.max(s.max, p.value)
+    for (const v of [p.min ?? p.value, p.max ?? p.value]) {
+      if (!Number.isFinite(v)) continue
+      s.min = s.min === undefined ? v : Math.min(s.min, v)
+      s.max = s.max === undefined ? v : Math.max(s.max, v)
     }
     out.set(p.runId, s)
   }

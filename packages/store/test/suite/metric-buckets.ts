@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { rejectsWith, storeOpener } from './harness.ts'
+import type { StoreHarness } from './harness.ts'
+
+export function describeMetricBuckets(harness: StoreHarness): void {
+  describe('metric history buckets', () => {
+    const open = storeOpener(harness)
+
+    it('reports per bucket the last point with the min and max, so a lone spike survives', async () => {
+      const { store } = await open()
+      const { runId } = (await store.createRun({ experimentId: '0' })).info
+      // 1,000 steps of a slow ramp with one spike at step 537.
+      const metrics = Array.from({ length: 1000 }, (_, step) => ({ key: 'loss', value: step === 537 ? 99 : step / 1000, timestamp: 1000 + step, step }))
+      for (let i = 0; i < metrics.length; i += 500) await store.logBatch(runId, { metrics: metrics.slice(i, i + 500) })
+      const result = await store.getMetricHistoryBuckets([runId], 'loss', { xAxis: 'step', buckets: 10 })
+      assert.deepEqual([result.xMin, result.xMax, result.bucketWidth], [0, 999, 100])
+      assert.equal(result.buckets.length, 10)
+      assert.deepEqual(result.buckets[0], { runId, step: 99, timestamp: 1099, value: 0.099, min: 0, max: 0.099, count: 100 })
+      const spiked = result.buckets[5]!
+      assert.deepEqual([spiked.step, spiked.value, spiked.min, spiked.max, spiked.count], [599, 0.599, 0.5, 99, 100])
+      assert.ok(result.buckets.every((b, i) => i === 5 || b.max! < 1), 'only the spike’s bucket reaches 99')
+    })
+
+    it('zooms into a range at full resolution, one point per bucket', async () => {
+      const { store } = await open()
+      const { runId } = (await store.createRun({ experimentId: '0' })).info
+      await store.logBatch(runId, { metrics: Array.from({ length: 300 }, (_, step) => ({ key: 'm', value: step * 2, timestamp: 5000 + step, step })) })
+      const result = await store.getMetricHistoryBuckets([runId], 'm', { xAxis: 'step', xMin: 100, xMax: 119, buckets: 1000 })
+      assert.deepEqual([result.xMin, result.xMax, result.bucketWidth], [100, 119, 1])
+      assert.deepEqual(
+        result.buckets.map((b) => [b.step, b.value, b.min, b.max, b.count]),
+        Array.from({ length: 20 }, (_, i) => [100 + i, (100 + i) * 2, (100 + i) * 2, (100 + i) * 2, 1]),
+      )
+    })
+
+    it('buckets by wall time, taking the latest timestamp as the last point', async () => {
+      const { store } = await open()
+      const { runId } = (await store.createRun({ experimentId: '0' })).info
+      await store.logBatch(runId, {
+        metrics: [
+          { key: 'm', value: 1, timestamp: 0, step: 9 },
+          { key: 'm', value: 2, timestamp: 40, step: 1 },
+          { key: 'm', value: 3, timestamp: 60, step: 2 },
+          { key: 'm', value: 4, timestamp: 99, step: 0 },
+        ],
+      })
+      const result = await store.getMetricHistoryBuckets([runId], 'm', { xAxis: 'timestamp', buckets: 2 })
+      assert.equal(result.bucketWidth, 50)
+      assert.deepEqual(
+        result.buckets.map((b) => [b.timestamp, b.step, b.value, b.min, b.max, b.count]),
+        [
+          [40, 1, 2, 1, 2, 2],
+          [99, 0, 4, 3, 4, 2],
+        ],
+      )
+    })
+
+    it('returns runs in the order asked, leaves NaN out of min and max, and keeps ±Infinity', async () => {
+      const { store } = await open()
+      const a = (await store.createRun({ experimentId: '0' })).info.runId
+      const b = (await store.createRun({ experimentId: '0' })).info.runId
+      const empty = (await store.createRun({ experimentId: '0' })).info.runId
+      await store.logBatch(a, {
+        metrics: [
+          { key: 'm', value: Number.NaN, timestamp: 1, step: 0 },
+          { key: 'm', value: 5, timestamp: 1, step: 1 },
+          { key: 'm', value: Number.NaN, timestamp: 1, step: 2 },
+        ],
+      })
+      await store.logBatch(b, {
+        metrics: [
+          { key: 'm', value: Number.POSITIVE_INFINITY, timestamp: 1, step: 0 },
+          { key: 'm', value: -1, timestamp: 1, step: 1 },
+        ],
+      })
+      const result = await store.getMetricHistoryBuckets([b, empty, a], 'm', { xAxis: 'step', xMin: 0, xMax: 3, buckets: 2 })
+      const rows = result.buckets.map((x) => [x.runId, x.step, x.value, x.min, x.max, x.count])
+      assert.equal(rows.length, 3)
+      assert.deepEqual(rows[0], [b, 1, -1, -1, Number.POSITIVE_INFINITY, 2])
+      assert.deepEqual(rows[1], [a, 1, 5, 5, 5, 2])
+      assert.equal(rows[2]![0], a)
+      assert.ok(Number.isNaN(rows[2]![2]), 'an all-NaN bucket’s last value is NaN')
+      assert.deepEqual(rows[2]!.slice(3), [undefined, undefined, 1])
+    })
+
+    it('answers an empty history with no buckets and an unknown run with RESOURCE_DOES_NOT_EXIST', async () => {
+      const { store } = await open()
+      const { runId } = (await store.createRun({ experimentId: '0' })).info
+      assert.deepEqual(await store.getMetricHistoryBuckets([runId], 'none', { xAxis: 'step', buckets: 10 }), { xMin: 0, xMax: 0, bucketWidth: 1, buckets: [] })
+      await rejectsWith(store.getMetricHistoryBuckets(['f'.repeat(32)], 'm', { xAxis: 'step', buckets: 10 }), 'RESOURCE_DOES_NOT_EXIST', 'f'.repeat(32))
+    })
+  })
+}
