@@ -18,9 +18,11 @@ export function gramMatrix(matrix: CsrMatrix): GramMatrix {
   let indices = new Int32Array(Math.max(16, matrix.indices.length))
   let values = new Float64Array(indices.length)
   let count = 0
-  const touched: number[] = []
+  // The columns the row products reach for the current j: two or three for an indicator column,
+  // all of them for the numeric one.
+  const touched = new Int32Array(p)
   for (let j = 0; j < p; j++) {
-    touched.length = 0
+    let touchedCount = 0
     // Column j of XᵀX = Σ over the rows i of column j of x_ij · (row i).
     for (let k = csc.columnStart[j]!; k < csc.columnStart[j + 1]!; k++) {
       const i = csc.rowIndices[k]!
@@ -30,14 +32,14 @@ export function gramMatrix(matrix: CsrMatrix): GramMatrix {
         if (marker[column] !== j) {
           marker[column] = j
           accumulator[column] = 0
-          touched.push(column)
+          touched[touchedCount++] = column
         }
         accumulator[column]! += scale * matrix.values[l]!
       }
     }
-    touched.sort((a, b) => a - b)
-    if (count + touched.length > indices.length) {
-      const grown = Math.max(indices.length * 2, count + touched.length)
+    sortPrefix(touched, touchedCount)
+    if (count + touchedCount > indices.length) {
+      const grown = Math.max(indices.length * 2, count + touchedCount)
       const nextIndices = new Int32Array(grown)
       nextIndices.set(indices)
       const nextValues = new Float64Array(grown)
@@ -45,7 +47,8 @@ export function gramMatrix(matrix: CsrMatrix): GramMatrix {
       indices = nextIndices
       values = nextValues
     }
-    for (const column of touched) {
+    for (let t = 0; t < touchedCount; t++) {
+      const column = touched[t]!
       indices[count] = column
       values[count] = accumulator[column]!
       count++
@@ -53,4 +56,21 @@ export function gramMatrix(matrix: CsrMatrix): GramMatrix {
     rowStart[j + 1] = count
   }
   return { rows: p, columns: p, rowStart, indices: indices.slice(0, count), values: values.slice(0, count) }
+}
+
+/** Sorts array[0..length) ascending: insertion sort for the usual handful, the typed sort beyond. */
+function sortPrefix(array: Int32Array, length: number): void {
+  if (length > 16) {
+    array.subarray(0, length).sort()
+    return
+  }
+  for (let i = 1; i < length; i++) {
+    const value = array[i]!
+    let position = i
+    while (position > 0 && array[position - 1]! > value) {
+      array[position] = array[position - 1]!
+      position--
+    }
+    array[position] = value
+  }
 }

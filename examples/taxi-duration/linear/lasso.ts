@@ -50,7 +50,8 @@ export function fitLasso(matrix: CscMatrix, y: Float64Array, options: LassoOptio
   let meanY = 0
   for (let i = 0; i < n; i++) meanY += y[i]!
   meanY /= n
-  const residual = y.map((value) => value - meanY)
+  const residual = new Float64Array(y.length)
+  for (let i = 0; i < y.length; i++) residual[i] = y[i]! - meanY
   let residualSum = 0
   for (let i = 0; i < n; i++) residualSum += residual[i]!
   const w = new Float64Array(p)

@@ -59,7 +59,9 @@ export function fitLeastSquares(design: CenteredDesign, y: Float64Array, options
   let mean = 0
   for (let i = 0; i < y.length; i++) mean += y[i]!
   mean /= y.length
-  const centeredY = y.map((value) => value - mean)
+  // Plain loops, not TypedArray#map: V8 runs map's callback far slower than an indexed loop.
+  const centeredY = new Float64Array(y.length)
+  for (let i = 0; i < y.length; i++) centeredY[i] = y[i]! - mean
 
   const diagonal = design.squaredColumnNorms()
   const inverseDiagonal = new Float64Array(p)
@@ -85,7 +87,8 @@ export function fitLeastSquares(design: CenteredDesign, y: Float64Array, options
   const w = new Float64Array(p)
   const r = Float64Array.from(rightHandSide)
   const initial = scaledNorm(r, inverseDiagonal)
-  const z = r.map((value, j) => value * inverseDiagonal[j]!)
+  const z = new Float64Array(p)
+  for (let j = 0; j < p; j++) z[j] = r[j]! * inverseDiagonal[j]!
   const direction = Float64Array.from(z)
   const product = new Float64Array(p)
   let rz = dot(r, z)

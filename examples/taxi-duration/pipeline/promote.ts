@@ -4,6 +4,9 @@ import type { ModelVersion, OrchardClient } from '@orchard/sdk'
 
 export const CHAMPION_ALIAS = 'champion'
 
+/** `models:/<name>@champion`: what retrain scores and what `orchard models serve` deploys. */
+export const championModelUri = (name: string): string => `models:/${name}@${CHAMPION_ALIAS}`
+
 export async function registerCandidate(client: OrchardClient, modelUri: string, name: string, description: string): Promise<ModelVersion> {
   const version = await client.registerModel(modelUri, name)
   await client.updateModelVersion(name, version.version, description, { comment: 'registered by the taxi-duration example' })

@@ -5,7 +5,7 @@ import { getFluentClient, logMetrics, logParams, setTags, withRun } from '@orcha
 import { tripRecords } from '../data/prepare.ts'
 import { regressionMetrics } from '../model/metrics.ts'
 import { loadMonth } from './dataset.ts'
-import { currentChampion, promoteToChampion, registerCandidate } from './promote.ts'
+import { championModelUri, currentChampion, promoteToChampion, registerCandidate } from './promote.ts'
 import { train } from './train.ts'
 import type { TrainOptions } from './train.ts'
 
@@ -33,8 +33,8 @@ export async function retrain(options: RetrainOptions): Promise<RetrainResult> {
   const actual = heldOut.prepared.duration
   let championRmse: number | undefined
   if (champion) {
-    // The version's source (where the registry copied the model from), loaded like any model URI.
-    const model = await client.loadModel(champion.runId ? `runs:/${champion.runId}/model` : champion.source)
+    // Through the registry, as a deployment would load it: the alias resolves to the version's files.
+    const model = await client.loadModel(championModelUri(options.modelName))
     try {
       const predicted = Float64Array.from((await model.predict(tripRecords(heldOut.prepared))) as number[])
       championRmse = regressionMetrics(predicted, actual).rmse
