@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { RestTransport } from '@orchard/sdk/rest'
 import type { Browser, Page } from 'playwright-core'
-import { SCREENSHOTS, launchBrowser, newPage } from './browser.ts'
+import { SCREENSHOTS, launchBrowser, newPage, settled } from './browser.ts'
 import { startUiServer } from './ui-server.ts'
 import type { UiServer } from './ui-server.ts'
 
@@ -103,7 +103,9 @@ describe('artifacts browser in Chromium', () => {
     const shown = (await preview().locator('pre').textContent()) ?? ''
     assert.equal(shown.length, 256 * 1024)
     assert.ok(bigLog.startsWith(shown))
-    assert.deepEqual(ranges, ['bytes=0-262143'])
+    // Every read of the file asked for its first 256 KB only (the preview may be rendered twice).
+    assert.ok(ranges.length >= 1)
+    assert.deepEqual([...new Set(ranges)], ['bytes=0-262143'])
     assert.equal(await note.getByRole('link', { name: 'Download the whole file' }).getAttribute('download'), 'big.log')
     await page.screenshot({ path: `${SCREENSHOTS}artifacts-partial.png` })
   })
@@ -112,7 +114,8 @@ describe('artifacts browser in Chromium', () => {
     await open(undefined, 'metrics.json')
     assert.equal(await preview().locator('pre.json').textContent(), JSON.stringify({ accuracy: 0.93, classes: ['a', 'b'] }, null, 2))
     await open(undefined, 'config.yaml')
-    assert.deepEqual(await preview().locator('.yaml-key').allTextContents(), ['model', 'depth', 'name', 'seed'])
+    const keys = await settled(() => preview().locator('.yaml-key').allTextContents(), (found) => found.length >= 4)
+    assert.deepEqual(keys, ['model', 'depth', 'name', 'seed'])
   })
 
   it('summarizes an MLmodel file and offers binaries for download only', async () => {

@@ -25,3 +25,17 @@ export async function newPage(browser: Browser, viewport = { width: 1280, height
   page.on('pageerror', (error) => assert.fail(`page error: ${error.message}`))
   return page
 }
+
+/**
+ * Read `read()` until `done` accepts its value or `timeoutMs` passes, and return the last value read.
+ * For reads Playwright does not wait on (allTextContents, a legend after a redraw): the assertion
+ * that follows still decides, with the value the page settled on.
+ */
+export async function settled<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (done(value) || Date.now() > deadline) return value
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}

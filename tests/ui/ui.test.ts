@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core'
 import type { Browser, Page } from 'playwright-core'
 import { startUiServer } from './ui-server.ts'
 import type { UiServer } from './ui-server.ts'
+import { settled } from './browser.ts'
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -297,8 +298,15 @@ describe('web UI in Chromium', () => {
 
     await page.getByLabel('X axis').selectOption('wall')
     await page.waitForURL(/x=wall/)
-    await page.mouse.move(box.x + 5, box.y + box.height / 2)
-    const wall = await page.locator('[data-testid=metric-chart] .u-legend .u-series .u-value').first().textContent()
+    // The chart is fetched and drawn again for the new axis: hover until its legend shows a value.
+    const wall = await settled(
+      async () => {
+        await page.mouse.move(box.x + 5, box.y + box.height / 2)
+        await page.mouse.move(box.x + 6, box.y + box.height / 2)
+        return page.locator('[data-testid=metric-chart] .u-legend .u-series .u-value').first().textContent()
+      },
+      (value) => /\d{1,2}:\d{2}/.test(value ?? ''),
+    )
     assert.match(wall ?? '', /\d{1,2}:\d{2}/, `wall-clock x value, got ${wall}`)
     await page.getByLabel('X axis').selectOption('relative')
     await page.getByLabel('Log scale').check()
