@@ -73,7 +73,10 @@ describe('artifacts browser in Chromium', () => {
       if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click()
     }
     await tree().getByRole('link', { name: file, exact: true }).click()
-    await page.locator(`.artifact-preview[aria-label="Preview of ${file}"]`).waitFor()
+    const shown = page.locator(`.artifact-preview[aria-label="Preview of ${file}"]`)
+    await shown.waitFor()
+    // The preview's content arrives after its frame: reads below must see the file, not "Loading…".
+    await shown.locator('.status.loading').waitFor({ state: 'detached' })
   }
 
   it('lists the tree with folders first, sizes and download links', async () => {
