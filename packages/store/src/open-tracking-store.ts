@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path'
 import { OrchardError } from '@orchard/protocol'
-import { assertOrchardDatabase, latestVersion, loadMigrations, migrate, readSchemaState } from './migrations/runner.ts'
+import { assertOrchardDatabase, initialise, latestVersion, loadMigrations, migrate, readSchemaState } from './migrations/runner.ts'
 import { openPostgresDb } from './postgres/postgres-db.ts'
 import type { StoreContext } from './sql/context.ts'
 import type { Db } from './sql/db.ts'
@@ -61,7 +61,7 @@ export async function openStoreContext(uri: string, options: OpenTrackingStoreOp
     assertOrchardDatabase(state, uri)
     const latest = latestVersion(migrations)
     if (state.empty) {
-      await migrate(db, dialect, migrations, now())
+      await initialise(db, dialect, migrations, now())
     } else if (state.version < latest) {
       throw new OrchardError(
         'INVALID_STATE',

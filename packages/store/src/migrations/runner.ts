@@ -59,7 +59,8 @@ export function assertOrchardDatabase(state: SchemaState, uri: string): void {
 
 /**
  * Applies every migration above the database's version, each in its own transaction together with
- * its schema_version row. Concurrent runners queue on the migration lock and skip what is done.
+ * its schema_version row (`orchard db upgrade`). Concurrent runners queue on the migration lock and
+ * skip what is done.
  */
 export async function migrate(
   db: Db,
@@ -71,13 +72,27 @@ export async function migrate(
   const from = (await readSchemaState(db, dialect)).version
   for (const migration of migrations) {
     if (migration.version > target) break
-    await db.transaction(async (tx) => {
-      if (dialect.migrationLockSql) await tx.query(dialect.migrationLockSql)
-      await tx.exec(CREATE_VERSION_TABLE)
-      if ((await currentVersion(tx)) >= migration.version) return
-      await tx.exec(migration.sql)
-      await tx.run('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)', [migration.version, now])
-    })
+    await db.transaction((tx) => applyPending(tx, dialect, [migration], now))
   }
   return { from, to: Math.max(from, Math.min(target, latestVersion(migrations))) }
+}
+
+/**
+ * Brings a brand-new database to the latest schema in ONE transaction, so that another process
+ * opening it at the same moment sees it either empty or complete, never half-built at an older
+ * version (which it would refuse, asking for an upgrade).
+ */
+export async function initialise(db: Db, dialect: Dialect, migrations: readonly Migration[], now: number): Promise<void> {
+  await db.transaction((tx) => applyPending(tx, dialect, migrations, now))
+}
+
+async function applyPending(tx: Db, dialect: Dialect, migrations: readonly Migration[], now: number): Promise<void> {
+  if (dialect.migrationLockSql) await tx.query(dialect.migrationLockSql)
+  await tx.exec(CREATE_VERSION_TABLE)
+  const done = await currentVersion(tx)
+  for (const migration of migrations) {
+    if (done >= migration.version) continue
+    await tx.exec(migration.sql)
+    await tx.run('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)', [migration.version, now])
+  }
 }
