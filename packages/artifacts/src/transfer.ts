@@ -5,12 +5,10 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { randomUUID } from 'node:crypto'
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web'
-import { notFound } from '@orchard/protocol'
 import type { ArtifactBody, ArtifactRepository } from './repository.ts'
-import { normalizeArtifactPath, resolveInside } from './resolve-inside.ts'
 
-// Helpers every repository shares: body conversion, walking a local folder, bounded parallelism,
-// and folder downloads built on list + open, so each store implements only its primitives.
+// Helpers every repository shares: body conversion, walking a local folder, bounded parallelism and
+// atomic local writes (folder downloads built on list + open are in progress-transfer.ts).
 
 export function toReadable(body: ArtifactBody): Readable {
   if (body instanceof Readable) return body
@@ -80,36 +78,3 @@ const temporaryName = (name: string) => `.${name}${TEMPORARY_MARK}${randomUUID()
 
 /** Uploads in flight are invisible in listings. */
 export const isTemporaryName = (name: string) => name.startsWith('.') && /\.orchard-upload-[0-9a-f-]{36}$/.test(name)
-
-/**
- * MLflow's download_artifacts on top of list + open: a file lands at `<localDir>/<path>`, a folder is
- * copied recursively under the same relative path.
- */
-export async function downloadWithListing(repository: ArtifactRepository, path: string, localDir: string): Promise<string> {
-  const relativePath = normalizeArtifactPath(path)
-  const destination = resolveInside(localDir, relativePath)
-  const top = await repository.listArtifacts(relativePath)
-  if (top.length === 0) {
-    // Either a file, or nothing at all: openArtifact tells which.
-    await downloadFile(repository, relativePath, destination)
-    return destination
-  }
-  await mkdir(destination, { recursive: true })
-  const levels = [top]
-  for (let level = levels.pop(); level !== undefined; level = levels.pop()) {
-    for (const entry of level) {
-      if (!entry.isDir) continue
-      await mkdir(resolveInside(localDir, entry.path), { recursive: true })
-      levels.push(await repository.listArtifacts(entry.path))
-    }
-    const files = level.filter((entry) => !entry.isDir)
-    await forEachLimited(files, 8, (entry) => downloadFile(repository, entry.path, resolveInside(localDir, entry.path)))
-  }
-  return destination
-}
-
-async function downloadFile(repository: ArtifactRepository, path: string, target: string): Promise<void> {
-  if (path === '') throw notFound(`No artifacts found at the root of ${repository.uri}.`)
-  const opened = await repository.openArtifact(path)
-  await writeFileAtomically(target, await opened.read())
-}

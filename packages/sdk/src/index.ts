@@ -32,7 +32,7 @@ export { HttpArtifactRepository } from './artifacts/http-artifact-repository.ts'
 export { encodePng, toYaml } from './artifacts/encode.ts'
 export type { RawImage } from './artifacts/encode.ts'
 export type { ImageInput, TableData } from './artifacts/run-artifacts.ts'
-export type { TransferOptions, TransferProgress, TransferSummary } from './artifacts/transfer.ts'
+export type { TransferOptions, TransferProgress, TransferSummary } from '@orchard/artifacts'
 export type { ArtifactFileInfo } from '@orchard/artifacts'
 export {
   activeRun,

@@ -30,7 +30,8 @@ import type {
   WriteOptions,
 } from '../repository.ts'
 import { normalizeArtifactPath } from '../resolve-inside.ts'
-import { downloadWithListing, forEachLimited, joinArtifactPath, toReadable, walkLocalFiles } from '../transfer.ts'
+import { downloadWithListing } from '../progress-transfer.ts'
+import { forEachLimited, joinArtifactPath, toReadable, walkLocalFiles } from '../transfer.ts'
 import { sharedS3Client } from './s3-client.ts'
 import { s3ErrorCode, translateS3Error } from './s3-errors.ts'
 

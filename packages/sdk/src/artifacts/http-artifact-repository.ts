@@ -1,8 +1,6 @@
-import { createReadStream } from 'node:fs'
-import { basename } from 'node:path'
 import { Readable } from 'node:stream'
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web'
-import { downloadWithListing, forEachLimited, joinArtifactPath, normalizeArtifactPath, walkLocalFiles } from '@orchard/artifacts'
+import { downloadWithListing, joinArtifactPath, normalizeArtifactPath, uploadLocalPath } from '@orchard/artifacts'
 import type { ArtifactBody, ArtifactFileInfo, ArtifactRepository, ByteRange, OpenedArtifact, WriteOptions } from '@orchard/artifacts'
 import { OrchardError, mlflowArtifactRoutes } from '@orchard/protocol'
 import { errorFromResponse } from '../rest/http-client.ts'
@@ -49,14 +47,11 @@ export class HttpArtifactRepository implements ArtifactRepository {
   }
 
   async logArtifact(localFile: string, artifactPath?: string): Promise<void> {
-    await this.writeArtifact(joinArtifactPath(normalizeArtifactPath(artifactPath), basename(localFile)), createReadStream(localFile))
+    await uploadLocalPath(this, localFile, artifactPath, { concurrency: UPLOAD_CONCURRENCY })
   }
 
   async logArtifacts(localDir: string, artifactPath?: string): Promise<void> {
-    const prefix = normalizeArtifactPath(artifactPath)
-    await forEachLimited(walkLocalFiles(localDir), UPLOAD_CONCURRENCY, ({ file, relativePath }) =>
-      this.writeArtifact(joinArtifactPath(prefix, relativePath), createReadStream(file)),
-    )
+    await uploadLocalPath(this, localDir, artifactPath, { concurrency: UPLOAD_CONCURRENCY })
   }
 
   async writeArtifact(path: string, body: ArtifactBody, options: WriteOptions = {}): Promise<void> {

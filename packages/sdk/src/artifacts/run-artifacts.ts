@@ -7,14 +7,17 @@ import type { Run } from '@orchard/core'
 import { invalidParameter, isOrchardError } from '@orchard/protocol'
 import { appendTables, encodeDict, encodePng, imageFormat, toCsv, toSplitTable } from './encode.ts'
 import type { RawImage, SplitTable } from './encode.ts'
-import { downloadArtifactPath, uploadLocalPath } from './transfer.ts'
-import type { TransferOptions, TransferSummary } from './transfer.ts'
+import { downloadArtifactPath, uploadLocalPath } from '@orchard/artifacts'
+import type { TransferOptions, TransferSummary } from '@orchard/artifacts'
 
 /** What logTable accepts: columns (`{ a: [1, 2] }`) or rows (`[{ a: 1 }, { a: 2 }]`). */
 export type TableData = Readonly<Record<string, readonly unknown[]>> | readonly Readonly<Record<string, unknown>>[]
 
 /** What logImage accepts: encoded PNG/JPEG/GIF/WebP bytes, or raw pixels (written as PNG). */
 export type ImageInput = Uint8Array | RawImage
+
+/** Files in flight at once for a client's transfers, unless the caller says otherwise. */
+const CLIENT_CONCURRENCY = 4
 
 /** The tag MLflow's UI reads to find tables logged with log_table. */
 const LOGGED_ARTIFACTS_TAG = 'mlflow.loggedArtifacts'
@@ -60,13 +63,13 @@ export class RunArtifacts {
   async logArtifact(runId: string, localFile: string, artifactPath?: string, options?: TransferOptions): Promise<TransferSummary> {
     const info = await stat(localFile).catch(() => undefined)
     if (!info?.isFile()) throw invalidParameter(`logArtifact needs a file; '${localFile}' ${info ? 'is a folder (use logArtifacts)' : 'does not exist'}.`)
-    return uploadLocalPath(await this.repository(runId), localFile, artifactPath, options)
+    return uploadLocalPath(await this.repository(runId), localFile, artifactPath, { concurrency: CLIENT_CONCURRENCY, ...options })
   }
 
   async logArtifacts(runId: string, localDir: string, artifactPath?: string, options?: TransferOptions): Promise<TransferSummary> {
     const info = await stat(localDir).catch(() => undefined)
     if (!info?.isDirectory()) throw invalidParameter(`logArtifacts needs a folder; '${localDir}' ${info ? 'is a file (use logArtifact)' : 'does not exist'}.`)
-    return uploadLocalPath(await this.repository(runId), localDir, artifactPath, options)
+    return uploadLocalPath(await this.repository(runId), localDir, artifactPath, { concurrency: CLIENT_CONCURRENCY, ...options })
   }
 
   async logText(runId: string, text: string, path: string): Promise<void> {
@@ -122,7 +125,7 @@ export class RunArtifacts {
   /** Download into `dstPath` (a new temporary folder by default) and return the local path. */
   async downloadArtifacts(runId: string, path: string | undefined, dstPath?: string, options?: TransferOptions): Promise<string> {
     const target = dstPath ?? (await mkdtemp(join(tmpdir(), 'orchard-artifacts-')))
-    return (await downloadArtifactPath(await this.repository(runId), path, target, options)).localPath
+    return (await downloadArtifactPath(await this.repository(runId), path, target, { concurrency: CLIENT_CONCURRENCY, ...options })).localPath
   }
 
   private async readTable(repository: ArtifactRepository, file: string): Promise<SplitTable | undefined> {

@@ -1,6 +1,6 @@
 import type { Experiment, ModelVersion, RunStatus } from '@orchard/core'
 import type { ImageInput, TableData } from '../artifacts/run-artifacts.ts'
-import type { TransferOptions, TransferSummary } from '../artifacts/transfer.ts'
+import type { TransferOptions, TransferSummary } from '@orchard/artifacts'
 import type { ParamValue, TagRecord } from '../client/client-options.ts'
 import type { RegisterModelOptions } from '../client/registry-options.ts'
 import type { OrchardClient } from '../orchard-client.ts'

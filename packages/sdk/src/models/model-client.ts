@@ -1,6 +1,6 @@
 import type { ModelDownloader, ModelLogTarget } from '@orchard/models'
 import type { RunArtifacts } from '../artifacts/run-artifacts.ts'
-import { downloadArtifactPath } from '../artifacts/transfer.ts'
+import { downloadArtifactPath } from '@orchard/artifacts'
 import { resolveModelUri } from '../client/model-uri.ts'
 import type { Transport } from '../rest/transport.ts'
 

@@ -3,9 +3,10 @@ import { mkdir, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { Transform } from 'node:stream'
 import type { Readable } from 'node:stream'
-import { forEachLimited, joinArtifactPath, normalizeArtifactPath, resolveInside, walkLocalFiles, writeFileAtomically } from '@orchard/artifacts'
-import type { ArtifactRepository } from '@orchard/artifacts'
 import { notFound } from '@orchard/protocol'
+import type { ArtifactRepository } from './repository.ts'
+import { normalizeArtifactPath, resolveInside } from './resolve-inside.ts'
+import { forEachLimited, joinArtifactPath, walkLocalFiles, writeFileAtomically } from './transfer.ts'
 
 /** Where a transfer stands; `totalBytes` and `totalFiles` are known before the first byte moves. */
 export interface TransferProgress {
@@ -19,7 +20,7 @@ export interface TransferProgress {
 export interface TransferOptions {
   /** Called as bytes move (at most every 64 KiB per file) and once per finished file. */
   readonly onProgress?: (progress: TransferProgress) => void
-  /** Files in flight at once; default 4. */
+  /** Files in flight at once; default 8. */
   readonly concurrency?: number
 }
 
@@ -87,7 +88,7 @@ export async function uploadLocalPath(repository: ArtifactRepository, localPath:
     plan.push({ source: localPath, target: joinArtifactPath(prefix, basename(localPath)), size: info.size })
   }
   const tally = new Tally(plan, options.onProgress)
-  await forEachLimited(plan, options.concurrency ?? 4, async (file) => {
+  await forEachLimited(plan, options.concurrency ?? 8, async (file) => {
     await repository.writeArtifact(file.target, counted(createReadStream(file.source), tally))
     tally.fileDone()
   })
@@ -96,7 +97,8 @@ export async function uploadLocalPath(repository: ArtifactRepository, localPath:
 
 /**
  * Download an artifact file, or a folder recursively, into `localDir` keeping its relative path, and
- * return the local path of what `path` named (MLflow's download_artifacts). Files appear whole or not at all.
+ * return the local path of what `path` named (MLflow's download_artifacts) with what moved. Files
+ * appear whole or not at all. Every repository's downloadArtifacts is this walk over list + open.
  */
 export async function downloadArtifactPath(
   repository: ArtifactRepository,
@@ -115,20 +117,30 @@ export async function downloadArtifactPath(
     single = await repository.openArtifact(relative)
     plan.push({ source: relative, target: localPath, size: single.size })
   } else {
+    // Folders are created as they are listed, so empty ones come down too.
     await mkdir(localPath, { recursive: true })
     const pending = [top]
     for (let level = pending.pop(); level !== undefined; level = pending.pop()) {
       for (const entry of level) {
-        if (entry.isDir) pending.push(await repository.listArtifacts(entry.path))
-        else plan.push({ source: entry.path, target: resolveInside(localDir, entry.path), size: entry.fileSize ?? 0 })
+        if (entry.isDir) {
+          await mkdir(resolveInside(localDir, entry.path), { recursive: true })
+          pending.push(await repository.listArtifacts(entry.path))
+        } else {
+          plan.push({ source: entry.path, target: resolveInside(localDir, entry.path), size: entry.fileSize ?? 0 })
+        }
       }
     }
   }
   const tally = new Tally(plan, options.onProgress)
-  await forEachLimited(plan, options.concurrency ?? 4, async (file) => {
+  await forEachLimited(plan, options.concurrency ?? 8, async (file) => {
     const opened = single ?? (await repository.openArtifact(file.source))
     await writeFileAtomically(file.target, counted(await opened.read(), tally))
     tally.fileDone()
   })
   return { localPath, ...tally.summary() }
+}
+
+/** MLflow's download_artifacts for repositories that have only list + open: the local path of `path`. */
+export async function downloadWithListing(repository: ArtifactRepository, path: string, localDir: string): Promise<string> {
+  return (await downloadArtifactPath(repository, path, localDir)).localPath
 }
