@@ -7,15 +7,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
-import pg from 'pg'
 import { runToWire } from '@orchard/core'
 import { openTrackingStore } from '@orchard/store'
+import { testDatabase } from '@orchard/store/testing'
 import type { TrackingStore } from '@orchard/store'
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string' }, only: { type: 'string' }, queries: { type: 'string' } } })
 const RUNS = Number(args.runs ?? 25_000)
 const QUERIES = Number(args.queries ?? 10)
-const pgAdminUrl = process.env.ORCHARD_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test'
 
 let seed = 7
 const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
@@ -86,16 +85,11 @@ if (args.only !== 'postgres') {
   }
 }
 if (args.only !== 'sqlite') {
-  const name = `orchard_profile_${process.pid}`
-  const admin = new pg.Client({ connectionString: pgAdminUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
+  const database = testDatabase('orchard_profile')
+  await database.create()
   try {
-    const url = new URL(pgAdminUrl)
-    url.pathname = `/${name}`
-    await profile('PostgreSQL', url.toString())
+    await profile('PostgreSQL', database.url)
   } finally {
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`)
-    await admin.end()
+    await database.drop()
   }
 }

@@ -1,34 +1,16 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, test } from 'node:test'
-import pg from 'pg'
 import { openPostgresDb } from '../src/postgres/postgres-db.ts'
+import { PG_ADMIN_URL, runSql, testDatabase } from './pg-database.ts'
 
 // Planner statistics: where autovacuum is off (as on our CI machines), the store ANALYZEs the tables
 // that changed a lot, so run search keeps good plans.
 
-const adminUrl = process.env.ORCHARD_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test'
-const database = `orchard_stats_${randomBytes(6).toString('hex')}`
-const databaseUrl = (() => {
-  const url = new URL(adminUrl)
-  url.pathname = `/${database}`
-  return url.toString()
-})()
-
-async function admin(sql: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: adminUrl })
-  await client.connect()
-  try {
-    const result = await client.query(sql)
-    return (result.rows[0] as Record<string, string> | undefined)?.autovacuum
-  } finally {
-    await client.end()
-  }
-}
-
-before(() => admin(`CREATE DATABASE ${database}`))
-after(() => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`))
+const database = testDatabase('orchard_stats')
+const databaseUrl = database.url
+before(() => database.create())
+after(() => database.drop())
 
 async function lastAnalyzed(db: ReturnType<typeof openPostgresDb>, table: string): Promise<Date | null> {
   const [row] = await db.query<{ last_analyze: Date | null }>('SELECT last_analyze FROM pg_stat_user_tables WHERE relname = ?', [table])
@@ -57,7 +39,7 @@ test('ANALYZEs a table that changed by more than 50 rows + 10% since its last an
 })
 
 test('checks on its own, on a timer, when autovacuum is off', async (t) => {
-  if ((await admin('SHOW autovacuum')) !== 'off') {
+  if ((await runSql(PG_ADMIN_URL, 'SHOW autovacuum'))?.autovacuum !== 'off') {
     t.skip('autovacuum is on here: the store leaves statistics to it')
     return
   }
