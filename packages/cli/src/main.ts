@@ -19,8 +19,8 @@ const COMMANDS: Readonly<Record<string, Loader>> = {
 
 const GROUPS: Readonly<Record<string, Group>> = {
   db: {
-    summary: 'Manage the tracking database schema',
-    verbs: { upgrade: () => import('./commands/db/upgrade.ts') },
+    summary: 'Upgrade the tracking database schema; back up a SQLite database online',
+    verbs: { upgrade: () => import('./commands/db/upgrade.ts'), backup: () => import('./commands/db/backup.ts') },
   },
   experiments: {
     summary: 'Create, search, describe, rename, delete and restore experiments',

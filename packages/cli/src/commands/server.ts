@@ -49,6 +49,7 @@ export const command = defineCommand({
       default: '1',
     },
   },
+  envPrefix: 'MLFLOW_',
   example: 'orchard server --host 0.0.0.0 --port 5000 --backend-store-uri postgresql://orchard@db/orchard',
   async run({ flags, order }) {
     const port = parseInteger('port', flags.port ?? '5000', { min: 0, max: MAX_PORT })
