@@ -99,6 +99,7 @@ const rows: [string, string, (r: Record<string, unknown>) => string][] = [
   [`1000-run page of ${searchRuns}`, 'p50 ms', (r) => fmt(r.page1000_p50_ms)],
   [`100-run page of ${searchRuns}`, 'p50 ms', (r) => fmt(r.page100_p50_ms)],
   ['SDK logMetric loop, batched, until durable', 'points/s', (r) => fmt(r.sdk_durable_points_per_s)],
+  ['  the same loop without await', 'points/s', (r) => fmt(r.sdk_unawaited_durable_points_per_s)],
   ['  the same loop, one request per point', 'points/s', (r) => fmt(r.sdk_unbatched_points_per_s)],
   ...(Object.keys(results[0] ?? {})
     .filter((k) => k.startsWith('history_'))
