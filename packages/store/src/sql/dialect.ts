@@ -13,8 +13,12 @@ export interface Column {
   readonly type: ColumnType
 }
 
-/** How a driver error is reported to the transaction helper. */
-export type DriverErrorKind = 'unique' | 'foreign-key' | 'busy' | 'retry'
+/**
+ * How a driver error is reported to the transaction helper. `unavailable`: the connection to the
+ * database failed or was ended by the server (restart, failover, pg_terminate_backend), so the
+ * statement did not run; `timeout`: the statement ran past the database's statement timeout.
+ */
+export type DriverErrorKind = 'unique' | 'foreign-key' | 'busy' | 'retry' | 'unavailable' | 'timeout' | 'invalid-text'
 
 /**
  * Everything that differs between SQLite and PostgreSQL. Queries are written once in portable SQL
