@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { HTTP_STATUS, isOrchardError, registryRoutes, trackingRoutes, webhookRoutes } from '@orchard/protocol'
+import { isOrchardError, registryRoutes, trackingRoutes, webhookRoutes } from '@orchard/protocol'
 import type { ErrorCode } from '@orchard/protocol'
 import { registerArtifactService } from './artifact-service/index.ts'
 import { registerUi } from './ui-static/index.ts'
@@ -93,7 +93,7 @@ export function createApp(options: AppOptions): Hono {
       // per request; clients are told when to come back.
       if (error.code === 'TEMPORARILY_UNAVAILABLE') c.header('Retry-After', RETRY_AFTER_SECONDS)
       else if (error.status >= 500) logError(error)
-      return c.json(error.toJSON(), HTTP_STATUS[error.code] as 400)
+      return c.json(error.toJSON(), error.status as 400)
     }
     logError(error)
     return c.json(errorBody('INTERNAL_ERROR', 'The server failed to handle this request; the details are in its log.'), 500)

@@ -48,8 +48,8 @@ export function translateDriverError(dialect: Dialect, error: unknown): unknown 
         `The query ran past the database's statement timeout and was cancelled; narrow the request (fewer filter terms or results) or try again later: ${detail}`,
         { cause: error },
       )
-    case 'invalid-text':
-      return new OrchardError('INVALID_PARAMETER_VALUE', `A text value cannot be stored: ${detail}`, { cause: error })
+    case 'invalid-value':
+      return new OrchardError('INVALID_PARAMETER_VALUE', `A value in the request cannot be stored or compared: ${detail}`, { cause: error })
     default:
       return error
   }

@@ -50,6 +50,7 @@ export const postgresDialect: Dialect = {
   // Also lifts the connections' statement_timeout for this transaction: building an index on a
   // large table may rightly take longer than any request should.
   migrationLockSql: `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY}), set_config('statement_timeout', '0', true)`,
+  subqueryFence: ' OFFSET 0',
   classifyError(error): DriverErrorKind | undefined {
     const code = errorCode(error)
     if (code === '23505') return 'unique'
@@ -59,8 +60,9 @@ export const postgresDialect: Dialect = {
     if (CONNECTION_LOST_STATES.has(code) || SOCKET_ERRORS.has(code)) return 'unavailable'
     // query_canceled: statement_timeout (a cancel by an operator reads the same).
     if (code === '57014') return 'timeout'
-    // A NUL character in a text value (PostgreSQL text cannot hold one), or bad UTF-8.
-    if (code === '22021' || code === '22P05') return 'invalid-text'
+    // A NUL character in a text value (PostgreSQL text cannot hold one), bad UTF-8, or a number out
+    // of range for its column (a filter comparing a bigint column with 1e20).
+    if (code === '22021' || code === '22P05' || code === '22003') return 'invalid-value'
     if (error instanceof Error && LOST_CONNECTION_MESSAGE.test(error.message)) return 'unavailable'
     return undefined
   },
