@@ -65,3 +65,5 @@ export const MAX_QUERY_STRING_BYTES = 100_000
 export const MAX_JSON_DEPTH = 64
 /** One segment of an artifact path: the limit of file names on every common file system. */
 export const MAX_ARTIFACT_PATH_SEGMENT_BYTES = 255
+/** A whole artifact path: S3's limit on object keys, well inside every file system's path limit. */
+export const MAX_ARTIFACT_PATH_BYTES = 1024
