@@ -27,6 +27,8 @@ export interface ServerOptions {
   /** Webhook checks and delivery; MLflow's MLFLOW_WEBHOOK_* environment variables by default. */
   readonly webhookSettings?: WebhookSettings
   readonly webhookDelivery?: Pick<DeliveryLoopOptions, 'pollIntervalMs' | 'batchSize'>
+  /** Prefixes an experiment's artifact_location may lie under besides the server's own roots. */
+  readonly allowedArtifactLocations?: readonly string[]
   /** How long close() lets in-flight requests finish before cutting their connections; default 30 s. */
   readonly shutdownDeadlineMs?: number
 }
@@ -63,6 +65,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     registryStore,
     webhookSettings,
     defaultArtifactRoot: options.defaultArtifactRoot,
+    ...(options.allowedArtifactLocations ? { allowedArtifactLocations: options.allowedArtifactLocations } : {}),
     ...(deliveries ? { onWrite: () => deliveries.wake() } : {}),
     ...(options.artifactsDestination ? { artifactsDestination: options.artifactsDestination } : {}),
     ...(options.artifactsOnly ? { artifactsOnly: true } : {}),
