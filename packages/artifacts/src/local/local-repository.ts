@@ -4,7 +4,7 @@ import { copyFile, cp, open, readdir, rm, stat } from 'node:fs/promises'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { basename, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { invalidParameter, notFound } from '@orchard/protocol'
+import { OrchardError, invalidParameter, notFound } from '@orchard/protocol'
 import type { ArtifactBody, ArtifactFileInfo, ArtifactRepository, ByteRange, OpenedArtifact, WriteOptions } from '../repository.ts'
 import { normalizeArtifactPath, resolveInside } from '../resolve-inside.ts'
 import { assertRealPathInside, realPathInsideSync, realRootOf } from './real-path-inside.ts'
@@ -163,6 +163,8 @@ function requireFilePath(path: string): string {
   return relativePath
 }
 
+const CANNOT_WRITE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOENT', 'ELOOP', 'ENAMETOOLONG'])
+
 /** A file where a folder must go, or the reverse, is the caller's mistake: say so instead of a 500. */
 async function translateWriteErrors(path: string, write: Promise<void>): Promise<void> {
   try {
@@ -171,6 +173,11 @@ async function translateWriteErrors(path: string, write: Promise<void>): Promise
     const code = errnoCode(error)
     if (code === 'ENOTDIR' || code === 'EEXIST') throw invalidParameter(`Cannot write artifact '${path}': a parent of it is a file.`)
     if (code === 'EISDIR' || code === 'ENOTEMPTY') throw invalidParameter(`Cannot write artifact '${path}': it is a folder.`)
+    // The location itself cannot be written (read-only, no permission, a pseudo file system, full):
+    // the server's configuration is at fault, said plainly rather than as an unexplained 500.
+    if (code && CANNOT_WRITE.has(code)) {
+      throw new OrchardError('INTERNAL_ERROR', `Cannot write artifact '${path}': the artifact location cannot be written here (${code}).`, { cause: error })
+    }
     throw error
   }
 }
