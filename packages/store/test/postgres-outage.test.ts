@@ -101,3 +101,25 @@ test('a NUL character in a text value is a bad parameter, not a server error', a
     await db.close()
   }
 })
+
+test('with every pooled connection busy, a request is answered TEMPORARILY_UNAVAILABLE after the connection timeout', async () => {
+  const db = openPostgresDb(database.url, { connectionTimeoutMs: 2000 })
+  let release: () => void = () => undefined
+  const held = new Promise<void>((resolve) => (release = resolve))
+  try {
+    // Ten open connections first (the timeout also bounds making one), then all ten held.
+    await Promise.all(Array.from({ length: 10 }, () => db.query('SELECT pg_sleep(0.3)')))
+    const busy = Array.from({ length: 10 }, () => db.transaction(async (tx) => {
+      await tx.query('SELECT 1')
+      await held
+    }))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await unavailable(db.query('SELECT 1'), /Every database connection is busy/)
+    release()
+    await Promise.all(busy)
+    assert.deepEqual(await db.query('SELECT 1 AS one'), [{ one: 1 }])
+  } finally {
+    release()
+    await db.close()
+  }
+})

@@ -76,7 +76,13 @@ async function checkOut(pool: pg.Pool, broken: WeakSet<pg.ClientBase>): Promise<
   } catch (error) {
     // Whatever stops us from getting a connection (refused, server starting, too many clients)
     // is the database being unavailable, not the request being wrong.
-    throw new OrchardError('TEMPORARILY_UNAVAILABLE', `The database is unreachable, try again shortly: ${(error as Error).message}`, { cause: error })
+    const message = (error as Error).message
+    const busy = message.includes('timeout exceeded when trying to connect')
+    throw new OrchardError(
+      'TEMPORARILY_UNAVAILABLE',
+      busy ? `Every database connection is busy; try again shortly (${message}).` : `The database is unreachable, try again shortly: ${message}`,
+      { cause: error },
+    )
   }
   return {
     client,
@@ -110,7 +116,13 @@ class ClientDb implements Db {
 export interface PostgresDbOptions {
   /** How often to look for tables whose planner statistics are stale; default 30 s. */
   readonly statisticsCheckMs?: number
+  /** How long a request waits for a pooled connection before it is answered 503; default 10 s. */
+  readonly connectionTimeoutMs?: number
 }
+
+// Backpressure: with every pooled connection busy, a request waits this long for one and is then
+// told to come back (503 with Retry-After), instead of queueing without bound behind slow ones.
+const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000
 
 const DEFAULT_STATISTICS_CHECK_MS = 30_000
 
@@ -221,6 +233,12 @@ class PostgresDb implements Db {
 
 /** A pooled PostgreSQL connection; every transaction gets its own client from the pool. */
 export function openPostgresDb(connectionString: string, options: PostgresDbOptions = {}): Db & { analyzeStaleTables(): Promise<string[]> } {
-  const pool = new pg.Pool({ connectionString, types, max: 10, statement_timeout: DEFAULT_STATEMENT_TIMEOUT_MS })
+  const pool = new pg.Pool({
+    connectionString,
+    types,
+    max: 10,
+    statement_timeout: DEFAULT_STATEMENT_TIMEOUT_MS,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+  })
   return new PostgresDb(pool, options)
 }
