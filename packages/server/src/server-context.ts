@@ -16,4 +16,9 @@ export interface ServerContext {
   readonly webhookSettings?: WebhookSettings
   /** The server's artifact root: registered versions' copies of run files go under its `registry/`. */
   readonly defaultArtifactRoot?: string
+  /**
+   * Prefixes (paths or URIs) an experiment's artifact_location may lie under besides the default
+   * artifact root and the artifacts destination (`--allowed-artifact-locations`).
+   */
+  readonly allowedArtifactLocations?: readonly string[]
 }

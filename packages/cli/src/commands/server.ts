@@ -4,7 +4,7 @@ import { dirname, isAbsolute } from 'node:path'
 import type { ServerOptions } from '@orchard/server'
 import { UsageError, defineCommand } from '../command.ts'
 import { artifactsDestination, artifactsDestinationFlag, backendStoreUri, backendStoreUriFlag } from '../defaults.ts'
-import { parseInteger } from '../flag-values.ts'
+import { parseInteger, parseList } from '../flag-values.ts'
 import { sqliteFile } from '../sqlite-file.ts'
 
 const MAX_PORT = 65_535
@@ -42,6 +42,12 @@ export const command = defineCommand({
       type: 'boolean',
       description: 'Serve only the artifact proxy (/api/2.0/mlflow-artifacts/); tracking requests get 503',
     },
+    'allowed-artifact-locations': {
+      type: 'string',
+      placeholder: 'prefixes',
+      description: "Comma-separated paths or URIs (s3://bucket/prefix) an experiment's artifact_location may lie under",
+      default: 'only the default artifact root and the artifacts destination',
+    },
     workers: {
       type: 'string',
       placeholder: 'n',
@@ -67,6 +73,9 @@ export const command = defineCommand({
       defaultArtifactRoot: flags['default-artifact-root'] ?? (serveArtifacts ? PROXIED_ARTIFACT_ROOT : destination),
       ...(serveArtifacts ? { artifactsDestination: destination } : {}),
       ...(flags['artifacts-only'] ? { artifactsOnly: true } : {}),
+      ...(flags['allowed-artifact-locations'] === undefined
+        ? {}
+        : { allowedArtifactLocations: parseList('allowed-artifact-locations', flags['allowed-artifact-locations']) }),
     }
 
     if (cluster.isWorker) {
