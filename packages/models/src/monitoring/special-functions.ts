@@ -63,6 +63,23 @@ export const chiSquaredSurvival = (statistic: number, df: number): number => gam
 /** cephes' SMIRNOV_MAX_COMPUTE_N: above it the sum is replaced by an approximation. */
 const SMIRNOV_MAX_EXACT_N = 1_000_000
 
+/** The chi-squared quantile: the x with P(χ²_df ≥ x) = 1 − probability, by bisection on the survival. */
+export function chiSquaredQuantile(probability: number, df: number): number {
+  const target = 1 - probability
+  let low = 0
+  let high = Math.max(1, df)
+  while (chiSquaredSurvival(high, df) > target) high *= 2
+  for (let i = 0; i < 200 && high - low > 1e-12 * high; i++) {
+    const mid = (low + high) / 2
+    if (chiSquaredSurvival(mid, df) > target) low = mid
+    else high = mid
+  }
+  return (low + high) / 2
+}
+
+/** 2·(1 − Φ(|z|)) = Q(½, z²/2): the two-sided normal p-value. */
+export const normalTwoSidedPvalue = (z: number): number => (Number.isNaN(z) ? 1 : gammaQ(0.5, (z * z) / 2))
+
 /**
  * The one-sided Smirnov survival function P(D⁺ₙ ≥ x) by the Birnbaum–Tingey sum
  * x Σⱼ C(n,j) (1−x−j/n)^(n−j) (x+j/n)^(j−1), j = 0..⌊n(1−x)⌋, in logs. The terms rise then fall, so
