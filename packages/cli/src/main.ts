@@ -64,6 +64,12 @@ const GROUPS: Readonly<Record<string, Group>> = {
       predict: () => import('./commands/models/predict.ts'),
     },
   },
+  monitor: {
+    summary: 'Watch data and models in production: drift between a reference and current data',
+    verbs: {
+      drift: () => import('./commands/monitor/drift.ts'),
+    },
+  },
 }
 
 function version(): string {

@@ -1,0 +1,84 @@
+import { writeFile } from 'node:fs/promises'
+import type { ColumnOverride, ColumnTest } from '@orchard/models'
+import { UsageError, defineCommand } from '../../command.ts'
+import { parseList } from '../../flag-values.ts'
+
+const FORMATS = ['json', 'table', 'html'] as const
+const METHODS = ['auto', 'evidently'] as const
+const FILE_FORMATS = ['csv', 'jsonl', 'parquet'] as const
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  throw new UsageError(`--${flag} must be ${allowed.join(', ')}, got '${value}'`)
+}
+
+/** `col=test` or `col=test:threshold` → an override. */
+export function parseColumnTest(value: string, tests: readonly ColumnTest[]): [string, ColumnOverride] {
+  const match = /^([^=]+)=([a-z]+)(?::(.+))?$/.exec(value)
+  if (!match) throw new UsageError(`--test takes column=test or column=test:threshold, e.g. --test fare=psi:0.2, got '${value}'`)
+  const [, column, test, threshold] = match
+  if (!(tests as readonly string[]).includes(test!)) throw new UsageError(`--test: unknown test '${test}' for column '${column}'; use one of ${tests.join(', ')}`)
+  if (threshold === undefined) return [column!, { test: test as ColumnTest }]
+  const number = Number(threshold)
+  if (threshold.trim() === '' || !Number.isFinite(number) || number < 0) throw new UsageError(`--test: the threshold for '${column}' must be a number ≥ 0, got '${threshold}'`)
+  return [column!, { test: test as ColumnTest, threshold: number }]
+}
+
+/** `orchard monitor drift`: per-column drift statistics and verdicts between two data files. */
+export const command = defineCommand({
+  summary: 'Compare a current data file with a reference: drift statistics and a verdict per column',
+  description:
+    'Every column gets its statistics (numeric: wasserstein_normed, ks_statistic, ks_pvalue, psi;\n' +
+    'categorical: jensenshannon, psi) and a verdict. --method auto (the default) flags a column when its\n' +
+    'effect size (KS statistic, or Jensen–Shannon distance over the top categories plus "other") is at\n' +
+    "least 0.1 and beyond sampling noise; --method evidently applies Evidently's default tests. See\n" +
+    'docs/monitoring.md. Exits 0, or 3 with --fail-on-drift when the dataset drifted.',
+  flags: {
+    reference: { type: 'string', placeholder: 'file', description: 'Reference data: .csv, .jsonl or .parquet', required: true },
+    current: { type: 'string', placeholder: 'file', description: 'Current data: .csv, .jsonl or .parquet', required: true },
+    columns: { type: 'string', placeholder: 'cols', description: 'Only these columns (comma-separated)', default: 'every shared column' },
+    numeric: { type: 'string', placeholder: 'cols', description: 'Treat these columns as numeric', multiple: true },
+    categorical: { type: 'string', placeholder: 'cols', description: 'Treat these columns as categorical (e.g. integer codes)', multiple: true },
+    method: { type: 'string', placeholder: 'auto|evidently', description: 'How columns are judged', default: 'auto' },
+    test: { type: 'string', placeholder: 'col=test[:threshold]', description: 'Per-column test: auto, wasserstein, ks, psi, jensenshannon, chisquare, z', multiple: true },
+    'drift-share': { type: 'string', placeholder: 'x', description: 'Dataset drift when at least this share of columns drift', default: '0.5' },
+    format: { type: 'string', placeholder: 'json|table|html', description: 'Output format', default: 'table' },
+    output: { type: 'string', short: 'o', placeholder: 'file', description: 'Write the report here instead of stdout' },
+    'reference-format': { type: 'string', placeholder: 'csv|jsonl|parquet', description: 'When the extension does not tell', default: 'from extension' },
+    'current-format': { type: 'string', placeholder: 'csv|jsonl|parquet', description: 'When the extension does not tell', default: 'from extension' },
+    'fail-on-drift': { type: 'boolean', description: 'Exit with code 3 when the dataset drifted (for CI and cron)' },
+  },
+  example: 'orchard monitor drift --reference train.parquet --current last-week.parquet --categorical PULocationID --format json',
+  async run({ flags }) {
+    const format = oneOf('format', flags.format, FORMATS, 'table')
+    const method = oneOf('method', flags.method, METHODS, 'auto')
+    const referenceFormat = flags['reference-format'] === undefined ? undefined : oneOf('reference-format', flags['reference-format'], FILE_FORMATS, 'csv')
+    const currentFormat = flags['current-format'] === undefined ? undefined : oneOf('current-format', flags['current-format'], FILE_FORMATS, 'csv')
+    const driftShare = Number(flags['drift-share'] ?? '0.5')
+    if (!(driftShare > 0 && driftShare <= 1)) throw new UsageError(`--drift-share must be a number in (0, 1], got '${flags['drift-share']}'`)
+    const columns = flags.columns === undefined ? undefined : parseList('columns', flags.columns)
+    const numeric = flags.numeric === undefined ? [] : parseList('numeric', flags.numeric)
+    const categorical = flags.categorical === undefined ? [] : parseList('categorical', flags.categorical)
+    const { COLUMN_TESTS, driftReport, driftReportHtml, driftReportTable, readTable } = await import('@orchard/models')
+    const overrides = Object.fromEntries((flags.test ?? []).map((value) => parseColumnTest(value, COLUMN_TESTS)))
+    // Only the columns the report needs are decoded from Parquet.
+    const wanted = columns ? [...new Set([...columns, ...numeric, ...categorical, ...Object.keys(overrides)])] : undefined
+    const [reference, current] = await Promise.all([
+      readTable(flags.reference, { flag: 'reference-format', ...(referenceFormat ? { format: referenceFormat } : {}), ...(wanted ? { columns: wanted } : {}) }),
+      readTable(flags.current, { flag: 'current-format', ...(currentFormat ? { format: currentFormat } : {}), ...(wanted ? { columns: wanted } : {}) }),
+    ])
+    const report = driftReport(reference, current, {
+      method,
+      driftShare,
+      numeric,
+      categorical,
+      overrides,
+      ...(columns ? { columns } : {}),
+    })
+    const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'html' ? driftReportHtml(report, `Drift: ${flags.current} against ${flags.reference}`) : driftReportTable(report)
+    if (flags.output) await writeFile(flags.output, text)
+    else process.stdout.write(text)
+    return flags['fail-on-drift'] && report.dataset_drift ? 3 : 0
+  },
+})
