@@ -65,9 +65,10 @@ const GROUPS: Readonly<Record<string, Group>> = {
     },
   },
   monitor: {
-    summary: 'Watch data and models in production: drift between a reference and current data',
+    summary: 'Watch data and models in production: drift between a reference and current data, quality once labels arrive',
     verbs: {
       drift: () => import('./commands/monitor/drift.ts'),
+      label: () => import('./commands/monitor/label.ts'),
     },
   },
 }

@@ -1,0 +1,67 @@
+// The loop from serving to quality through the real binary: serve with --log-predictions, send
+// requests with ids, then `orchard monitor label` joins labels that arrive later, computes RMSE/MAE
+// and logs them as quality.* metrics of a monitoring run.
+import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { after, before, test } from 'node:test'
+import { LinearModel, saveLinearModel } from '@orchard/models'
+import type { LinearModelData } from '@orchard/models'
+import { OrchardClient } from '@orchard/sdk'
+import { orchard, startCli, tempDir } from './harness.ts'
+
+const MODEL: LinearModelData = { intercept: 0, coefficients: [1], feature_names: ['x'] }
+let dir: { path: string; remove(): Promise<void> }
+before(async () => {
+  dir = await tempDir()
+  await saveLinearModel(join(dir.path, 'model'), MODEL, { inputExample: [{ x: 1 }] })
+})
+after(() => dir.remove())
+
+test('monitor label joins labels to the prediction log and logs quality metrics to a monitoring run', async () => {
+  const logs = join(dir.path, 'logs')
+  const cli = await startCli(dir.path, ['models', 'serve', '-m', join(dir.path, 'model'), '--port', '0', '--log-predictions', '--log-destination', logs])
+  try {
+    const send = async (id: string, xs: number[]) => {
+      const response = await fetch(`${cli.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id }, body: JSON.stringify({ dataframe_records: xs.map((x) => ({ x })) }) })
+      assert.equal(response.status, 200)
+    }
+    await send('r1', [1])
+    await send('r2', [2])
+    await send('r3', [3, 4])
+    cli.child.kill('SIGTERM')
+    assert.equal((await cli.exited).code, 0)
+  } finally {
+    await cli.kill()
+  }
+  // The model predicts x; the truth is off by 1, 0, 2 and 2: RMSE √(9/4) = 1.5, MAE 1.25.
+  await writeFile(join(dir.path, 'labels.csv'), 'request_id,row,y\nr1,0,2\nr2,0,2\nr3,0,5\nr3,1,6\nunknown,0,9\n')
+  const trackingUri = `sqlite:///${join(dir.path, 'mlruns.db')}`
+  const result = await orchard(dir.path, ['monitor', 'label', '--model', 'model', '--labels', 'labels.csv', '--label-column', 'y', '--log-destination', logs, '--format', 'json', '--experiment', 'monitoring', '--tracking-uri', trackingUri])
+  assert.equal(result.code, 0, result.stderr)
+  const report = JSON.parse(result.stdout)
+  assert.equal(report.task, 'regression')
+  assert.equal(report.logged_rows, 4)
+  assert.equal(report.overall.count, 4)
+  assert.equal(report.unmatched_labels, 1)
+  assert.equal(report.overall.metrics.rmse, 1.5)
+  assert.equal(report.overall.metrics.mae, 1.25)
+  assert.equal(report.windows.length, 1)
+  const client = new OrchardClient(trackingUri)
+  try {
+    const run = await client.getRun(report.run_id)
+    assert.equal(run.info.status, 'FINISHED')
+    const metrics = Object.fromEntries(run.data.metrics.map((m) => [m.key, [m.value, m.step]]))
+    assert.deepEqual(metrics['quality.rmse'], [1.5, 0])
+    assert.deepEqual(metrics['quality.count'], [4, 0])
+    assert.equal(run.data.tags.find((t) => t.key === 'orchard.monitoring.model_name')?.value, 'model')
+  } finally {
+    await client.close()
+  }
+  const table = await orchard(dir.path, ['monitor', 'label', '--model', 'model', '--labels', 'labels.csv', '--label-column', 'y', '--log-destination', logs])
+  assert.match(table.stdout, /^window\s+start\s+rows\s+rmse\s+mae$/m)
+  assert.match(table.stdout, /^all\s+4\s+1\.5000\s+1\.2500$/m)
+  const missing = await orchard(dir.path, ['monitor', 'label', '--model', 'model', '--labels', 'labels.csv', '--label-column', 'truth', '--log-destination', logs])
+  assert.equal(missing.code, 1)
+  assert.match(missing.stderr, /The labels have no column 'truth'/)
+})
