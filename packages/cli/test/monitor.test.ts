@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import { normalSample, seededRandom, categoricalSample } from '@orchard/models'
+import { OrchardClient } from '@orchard/sdk'
 import { orchard } from './harness.ts'
 
 describe('orchard monitor drift', () => {
@@ -76,12 +77,34 @@ describe('orchard monitor drift', () => {
     assert.match(page, /<tr class="drift"><td>price<\/td>/)
   })
 
+  it('logs drift.<column>.<statistic> metrics to a monitoring run with --experiment', async () => {
+    const trackingUri = `sqlite:///${join(dir, 'mlruns.db')}`
+    const result = await orchard(dir, ['monitor', 'drift', '--reference', 'reference.csv', '--current', 'current.parquet', '--format', 'json', '--experiment', 'monitoring', '--step', '4', '--model', 'pricing', '--tracking-uri', trackingUri])
+    assert.equal(result.code, 0, result.stderr)
+    const runId = /Logged to run (\w+) in experiment 'monitoring'/.exec(result.stderr)?.[1]
+    assert.ok(runId, result.stderr)
+    const report = JSON.parse(result.stdout)
+    const client = new OrchardClient(trackingUri)
+    try {
+      const run = await client.getRun(runId)
+      const metrics = Object.fromEntries(run.data.metrics.map((m) => [m.key, [m.value, m.step]]))
+      assert.deepEqual(metrics['drift.price.ks_statistic'], [report.columns[0].statistics.ks_statistic, 4])
+      assert.deepEqual(metrics['drift.price.drift'], [1, 4])
+      assert.deepEqual(metrics['drift.zone.jensenshannon'], [report.columns[2].statistics.jensenshannon, 4])
+      assert.deepEqual(metrics['drift.share_drifted'], [0.25, 4])
+      assert.equal(run.data.tags.find((t) => t.key === 'orchard.monitoring.model_name')?.value, 'pricing')
+    } finally {
+      await client.close()
+    }
+  })
+
   it('refuses bad flags and data with one-line errors', async () => {
     const cases: [string[], number, RegExp][] = [
       [['--current', 'current.jsonl'], 2, /--reference is required/],
       [['--reference', 'reference.csv', '--current', 'current.jsonl', '--format', 'xml'], 2, /--format must be json, table, html, got 'xml'/],
       [['--reference', 'reference.csv', '--current', 'current.jsonl', '--test', 'price=median'], 2, /unknown test 'median'/],
       [['--reference', 'reference.csv', '--current', 'current.jsonl', '--drift-share', '2'], 2, /--drift-share must be a number in \(0, 1\]/],
+      [['--reference', 'reference.csv', '--current', 'current.jsonl', '--step', '3'], 2, /--step needs --experiment/],
       [['--reference', 'missing.csv', '--current', 'current.jsonl'], 1, /No such file: 'missing.csv'/],
       [['--reference', 'reference.csv', '--current', 'current.jsonl', '--columns', 'price,nope'], 1, /has no column 'nope'/],
       [['--reference', 'reference.csv', '--current', 'current.jsonl', '--test', 'zone=ks'], 1, /categorical; the 'ks' test needs numbers/],

@@ -1,7 +1,9 @@
 import { writeFile } from 'node:fs/promises'
 import type { ColumnOverride, ColumnTest } from '@orchard/models'
 import { UsageError, defineCommand } from '../../command.ts'
-import { parseList } from '../../flag-values.ts'
+import { trackingUriFlag } from '../../defaults.ts'
+import { parseInteger, parseList } from '../../flag-values.ts'
+import { logMonitoringRun, metricSegment } from './monitoring-run.ts'
 
 const FORMATS = ['json', 'table', 'html'] as const
 const METHODS = ['auto', 'evidently'] as const
@@ -48,6 +50,10 @@ export const command = defineCommand({
     'reference-format': { type: 'string', placeholder: 'csv|jsonl|parquet', description: 'When the extension does not tell', default: 'from extension' },
     'current-format': { type: 'string', placeholder: 'csv|jsonl|parquet', description: 'When the extension does not tell', default: 'from extension' },
     'fail-on-drift': { type: 'boolean', description: 'Exit with code 3 when the dataset drifted (for CI and cron)' },
+    experiment: { type: 'string', placeholder: 'name', description: 'Log drift.<column>.<statistic> metrics to a new run in this experiment' },
+    step: { type: 'string', placeholder: 'n', description: 'The metrics’ step (e.g. the window number) with --experiment', default: '0' },
+    model: { type: 'string', placeholder: 'name', description: 'The model the data feeds, tagged on the monitoring run' },
+    'tracking-uri': trackingUriFlag,
   },
   example: 'orchard monitor drift --reference train.parquet --current last-week.parquet --categorical PULocationID --format json',
   async run({ flags }) {
@@ -57,6 +63,8 @@ export const command = defineCommand({
     const currentFormat = flags['current-format'] === undefined ? undefined : oneOf('current-format', flags['current-format'], FILE_FORMATS, 'csv')
     const driftShare = Number(flags['drift-share'] ?? '0.5')
     if (!(driftShare > 0 && driftShare <= 1)) throw new UsageError(`--drift-share must be a number in (0, 1], got '${flags['drift-share']}'`)
+    const step = parseInteger('step', flags.step ?? '0', { min: 0, max: Number.MAX_SAFE_INTEGER })
+    if (flags.experiment === undefined && (flags.step !== undefined || flags.model !== undefined)) throw new UsageError(`--${flags.step !== undefined ? 'step' : 'model'} needs --experiment`)
     const columns = flags.columns === undefined ? undefined : parseList('columns', flags.columns)
     const numeric = flags.numeric === undefined ? [] : parseList('numeric', flags.numeric)
     const categorical = flags.categorical === undefined ? [] : parseList('categorical', flags.categorical)
@@ -76,6 +84,31 @@ export const command = defineCommand({
       overrides,
       ...(columns ? { columns } : {}),
     })
+    if (flags.experiment !== undefined) {
+      const { OrchardClient } = await import('@orchard/sdk')
+      const client = new OrchardClient(flags['tracking-uri'], { batching: false })
+      try {
+        const timestamp = Date.now()
+        const metrics = report.columns.flatMap((column) => {
+          const prefix = `drift.${metricSegment(column.name)}`
+          return [
+            ...Object.entries(column.statistics).map(([statistic, value]) => ({ key: `${prefix}.${statistic}`, value: value as number, step, timestamp })),
+            { key: `${prefix}.value`, value: column.value, step, timestamp },
+            { key: `${prefix}.drift`, value: column.drift ? 1 : 0, step, timestamp },
+          ]
+        })
+        metrics.push({ key: 'drift.share_drifted', value: report.share_drifted, step, timestamp })
+        const runId = await logMonitoringRun(client, {
+          experiment: flags.experiment,
+          runName: `drift ${flags.model ?? flags.current}`,
+          tags: { 'orchard.monitoring.job': 'drift', 'orchard.monitoring.method': method, ...(flags.model ? { 'orchard.monitoring.model_name': flags.model } : {}) },
+          metrics,
+        })
+        process.stderr.write(`Logged to run ${runId} in experiment '${flags.experiment}'.\n`)
+      } finally {
+        await client.close()
+      }
+    }
     const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'html' ? driftReportHtml(report, `Drift: ${flags.current} against ${flags.reference}`) : driftReportTable(report)
     if (flags.output) await writeFile(flags.output, text)
     else process.stdout.write(text)
