@@ -98,6 +98,40 @@ describe('orchard monitor drift', () => {
     }
   })
 
+  it('raises a monitoring alert on dataset drift: the version’s alert tag and a model_version.monitoring_alert delivery in the outbox', async () => {
+    const trackingUri = `sqlite:///${join(dir, 'alerts.db')}`
+    const setup = new OrchardClient(trackingUri)
+    await setup.createRegisteredModel('pricing')
+    await setup.createModelVersion('pricing', 's3://bucket/model')
+    await setup.close()
+    const { openRegistryStore } = await import('@orchard/store')
+    const store = await openRegistryStore(trackingUri)
+    const hook = await store.createWebhook({ name: 'alerts', url: 'https://example.com/hook', events: [{ entity: 'model_version', action: 'monitoring_alert' }] })
+    await store.close()
+    // Evidently's defaults call dataset drift here (price by Wasserstein, size by the PSI override).
+    const args = ['monitor', 'drift', '--reference', 'reference.csv', '--current', 'current.parquet', '--method', 'evidently', '--test', 'size=psi:0.0001', '--alert-model', 'models:/pricing/1', '--tracking-uri', trackingUri]
+    const result = await orchard(dir, args)
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stderr, /Alert raised on pricing version 1: dataset drift \(share 0\.500\)/)
+    const check = await openRegistryStore(trackingUri)
+    try {
+      const version = await check.getModelVersion('pricing', '1')
+      const tag = version.tags.find((t) => t.key === 'orchard.monitoring.alert')
+      assert.ok(tag, 'the version keeps its latest alert')
+      assert.deepEqual(JSON.parse(tag.value).drifted_columns, ['price', 'size'])
+      const deliveries = (await check.listWebhookDeliveries({ webhookId: hook.webhookId, maxResults: 10 })).items
+      assert.equal(deliveries.length, 1)
+      const body = JSON.parse(deliveries[0]!.payload)
+      assert.deepEqual([body.entity, body.action, body.data.name, body.data.version, body.data.alert.job], ['model_version', 'monitoring_alert', 'pricing', '1', 'drift'])
+    } finally {
+      await check.close()
+    }
+    // No drift, no alert: a same-distribution comparison leaves the outbox as it was.
+    const quiet = await orchard(dir, ['monitor', 'drift', '--reference', 'reference.csv', '--current', 'reference.csv', '--alert-model', 'models:/pricing/1', '--tracking-uri', trackingUri])
+    assert.equal(quiet.code, 0, quiet.stderr)
+    assert.doesNotMatch(quiet.stderr, /Alert raised/)
+  })
+
   it('refuses bad flags and data with one-line errors', async () => {
     const cases: [string[], number, RegExp][] = [
       [['--current', 'current.jsonl'], 2, /--reference is required/],
@@ -105,6 +139,7 @@ describe('orchard monitor drift', () => {
       [['--reference', 'reference.csv', '--current', 'current.jsonl', '--test', 'price=median'], 2, /unknown test 'median'/],
       [['--reference', 'reference.csv', '--current', 'current.jsonl', '--drift-share', '2'], 2, /--drift-share must be a number in \(0, 1\]/],
       [['--reference', 'reference.csv', '--current', 'current.jsonl', '--step', '3'], 2, /--step needs --experiment/],
+      [['--reference', 'reference.csv', '--current', 'current.jsonl', '--alert-model', 'pricing'], 2, /--alert-model must be a models:\/ URI/],
       [['--reference', 'missing.csv', '--current', 'current.jsonl'], 1, /No such file: 'missing.csv'/],
       [['--reference', 'reference.csv', '--current', 'current.jsonl', '--columns', 'price,nope'], 1, /has no column 'nope'/],
       [['--reference', 'reference.csv', '--current', 'current.jsonl', '--test', 'zone=ks'], 1, /categorical; the 'ks' test needs numbers/],

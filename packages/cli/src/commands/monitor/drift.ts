@@ -3,7 +3,7 @@ import type { ColumnOverride, ColumnTest } from '@orchard/models'
 import { UsageError, defineCommand } from '../../command.ts'
 import { trackingUriFlag } from '../../defaults.ts'
 import { parseInteger, parseList } from '../../flag-values.ts'
-import { logMonitoringRun, metricSegment } from './monitoring-run.ts'
+import { logMonitoringRun, metricSegment, raiseAlert } from './monitoring-run.ts'
 
 const FORMATS = ['json', 'table', 'html'] as const
 const METHODS = ['auto', 'evidently'] as const
@@ -53,6 +53,11 @@ export const command = defineCommand({
     experiment: { type: 'string', placeholder: 'name', description: 'Log drift.<column>.<statistic> metrics to a new run in this experiment' },
     step: { type: 'string', placeholder: 'n', description: 'The metrics’ step (e.g. the window number) with --experiment', default: '0' },
     model: { type: 'string', placeholder: 'name', description: 'The model the data feeds, tagged on the monitoring run' },
+    'alert-model': {
+      type: 'string',
+      placeholder: 'uri',
+      description: 'On dataset drift, raise a monitoring alert on this version (models:/<name>/<version> or @alias): webhook model_version.monitoring_alert',
+    },
     'tracking-uri': trackingUriFlag,
   },
   example: 'orchard monitor drift --reference train.parquet --current last-week.parquet --categorical PULocationID --format json',
@@ -84,6 +89,8 @@ export const command = defineCommand({
       overrides,
       ...(columns ? { columns } : {}),
     })
+    if (flags['alert-model'] !== undefined && !/^models:/i.test(flags['alert-model'])) throw new UsageError(`--alert-model must be a models:/ URI, got '${flags['alert-model']}'`)
+    let runId: string | undefined
     if (flags.experiment !== undefined) {
       const { OrchardClient } = await import('@orchard/sdk')
       const client = new OrchardClient(flags['tracking-uri'], { batching: false })
@@ -98,13 +105,33 @@ export const command = defineCommand({
           ]
         })
         metrics.push({ key: 'drift.share_drifted', value: report.share_drifted, step, timestamp })
-        const runId = await logMonitoringRun(client, {
+        runId = await logMonitoringRun(client, {
           experiment: flags.experiment,
           runName: `drift ${flags.model ?? flags.current}`,
           tags: { 'orchard.monitoring.job': 'drift', 'orchard.monitoring.method': method, ...(flags.model ? { 'orchard.monitoring.model_name': flags.model } : {}) },
           metrics,
         })
         process.stderr.write(`Logged to run ${runId} in experiment '${flags.experiment}'.\n`)
+      } finally {
+        await client.close()
+      }
+    }
+    if (flags['alert-model'] !== undefined && report.dataset_drift) {
+      const { OrchardClient } = await import('@orchard/sdk')
+      const client = new OrchardClient(flags['tracking-uri'], { batching: false })
+      try {
+        const version = (await client.resolveModelUri(flags['alert-model'])).modelVersion
+        if (!version) throw new UsageError(`${flags['alert-model']} names no registered model version`)
+        await raiseAlert(client, version.name, version.version, {
+          job: 'drift',
+          method,
+          share_drifted: report.share_drifted,
+          drifted_columns: report.columns.filter((c) => c.drift).map((c) => c.name),
+          reference: flags.reference,
+          current: flags.current,
+          ...(runId ? { run_id: runId } : {}),
+        })
+        process.stderr.write(`Alert raised on ${version.name} version ${version.version}: dataset drift (share ${report.share_drifted.toFixed(3)}).\n`)
       } finally {
         await client.close()
       }

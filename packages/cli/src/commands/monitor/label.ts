@@ -3,9 +3,13 @@ import type { QualityTask } from '@orchard/models'
 import { UsageError, defineCommand } from '../../command.ts'
 import { trackingUriFlag } from '../../defaults.ts'
 import { parseDuration } from '../../flag-values.ts'
-import { logMonitoringRun } from './monitoring-run.ts'
+import { logMonitoringRun, parseAlertRule, raiseAlert } from './monitoring-run.ts'
 
 const DAY_MS = 86_400_000
+
+function assertNever(value: string): never {
+  throw new UsageError(`--alert takes metric>value, metric<value, metric>=value or metric<=value, e.g. rmse>5, got '${value}'`)
+}
 
 /** `orchard monitor label`: quality of logged predictions once their labels arrive. */
 export const command = defineCommand({
@@ -27,6 +31,12 @@ export const command = defineCommand({
     since: { type: 'string', placeholder: 'duration', description: 'Only predictions newer than this, e.g. 7d' },
     'log-destination': { type: 'string', placeholder: 'uri', description: 'Where the prediction log is (as given to models serve)', default: './prediction-logs' },
     experiment: { type: 'string', placeholder: 'name', description: 'Log the results as a run in this experiment' },
+    alert: {
+      type: 'string',
+      placeholder: 'metric>value',
+      description: 'Raise a monitoring alert on the model version (webhook model_version.monitoring_alert) when the latest window crosses it, e.g. rmse>5',
+      multiple: true,
+    },
     format: { type: 'string', placeholder: 'json|table', description: 'Output format', default: 'table' },
     'tracking-uri': trackingUriFlag,
   },
@@ -38,6 +48,8 @@ export const command = defineCommand({
     if (task !== undefined && task !== 'regression' && task !== 'classification') throw new UsageError(`--task must be regression or classification, got '${task}'`)
     const windowMs = parseDuration('window', flags.window ?? '1d')
     if (windowMs <= 0) throw new UsageError('--window must be longer than 0s')
+    const rules = (flags.alert ?? []).map((value) => parseAlertRule(value) ?? assertNever(value))
+    if (rules.length > 0 && !/^models:/i.test(flags.model)) throw new UsageError('--alert raises the alert on a model version, so --model must be a models:/ URI')
     const sinceMs = flags.since === undefined ? undefined : Date.now() - parseDuration('since', flags.since)
     const { openArtifactRepository } = await import('@orchard/artifacts')
     const { qualityReport, readPredictionLog, readTable } = await import('@orchard/models')
@@ -81,8 +93,22 @@ export const command = defineCommand({
           ),
         })
       }
+      // Alerts look at the latest window: what is true of the model now.
+      const latest = report.windows.at(-1)
+      const crossed = latest ? rules.filter((rule) => typeof latest.metrics[rule.metric] === 'number' && rule.test(latest.metrics[rule.metric] as number)) : []
+      if (crossed.length > 0 && version !== undefined) {
+        await raiseAlert(client!, modelName, version, {
+          job: 'quality',
+          rules: crossed.map((rule) => rule.text),
+          window: latest!.window,
+          window_start: latest!.start,
+          metrics: latest!.metrics,
+          ...(runId ? { run_id: runId } : {}),
+        })
+        process.stderr.write(`Alert raised on ${modelName} version ${version}: ${crossed.map((rule) => rule.text).join(', ')}.\n`)
+      }
       if (format === 'json') {
-        process.stdout.write(`${JSON.stringify({ model_name: modelName, ...(version ? { model_version: version } : {}), logged_rows: logged.length, ...report, ...(runId ? { run_id: runId } : {}) }, null, 2)}\n`)
+        process.stdout.write(`${JSON.stringify({ model_name: modelName, ...(version ? { model_version: version } : {}), logged_rows: logged.length, ...report, ...(runId ? { run_id: runId } : {}), alerts: crossed.map((rule) => rule.text) }, null, 2)}\n`)
         return
       }
       const keys = Object.keys(report.overall.metrics)

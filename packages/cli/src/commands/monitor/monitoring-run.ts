@@ -33,3 +33,22 @@ export async function logMonitoringRun(
   }
   return runId
 }
+
+/**
+ * Raises a monitoring alert on a model version: sets its MONITORING_ALERT_TAG to the alert as JSON,
+ * which queues the signed `model_version.monitoring_alert` webhook event through the outbox.
+ */
+export async function raiseAlert(client: OrchardClient, name: string, version: string, alert: Readonly<Record<string, unknown>>): Promise<void> {
+  const { MONITORING_ALERT_TAG } = await import('@orchard/core')
+  await client.setModelVersionTag(name, version, MONITORING_ALERT_TAG, JSON.stringify({ ...alert, raised_at: new Date().toISOString() }))
+}
+
+/** `rmse>5`, `accuracy<0.8`, `share_drifted>=0.5` → a test on a metric. */
+export function parseAlertRule(value: string): { metric: string; test: (x: number) => boolean; text: string } | undefined {
+  const match = /^([A-Za-z_][\w.]*)\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)$/.exec(value.trim())
+  if (!match) return undefined
+  const [, metric, op, number] = match
+  const limit = Number(number)
+  const tests = { '>': (x: number) => x > limit, '<': (x: number) => x < limit, '>=': (x: number) => x >= limit, '<=': (x: number) => x <= limit }
+  return { metric: metric!, test: tests[op as keyof typeof tests], text: `${metric} ${op} ${limit}` }
+}
