@@ -115,16 +115,29 @@ export function prepareNumeric(values: readonly unknown[] | Float64Array): Float
   return sortFloat64(n === out.length ? out : out.slice(0, n))
 }
 
-/** Counts of each category's text form, nulls left out. */
+/** Counts of each category's text form, nulls left out. One hash lookup per value. */
 export function prepareCategorical(values: readonly unknown[]): { counts: Map<string, number>; size: number } {
-  const counts = new Map<string, number>()
+  const index = new Map<string, number>()
+  let tally = new Float64Array(64)
   let size = 0
   for (const value of values) {
     if (value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value))) continue
-    const key = String(value)
-    counts.set(key, (counts.get(key) ?? 0) + 1)
+    const key = typeof value === 'string' ? value : String(value)
+    let slot = index.get(key)
+    if (slot === undefined) {
+      slot = index.size
+      index.set(key, slot)
+      if (slot === tally.length) {
+        const grown = new Float64Array(tally.length * 2)
+        grown.set(tally)
+        tally = grown
+      }
+    }
+    tally[slot]!++
     size++
   }
+  const counts = new Map<string, number>()
+  for (const [key, slot] of index) counts.set(key, tally[slot]!)
   return { counts, size }
 }
 

@@ -2,7 +2,7 @@
 // how scipy and Evidently compute them: for numbers the normed Wasserstein distance, the two-sample
 // Kolmogorov–Smirnov statistic and p-value and a decile PSI; for categories the Jensen–Shannon
 // distance, PSI and (for Evidently's small-sample rule) the chi-squared p-value.
-import { ksTwoSample } from './kolmogorov-smirnov.ts'
+import { ksPvalue } from './kolmogorov-smirnov.ts'
 import { chiSquaredSurvival } from './special-functions.ts'
 
 /** The share an empty bin or category counts as in PSI, so that its logarithm stays finite. */
@@ -24,13 +24,36 @@ export interface CategoricalStatistics {
 
 /** Statistics of two numeric samples; both must be sorted ascending and free of NaN. */
 export function numericStatistics(reference: Float64Array, current: Float64Array): NumericStatistics {
-  const ks = ksTwoSample(reference, current)
+  const merged = mergeStatistics(reference, current)
+  const ks = ksPvalue(reference.length, current.length, merged.ks)
   return {
-    wasserstein_normed: wassersteinDistance(reference, current) / Math.max(standardDeviation(reference), MIN_NORM),
+    wasserstein_normed: merged.wasserstein / Math.max(standardDeviation(reference), MIN_NORM),
     ks_statistic: ks.statistic,
     ks_pvalue: ks.pvalue,
     psi: numericPsi(reference, current),
   }
+}
+
+/** The KS statistic and the Wasserstein distance in one merge of the two ascending samples. */
+function mergeStatistics(a: Float64Array, b: Float64Array): { ks: number; wasserstein: number } {
+  const n = a.length
+  const m = b.length
+  let i = 0
+  let j = 0
+  let ks = 0
+  let wasserstein = 0
+  let previous = Math.min(a[0]!, b[0]!)
+  while (i < n || j < m) {
+    const x = j >= m || (i < n && a[i]! <= b[j]!) ? a[i]! : b[j]!
+    const gap = Math.abs(i / n - j / m)
+    wasserstein += gap * (x - previous)
+    if (gap > ks) ks = gap
+    previous = x
+    while (i < n && a[i] === x) i++
+    while (j < m && b[j] === x) j++
+  }
+  // The gap after the last step is 0; the largest gap is always seen before a step.
+  return { ks, wasserstein }
 }
 
 /** Population standard deviation (ddof 0), two-pass for accuracy. */
