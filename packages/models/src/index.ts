@@ -45,5 +45,5 @@ export { categoricalSample, normalSample, seededRandom } from './monitoring/synt
 export { driftReportHtml, driftReportTable } from './monitoring/render-report.ts'
 export { LOG_COLUMNS, PredictionLogger, acceptRequestId } from './monitoring/prediction-log.ts'
 export type { LoggedRequest, PredictionLogSink, PredictionLogStats, PredictionLoggerOptions } from './monitoring/prediction-log.ts'
-export { MAX_LOGGED_ROWS, classificationMetrics, qualityReport, readPredictionLog, regressionMetrics, rocAuc } from './monitoring/quality.ts'
-export type { LoggedPrediction, PredictionLogSource, QualityReport, QualityTask, QualityWindow } from './monitoring/quality.ts'
+export { MAX_LOGGED_ROWS, classificationMetrics, qualityReport, readPredictionLog, readPredictionLogTable, regressionMetrics, rocAuc } from './monitoring/quality.ts'
+export type { LoggedPrediction, PredictionLogQuery, PredictionLogSource, QualityReport, QualityTask, QualityWindow } from './monitoring/quality.ts'

@@ -49,36 +49,76 @@ async function bytesOf(stream: NodeJS.ReadableStream): Promise<ArrayBuffer> {
   return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer
 }
 
-/**
- * The logged rows of `modelName` (one version, or all), from days on or after `sinceMs`: walks
- * `<model>/version=*\/date=*\/*.parquet` and reads the columns quality needs.
- */
-export async function readPredictionLog(source: PredictionLogSource, options: { modelName: string; version?: string; sinceMs?: number; predictionColumn?: string }): Promise<LoggedPrediction[]> {
-  const model = options.modelName.replace(/[^A-Za-z0-9._=-]/g, '_')
-  const column = options.predictionColumn ?? 'prediction'
-  const sinceDay = options.sinceMs === undefined ? undefined : new Date(options.sinceMs).toISOString().slice(0, 10)
-  const out: LoggedPrediction[] = []
+/** Which part of a model's prediction log to read. */
+export interface PredictionLogQuery {
+  readonly modelName: string
+  /** One version (default: every version). */
+  readonly version?: string
+  /** Only rows logged at or after this time (days before it are not even listed). */
+  readonly sinceMs?: number
+}
+
+/** The log's files for a query: `<model>/version=*\/date=*\/*.parquet`, walked by partition. */
+async function logFiles(source: PredictionLogSource, query: PredictionLogQuery): Promise<string[]> {
+  const model = query.modelName.replace(/[^A-Za-z0-9._=-]/g, '_')
+  const sinceDay = query.sinceMs === undefined ? undefined : new Date(query.sinceMs).toISOString().slice(0, 10)
+  const files: string[] = []
   for (const version of await source.listArtifacts(model)) {
     const name = version.path.split('/').pop()!
     if (!version.isDir || !name.startsWith('version=')) continue
-    if (options.version !== undefined && name !== `version=${options.version}`) continue
+    if (query.version !== undefined && name !== `version=${query.version}`) continue
     for (const day of await source.listArtifacts(version.path)) {
       const date = day.path.split('/').pop()!.replace(/^date=/, '')
       if (!day.isDir || (sinceDay !== undefined && date < sinceDay)) continue
-      for (const file of await source.listArtifacts(day.path)) {
-        if (file.isDir || !file.path.endsWith('.parquet')) continue
-        const buffer = await bytesOf(await (await source.openArtifact(file.path)).read())
-        const rows = await parquetReadObjects({ file: buffer, columns: ['request_id', 'row', 'timestamp', 'model_version', column] })
-        for (const r of rows) {
-          const timestampMs = r.timestamp instanceof Date ? r.timestamp.getTime() : Number(r.timestamp)
-          if (options.sinceMs !== undefined && timestampMs < options.sinceMs) continue
-          out.push({ requestId: String(r.request_id), row: Number(r.row), timestampMs, modelVersion: String(r.model_version), prediction: r[column] })
-        }
-        if (out.length > MAX_LOGGED_ROWS) throw invalidParameter(`The prediction log of '${options.modelName}' holds more than ${MAX_LOGGED_ROWS} rows; narrow it with --since or --version.`)
-      }
+      for (const file of await source.listArtifacts(day.path)) if (!file.isDir && file.path.endsWith('.parquet')) files.push(file.path)
     }
   }
+  return files
+}
+
+const timeOf = (value: unknown) => (value instanceof Date ? value.getTime() : Number(value))
+
+/** The logged rows of a model, as quality needs them, oldest first. */
+export async function readPredictionLog(source: PredictionLogSource, options: PredictionLogQuery & { predictionColumn?: string }): Promise<LoggedPrediction[]> {
+  const column = options.predictionColumn ?? 'prediction'
+  const out: LoggedPrediction[] = []
+  for (const path of await logFiles(source, options)) {
+    const buffer = await bytesOf(await (await source.openArtifact(path)).read())
+    const rows = await parquetReadObjects({ file: buffer, columns: ['request_id', 'row', 'timestamp', 'model_version', column] })
+    for (const r of rows) {
+      const timestampMs = timeOf(r.timestamp)
+      if (options.sinceMs !== undefined && timestampMs < options.sinceMs) continue
+      out.push({ requestId: String(r.request_id), row: Number(r.row), timestampMs, modelVersion: String(r.model_version), prediction: r[column] })
+    }
+    if (out.length > MAX_LOGGED_ROWS) throw invalidParameter(`The prediction log of '${options.modelName}' holds more than ${MAX_LOGGED_ROWS} rows; narrow it with --since or a version.`)
+  }
   return out.sort((a, b) => a.timestampMs - b.timestampMs)
+}
+
+/**
+ * The logged rows of a model as one table (every column: the log's own, the inputs, the outputs),
+ * for a drift report of what the model saw against its reference data.
+ */
+export async function readPredictionLogTable(source: PredictionLogSource, query: PredictionLogQuery): Promise<ColumnTable> {
+  const names: string[] = []
+  const columns: unknown[][] = []
+  let rows = 0
+  for (const path of await logFiles(source, query)) {
+    const records = await parquetReadObjects({ file: await bytesOf(await (await source.openArtifact(path)).read()) })
+    for (const record of records) {
+      if (query.sinceMs !== undefined && timeOf(record.timestamp) < query.sinceMs) continue
+      for (const key of Object.keys(record)) {
+        if (names.includes(key)) continue
+        names.push(key)
+        columns.push(new Array<unknown>(rows).fill(null))
+      }
+      names.forEach((name, c) => columns[c]!.push(record[name] ?? null))
+      rows++
+    }
+    if (rows > MAX_LOGGED_ROWS) throw invalidParameter(`The prediction log of '${query.modelName}' holds more than ${MAX_LOGGED_ROWS} rows; narrow it with --since or a version.`)
+  }
+  if (rows === 0) throw invalidParameter(`No logged predictions of '${query.modelName}'${query.version ? ` version ${query.version}` : ''}${query.sinceMs !== undefined ? ` since ${new Date(query.sinceMs).toISOString()}` : ''}.`)
+  return { names, columns, rowCount: rows }
 }
 
 /** Root mean squared error and mean absolute error. */

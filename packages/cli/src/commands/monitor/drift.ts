@@ -1,8 +1,9 @@
 import { writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import type { ColumnOverride, ColumnTest } from '@orchard/models'
 import { UsageError, defineCommand } from '../../command.ts'
 import { trackingUriFlag } from '../../defaults.ts'
-import { parseInteger, parseList } from '../../flag-values.ts'
+import { parseDuration, parseInteger, parseList } from '../../flag-values.ts'
 import { logMonitoringRun, metricSegment, raiseAlert } from './monitoring-run.ts'
 
 const FORMATS = ['json', 'table', 'html'] as const
@@ -38,7 +39,14 @@ export const command = defineCommand({
     'docs/monitoring.md. Exits 0, or 3 with --fail-on-drift when the dataset drifted.',
   flags: {
     reference: { type: 'string', placeholder: 'file', description: 'Reference data: .csv, .jsonl or .parquet', required: true },
-    current: { type: 'string', placeholder: 'file', description: 'Current data: .csv, .jsonl or .parquet', required: true },
+    current: { type: 'string', placeholder: 'file', description: 'Current data: .csv, .jsonl or .parquet (or --current-log)' },
+    'current-log': {
+      type: 'string',
+      placeholder: 'name|uri',
+      description: 'Current data from the prediction log instead: a model name (every version) or models:/<name>/<version> or @alias',
+    },
+    since: { type: 'string', placeholder: 'duration', description: 'With --current-log: only predictions newer than this, e.g. 7d' },
+    'log-destination': { type: 'string', placeholder: 'uri', description: 'Where the prediction log is (as given to models serve)', default: './prediction-logs' },
     columns: { type: 'string', placeholder: 'cols', description: 'Only these columns (comma-separated)', default: 'every shared column' },
     numeric: { type: 'string', placeholder: 'cols', description: 'Treat these columns as numeric', multiple: true },
     categorical: { type: 'string', placeholder: 'cols', description: 'Treat these columns as categorical (e.g. integer codes)', multiple: true },
@@ -62,6 +70,9 @@ export const command = defineCommand({
   },
   example: 'orchard monitor drift --reference train.parquet --current last-week.parquet --categorical PULocationID --format json',
   async run({ flags }) {
+    if ((flags.current === undefined) === (flags['current-log'] === undefined)) throw new UsageError('give --current (a file) or --current-log (a model’s prediction log), not both')
+    for (const flag of ['since', 'log-destination'] as const) if (flags[flag] !== undefined && flags['current-log'] === undefined) throw new UsageError(`--${flag} needs --current-log`)
+    const sinceMs = flags.since === undefined ? undefined : Date.now() - parseDuration('since', flags.since)
     const format = oneOf('format', flags.format, FORMATS, 'table')
     const method = oneOf('method', flags.method, METHODS, 'auto')
     const referenceFormat = flags['reference-format'] === undefined ? undefined : oneOf('reference-format', flags['reference-format'], FILE_FORMATS, 'csv')
@@ -73,13 +84,33 @@ export const command = defineCommand({
     const columns = flags.columns === undefined ? undefined : parseList('columns', flags.columns)
     const numeric = flags.numeric === undefined ? [] : parseList('numeric', flags.numeric)
     const categorical = flags.categorical === undefined ? [] : parseList('categorical', flags.categorical)
-    const { COLUMN_TESTS, driftReport, driftReportHtml, driftReportTable, readTable } = await import('@orchard/models')
+    const { COLUMN_TESTS, driftReport, driftReportHtml, driftReportTable, readPredictionLogTable, readTable } = await import('@orchard/models')
     const overrides = Object.fromEntries((flags.test ?? []).map((value) => parseColumnTest(value, COLUMN_TESTS)))
     // Only the columns the report needs are decoded from Parquet.
     const wanted = columns ? [...new Set([...columns, ...numeric, ...categorical, ...Object.keys(overrides)])] : undefined
+    const readCurrent = async () => {
+      if (flags.current !== undefined) return readTable(flags.current, { flag: 'current-format', ...(currentFormat ? { format: currentFormat } : {}), ...(wanted ? { columns: wanted } : {}) })
+      const model = flags['current-log']!
+      let query: { modelName: string; version?: string } = { modelName: model }
+      if (/^models:/i.test(model)) {
+        const { OrchardClient } = await import('@orchard/sdk')
+        const client = new OrchardClient(flags['tracking-uri'], { batching: false })
+        try {
+          const version = (await client.resolveModelUri(model)).modelVersion
+          if (!version) throw new UsageError(`${model} names no registered model version`)
+          query = { modelName: version.name, version: version.version }
+        } finally {
+          await client.close()
+        }
+      }
+      const { openArtifactRepository } = await import('@orchard/artifacts')
+      const destination = flags['log-destination'] ?? './prediction-logs'
+      const source = openArtifactRepository(/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(destination) ? destination : resolve(destination))
+      return readPredictionLogTable(source, { ...query, ...(sinceMs !== undefined ? { sinceMs } : {}) })
+    }
     const [reference, current] = await Promise.all([
       readTable(flags.reference, { flag: 'reference-format', ...(referenceFormat ? { format: referenceFormat } : {}), ...(wanted ? { columns: wanted } : {}) }),
-      readTable(flags.current, { flag: 'current-format', ...(currentFormat ? { format: currentFormat } : {}), ...(wanted ? { columns: wanted } : {}) }),
+      readCurrent(),
     ])
     const report = driftReport(reference, current, {
       method,
@@ -107,7 +138,7 @@ export const command = defineCommand({
         metrics.push({ key: 'drift.share_drifted', value: report.share_drifted, step, timestamp })
         runId = await logMonitoringRun(client, {
           experiment: flags.experiment,
-          runName: `drift ${flags.model ?? flags.current}`,
+          runName: `drift ${flags.model ?? flags['current-log'] ?? flags.current}`,
           tags: { 'orchard.monitoring.job': 'drift', 'orchard.monitoring.method': method, ...(flags.model ? { 'orchard.monitoring.model_name': flags.model } : {}) },
           metrics,
         })
@@ -128,7 +159,7 @@ export const command = defineCommand({
           share_drifted: report.share_drifted,
           drifted_columns: report.columns.filter((c) => c.drift).map((c) => c.name),
           reference: flags.reference,
-          current: flags.current,
+          current: flags.current ?? `prediction log of ${flags['current-log']}`,
           ...(runId ? { run_id: runId } : {}),
         })
         process.stderr.write(`Alert raised on ${version.name} version ${version.version}: dataset drift (share ${report.share_drifted.toFixed(3)}).\n`)
@@ -136,7 +167,7 @@ export const command = defineCommand({
         await client.close()
       }
     }
-    const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'html' ? driftReportHtml(report, `Drift: ${flags.current} against ${flags.reference}`) : driftReportTable(report)
+    const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'html' ? driftReportHtml(report, `Drift: ${flags.current ?? `the prediction log of ${flags['current-log']}`} against ${flags.reference}`) : driftReportTable(report)
     if (flags.output) await writeFile(flags.output, text)
     else process.stdout.write(text)
     return flags['fail-on-drift'] && report.dataset_drift ? 3 : 0
