@@ -78,3 +78,51 @@ test('monitor label joins labels to the prediction log and logs quality metrics 
   assert.equal(missing.code, 1)
   assert.match(missing.stderr, /The labels have no column 'truth'/)
 })
+
+test('a registered model served with logging: label --alert raises model_version.monitoring_alert when the latest window crosses it', async () => {
+  const trackingUri = `sqlite:///${join(dir.path, 'registry.db')}`
+  const client = new OrchardClient(trackingUri)
+  const run = await client.createRun('0')
+  const info = await client.logModel(run.info.runId, 'orchard.linear', MODEL)
+  const version = await client.registerModel(info.modelUri, 'doubler')
+  await client.close()
+  const { openRegistryStore } = await import('@orchard/store')
+  const store = await openRegistryStore(trackingUri)
+  const hook = await store.createWebhook({ name: 'alerts', url: 'https://example.com/hook', events: [{ entity: 'model_version', action: 'monitoring_alert' }] })
+  await store.close()
+  const logs = join(dir.path, 'registry-logs')
+  const cli = await startCli(dir.path, ['models', 'serve', '-m', 'models:/doubler/1', '--port', '0', '--tracking-uri', trackingUri, '--log-predictions', '--log-destination', logs])
+  try {
+    for (const [id, x] of [['q1', 1], ['q2', 2]] as const) {
+      const response = await fetch(`${cli.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id }, body: JSON.stringify({ dataframe_records: [{ x }] }) })
+      assert.equal(response.status, 200)
+    }
+    cli.child.kill('SIGTERM')
+    assert.equal((await cli.exited).code, 0)
+  } finally {
+    await cli.kill()
+  }
+  // Predictions 1 and 2 against truths 4 and 2: RMSE √4.5 ≈ 2.12 crosses 1; MAE 1.5 does not cross 1.5.
+  await writeFile(join(dir.path, 'late-labels.csv'), 'request_id,y\nq1,4\nq2,2\nq3,7\n')
+  const args = ['monitor', 'label', '--model', 'models:/doubler/1', '--labels', 'late-labels.csv', '--label-column', 'y', '--task', 'regression', '--log-destination', logs, '--tracking-uri', trackingUri, '--format', 'json']
+  const result = await orchard(dir.path, [...args, '--alert', 'rmse>1', '--alert', 'mae>1.5'])
+  assert.equal(result.code, 0, result.stderr)
+  const report = JSON.parse(result.stdout)
+  assert.deepEqual([report.model_name, report.model_version, report.overall.count, report.alerts], ['doubler', version.version, 2, ['rmse > 1']])
+  assert.match(result.stderr, /Alert raised on doubler version 1: rmse > 1\./)
+  const check = await openRegistryStore(trackingUri)
+  try {
+    const deliveries = (await check.listWebhookDeliveries({ webhookId: hook.webhookId, maxResults: 10 })).items
+    assert.equal(deliveries.length, 1)
+    const body = JSON.parse(deliveries[0]!.payload)
+    assert.deepEqual([body.action, body.data.version, body.data.alert.job, body.data.alert.rules], ['monitoring_alert', '1', 'quality', ['rmse > 1']])
+  } finally {
+    await check.close()
+  }
+  const quiet = await orchard(dir.path, [...args, '--alert', 'rmse>3'])
+  assert.equal(quiet.code, 0, quiet.stderr)
+  assert.deepEqual(JSON.parse(quiet.stdout).alerts, [])
+  const bad = await orchard(dir.path, ['monitor', 'label', '--model', 'doubler', '--labels', 'late-labels.csv', '--label-column', 'y', '--alert', 'rmse>1'])
+  assert.equal(bad.code, 2)
+  assert.match(bad.stderr, /--alert raises the alert on a model version, so --model must be a models:\/ URI/)
+})
