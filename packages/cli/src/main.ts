@@ -64,6 +64,13 @@ const GROUPS: Readonly<Record<string, Group>> = {
       predict: () => import('./commands/models/predict.ts'),
     },
   },
+  monitor: {
+    summary: 'Watch data and models in production: drift between a reference and current data, quality once labels arrive',
+    verbs: {
+      drift: () => import('./commands/monitor/drift.ts'),
+      label: () => import('./commands/monitor/label.ts'),
+    },
+  },
 }
 
 function version(): string {
