@@ -264,7 +264,7 @@ describe('web UI in Chromium', () => {
     await page.goto(`${server.url}/experiments/${data.churnId}`)
     await page.getByLabel('Select run-22').check()
     await page.getByLabel('Select run-23').check()
-    await page.getByRole('button', { name: 'Chart 2 selected' }).click()
+    await page.getByRole('button', { name: 'Charts (2)' }).click()
     await page.waitForURL(/\/charts\?/)
     await page.getByLabel('Metric').selectOption('loss')
     const canvas = page.locator('[data-testid=metric-chart] canvas')

@@ -2,8 +2,9 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { FormEvent } from 'react'
 import { errorMessage, transport } from '../api.ts'
 import type { Experiment, Run } from '../api.ts'
-import { defaultColumns, orderTerm, parseColumn, parseOrderTerm } from '../lib/columns.ts'
+import { columnWidth, defaultColumns, orderTerm, parseColumn, parseOrderTerm, toCsv } from '../lib/columns.ts'
 import type { ColumnId } from '../lib/columns.ts'
+import { columnsKey, isStringList, isWidthMap, readStored, widthsKey, writeStored } from '../lib/stored.ts'
 import { formatDuration, formatMetric, formatTime } from '../lib/format.ts'
 import type { RunsView } from '../lib/routes.ts'
 import { nestRuns } from '../lib/run-tree.ts'
@@ -20,6 +21,8 @@ const FIRST_PAGE = 100
 const NEXT_PAGE = 5000
 const MAX_RUNS = 50_000
 const MAX_CHART_RUNS = 100
+// With nothing ticked, Charts shows the first runs of the table as it is sorted and filtered.
+const VISIBLE_CHART_RUNS = 10
 // Runs side by side: past a few dozen the table and the parallel coordinates stop being readable.
 const MAX_COMPARE_RUNS = 50
 
@@ -31,9 +34,21 @@ interface Props {
   readonly navigate: Navigate
 }
 
+export type ColumnGroup = 'attributes' | 'metrics' | 'params' | 'tags' | 'datasets'
+const GROUPS: readonly { readonly id: ColumnGroup; readonly label: string }[] = [
+  { id: 'attributes', label: 'Attributes' },
+  { id: 'metrics', label: 'Metrics' },
+  { id: 'params', label: 'Parameters' },
+  { id: 'tags', label: 'Tags' },
+  { id: 'datasets', label: 'Datasets' },
+]
+const DATASETS_COLUMN = 'datasets'
+const DATASET_CONTEXT_TAG = 'mlflow.data.context'
+
 interface Column {
   readonly id: string
   readonly label: string
+  readonly group: ColumnGroup
   readonly width: number
   /** The attribute or column this header sorts by; absent when the server cannot order by it. */
   readonly sort?: string | ColumnId
@@ -43,13 +58,23 @@ interface Column {
 const tagValue = (run: Run, key: string) => run.data.tags.find((t) => t.key === key)?.value
 
 const ATTRIBUTE_COLUMNS: readonly Column[] = [
-  { id: 'start_time', label: 'Created', width: 142, sort: 'start_time', cell: (r) => formatTime(r.info.startTime) },
-  { id: 'duration', label: 'Duration', width: 74, cell: (r) => formatDuration(r.info.startTime, r.info.endTime) },
-  { id: 'user_id', label: 'User', width: 84, sort: 'user_id', cell: (r) => r.info.userId || (tagValue(r, 'mlflow.user') ?? '') },
-  { id: 'status', label: 'Status', width: 88, sort: 'status', cell: (r) => r.info.status },
+  { id: 'start_time', label: 'Created', group: 'attributes', width: 166, sort: 'start_time', cell: (r) => formatTime(r.info.startTime) },
+  { id: 'duration', label: 'Duration', group: 'attributes', width: 84, cell: (r) => formatDuration(r.info.startTime, r.info.endTime) },
+  { id: 'user_id', label: 'User', group: 'attributes', width: 90, sort: 'user_id', cell: (r) => r.info.userId || (tagValue(r, 'mlflow.user') ?? '') },
+  { id: 'status', label: 'Status', group: 'attributes', width: 96, sort: 'status', cell: (r) => r.info.status },
 ]
 
+/** A run's datasets as `name@digest (context)`, the way MLflow's table lists them. */
+const datasetsCell = (run: Run) =>
+  run.inputs.datasetInputs
+    .map((input) => {
+      const context = input.tags.find((t) => t.key === DATASET_CONTEXT_TAG)?.value
+      return `${input.dataset.name}@${input.dataset.digest.slice(0, 8)}${context ? ` (${context})` : ''}`
+    })
+    .join(', ')
+
 function dataColumn(id: string): Column | undefined {
+  if (id === DATASETS_COLUMN) return { id, label: 'Datasets', group: 'datasets', width: 220, cell: datasetsCell }
   const column = parseColumn(id)
   if (!column) return undefined
   const cell =
@@ -58,8 +83,12 @@ function dataColumn(id: string): Column | undefined {
       : column.kind === 'params'
         ? (r: Run) => r.data.params.find((p) => p.key === column.key)?.value ?? ''
         : (r: Run) => tagValue(r, column.key) ?? ''
-  return { id, label: column.key, width: 96, sort: column, cell }
+  return { id, label: column.key, group: column.kind, width: columnWidth(column.key), sort: column, cell }
 }
+
+const GROUP_ORDER = new Map(GROUPS.map((g, i) => [g.id, i]))
+/** Columns grouped as the header groups them (attributes, metrics, params, tags, datasets), each group in chosen order. */
+const byGroup = (columns: readonly Column[]) => [...columns].sort((a, b) => GROUP_ORDER.get(a.group)! - GROUP_ORDER.get(b.group)!)
 
 interface Loaded {
   readonly runs: readonly Run[]
@@ -107,6 +136,8 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   const [draft, setDraft] = useState(view.filter)
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set())
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
+  const [stored, setStored] = useState(() => readStored(columnsKey(experimentIds), isStringList))
+  const [widths, setWidths] = useState<Record<string, number>>(() => readStored(widthsKey(experimentIds), isWidthMap) ?? {})
   useEffect(() => setDraft(view.filter), [view.filter])
   useEffect(() => setSelected(new Set()), [experimentIds.join(',')])
 
@@ -114,26 +145,49 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
     const metrics = new Set<string>()
     const params = new Set<string>()
     const tags = new Set<string>()
+    let datasets = false
     for (const run of loaded.runs) {
       run.data.metrics.forEach((m) => metrics.add(m.key))
       run.data.params.forEach((p) => params.add(p.key))
       run.data.tags.forEach((t) => t.key.startsWith('mlflow.') || tags.add(t.key))
+      datasets ||= run.inputs.datasetInputs.length > 0
     }
     const sorted = (s: Set<string>) => [...s].sort()
-    return { metrics: sorted(metrics), params: sorted(params), tags: sorted(tags) }
+    return { metrics: sorted(metrics), params: sorted(params), tags: sorted(tags), datasets }
   }, [loaded.runs])
 
-  const chosen = view.columns ?? defaultColumns(keys.metrics, keys.params)
+  // The URL's choice wins (a shared link), then this browser's last choice for these experiments,
+  // then defaults from the runs (computed once the first page is in, so they do not jump as more load).
+  const [defaults, setDefaults] = useState<string[]>()
+  useEffect(() => {
+    if (defaults === undefined && loaded.runs.length > 0) setDefaults([...defaultColumns(loaded.runs), ...(keys.datasets ? [DATASETS_COLUMN] : [])])
+  }, [loaded.runs, defaults, keys.datasets])
+  const chosen = view.columns ?? stored ?? defaults ?? []
+  const choose = (columns: readonly string[] | undefined) => {
+    writeStored(columnsKey(experimentIds), columns)
+    setStored(columns ? [...columns] : undefined)
+    onView({ columns })
+  }
   const columns = useMemo(() => {
     // With several experiments selected, say which one each run belongs to.
     const experimentColumn: Column[] =
       experimentIds.length > 1
-        ? [{ id: 'experiment', label: 'Experiment', width: 120, cell: (r) => experiments.find((e) => e.experimentId === r.info.experimentId)?.name ?? r.info.experimentId }]
+        ? [{ id: 'experiment', label: 'Experiment', group: 'attributes', width: 130, cell: (r) => experiments.find((e) => e.experimentId === r.info.experimentId)?.name ?? r.info.experimentId }]
         : []
-    return [...experimentColumn, ...ATTRIBUTE_COLUMNS, ...chosen.flatMap((id) => dataColumn(id) ?? [])]
-  }, [chosen.join('\u0000'), experimentIds.length, experiments])
+    return byGroup([...experimentColumn, ...ATTRIBUTE_COLUMNS, ...chosen.flatMap((id) => dataColumn(id) ?? [])]).map((c) =>
+      widths[c.id] ? { ...c, width: widths[c.id]! } : c,
+    )
+  }, [chosen.join('\u0000'), experimentIds.length, experiments, widths])
   const rows = useMemo(() => nestRuns(loaded.runs, expanded), [loaded.runs, expanded])
   const order = parseOrderTerm(view.order)
+
+  const resize = (id: string, width: number, done: boolean) => {
+    setWidths((current) => {
+      const next = { ...current, [id]: Math.round(Math.min(Math.max(width, MIN_WIDTH), MAX_WIDTH)) }
+      if (done) writeStored(widthsKey(experimentIds), next)
+      return next
+    })
+  }
 
   useEffect(() => {
     if (loaded.runs.length > 0 && performance.getEntriesByName('orchard:first-rows').length === 0) performance.mark('orchard:first-rows')
@@ -152,10 +206,9 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
     else onView({ order: '' })
   }
 
-  const chartSelected = () => {
-    const runIds = [...selected].slice(0, MAX_CHART_RUNS)
-    const metricColumn = chosen.map(parseColumn).find((c) => c?.kind === 'metrics')
-    navigate({ page: 'charts', experimentIds, runIds, metric: metricColumn?.key ?? keys.metrics[0] ?? '', x: 'step', smoothing: 0, log: false })
+  const openCharts = () => {
+    const runIds = selected.size > 0 ? [...selected].slice(0, MAX_CHART_RUNS) : rows.slice(0, VISIBLE_CHART_RUNS).map((r) => r.run.info.runId)
+    navigate({ page: 'charts', experimentIds, runIds, metric: '', x: 'step', smoothing: 0, log: false })
   }
 
   const compareSelected = () => {
@@ -163,6 +216,19 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   }
 
   const names = experimentIds.map((id) => experiments.find((e) => e.experimentId === id)?.name ?? `#${id}`)
+
+  const exportCsv = () => {
+    const header = ['Run ID', 'Run name', ...columns.map((c) => c.label)]
+    const body = rows.map(({ run }) => [run.info.runId, run.info.runName, ...columns.map((c) => c.cell(run))])
+    const url = URL.createObjectURL(new Blob([toCsv(header, body)], { type: 'text/csv;charset=utf-8' }))
+    const link = document.createElement('a')
+    link.href = url
+    link.download = `${names.join('-').replace(/[^\w.-]+/g, '_') || 'runs'}-runs.csv`
+    document.body.append(link)
+    link.click()
+    link.remove()
+    setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  }
   const allSelected = loaded.runs.length > 0 && selected.size === loaded.runs.length
 
   return (
@@ -194,12 +260,15 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
         <label className="toggle">
           <input type="checkbox" checked={view.showDeleted} onChange={(e) => onView({ showDeleted: e.target.checked })} /> Show deleted
         </label>
-        <ColumnChooser keys={keys} chosen={chosen} onChange={(columns) => onView({ columns })} />
-        <button type="button" disabled={selected.size === 0} onClick={chartSelected}>
-          Chart {selected.size > 0 ? `${selected.size} ` : ''}selected
+        <ColumnChooser keys={keys} chosen={chosen} onChange={choose} />
+        <button type="button" disabled={loaded.runs.length === 0} onClick={openCharts} title={selected.size ? 'Chart every metric of the selected runs' : `Chart every metric of the first ${VISIBLE_CHART_RUNS} runs shown`}>
+          Charts{selected.size > 0 ? ` (${selected.size})` : ''}
         </button>
         <button type="button" disabled={selected.size < 2} onClick={compareSelected} title="Select two or more runs to compare">
           Compare{selected.size > 1 ? ` ${selected.size}` : ''}
+        </button>
+        <button type="button" disabled={rows.length === 0} onClick={exportCsv} title="Download the rows and columns shown as CSV">
+          Export CSV
         </button>
       </div>
       {loaded.error ? <ErrorBox title="Search failed" message={loaded.error} /> : null}
@@ -210,8 +279,10 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
         <VirtualGrid
           rows={rows}
           columns={columns}
+          nameWidth={widths.run_name ?? NAME_WIDTH}
           order={order}
           onSort={sortBy}
+          onResize={resize}
           expanded={expanded}
           onToggle={(id) => setExpanded((s) => toggled(s, id))}
           selected={selected}
@@ -229,8 +300,11 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
 interface GridProps {
   readonly rows: ReturnType<typeof nestRuns<Run>>
   readonly columns: readonly Column[]
+  readonly nameWidth: number
   readonly order: ReturnType<typeof parseOrderTerm>
   readonly onSort: (column: Column) => void
+  /** A column's new width while dragging (`done` false) and once let go (`done` true: remembered). */
+  readonly onResize: (id: string, width: number, done: boolean) => void
   readonly expanded: ReadonlySet<string>
   readonly onToggle: (runId: string) => void
   readonly selected: ReadonlySet<string>
@@ -241,11 +315,45 @@ interface GridProps {
   readonly loading: boolean
 }
 
-const NAME_WIDTH = 190
+const NAME_WIDTH = 200
 const CHECK_WIDTH = 34
+const MIN_WIDTH = 50
+const MAX_WIDTH = 800
+const RUN_NAME_COLUMN: Column = { id: 'run_name', label: 'Run name', group: 'attributes', width: NAME_WIDTH, sort: 'run_name', cell: (r) => r.info.runName }
+
+/** A drag handle on a header's right edge; arrow keys resize by 10 px too. */
+function ResizeHandle({ label, width, onResize }: { readonly label: string; readonly width: number; readonly onResize: (width: number, done: boolean) => void }) {
+  const drag = useRef<{ x: number; width: number } | undefined>(undefined)
+  return (
+    <span
+      className="resize"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label={`Resize ${label}`}
+      aria-valuenow={width}
+      tabIndex={0}
+      onPointerDown={(e) => {
+        e.preventDefault()
+        e.currentTarget.setPointerCapture(e.pointerId)
+        drag.current = { x: e.clientX, width }
+      }}
+      onPointerMove={(e) => drag.current && onResize(drag.current.width + e.clientX - drag.current.x, false)}
+      onPointerUp={(e) => {
+        if (drag.current) onResize(drag.current.width + e.clientX - drag.current.x, true)
+        drag.current = undefined
+      }}
+      onKeyDown={(e) => {
+        if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return
+        e.preventDefault()
+        onResize(width + (e.key === 'ArrowRight' ? 10 : -10), true)
+      }}
+    />
+  )
+}
 
 // Hand-rolled windowing: only the rows in view (plus a margin) are in the DOM, absolutely placed in a
-// body as tall as all rows. 10,000 runs are ~40 row elements at any scroll position.
+// body as tall as all rows. 10,000 runs are ~40 row elements at any scroll position. The checkbox and
+// run name cells are sticky on the left, so the name stays in view while the columns scroll.
 function VirtualGrid(props: GridProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const [scrollTop, setScrollTop] = useState(0)
@@ -259,35 +367,62 @@ function VirtualGrid(props: GridProps) {
     return () => observer.disconnect()
   }, [])
 
-  const width = CHECK_WIDTH + NAME_WIDTH + props.columns.reduce((sum, c) => sum + c.width, 0)
+  const nameWidth = props.nameWidth
+  const width = CHECK_WIDTH + nameWidth + props.columns.reduce((sum, c) => sum + c.width, 0)
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
   const last = Math.min(props.rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN)
-  const arrow = (target: string) => (props.order?.target === target ? (props.order.ascending ? ' ▲' : ' ▼') : '')
   const sortTarget = (c: Column) => (typeof c.sort === 'string' ? c.sort : c.sort ? `${c.sort.kind}.${c.sort.key}` : '')
+  const sortState = (c: Column) => (props.order?.target === sortTarget(c) ? (props.order.ascending ? 'ascending' : 'descending') : 'none')
+  const groups: { group: ColumnGroup; label: string; width: number }[] = []
+  for (const c of props.columns) {
+    const previous = groups[groups.length - 1]
+    if (previous?.group === c.group) previous.width += c.width
+    else groups.push({ group: c.group, label: GROUPS.find((g) => g.id === c.group)!.label, width: c.width })
+  }
+  const header = (c: Column, pinned: boolean) => {
+    const state = c.sort ? sortState(c) : undefined
+    return (
+      <div
+        key={c.id}
+        className={`cell head${c.group === 'metrics' ? ' num' : ''}${pinned ? ' pinned name-head' : ''}`}
+        role="columnheader"
+        aria-sort={state}
+        style={{ width: c.width, ...(pinned ? { left: CHECK_WIDTH } : {}) }}
+        title={c.id === 'run_name' || c.group === 'attributes' ? c.label : `${c.id}${c.sort ? ' (click to sort)' : ''}`}
+      >
+        {c.sort ? (
+          <button type="button" className="sort" onClick={() => props.onSort(c)} data-column={c.id}>
+            <span className="label">{c.label}</span>
+            <span className={`arrow${state === 'none' ? ' idle' : ''}`} aria-hidden="true">
+              {state === 'ascending' ? '▲' : state === 'descending' ? '▼' : '↕'}
+            </span>
+          </button>
+        ) : (
+          <span className="label">{c.label}</span>
+        )}
+        <ResizeHandle label={c.label} width={c.width} onResize={(w, done) => props.onResize(c.id, w, done)} />
+      </div>
+    )
+  }
 
   return (
     <div className="grid-scroll" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} role="table" aria-label="Runs table" aria-rowcount={props.rows.length}>
-      <div className="grid-row grid-header" role="row" style={{ width }}>
-        <div className="cell check" role="columnheader" style={{ width: CHECK_WIDTH }}>
-          <input type="checkbox" aria-label="Select all runs" checked={props.allSelected} onChange={props.onSelectAll} />
+      <div className="grid-head" role="rowgroup" style={{ width }}>
+        <div className="grid-row grid-groups" role="row" style={{ width }}>
+          <div className="cell pinned" role="columnheader" style={{ width: CHECK_WIDTH + nameWidth, left: 0 }} />
+          {groups.map((g, i) => (
+            <div key={`${g.group}${i}`} className="cell group" role="columnheader" data-group={g.group} style={{ width: g.width }}>
+              {g.label}
+            </div>
+          ))}
         </div>
-        <div className="cell" role="columnheader" style={{ width: NAME_WIDTH }}>
-          <button type="button" className="sort" onClick={() => props.onSort({ id: 'run_name', label: 'Run name', width: 0, sort: 'run_name', cell: () => '' })}>
-            Run name{arrow('run_name')}
-          </button>
-        </div>
-        {props.columns.map((c) => (
-          <div key={c.id} className={`cell${c.id.startsWith('metrics.') ? ' num' : ''}`} role="columnheader" style={{ width: c.width }} title={c.id}>
-            {c.sort ? (
-              <button type="button" className="sort" onClick={() => props.onSort(c)} data-column={c.id}>
-                {c.label}
-                {arrow(sortTarget(c))}
-              </button>
-            ) : (
-              c.label
-            )}
+        <div className="grid-row grid-header" role="row" style={{ width }}>
+          <div className="cell check pinned" role="columnheader" style={{ width: CHECK_WIDTH, left: 0 }}>
+            <input type="checkbox" aria-label="Select all runs" checked={props.allSelected} onChange={props.onSelectAll} />
           </div>
-        ))}
+          {header({ ...RUN_NAME_COLUMN, width: nameWidth }, true)}
+          {props.columns.map((c) => header(c, false))}
+        </div>
       </div>
       <div className="grid-body" style={{ height: Math.max(props.rows.length * ROW_HEIGHT, props.loading ? ROW_HEIGHT : 0), width }}>
         {props.loading ? <div className="status loading">Loading runs…</div> : null}
@@ -303,10 +438,10 @@ function VirtualGrid(props: GridProps) {
               style={{ top: (first + i) * ROW_HEIGHT, width }}
               data-run-id={id}
             >
-              <div className="cell check" style={{ width: CHECK_WIDTH }}>
+              <div className="cell check pinned" style={{ width: CHECK_WIDTH, left: 0 }}>
                 <input type="checkbox" aria-label={`Select ${run.info.runName || id}`} checked={props.selected.has(id)} onChange={() => props.onSelect(id)} />
               </div>
-              <div className="cell name" role="cell" style={{ width: NAME_WIDTH, paddingLeft: 6 + row.depth * 18 }}>
+              <div className="cell name pinned" role="cell" style={{ width: nameWidth, left: CHECK_WIDTH, paddingLeft: 6 + row.depth * 18 }}>
                 {row.childCount > 0 ? (
                   <button type="button" className="expand" aria-expanded={props.expanded.has(id)} aria-label={`Show ${row.childCount} child runs`} onClick={() => props.onToggle(id)}>
                     {props.expanded.has(id) ? '▾' : '▸'}
@@ -314,7 +449,7 @@ function VirtualGrid(props: GridProps) {
                 ) : (
                   <span className="expand-spacer" />
                 )}
-                <a {...linkProps(route, props.navigate)}>
+                <a {...linkProps(route, props.navigate)} title={run.info.runName || id}>
                   {run.info.runName || id}
                 </a>
                 {row.childCount > 0 ? <span className="badge">{row.childCount}</span> : null}
@@ -322,7 +457,7 @@ function VirtualGrid(props: GridProps) {
               {props.columns.map((c) => {
                 const text = c.cell(run)
                 return (
-                  <div key={c.id} role="cell" className={`cell${c.id.startsWith('metrics.') ? ' num' : ''}${c.id === 'status' ? ` status-${text.toLowerCase()}` : ''}`} style={{ width: c.width }} title={text}>
+                  <div key={c.id} role="cell" className={`cell${c.group === 'metrics' ? ' num' : ''}${c.id === 'status' ? ` status-${text.toLowerCase()}` : ''}`} style={{ width: c.width }} title={text}>
                     {text}
                   </div>
                 )
