@@ -182,10 +182,11 @@ describe('model registry pages in Chromium', () => {
     await page.getByRole('heading', { name: 'train-gbm' }).waitFor()
   })
 
-  it('shows the server’s message for a model that does not exist', async () => {
+  it('answers a model that does not exist with a 404 page and the server’s message', async () => {
     await page.goto(`${server.url}/models/no-such-model`)
-    const alert = page.locator('[role=alert]').first()
-    await alert.waitFor()
-    assert.match((await alert.textContent()) ?? '', /Could not load the model: .*no-such-model/)
+    const notFound = page.getByTestId('not-found')
+    await notFound.getByRole('heading', { name: 'No registered model named “no-such-model”' }).waitFor()
+    assert.match((await notFound.textContent()) ?? '', /404.*no-such-model.*See all models/s)
+    assert.equal(await page.locator('[role=alert]').count(), 0)
   })
 })

@@ -4,6 +4,7 @@ import 'uplot/dist/uPlot.min.css'
 import type { MetricPoint } from '../api.ts'
 import { alignSeries } from '../lib/align-series.ts'
 import type { XYSeries } from '../lib/align-series.ts'
+import { formatCompact, formatTicks } from '../lib/format.ts'
 import { colorOf } from '../lib/palette.ts'
 import type { XAxis } from '../lib/routes.ts'
 import { smoothSeries } from '../lib/smoothing.ts'
@@ -40,6 +41,18 @@ function xOf(point: MetricPoint, x: XAxis, firstTimestamp: number): number {
   if (x === 'step') return point.step
   if (x === 'wall') return point.timestamp / 1000
   return (point.timestamp - firstTimestamp) / 1000
+}
+
+/**
+ * A scale range that is never empty: one point, or a series that never changes, gets a window
+ * around its value (±10%, or ±1 around 0) instead of uPlot's default 0–100 with a dot in it.
+ */
+function padRange(min: number | null, max: number | null, log: boolean): [number, number] {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return log ? [1, 10] : [0, 1]
+  if (min !== max) return log ? uPlot.rangeLog(min, max, 10, true) as [number, number] : uPlot.rangeNum(min, max, 0.1, true) as [number, number]
+  if (log) return [min / 2, min * 2]
+  const pad = Math.abs(min) * 0.1 || 1
+  return [min - pad, min + pad]
 }
 
 const alpha = (hex: string, a: number) => `${hex}${Math.round(a * 255).toString(16).padStart(2, '0')}`
@@ -80,6 +93,7 @@ export function MetricChart({ runs, points, metric, x, smoothing, log, theme, he
     const style = getComputedStyle(document.documentElement)
     const axisColor = style.getPropertyValue('--fg-muted').trim() || '#666'
     const gridColor = style.getPropertyValue('--border').trim() || '#ddd'
+    let yTicks: string[] = []
     const axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 } }
     // With cursor off the chart, the legend shows each series' last value instead of a dash.
     const value = (u: uPlot, v: number | null, seriesIdx: number, idx: number | null) => formatValue(idx === null ? lastValue(u.data[seriesIdx]) : v)
@@ -92,10 +106,26 @@ export function MetricChart({ runs, points, metric, x, smoothing, log, theme, he
     const options: uPlot.Options = {
       width: Math.max(element.clientWidth, 300),
       height,
-      scales: { x: { time: x === 'wall' }, y: { distr: log ? 3 : 1 } },
+      scales: {
+        x: { time: x === 'wall', range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) },
+        y: { distr: log ? 3 : 1, range: (_u, min, max) => padRange(min, max, log) },
+      },
       axes: [
-        { ...axis, label: x === 'step' ? 'step' : x === 'wall' ? 'time' : 'seconds since start' },
-        { ...axis, label: metric, size: 70 },
+        {
+          ...axis,
+          label: x === 'step' ? 'step' : x === 'wall' ? 'time' : 'seconds since start',
+          ...(x === 'wall' ? {} : { values: (_u: uPlot, splits: number[], _axis: number, _space: number, increment: number) => formatTicks(splits, increment) }),
+        },
+        {
+          ...axis,
+          label: metric,
+          values: (_u: uPlot, splits: number[], _axis: number, _space: number, increment: number) => {
+            yTicks = log ? splits.map(formatCompact) : formatTicks(splits, increment)
+            return yTicks
+          },
+          // Wide enough for the longest tick label (7 px a character at uPlot's 12 px), plus the label.
+          size: (_u: uPlot, values: string[] | null) => Math.max(50, 34 + 7 * Math.max(0, ...(values ?? []).map((v) => v.length))),
+        },
       ],
       series: [
         { label: x === 'step' ? 'step' : x === 'wall' ? 'time' : 'seconds' },
@@ -115,7 +145,15 @@ export function MetricChart({ runs, points, metric, x, smoothing, log, theme, he
       legend: { live: true },
       hooks: {
         // bench/ui.ts times navigation → first chart drawn from this mark.
-        draw: [() => performance.mark('orchard:chart-drawn')],
+        draw: [
+          (u: uPlot) => {
+            performance.mark('orchard:chart-drawn')
+            // uPlot paints ticks on the canvas; the host carries them (and the y range) as text for
+            // assistive reads and tests.
+            element.dataset.yTicks = yTicks.join('|')
+            element.dataset.yRange = `${u.scales.y?.min ?? ''},${u.scales.y?.max ?? ''}`
+          },
+        ],
         ...(onZoom
           ? {
               setSelect: [

@@ -16,11 +16,11 @@ import {
   updateModelDescription,
 } from '../registry-api.ts'
 import type { ModelVersion, RegisteredModel, Stage } from '../registry-api.ts'
-import { useAsync } from '../use-async.ts'
+import { isMissing, useAsync } from '../use-async.ts'
 import { ConfirmDialog } from './confirm-dialog.tsx'
 import { AuditTrail, EditableDescription, StageBadge, TagsEditor } from './registry-widgets.tsx'
 import { RunLink } from './run-link.tsx'
-import { Empty, ErrorBox, Loading } from './status.tsx'
+import { Empty, ErrorBox, Loading, NotFound } from './status.tsx'
 
 interface Props {
   readonly name: string
@@ -42,6 +42,14 @@ export function ModelPage({ name, navigate }: Props) {
   const [pending, setPending] = useState<Pending>()
   const after = <T,>(action: Promise<T>) => action.then((value) => (refresh(), value))
 
+  if (isMissing(model)) {
+    return (
+      <NotFound title={`No registered model named “${name}”`}>
+        <p className="muted">{model.status === 'error' ? model.message : null}</p>
+        <a {...linkProps({ page: 'models', filter: '' }, navigate)}>See all models</a>
+      </NotFound>
+    )
+  }
   return (
     <section className="model-page" aria-label="Registered model">
       <nav className="crumbs">

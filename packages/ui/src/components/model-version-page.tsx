@@ -4,10 +4,10 @@ import { sourceMlmodelPath } from '../lib/model-source.ts'
 import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
 import { deleteVersionTag, getModelVersion, searchRegistryEvents, setVersionTag, updateVersionDescription } from '../registry-api.ts'
-import { useAsync } from '../use-async.ts'
+import { isMissing, useAsync } from '../use-async.ts'
 import { AuditTrail, EditableDescription, StageBadge, TagsEditor } from './registry-widgets.tsx'
 import { RunLink } from './run-link.tsx'
-import { ErrorBox, Loading } from './status.tsx'
+import { ErrorBox, Loading, NotFound } from './status.tsx'
 
 interface Props {
   readonly name: string
@@ -20,6 +20,14 @@ export function ModelVersionPage({ name, version, navigate }: Props) {
   const mv = useAsync(() => getModelVersion(name, version), [name, version, revision])
   const events = useAsync(() => searchRegistryEvents(name, version), [name, version, revision])
   const after = <T,>(action: Promise<T>) => action.then((value) => (setRevision((r) => r + 1), value))
+  if (isMissing(mv)) {
+    return (
+      <NotFound title={`${name} has no version ${version}`}>
+        <p className="muted">{mv.status === 'error' ? mv.message : null}</p>
+        <a {...linkProps({ page: 'model', name }, navigate)}>See the versions of {name}</a>
+      </NotFound>
+    )
+  }
   return (
     <section className="model-version-page" aria-label="Model version">
       <nav className="crumbs">

@@ -6,11 +6,11 @@ import type { Route, RunTab } from '../lib/routes.ts'
 import { PARENT_RUN_TAG } from '../lib/run-tree.ts'
 import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
-import { useAsync } from '../use-async.ts'
+import { isMissing, useAsync } from '../use-async.ts'
 import { ArtifactBrowser } from './artifact-browser.tsx'
 import { MarkdownView } from './markdown-view.tsx'
 import { MetricChart } from './metric-chart.tsx'
-import { Empty, ErrorBox, Loading } from './status.tsx'
+import { Empty, ErrorBox, Loading, NotFound } from './status.tsx'
 
 const NOTE_TAG = 'mlflow.note.content'
 const TABS: readonly { id: RunTab; label: string }[] = [
@@ -38,6 +38,16 @@ export function RunPage({ experimentId, runId, tab, artifact, experiments, theme
   const back: Route = { page: 'runs', experimentIds: [experimentId], filter: '', order: '', columns: undefined, showDeleted: false }
 
   if (run.status === 'loading') return <Loading what="the run" />
+  if (isMissing(run)) {
+    return (
+      <NotFound title="This run does not exist">
+        <p className="muted">
+          No run has the ID <code>{runId}</code>.
+        </p>
+        <a {...linkProps(back, navigate)}>Back to {experimentName}</a>
+      </NotFound>
+    )
+  }
   if (run.status === 'error') {
     return (
       <section className="run-page">
