@@ -18,6 +18,8 @@ interface Props {
   readonly log: boolean
   readonly theme: string
   readonly height?: number
+  /** uPlot's legend under the chart; a grid of charts shows one shared legend instead. */
+  readonly legend?: boolean
   /**
    * Called with the x range a user drags across (in the chart's x units: steps, or seconds for wall
    * time), or undefined on a double click, so the caller can fetch finer buckets for it. Without it,
@@ -61,7 +63,7 @@ const alpha = (hex: string, a: number) => `${hex}${Math.round(a * 255).toString(
  * Line charts of one metric for several runs. Bucketed points (count > 1) also get a min/max band per
  * run, so a spike that the bucket's last value hides stays on screen.
  */
-export function MetricChart({ runs, points, metric, x, smoothing, log, theme, height = 380, onZoom }: Props) {
+export function MetricChart({ runs, points, metric, x, smoothing, log, theme, height = 380, legend = true, onZoom }: Props) {
   const host = useRef<HTMLDivElement>(null)
   const zoom = useRef(onZoom)
   zoom.current = onZoom
@@ -118,7 +120,8 @@ export function MetricChart({ runs, points, metric, x, smoothing, log, theme, he
         },
         {
           ...axis,
-          label: metric,
+          // In a grid the chart's caption names the metric.
+          ...(legend ? { label: metric } : {}),
           values: (_u: uPlot, splits: number[], _axis: number, _space: number, increment: number) => {
             yTicks = log ? splits.map(formatCompact) : formatTicks(splits, increment)
             return yTicks
@@ -142,7 +145,7 @@ export function MetricChart({ runs, points, metric, x, smoothing, log, theme, he
       // Series 1..n are the runs' lines; n+1+2i and n+2+2i run i's min and max.
       bands: banded ? runs.map((_, i) => ({ series: [runs.length + 2 + 2 * i, runs.length + 1 + 2 * i] as [number, number], fill: alpha(colorOf(i), 0.18) })) : [],
       cursor: { drag: { x: true, y: false, setScale: !onZoom } },
-      legend: { live: true },
+      legend: { show: legend, live: true },
       hooks: {
         // bench/ui.ts times navigation → first chart drawn from this mark.
         draw: [
@@ -178,7 +181,7 @@ export function MetricChart({ runs, points, metric, x, smoothing, log, theme, he
       chart.over.removeEventListener('dblclick', reset)
       chart.destroy()
     }
-  }, [data, banded, runs, metric, x, log, theme, height, onZoom !== undefined])
+  }, [data, banded, runs, metric, x, log, theme, height, legend, onZoom !== undefined])
 
   return <div className="chart" ref={host} data-testid="metric-chart" data-banded={banded ? 'true' : undefined} />
 }
