@@ -121,6 +121,14 @@ export async function searchModelVersions(name: string): Promise<ModelVersion[]>
   return versions.sort((a, b) => Number(b.version) - Number(a.version))
 }
 
+/** The registered versions made from one run's artifacts (at most 200), newest first. */
+export async function searchVersionsOfRun(runId: string): Promise<ModelVersion[]> {
+  // Run IDs are hex; anything else cannot match and must not reach the filter unquoted.
+  if (!/^[\w-]+$/.test(runId)) return []
+  const reply = await callRoute(registryRoutes.searchModelVersions, { filter: `run_id = '${runId}'`, max_results: 200 })
+  return ((reply.model_versions as WireModelVersion[] | undefined) ?? []).map(toVersion).sort((a, b) => b.creationTimestamp - a.creationTimestamp)
+}
+
 export async function getModelVersion(name: string, version: string): Promise<ModelVersion> {
   return toVersion((await callRoute(registryRoutes.getModelVersion, { name, version })).model_version as WireModelVersion)
 }
