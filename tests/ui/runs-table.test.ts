@@ -42,6 +42,8 @@ describe('runs table in Chromium', () => {
           { key: 'val_rmse', value: 7.48 + i, timestamp: T0 + 5000, step: 0 },
           { key: 'val_mae', value: 4.98 + i, timestamp: T0 + 5000, step: 0 },
           { key: 'intercept', value: 26.4 - i, timestamp: T0 + 5000, step: 0 },
+          // last 4+i, min 1+i, max 5+i, mean 3+i
+          ...[5, 1, 3, 2, 4].map((v, step) => ({ key: 'loss', value: v + i, timestamp: T0 + 100 + step, step })),
         ],
       })
       await api.logInputs(run.info.runId, [
@@ -172,6 +174,39 @@ describe('runs table in Chromium', () => {
     await page.getByRole('button', { name: 'Defaults' }).click()
     await page.locator('button[data-column="metrics.val_mae"]').waitFor()
     await page.locator('.column-chooser summary').click()
+  })
+
+  it('shows a metric’s min, max or mean over each run’s history and sorts by it', async () => {
+    await page.goto(`${server.url}/experiments/${experimentId}`)
+    await page.getByRole('button', { name: 'Show 7 child runs' }).click()
+    const lossCell = async (run: string) => {
+      const header = await headerLabels()
+      const row = page.locator('.grid-body [role=row]', { has: page.getByRole('link', { name: run, exact: true }) })
+      // Cells line up with the header labels (the run name first).
+      return row.locator('[role=cell]').nth(header.indexOf('loss')).textContent()
+    }
+    await page.locator('button[data-column="metrics.loss"]').waitFor()
+    assert.equal(await lossCell('linear'), '4')
+    await page.getByLabel('Aggregate of loss').selectOption('min')
+    await page.waitForURL(/loss%40min|loss@min/)
+    assert.equal(await settled(() => lossCell('linear'), (t) => t === '1'), '1')
+    assert.equal(await lossCell('lasso-alpha-0.1'), '7')
+    await page.getByLabel('Aggregate of loss').selectOption('max')
+    assert.equal(await settled(() => lossCell('ridge-alpha-1'), (t) => t === '7'), '7')
+    await page.getByLabel('Aggregate of loss').selectOption('mean')
+    assert.equal(await settled(() => lossCell('ridge-alpha-0.1'), (t) => t === '4'), '4')
+    // Sorting by the mean happens in the browser: the largest mean first, then the smallest.
+    const header = page.locator('.grid-header [role=columnheader]', { has: page.locator('[data-column="metrics.loss@mean"]') })
+    await header.locator('button.sort').click()
+    await settled(() => header.getAttribute('aria-sort'), (s) => s === 'descending')
+    const children = async () => (await page.locator('.grid-body [role=row] .cell.name a').allTextContents()).filter((n) => MODELS.includes(n))
+    assert.deepEqual(await children(), [...MODELS].reverse())
+    await header.locator('button.sort').click()
+    await settled(() => header.getAttribute('aria-sort'), (s) => s === 'ascending')
+    assert.deepEqual(await children(), MODELS)
+    await page.screenshot({ path: `${SCREENSHOTS}runs-aggregate.png` })
+    await page.getByLabel('Aggregate of loss').selectOption('last')
+    await page.locator('button[data-column="metrics.loss"]').waitFor()
   })
 
   it('exports the rows and columns shown as CSV', async () => {

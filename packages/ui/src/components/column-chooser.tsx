@@ -21,12 +21,14 @@ const MAX_LISTED = 200
 export function ColumnChooser({ keys, chosen, onChange }: Props) {
   const [search, setSearch] = useState('')
   const needle = search.trim().toLowerCase()
-  const toggle = (id: string) => onChange(chosen.includes(id) ? chosen.filter((c) => c !== id) : [...chosen, id])
+  // A metric column chosen with an aggregate (`metrics.loss@min`) counts as that metric's column.
+  const isChosen = (id: string) => chosen.some((c) => c === id || c.startsWith(`${id}@`))
+  const toggle = (id: string) => onChange(isChosen(id) ? chosen.filter((c) => c !== id && !c.startsWith(`${id}@`)) : [...chosen, id])
   const group = (title: string, kind: string, list: readonly string[]) => {
     const matching = needle ? list.filter((key) => key.toLowerCase().includes(needle)) : list
     if (matching.length === 0) return null
     const ids = matching.map((key) => `${kind}.${key}`)
-    const allOn = ids.every((id) => chosen.includes(id))
+    const allOn = ids.every(isChosen)
     return (
       <fieldset>
         <legend>
@@ -34,7 +36,7 @@ export function ColumnChooser({ keys, chosen, onChange }: Props) {
           <button
             type="button"
             className="link"
-            onClick={() => onChange(allOn ? chosen.filter((c) => !ids.includes(c)) : [...chosen, ...ids.filter((id) => !chosen.includes(id))].slice(0, 500))}
+            onClick={() => onChange(allOn ? chosen.filter((c) => !ids.some((id) => c === id || c.startsWith(`${id}@`))) : [...chosen, ...ids.filter((id) => !isChosen(id))].slice(0, 500))}
           >
             {allOn ? 'none' : 'all'}
           </button>
@@ -43,7 +45,7 @@ export function ColumnChooser({ keys, chosen, onChange }: Props) {
           const id = `${kind}.${key}`
           return (
             <label key={id} title={key}>
-              <input type="checkbox" checked={chosen.includes(id)} onChange={() => toggle(id)} /> {key}
+              <input type="checkbox" checked={isChosen(id)} onChange={() => toggle(id)} /> {key}
             </label>
           )
         })}

@@ -1,6 +1,8 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { FormEvent } from 'react'
-import { errorMessage, transport } from '../api.ts'
+import { errorMessage, metricAggregate, transport } from '../api.ts'
+import { AGGREGATES, compareValues, splitAggregate, withAggregate } from '../lib/aggregates.ts'
+import type { Aggregate } from '../lib/aggregates.ts'
 import type { Experiment, Run } from '../api.ts'
 import { columnWidth, defaultColumns, orderTerm, parseColumn, parseOrderTerm, toCsv } from '../lib/columns.ts'
 import type { ColumnId } from '../lib/columns.ts'
@@ -43,6 +45,12 @@ const GROUPS: readonly { readonly id: ColumnGroup; readonly label: string }[] = 
   { id: 'datasets', label: 'Datasets' },
 ]
 const DATASETS_COLUMN = 'datasets'
+// Room in a metric header for its aggregate choice (last, min, max, mean).
+const AGGREGATE_SELECT_WIDTH = 64
+// Aggregates other than the last value are read from each run's history: min and max for this many
+// runs (one bucketed call per hundred), the mean (full histories) for fewer.
+const AGGREGATE_RUNS = 5000
+const MEAN_RUNS = 500
 const DATASET_CONTEXT_TAG = 'mlflow.data.context'
 
 interface Column {
@@ -50,6 +58,10 @@ interface Column {
   readonly label: string
   readonly group: ColumnGroup
   readonly width: number
+  /** A metric column's aggregate over each run's history; `last` is what the server sorts by. */
+  readonly aggregate?: Aggregate
+  /** The value to sort on in the browser, for columns the server cannot order by (aggregates). */
+  readonly value?: (run: Run) => number | undefined
   /** The attribute or column this header sorts by; absent when the server cannot order by it. */
   readonly sort?: string | ColumnId
   readonly cell: (run: Run) => string
@@ -73,16 +85,42 @@ const datasetsCell = (run: Run) =>
     })
     .join(', ')
 
-function dataColumn(id: string): Column | undefined {
+type AggregateValues = ReadonlyMap<string, ReadonlyMap<string, number> | 'loading'>
+
+function dataColumn(id: string, aggregates: AggregateValues): Column | undefined {
   if (id === DATASETS_COLUMN) return { id, label: 'Datasets', group: 'datasets', width: 220, cell: datasetsCell }
   const column = parseColumn(id)
   if (!column) return undefined
+  if (column.kind === 'metrics') {
+    const { key, aggregate } = splitAggregate(column.key)
+    if (aggregate !== 'last') {
+      const values = aggregates.get(id)
+      const value = (r: Run) => (values && values !== 'loading' ? values.get(r.info.runId) : undefined)
+      return {
+        id,
+        label: key,
+        group: 'metrics',
+        aggregate,
+        width: columnWidth(key) + AGGREGATE_SELECT_WIDTH,
+        sort: { kind: 'metrics', key: column.key },
+        value,
+        cell: (r) => (values === 'loading' ? '…' : formatMetric(value(r))),
+      }
+    }
+    return {
+      id,
+      label: key,
+      group: 'metrics',
+      aggregate: 'last',
+      width: columnWidth(key) + AGGREGATE_SELECT_WIDTH,
+      sort: { kind: 'metrics', key },
+      cell: (r: Run) => formatMetric(r.data.metrics.find((m) => m.key === key)?.value),
+    }
+  }
   const cell =
-    column.kind === 'metrics'
-      ? (r: Run) => formatMetric(r.data.metrics.find((m) => m.key === column.key)?.value)
-      : column.kind === 'params'
-        ? (r: Run) => r.data.params.find((p) => p.key === column.key)?.value ?? ''
-        : (r: Run) => tagValue(r, column.key) ?? ''
+    column.kind === 'params'
+      ? (r: Run) => r.data.params.find((p) => p.key === column.key)?.value ?? ''
+      : (r: Run) => tagValue(r, column.key) ?? ''
   return { id, label: column.key, group: column.kind, width: columnWidth(column.key), sort: column, cell }
 }
 
@@ -138,6 +176,10 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
   const [stored, setStored] = useState(() => readStored(columnsKey(experimentIds), isStringList))
   const [widths, setWidths] = useState<Record<string, number>>(() => readStored(widthsKey(experimentIds), isWidthMap) ?? {})
+  const [aggregates, setAggregates] = useState<AggregateValues>(new Map())
+  const aggregatesFor = useRef<{ runs: readonly Run[]; ids: Set<string> }>({ runs: [], ids: new Set() })
+  // Aggregate columns sort in the browser (the server orders by last values only).
+  const [clientSort, setClientSort] = useState<{ readonly id: string; readonly ascending: boolean }>()
   useEffect(() => setDraft(view.filter), [view.filter])
   useEffect(() => setSelected(new Set()), [experimentIds.join(',')])
 
@@ -174,12 +216,55 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
       experimentIds.length > 1
         ? [{ id: 'experiment', label: 'Experiment', group: 'attributes', width: 130, cell: (r) => experiments.find((e) => e.experimentId === r.info.experimentId)?.name ?? r.info.experimentId }]
         : []
-    return byGroup([...experimentColumn, ...ATTRIBUTE_COLUMNS, ...chosen.flatMap((id) => dataColumn(id) ?? [])]).map((c) =>
+    return byGroup([...experimentColumn, ...ATTRIBUTE_COLUMNS, ...chosen.flatMap((id) => dataColumn(id, aggregates) ?? [])]).map((c) =>
       widths[c.id] ? { ...c, width: widths[c.id]! } : c,
     )
-  }, [chosen.join('\u0000'), experimentIds.length, experiments, widths])
-  const rows = useMemo(() => nestRuns(loaded.runs, expanded), [loaded.runs, expanded])
-  const order = parseOrderTerm(view.order)
+  }, [chosen.join('\u0000'), experimentIds.length, experiments, widths, aggregates])
+  const sortedRuns = useMemo(() => {
+    if (!clientSort) return loaded.runs
+    const column = columns.find((c) => c.id === clientSort.id)
+    if (!column?.value) return loaded.runs
+    const value = column.value
+    const ascending = clientSort.ascending
+    return [...loaded.runs].sort((a, b) => compareValues(value(a), value(b), ascending))
+  }, [loaded.runs, clientSort, columns])
+  const rows = useMemo(() => nestRuns(sortedRuns, expanded), [sortedRuns, expanded])
+  const order = clientSort ? { target: `client:${clientSort.id}`, ascending: clientSort.ascending } : parseOrderTerm(view.order)
+
+  // Aggregates other than the last value, read once all runs are in (and again for a new search).
+  const aggregateIds = chosen.filter((id) => id.startsWith('metrics.') && splitAggregate(id.slice('metrics.'.length)).aggregate !== 'last')
+  useEffect(() => {
+    if (!loaded.done) return
+    if (aggregatesFor.current.runs !== loaded.runs) {
+      aggregatesFor.current = { runs: loaded.runs, ids: new Set() }
+      setAggregates(new Map())
+    }
+    const started = aggregateIds.filter((id) => !aggregatesFor.current.ids.has(id))
+    const pending = new Set(started)
+    let live = true
+    for (const id of started) {
+      aggregatesFor.current.ids.add(id)
+      const { key, aggregate } = splitAggregate(id.slice('metrics.'.length))
+      const runIds = loaded.runs.slice(0, aggregate === 'mean' ? MEAN_RUNS : AGGREGATE_RUNS).map((r) => r.info.runId)
+      setAggregates((current) => new Map(current).set(id, 'loading'))
+      const settle = (values: ReadonlyMap<string, number>) => {
+        pending.delete(id)
+        if (live) setAggregates((current) => new Map(current).set(id, values))
+      }
+      metricAggregate(runIds, key, aggregate as 'min' | 'max' | 'mean').then(settle, () => settle(new Map()))
+    }
+    return () => {
+      live = false
+      // Requests cut short (the columns or runs changed) are asked again by the next run of this effect.
+      for (const id of pending) aggregatesFor.current.ids.delete(id)
+    }
+  }, [loaded.done, loaded.runs, aggregateIds.join('\u0000')])
+
+  const setAggregate = (column: Column, aggregate: Aggregate) => {
+    const { key } = splitAggregate(column.id.slice('metrics.'.length))
+    if (clientSort?.id === column.id) setClientSort(undefined)
+    choose(chosen.map((id) => (id === column.id ? withAggregate(key, aggregate) : id)))
+  }
 
   const resize = (id: string, width: number, done: boolean) => {
     setWidths((current) => {
@@ -199,6 +284,11 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   }
 
   const sortBy = (column: Column) => {
+    if (column.value) {
+      setClientSort(clientSort?.id !== column.id ? { id: column.id, ascending: false } : !clientSort.ascending ? { id: column.id, ascending: true } : undefined)
+      return
+    }
+    setClientSort(undefined)
     if (!column.sort) return
     const target = typeof column.sort === 'string' ? column.sort : `${column.sort.kind}.${column.sort.key}`
     if (order?.target !== target) onView({ order: orderTerm(column.sort, false) })
@@ -218,7 +308,7 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   const names = experimentIds.map((id) => experiments.find((e) => e.experimentId === id)?.name ?? `#${id}`)
 
   const exportCsv = () => {
-    const header = ['Run ID', 'Run name', ...columns.map((c) => c.label)]
+    const header = ['Run ID', 'Run name', ...columns.map((c) => (c.aggregate && c.aggregate !== 'last' ? `${c.label} (${c.aggregate})` : c.label))]
     const body = rows.map(({ run }) => [run.info.runId, run.info.runName, ...columns.map((c) => c.cell(run))])
     const url = URL.createObjectURL(new Blob([toCsv(header, body)], { type: 'text/csv;charset=utf-8' }))
     const link = document.createElement('a')
@@ -283,6 +373,7 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
           order={order}
           onSort={sortBy}
           onResize={resize}
+          onAggregate={setAggregate}
           expanded={expanded}
           onToggle={(id) => setExpanded((s) => toggled(s, id))}
           selected={selected}
@@ -303,6 +394,7 @@ interface GridProps {
   readonly nameWidth: number
   readonly order: ReturnType<typeof parseOrderTerm>
   readonly onSort: (column: Column) => void
+  readonly onAggregate: (column: Column, aggregate: Aggregate) => void
   /** A column's new width while dragging (`done` false) and once let go (`done` true: remembered). */
   readonly onResize: (id: string, width: number, done: boolean) => void
   readonly expanded: ReadonlySet<string>
@@ -371,7 +463,7 @@ function VirtualGrid(props: GridProps) {
   const width = CHECK_WIDTH + nameWidth + props.columns.reduce((sum, c) => sum + c.width, 0)
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
   const last = Math.min(props.rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN)
-  const sortTarget = (c: Column) => (typeof c.sort === 'string' ? c.sort : c.sort ? `${c.sort.kind}.${c.sort.key}` : '')
+  const sortTarget = (c: Column) => (c.value ? `client:${c.id}` : typeof c.sort === 'string' ? c.sort : c.sort ? `${c.sort.kind}.${c.sort.key}` : '')
   const sortState = (c: Column) => (props.order?.target === sortTarget(c) ? (props.order.ascending ? 'ascending' : 'descending') : 'none')
   const groups: { group: ColumnGroup; label: string; width: number }[] = []
   for (const c of props.columns) {
@@ -400,6 +492,21 @@ function VirtualGrid(props: GridProps) {
         ) : (
           <span className="label">{c.label}</span>
         )}
+        {c.aggregate ? (
+          <select
+            className="aggregate"
+            aria-label={`Aggregate of ${c.label}`}
+            title="Which value of each run's history: the last, least, greatest or mean"
+            value={c.aggregate}
+            onChange={(e) => props.onAggregate(c, e.target.value as Aggregate)}
+          >
+            {AGGREGATES.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        ) : null}
         <ResizeHandle label={c.label} width={c.width} onResize={(w, done) => props.onResize(c.id, w, done)} />
       </div>
     )
@@ -412,7 +519,10 @@ function VirtualGrid(props: GridProps) {
           <div className="cell pinned" role="columnheader" style={{ width: CHECK_WIDTH + nameWidth, left: 0 }} />
           {groups.map((g, i) => (
             <div key={`${g.group}${i}`} className="cell group" role="columnheader" data-group={g.group} style={{ width: g.width }}>
-              {g.label}
+              {/* Sticks beside the pinned columns while its group scrolls under them. */}
+              <span className="group-label" style={{ left: CHECK_WIDTH + nameWidth + 8 }}>
+                {g.label}
+              </span>
             </div>
           ))}
         </div>
