@@ -13,6 +13,7 @@ import { nestRuns } from '../lib/run-tree.ts'
 import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
 import { ColumnChooser } from './column-chooser.tsx'
+import { SavedViews } from './saved-views.tsx'
 import { Empty, ErrorBox } from './status.tsx'
 
 const ROW_HEIGHT = 30
@@ -351,6 +352,14 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
           <input type="checkbox" checked={view.showDeleted} onChange={(e) => onView({ showDeleted: e.target.checked })} /> Show deleted
         </label>
         <ColumnChooser keys={keys} chosen={chosen} onChange={choose} />
+        {experimentIds.length === 1 ? (
+          <SavedViews
+            experimentId={experimentIds[0]!}
+            view={view}
+            columns={chosen}
+            onApply={(saved) => onView({ filter: saved.filter ?? '', order: saved.order ?? '', showDeleted: saved.showDeleted ?? false, columns: saved.columns })}
+          />
+        ) : null}
         <button type="button" disabled={loaded.runs.length === 0} onClick={openCharts} title={selected.size ? 'Chart every metric of the selected runs' : `Chart every metric of the first ${VISIBLE_CHART_RUNS} runs shown`}>
           Charts{selected.size > 0 ? ` (${selected.size})` : ''}
         </button>
