@@ -160,3 +160,6 @@ export const deleteModelTag = (name: string, key: string) => callRoute(registryR
 export const setVersionTag = (name: string, version: string, key: string, value: string) =>
   callRoute(registryRoutes.setModelVersionTag, { name, version, key, value })
 export const deleteVersionTag = (name: string, version: string, key: string) => callRoute(registryRoutes.deleteModelVersionTag, { name, version, key })
+
+export const deleteModelVersion = (name: string, version: string, n: Note = {}) => callRoute(registryRoutes.deleteModelVersion, { name, version, ...note(n) })
+export const deleteRegisteredModel = (name: string, n: Note = {}) => callRoute(registryRoutes.deleteRegisteredModel, { name, ...note(n) })

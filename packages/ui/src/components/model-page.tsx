@@ -4,6 +4,7 @@ import { formatTime } from '../lib/format.ts'
 import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
 import {
+  deleteRegisteredModel,
   STAGES,
   deleteAlias,
   deleteModelTag,
@@ -40,6 +41,7 @@ export function ModelPage({ name, navigate }: Props) {
   const versions = useAsync(() => searchModelVersions(name), [name, revision])
   const events = useAsync(() => searchRegistryEvents(name), [name, revision])
   const [pending, setPending] = useState<Pending>()
+  const [deletingModel, setDeletingModel] = useState(false)
   const after = <T,>(action: Promise<T>) => action.then((value) => (refresh(), value))
 
   if (isMissing(model)) {
@@ -57,7 +59,30 @@ export function ModelPage({ name, navigate }: Props) {
       </nav>
       <header className="page-head">
         <h1>{name}</h1>
+        <span className="spacer" />
+        {model.status === 'ready' ? (
+          <button type="button" className="danger" onClick={() => setDeletingModel(true)}>
+            Delete model
+          </button>
+        ) : null}
       </header>
+      {deletingModel ? (
+        <ConfirmDialog
+          title={`Delete the model ${name}?`}
+          confirmLabel="Delete model"
+          withComment
+          onConfirm={async (comment) => {
+            await deleteRegisteredModel(name, { comment })
+            navigate({ page: 'models', filter: '' })
+          }}
+          onClose={() => setDeletingModel(false)}
+        >
+          <p>
+            The model and all {versions.status === 'ready' ? versions.value.length : 'its'} version{versions.status === 'ready' && versions.value.length === 1 ? '' : 's'} go for good,
+            with their aliases and tags; the runs and their artifacts stay.
+          </p>
+        </ConfirmDialog>
+      ) : null}
       {model.status === 'loading' ? <Loading what="the model" /> : null}
       {model.status === 'error' ? <ErrorBox title="Could not load the model" message={model.message} /> : null}
       {model.status === 'ready' ? (
