@@ -252,6 +252,29 @@ describe('runs table in Chromium', () => {
     await page.locator('.saved-views summary').click()
   })
 
+  it('groups runs by a param with each metric’s mean and range, groups expand to their runs', async () => {
+    await page.goto(`${server.url}/experiments/${experimentId}`)
+    await page.getByTestId('run-count').filter({ hasText: '9 runs' }).waitFor()
+    await page.getByLabel('Group by').selectOption('params.model')
+    await page.waitForURL(/group=params\.model/)
+    const groupNames = () => page.locator('.grid-body .group-row .group-name').allTextContents()
+    assert.deepEqual(await settled(groupNames, (g) => g.length === 4), ['model = lasso', 'model = linear', 'model = ridge', 'no model'])
+    const header = await headerLabels()
+    const lasso = page.locator('.grid-body .group-row[data-group-value="lasso"]')
+    assert.equal(await lasso.locator('.badge').textContent(), '3')
+    // val_rmse of the lasso runs: 11.48, 12.48, 13.48.
+    assert.equal(await lasso.locator('[role=cell]').nth(header.indexOf('val_rmse')).textContent(), '12.48 (11.48–13.48)')
+    assert.equal(await lasso.locator('[role=cell]').nth(header.indexOf('model')).textContent(), 'lasso')
+    await lasso.getByRole('button', { name: 'Show the 3 runs of model = lasso' }).click()
+    const names = await page.locator('.grid-body [role=row] .cell.name a').allTextContents()
+    assert.deepEqual(new Set(names), new Set(['lasso-alpha-0.001', 'lasso-alpha-0.01', 'lasso-alpha-0.1']))
+    await page.screenshot({ path: `${SCREENSHOTS}runs-grouped.png` })
+    await page.reload()
+    assert.deepEqual(await settled(groupNames, (g) => g.length === 4), ['model = lasso', 'model = linear', 'model = ridge', 'no model'])
+    await page.getByLabel('Group by').selectOption('')
+    await page.locator('.grid-body .group-row').first().waitFor({ state: 'detached' })
+  })
+
   it('exports the rows and columns shown as CSV', async () => {
     await page.goto(`${server.url}/experiments/${experimentId}?order=${encodeURIComponent('metrics.`val_rmse` ASC')}`)
     await page.getByRole('button', { name: 'Show 7 child runs' }).click()

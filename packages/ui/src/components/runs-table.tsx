@@ -9,6 +9,8 @@ import type { ColumnId } from '../lib/columns.ts'
 import { columnsKey, isStringList, isWidthMap, readStored, widthsKey, writeStored } from '../lib/stored.ts'
 import { formatDuration, formatMetric, formatTime } from '../lib/format.ts'
 import type { RunsView } from '../lib/routes.ts'
+import { groupRuns, summarizeNumbers } from '../lib/group-runs.ts'
+import type { RunGroup } from '../lib/group-runs.ts'
 import { nestRuns } from '../lib/run-tree.ts'
 import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
@@ -61,8 +63,10 @@ interface Column {
   readonly width: number
   /** A metric column's aggregate over each run's history; `last` is what the server sorts by. */
   readonly aggregate?: Aggregate
-  /** The value to sort on in the browser, for columns the server cannot order by (aggregates). */
+  /** A metric column's number for a run: what groups summarise and browser-side sorts compare. */
   readonly value?: (run: Run) => number | undefined
+  /** Sorted in the browser: the server orders by last values only, not by aggregates. */
+  readonly sortsInBrowser?: boolean
   /** The attribute or column this header sorts by; absent when the server cannot order by it. */
   readonly sort?: string | ColumnId
   readonly cell: (run: Run) => string
@@ -105,6 +109,7 @@ function dataColumn(id: string, aggregates: AggregateValues): Column | undefined
         width: columnWidth(key) + AGGREGATE_SELECT_WIDTH,
         sort: { kind: 'metrics', key: column.key },
         value,
+        sortsInBrowser: true,
         cell: (r) => (values === 'loading' ? '…' : formatMetric(value(r))),
       }
     }
@@ -115,6 +120,7 @@ function dataColumn(id: string, aggregates: AggregateValues): Column | undefined
       aggregate: 'last',
       width: columnWidth(key) + AGGREGATE_SELECT_WIDTH,
       sort: { kind: 'metrics', key },
+      value: (r: Run) => r.data.metrics.find((m) => m.key === key)?.value,
       cell: (r: Run) => formatMetric(r.data.metrics.find((m) => m.key === key)?.value),
     }
   }
@@ -224,12 +230,20 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   const sortedRuns = useMemo(() => {
     if (!clientSort) return loaded.runs
     const column = columns.find((c) => c.id === clientSort.id)
-    if (!column?.value) return loaded.runs
+    if (!column?.value || !column.sortsInBrowser) return loaded.runs
     const value = column.value
     const ascending = clientSort.ascending
     return [...loaded.runs].sort((a, b) => compareValues(value(a), value(b), ascending))
   }, [loaded.runs, clientSort, columns])
-  const rows = useMemo(() => nestRuns(sortedRuns, expanded), [sortedRuns, expanded])
+  const groupBy = view.groupBy ?? ''
+  const rows = useMemo<GridRow[]>(() => {
+    if (!groupBy) return nestRuns(sortedRuns, expanded).map((row) => ({ kind: 'run', ...row }))
+    return groupRuns(sortedRuns, groupBy, (run) => groupValue(run, groupBy)).flatMap((group): GridRow[] => [
+      { kind: 'group', group },
+      ...(expanded.has(group.id) ? group.runs.map((run): GridRow => ({ kind: 'run', run, depth: 1, childCount: 0 })) : []),
+    ])
+  }, [sortedRuns, expanded, groupBy])
+  const runRows = rows.flatMap((row) => (row.kind === 'run' ? [row] : []))
   const order = clientSort ? { target: `client:${clientSort.id}`, ascending: clientSort.ascending } : parseOrderTerm(view.order)
 
   // Aggregates other than the last value, read once all runs are in (and again for a new search).
@@ -285,7 +299,7 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   }
 
   const sortBy = (column: Column) => {
-    if (column.value) {
+    if (column.sortsInBrowser) {
       setClientSort(clientSort?.id !== column.id ? { id: column.id, ascending: false } : !clientSort.ascending ? { id: column.id, ascending: true } : undefined)
       return
     }
@@ -298,7 +312,7 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   }
 
   const openCharts = () => {
-    const runIds = selected.size > 0 ? [...selected].slice(0, MAX_CHART_RUNS) : rows.slice(0, VISIBLE_CHART_RUNS).map((r) => r.run.info.runId)
+    const runIds = selected.size > 0 ? [...selected].slice(0, MAX_CHART_RUNS) : runRows.slice(0, VISIBLE_CHART_RUNS).map((r) => r.run.info.runId)
     navigate({ page: 'charts', experimentIds, runIds, metric: '', x: 'step', smoothing: 0, log: false })
   }
 
@@ -307,10 +321,15 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   }
 
   const names = experimentIds.map((id) => experiments.find((e) => e.experimentId === id)?.name ?? `#${id}`)
+  const groupOptions = [...keys.params.map((k) => `params.${k}`), ...keys.tags.map((k) => `tags.${k}`), ...(keys.datasets ? [DATASETS_COLUMN] : [])]
 
   const exportCsv = () => {
     const header = ['Run ID', 'Run name', ...columns.map((c) => (c.aggregate && c.aggregate !== 'last' ? `${c.label} (${c.aggregate})` : c.label))]
-    const body = rows.map(({ run }) => [run.info.runId, run.info.runName, ...columns.map((c) => c.cell(run))])
+    const body = rows.map((row) =>
+      row.kind === 'run'
+        ? [row.run.info.runId, row.run.info.runName, ...columns.map((c) => c.cell(row.run))]
+        : ['', `${groupLabel(groupBy, row.group.value)} (${row.group.runs.length} runs)`, ...columns.map((c) => groupCell(c, row.group))],
+    )
     const url = URL.createObjectURL(new Blob([toCsv(header, body)], { type: 'text/csv;charset=utf-8' }))
     const link = document.createElement('a')
     link.href = url
@@ -357,9 +376,21 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
             experimentId={experimentIds[0]!}
             view={view}
             columns={chosen}
-            onApply={(saved) => onView({ filter: saved.filter ?? '', order: saved.order ?? '', showDeleted: saved.showDeleted ?? false, columns: saved.columns })}
+            onApply={(saved) => onView({ filter: saved.filter ?? '', order: saved.order ?? '', showDeleted: saved.showDeleted ?? false, columns: saved.columns, groupBy: saved.groupBy ?? '' })}
           />
         ) : null}
+        <label className="group-by">
+          Group by{' '}
+          <select aria-label="Group by" value={groupBy} onChange={(e) => onView({ groupBy: e.target.value })}>
+            <option value="">none</option>
+            {groupBy && !groupOptions.includes(groupBy) ? <option value={groupBy}>{groupBy}</option> : null}
+            {groupOptions.map((id) => (
+              <option key={id} value={id}>
+                {id === DATASETS_COLUMN ? 'dataset' : id.replace(/^params\./, 'param ').replace(/^tags\./, 'tag ')}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="button" disabled={loaded.runs.length === 0} onClick={openCharts} title={selected.size ? 'Chart every metric of the selected runs' : `Chart every metric of the first ${VISIBLE_CHART_RUNS} runs shown`}>
           Charts{selected.size > 0 ? ` (${selected.size})` : ''}
         </button>
@@ -377,6 +408,7 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
       {loaded.runs.length > 0 || !loaded.done ? (
         <VirtualGrid
           rows={rows}
+          groupBy={groupBy}
           columns={columns}
           nameWidth={widths.run_name ?? NAME_WIDTH}
           order={order}
@@ -398,7 +430,8 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
 }
 
 interface GridProps {
-  readonly rows: ReturnType<typeof nestRuns<Run>>
+  readonly rows: readonly GridRow[]
+  readonly groupBy: string
   readonly columns: readonly Column[]
   readonly nameWidth: number
   readonly order: ReturnType<typeof parseOrderTerm>
@@ -472,7 +505,7 @@ function VirtualGrid(props: GridProps) {
   const width = CHECK_WIDTH + nameWidth + props.columns.reduce((sum, c) => sum + c.width, 0)
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
   const last = Math.min(props.rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN)
-  const sortTarget = (c: Column) => (c.value ? `client:${c.id}` : typeof c.sort === 'string' ? c.sort : c.sort ? `${c.sort.kind}.${c.sort.key}` : '')
+  const sortTarget = (c: Column) => (c.sortsInBrowser ? `client:${c.id}` : typeof c.sort === 'string' ? c.sort : c.sort ? `${c.sort.kind}.${c.sort.key}` : '')
   const sortState = (c: Column) => (props.order?.target === sortTarget(c) ? (props.order.ascending ? 'ascending' : 'descending') : 'none')
   const groups: { group: ColumnGroup; label: string; width: number }[] = []
   for (const c of props.columns) {
@@ -546,6 +579,33 @@ function VirtualGrid(props: GridProps) {
       <div className="grid-body" style={{ height: Math.max(props.rows.length * ROW_HEIGHT, props.loading ? ROW_HEIGHT : 0), width }}>
         {props.loading ? <div className="status loading">Loading runs…</div> : null}
         {props.rows.slice(first, last).map((row, i) => {
+          if (row.kind === 'group') {
+            const { group } = row
+            const open = props.expanded.has(group.id)
+            const label = groupLabel(props.groupBy, group.value)
+            return (
+              <div key={group.id} role="row" className="grid-row group-row" style={{ top: (first + i) * ROW_HEIGHT, width }} data-group-value={group.value ?? ''}>
+                <div className="cell check pinned" style={{ width: CHECK_WIDTH, left: 0 }} />
+                <div className="cell name pinned" role="cell" style={{ width: nameWidth, left: CHECK_WIDTH }}>
+                  <button type="button" className="expand" aria-expanded={open} aria-label={`Show the ${group.runs.length} runs of ${label}`} onClick={() => props.onToggle(group.id)}>
+                    {open ? '▾' : '▸'}
+                  </button>
+                  <span className="group-name" title={label}>
+                    {label}
+                  </span>
+                  <span className="badge">{group.runs.length}</span>
+                </div>
+                {props.columns.map((c) => {
+                  const text = groupCell(c, group)
+                  return (
+                    <div key={c.id} role="cell" className={`cell${c.group === 'metrics' ? ' num' : ''}`} style={{ width: c.width }} title={text}>
+                      {text}
+                    </div>
+                  )
+                })}
+              </div>
+            )
+          }
           const run = row.run
           const id = run.info.runId
           const route = { page: 'run', experimentId: run.info.experimentId, runId: id, tab: 'overview' } as const
@@ -587,6 +647,34 @@ function VirtualGrid(props: GridProps) {
       </div>
     </div>
   )
+}
+
+type GridRow = ({ readonly kind: 'run' } & ReturnType<typeof nestRuns<Run>>[number]) | { readonly kind: 'group'; readonly group: RunGroup<Run> }
+
+/** The value a run is grouped under: a param's, a tag's, or its datasets' names. */
+function groupValue(run: Run, by: string): string | undefined {
+  if (by === DATASETS_COLUMN) return run.inputs.datasetInputs.map((d) => d.dataset.name).sort().join(', ') || undefined
+  const column = parseColumn(by)
+  if (!column) return undefined
+  if (column.kind === 'params') return run.data.params.find((p) => p.key === column.key)?.value
+  if (column.kind === 'tags') return tagValue(run, column.key)
+  return undefined
+}
+
+const groupLabel = (by: string, value: string | undefined) => {
+  const name = by === DATASETS_COLUMN ? 'dataset' : (parseColumn(by)?.key ?? by)
+  return value === undefined ? `no ${name}` : `${name} = ${value}`
+}
+
+/** A group's cell: a metric's mean and min–max over the group's runs; a value all of them share. */
+function groupCell(column: Column, group: RunGroup<Run>): string {
+  if (column.value) {
+    const summary = summarizeNumbers(group.runs.map(column.value))
+    if (!summary) return ''
+    return summary.min === summary.max ? formatMetric(summary.mean) : `${formatMetric(summary.mean)} (${formatMetric(summary.min)}–${formatMetric(summary.max)})`
+  }
+  const values = new Set(group.runs.map(column.cell))
+  return values.size === 1 ? [...values][0]! : ''
 }
 
 function toggled(set: ReadonlySet<string>, item: string): ReadonlySet<string> {

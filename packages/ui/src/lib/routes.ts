@@ -20,6 +20,8 @@ export interface RunsView {
   /** Chosen columns as `params.<key>`, `metrics.<key>`, `tags.<key>`; undefined means the default choice. */
   readonly columns: readonly string[] | undefined
   readonly showDeleted: boolean
+  /** Group rows by this column id (`params.model`, `tags.team`, `datasets`); absent or empty: no grouping. */
+  readonly groupBy?: string
 }
 
 export interface ChartView {
@@ -86,6 +88,7 @@ export function parseRoute(pathname: string, search: string): Route {
       order: query.get('order') ?? '',
       columns: cols === null ? undefined : list(cols),
       showDeleted: query.get('deleted') === '1',
+      ...(query.get('group') ? { groupBy: query.get('group')! } : {}),
     }
   }
   if (third === 'runs' && fourth !== undefined && rest.length === 0 && experimentIds.length === 1) {
@@ -140,6 +143,7 @@ export function routePath(route: Route): string {
         // An empty cols= is kept: it means "no optional columns", unlike an absent one.
         ['cols', route.columns?.join(',')],
         ['deleted', route.showDeleted ? '1' : undefined],
+        ['group', route.groupBy || undefined],
       ])
     case 'run':
       return withQuery(`/experiments/${enc(route.experimentId)}/runs/${enc(route.runId)}`, [

@@ -2,7 +2,8 @@
 // key `mlflow.sharedViewState.<id>`, value a JSON envelope `{name, createdAt, updatedAt, state}`
 // whose `state` is itself JSON text. MLflow's reader takes `searchFilter`, `orderByKey`,
 // `orderByAsc` and `lifecycleFilter` from it and ignores keys it does not know, so Orchard keeps its
-// columns under `orchardColumns` in the same state: each UI opens the other's views.
+// columns and grouping under `orchardColumns` and `orchardGroupBy` in the same state: each UI opens
+// the other's views.
 
 import { parseOrderTerm } from './columns.ts'
 import type { RunsView } from './routes.ts'
@@ -25,6 +26,7 @@ interface State {
   readonly orderByAsc?: unknown
   readonly lifecycleFilter?: unknown
   readonly orchardColumns?: unknown
+  readonly orchardGroupBy?: unknown
 }
 
 /** The order term MLflow's `orderByKey` + `orderByAsc` spell (``metrics.`loss` DESC``). */
@@ -51,6 +53,7 @@ export function parseSavedView(key: string, value: string): SavedView | undefine
         order: orderOf(state),
         showDeleted: state.lifecycleFilter === 'Deleted',
         ...(columns ? { columns } : {}),
+        ...(typeof state.orchardGroupBy === 'string' && state.orchardGroupBy ? { groupBy: state.orchardGroupBy } : {}),
       },
     }
   } catch {
@@ -71,6 +74,7 @@ export function savedViewValue(name: string, view: RunsView, columns: readonly s
     ...(orderByKey ? { orderByKey, orderByAsc: order!.ascending } : {}),
     lifecycleFilter: view.showDeleted ? 'Deleted' : 'Active',
     orchardColumns: columns,
+    ...(view.groupBy ? { orchardGroupBy: view.groupBy } : {}),
   }
   return JSON.stringify({ name, createdAt, updatedAt: now, state: JSON.stringify(state) })
 }
