@@ -275,6 +275,28 @@ describe('runs table in Chromium', () => {
     await page.locator('.grid-body .group-row').first().waitFor({ state: 'detached' })
   })
 
+  it('completes filter keys and operators as one types', async () => {
+    await page.goto(`${server.url}/experiments/${experimentId}`)
+    await page.getByTestId('run-count').filter({ hasText: '9 runs' }).waitFor()
+    const box = page.getByLabel('Filter runs')
+    await box.click()
+    await box.pressSequentially('val_r')
+    const options = page.getByRole('listbox', { name: 'Filter suggestions' }).getByRole('option')
+    await options.first().waitFor()
+    assert.deepEqual(await options.allTextContents(), ['metrics.val_rmse', 'metrics.best_val_rmse'])
+    await box.press('ArrowDown')
+    await box.press('Enter')
+    assert.equal(await box.inputValue(), 'metrics.val_rmse ')
+    await box.pressSequentially('<')
+    assert.deepEqual(await settled(() => options.allTextContents(), (o) => o.length === 1), ['<='])
+    await box.pressSequentially(' 8')
+    await box.press('Enter')
+    await page.getByTestId('run-count').filter({ hasText: /^1 runs/ }).waitFor()
+    assert.match(decodeURIComponent(page.url()), /filter=metrics\.val_rmse\+?( |\+)<\+?( |\+)8/)
+    await page.getByRole('button', { name: 'Clear' }).click()
+    await page.getByTestId('run-count').filter({ hasText: '9 runs' }).waitFor()
+  })
+
   it('exports the rows and columns shown as CSV', async () => {
     await page.goto(`${server.url}/experiments/${experimentId}?order=${encodeURIComponent('metrics.`val_rmse` ASC')}`)
     await page.getByRole('button', { name: 'Show 7 child runs' }).click()

@@ -9,6 +9,7 @@ import type { ColumnId } from '../lib/columns.ts'
 import { columnsKey, isStringList, isWidthMap, readStored, widthsKey, writeStored } from '../lib/stored.ts'
 import { formatDuration, formatMetric, formatTime } from '../lib/format.ts'
 import type { RunsView } from '../lib/routes.ts'
+import { suggestFilter } from '../lib/filter-suggest.ts'
 import { groupRuns, summarizeNumbers } from '../lib/group-runs.ts'
 import type { RunGroup } from '../lib/group-runs.ts'
 import { nestRuns } from '../lib/run-tree.ts'
@@ -350,23 +351,7 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
         </span>
       </header>
       <div className="toolbar">
-        <form className="filter" onSubmit={submitFilter}>
-          <input
-            type="search"
-            aria-label="Filter runs"
-            data-search
-            title="Filter runs (press / to focus)"
-            placeholder="metrics.rmse < 1 and params.model = 'tree'"
-            value={draft}
-            onChange={(e) => setDraft(e.target.value)}
-          />
-          <button type="submit">Search</button>
-          {view.filter ? (
-            <button type="button" onClick={() => onView({ filter: '' })}>
-              Clear
-            </button>
-          ) : null}
-        </form>
+        <FilterBox draft={draft} onDraft={setDraft} keys={keys} onSubmit={submitFilter} onClear={view.filter ? () => onView({ filter: '' }) : undefined} />
         <label className="toggle">
           <input type="checkbox" checked={view.showDeleted} onChange={(e) => onView({ showDeleted: e.target.checked })} /> Show deleted
         </label>
@@ -646,6 +631,88 @@ function VirtualGrid(props: GridProps) {
         })}
       </div>
     </div>
+  )
+}
+
+/**
+ * The filter box with completions of keys, operators and `and` (a combobox: arrows move, Enter or
+ * Tab takes the highlighted one, Escape closes); a bad filter still gets the server's message.
+ */
+function FilterBox({ draft, onDraft, keys, onSubmit, onClear }: {
+  readonly draft: string
+  readonly onDraft: (text: string) => void
+  readonly keys: { readonly metrics: readonly string[]; readonly params: readonly string[]; readonly tags: readonly string[] }
+  readonly onSubmit: (event: FormEvent) => void
+  readonly onClear: (() => void) | undefined
+}) {
+  const [open, setOpen] = useState(false)
+  const [active, setActive] = useState(-1)
+  const suggestions = useMemo(() => (open ? suggestFilter(draft, keys) : []), [open, draft, keys])
+  const take = (text: string) => {
+    onDraft(text)
+    setActive(-1)
+  }
+  return (
+    <form className="filter" onSubmit={(e) => (setOpen(false), onSubmit(e))}>
+      <div className="combo">
+        <input
+          type="search"
+          role="combobox"
+          aria-label="Filter runs"
+          aria-expanded={suggestions.length > 0}
+          aria-controls="filter-suggestions"
+          aria-autocomplete="list"
+          {...(active >= 0 && suggestions[active] ? { 'aria-activedescendant': `filter-suggestion-${active}` } : {})}
+          autoComplete="off"
+          data-search
+          title="Filter runs (press / to focus)"
+          placeholder="metrics.rmse < 1 and params.model = 'tree'"
+          value={draft}
+          onChange={(e) => {
+            onDraft(e.target.value)
+            setOpen(true)
+            setActive(-1)
+          }}
+          onBlur={() => setTimeout(() => setOpen(false), 150)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') return setOpen(false)
+            if (suggestions.length === 0) return
+            if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+              e.preventDefault()
+              setActive((a) => (e.key === 'ArrowDown' ? (a + 1) % suggestions.length : (a - 1 + suggestions.length) % suggestions.length))
+            } else if ((e.key === 'Enter' || e.key === 'Tab') && active >= 0) {
+              e.preventDefault()
+              take(suggestions[active]!.text)
+            }
+          }}
+        />
+        {suggestions.length > 0 ? (
+          <ul className="suggestions" id="filter-suggestions" role="listbox" aria-label="Filter suggestions">
+            {suggestions.map((s, i) => (
+              <li
+                key={s.text}
+                id={`filter-suggestion-${i}`}
+                role="option"
+                aria-selected={i === active}
+                className={`${s.kind}${i === active ? ' active' : ''}`}
+                onMouseDown={(e) => {
+                  e.preventDefault()
+                  take(s.text)
+                }}
+              >
+                {s.label}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+      <button type="submit">Search</button>
+      {onClear ? (
+        <button type="button" onClick={onClear}>
+          Clear
+        </button>
+      ) : null}
+    </form>
   )
 }
 
