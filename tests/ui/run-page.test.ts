@@ -131,6 +131,25 @@ describe('run page in Chromium', () => {
     assert.equal((await api.getRun(runId)).data.tags.find((t) => t.key === 'team'), undefined)
   })
 
+  it('registers a model folder of the run’s artifacts as a new model version', async () => {
+    const mlmodel = `artifact_path: model\nflavors:\n  orchard.linear:\n    coefficients: coef.json\nrun_id: ${runId}\n`
+    const upload = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/model/MLmodel`, { method: 'PUT', body: mlmodel })
+    assert.equal(upload.status, 200)
+    await page.goto(`${server.url}/experiments/${experimentId}/runs/${runId}?tab=artifacts&path=model%2FMLmodel`)
+    await page.getByRole('button', { name: 'Register model' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Register model as a model version' })
+    await dialog.getByRole('button', { name: 'Register' }).click()
+    await dialog.getByRole('alert').filter({ hasText: 'Give the model a name.' }).waitFor()
+    await dialog.getByLabel('Model name').fill('taxi-duration')
+    await dialog.getByRole('button', { name: 'Register' }).click()
+    await page.getByRole('link', { name: 'taxi-duration v2' }).waitFor()
+    const response = await fetch(`${server.url}/api/2.0/mlflow/model-versions/get?name=taxi-duration&version=2`)
+    const version = ((await response.json()) as { model_version: { source: string; run_id: string } }).model_version
+    assert.equal(version.source, `runs:/${runId}/model`)
+    assert.equal(version.run_id, runId)
+    await page.getByRole('tab', { name: 'Overview' }).click()
+  })
+
   it('deletes and restores the run behind a confirmation', async () => {
     await page.getByRole('button', { name: 'Delete run' }).click()
     const dialog = page.getByRole('dialog', { name: 'Delete run “ridge-alpha-0.1”?' })

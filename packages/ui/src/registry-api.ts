@@ -163,3 +163,14 @@ export const deleteVersionTag = (name: string, version: string, key: string) => 
 
 export const deleteModelVersion = (name: string, version: string, n: Note = {}) => callRoute(registryRoutes.deleteModelVersion, { name, version, ...note(n) })
 export const deleteRegisteredModel = (name: string, n: Note = {}) => callRoute(registryRoutes.deleteRegisteredModel, { name, ...note(n) })
+
+/** Register a model folder of a run as a new version, creating the model when it is new. */
+export async function registerRunModel(name: string, runId: string, folder: string): Promise<ModelVersion> {
+  try {
+    await callRoute(registryRoutes.createRegisteredModel, { name })
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && error.code === 'RESOURCE_ALREADY_EXISTS')) throw error
+  }
+  const reply = await callRoute(registryRoutes.createModelVersion, { name, source: `runs:/${runId}/${folder}`, run_id: runId })
+  return toVersion(reply.model_version as WireModelVersion)
+}
