@@ -99,6 +99,20 @@ describe('chart and preview details in Chromium', () => {
     assert.deepEqual(outside, [])
     // A cut label keeps its full text on hover.
     assert.ok((await scatter.locator('text title').allTextContents()).includes('cosine-annealing-with-warm-restarts'))
+    // Parallel-coordinates titles: inside the plot and clear of each other, long key names included.
+    const parallel = page.locator('svg.parallel')
+    await parallel.waitFor()
+    const titles = await parallel.evaluate((svg) => {
+      const box = svg.getBoundingClientRect()
+      return [...svg.querySelectorAll('text.axis-title')].map((t) => {
+        const b = t.getBoundingClientRect()
+        return { text: t.textContent ?? '', left: b.left, right: b.right, top: b.top, bottom: b.bottom, inside: b.left >= box.left - 0.5 && b.right <= box.right + 0.5 }
+      })
+    })
+    assert.ok(titles.length >= 3, `axes: ${titles.map((t) => t.text).join(', ')}`)
+    assert.deepEqual(titles.filter((t) => !t.inside).map((t) => t.text), [])
+    const overlapping = titles.flatMap((a, i) => titles.slice(i + 1).filter((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom).map((b) => `${a.text} / ${b.text}`))
+    assert.deepEqual(overlapping, [])
   })
 
   it('lists MLmodel flavors whose names hold dots', async () => {
