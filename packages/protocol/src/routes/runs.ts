@@ -18,6 +18,10 @@ export const metricSchema = z.object({
   value: double,
   timestamp: int64,
   step: int64.optional(),
+  // MLflow 3: a point that is also a logged model's metric, evaluated on a dataset.
+  model_id: optionalString,
+  dataset_name: optionalString,
+  dataset_digest: optionalString,
 })
 
 const tagList = z.array(keyValue).optional()
@@ -117,7 +121,8 @@ export const runRoutes = {
   logOutputs: route({
     methods: ['POST'],
     path: '/mlflow/runs/outputs',
-    request: z.object({ ...runId, models: z.array(z.object({ model_id: requiredString, step: int64.optional() })).optional() }),
+    // `models` is required, as in MLflow's handler.
+    request: z.object({ ...runId, models: z.array(z.object({ model_id: requiredString, step: int64.optional() })) }),
   }),
 }
 
