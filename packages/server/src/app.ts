@@ -13,6 +13,7 @@ import { registryEventHandlers } from './routes/registry-events.ts'
 import { registeredModelHandlers } from './routes/registry-models.ts'
 import { modelVersionHandlers } from './routes/registry-versions.ts'
 import { runHandlers } from './routes/runs.ts'
+import { serverInfoHandlers } from './routes/server-info.ts'
 import { webhookHandlers } from './routes/webhooks.ts'
 import { VERSION } from './version.ts'
 
@@ -53,7 +54,7 @@ export function createApp(options: AppOptions): Hono {
     defineRoutes(
       app,
       trackingRoutes,
-      { ...experimentHandlers, ...runHandlers, ...metricHandlers, ...artifactListHandlers, ...loggedModelHandlers },
+      { ...experimentHandlers, ...runHandlers, ...metricHandlers, ...artifactListHandlers, ...loggedModelHandlers, ...serverInfoHandlers },
       context,
     )
     if (options.registryStore) {
