@@ -132,7 +132,7 @@ describe('model-versions endpoints', () => {
     assert.deepEqual(ids(second), ['mv-search-b/1'])
     expectError(await search({ filter: "version_number = 'x'" }), 400, 'INVALID_PARAMETER_VALUE', 'expected a number')
     expectError(await search({ filter: 'stage = 1' }), 400, 'INVALID_PARAMETER_VALUE', "invalid attribute key 'stage'")
-    expectError(await search({ max_results: 200_001 }), 400, 'INVALID_PARAMETER_VALUE', 'between 1 and 200000')
+    expectError(await search({ max_results: 200_001 }), 400, 'INVALID_PARAMETER_VALUE', "Invalid value 200001 for parameter 'max_results' supplied")
     expectError(await search({ order_by: ['version_number', 'version_number DESC'] }), 400, 'INVALID_PARAMETER_VALUE', 'duplicate fields')
   })
 })

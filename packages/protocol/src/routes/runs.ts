@@ -136,7 +136,8 @@ export const metricRoutes = {
     methods: ['GET'],
     path: '/mlflow/metrics/get-history-bulk',
     ajaxOnly: true,
-    request: z.object({ run_id: stringList, metric_key: requiredString, max_results: int64.optional() }),
+    // metric_key is checked by the handler, which has MLflow's own words for its absence.
+    request: z.object({ run_id: stringList, metric_key: optionalString, max_results: int64.optional() }),
   }),
   getMetricHistoryBulkInterval: route({
     methods: ['GET'],

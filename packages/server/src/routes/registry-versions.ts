@@ -71,7 +71,7 @@ export const modelVersionHandlers: Handlers<ModelVersionOperations> = {
   },
 
   async searchModelVersions(request, context) {
-    const maxResults = checkMaxResults(request.max_results, SEARCH_MODEL_VERSIONS_DEFAULT_MAX_RESULTS, SEARCH_MODEL_VERSIONS_MAX_RESULTS)
+    const maxResults = checkMaxResults(request.max_results, SEARCH_MODEL_VERSIONS_DEFAULT_MAX_RESULTS, SEARCH_MODEL_VERSIONS_MAX_RESULTS, 'handler')
     const page = await registryOf(context).searchModelVersions({
       maxResults,
       ...(request.filter ? { filter: request.filter } : {}),

@@ -95,7 +95,7 @@ export const runHandlers: Handlers<RunOperations> = {
   },
 
   async searchRuns(request, { trackingStore }) {
-    const maxResults = checkMaxResults(request.max_results, SEARCH_RUNS_DEFAULT_MAX_RESULTS, SEARCH_RUNS_MAX_RESULTS)
+    const maxResults = checkMaxResults(request.max_results, SEARCH_RUNS_DEFAULT_MAX_RESULTS, SEARCH_RUNS_MAX_RESULTS, 'handler')
     const experimentIds = request.experiment_ids ?? []
     experimentIds.forEach(validateExperimentId)
     const page = await trackingStore.searchRuns({

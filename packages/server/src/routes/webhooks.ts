@@ -49,7 +49,7 @@ export const webhookHandlers: Handlers<typeof webhookRoutes> = {
   },
 
   async listWebhooks(request, context) {
-    const maxResults = checkMaxResults(request.max_results, WEBHOOKS_DEFAULT_MAX_RESULTS, WEBHOOKS_MAX_RESULTS)
+    const maxResults = checkMaxResults(request.max_results, WEBHOOKS_DEFAULT_MAX_RESULTS, WEBHOOKS_MAX_RESULTS, 'webhooks')
     const page = await registryOf(context).listWebhooks({ maxResults, ...(request.page_token ? { pageToken: request.page_token } : {}) })
     return pageToWire('webhooks', page, webhookToWire)
   },
@@ -102,7 +102,7 @@ export const webhookHandlers: Handlers<typeof webhookRoutes> = {
   },
 
   async listWebhookDeliveries(request, context) {
-    const maxResults = checkMaxResults(request.max_results, WEBHOOK_DELIVERIES_DEFAULT_MAX_RESULTS, WEBHOOK_DELIVERIES_MAX_RESULTS)
+    const maxResults = checkMaxResults(request.max_results, WEBHOOK_DELIVERIES_DEFAULT_MAX_RESULTS, WEBHOOK_DELIVERIES_MAX_RESULTS, 'webhooks')
     const page = await registryOf(context).listWebhookDeliveries({
       webhookId: request.webhook_id,
       maxResults,
