@@ -74,3 +74,28 @@ describe("MLflow's words in validation errors", () => {
     )
   })
 })
+
+describe('runs/log-inputs, validated as MLflow validates it', () => {
+  let t: TestApp
+  let runId: string
+  before(async () => {
+    t = await openTestApp()
+    runId = (await t.call('POST', 'runs/create', { experiment_id: '0' })).json.run.info.run_id
+  })
+  after(() => t.close())
+
+  const log = (dataset: Record<string, unknown>, tags: unknown[] = []) =>
+    t.call('POST', 'runs/log-inputs', { run_id: runId, datasets: [{ tags, dataset }] })
+
+  it('accepts the empty strings MLflow reads absent fields as', async () => {
+    const reply = await log({ name: 'train' })
+    if (reply.status !== 200) throw new Error(JSON.stringify(reply.json))
+    const inputs = (await t.call('GET', 'runs/get', { run_id: runId })).json.run.inputs.dataset_inputs
+    if (inputs?.[0]?.dataset?.name !== 'train') throw new Error(JSON.stringify(inputs))
+  })
+
+  it("refuses over-long fields with MLflow's exceeds_maximum_length text", async () => {
+    expectError(await log({ name: 'n'.repeat(501), digest: 'd', source_type: 's', source: 's' }), 400, 'INVALID_PARAMETER_VALUE', "'name' exceeds the maximum length of 500 characters")
+    expectError(await log({ name: 'n', digest: 'd', source_type: 's', source: 's' }, [{ key: 'k', value: 'v'.repeat(501) }]), 400, 'INVALID_PARAMETER_VALUE', "'value' exceeds the maximum length of 500 characters")
+  })
+})

@@ -26,11 +26,15 @@ export const metricSchema = z.object({
 
 const tagList = z.array(keyValue).optional()
 
+// MLflow reads absent dataset strings as empty ones over REST and accepts them; lengths are checked
+// by validateDatasetInputs.
+const datasetText = optionalString.default('')
+const inputTag = z.object({ key: datasetText, value: datasetText })
 const datasetSchema = z.object({
-  name: requiredString,
-  digest: requiredString,
-  source_type: requiredString,
-  source: requiredString,
+  name: datasetText,
+  digest: datasetText,
+  source_type: datasetText,
+  source: datasetText,
   schema: optionalString,
   profile: optionalString,
 })
@@ -113,7 +117,7 @@ export const runRoutes = {
     path: '/mlflow/runs/log-inputs',
     request: z.object({
       ...runId,
-      datasets: z.array(z.object({ tags: tagList, dataset: datasetSchema })).optional(),
+      datasets: z.array(z.object({ tags: z.array(inputTag).optional(), dataset: datasetSchema })).optional(),
       models: z.array(z.object({ model_id: requiredString })).optional(),
     }),
   }),

@@ -3,6 +3,7 @@ import {
   appendLoggedModel,
   parseModelJson,
   validateBatch,
+  validateDatasetInputs,
   validateExperimentId,
   validateExperimentName,
   validateExperimentTag,
@@ -190,6 +191,7 @@ export class EmbeddedTransport extends EmbeddedRegistryTransport implements Tran
 
   async logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void> {
     this.checkRunId(runId)
+    validateDatasetInputs(datasets)
     return this.store.logInputs(runId, datasets)
   }
 

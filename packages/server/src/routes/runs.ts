@@ -11,6 +11,7 @@ import {
   runInfoToWire,
   runToWire,
   validateBatch,
+  validateDatasetInputs,
   validateExperimentId,
   validateMetric,
   validateParam,
@@ -181,6 +182,7 @@ export const runHandlers: Handlers<RunOperations> = {
       },
     }))
     const models = (request.models ?? []).map((m) => ({ modelId: m.model_id }))
+    validateDatasetInputs(datasets)
     await trackingStore.logInputs(request.run_id, datasets, models)
     return {}
   },
