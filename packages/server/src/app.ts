@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { HTTP_STATUS, isOrchardError, registryRoutes, trackingRoutes, webhookRoutes } from '@orchard/protocol'
 import type { ErrorCode } from '@orchard/protocol'
 import { registerArtifactService } from './artifact-service/index.ts'
+import { registerGraphql } from './graphql/index.ts'
 import { registerUi } from './ui-static/index.ts'
 import { defineRoutes } from './define-routes.ts'
 import type { ServerContext } from './server-context.ts'
@@ -69,6 +70,7 @@ export function createApp(options: AppOptions): Hono {
       defineRoutes(app, webhookRoutes, webhookHandlers, context)
     }
     registerArtifactService(app, { destination: options.artifactsDestination, trackingStore: options.trackingStore, registryStore: options.registryStore })
+    registerGraphql(app, context, logError)
     // Last: the UI answers browser navigations to any path the API does not own.
     registerUi(app)
   }
