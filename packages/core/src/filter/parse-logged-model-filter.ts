@@ -9,8 +9,8 @@ import type { Grammar, KeyProblem, ResolvedKey } from './parse-filter.ts'
 // under a sub-path. Orchard adds OR and parentheses, as for runs.
 
 /** Canonical logged-model attributes a filter may name. */
-export const LOGGED_MODEL_STRING_ATTRIBUTES = ['name', 'model_id', 'model_type', 'status', 'source_run_id'] as const
-export const LOGGED_MODEL_NUMERIC_ATTRIBUTES = ['creation_timestamp', 'last_updated_timestamp'] as const
+const LOGGED_MODEL_STRING_ATTRIBUTES = ['name', 'model_id', 'model_type', 'status', 'source_run_id'] as const
+const LOGGED_MODEL_NUMERIC_ATTRIBUTES = ['creation_timestamp', 'last_updated_timestamp'] as const
 
 // MLflow's aliases (SqlLoggedModel.ALIASES and SearchLoggedModelsUtils.NUMERIC_ATTRIBUTES).
 const ALIASES = new Map([

@@ -71,7 +71,7 @@ export async function checkModelVersionSource(
   validateModelVersionSource(request.source)
 }
 
-export interface SourceOrigin {
+interface SourceOrigin {
   readonly storageLocation?: string
   readonly modelId?: string
   readonly runId?: string

@@ -43,7 +43,7 @@ export async function writeModelInputs(tx: Db, dialect: Dialect, run: RunRow, mo
   await tx.runBatch(dialect.insertRows('run_model_links', LINK, fresh.map((id) => [run.run_key, 'input', id, 0])))
 }
 
-export interface RunModelLinks {
+interface RunModelLinks {
   readonly inputs: Map<number, ModelInput[]>
   readonly outputs: Map<number, ModelOutput[]>
 }
