@@ -12,7 +12,7 @@ import type { Reply } from './harness.ts'
 // What an MLflow 3.x Python client sends, request by request, replayed against the app on SQLite and
 // on PostgreSQL. The sequences follow mlflow/models/model.py (Model.log), mlflow/tracking/fluent.py
 // and mlflow/store/artifact/{runs,models,http}_artifact_repo.py of MLflow 3.6: the same paths,
-// methods, bodies and query strings, in the same order.
+// methods, bodies and query strings, in the same order; and the UI's GraphQL queries.
 
 interface Client {
   call(method: string, path: string, body?: Record<string, unknown>): Promise<Reply>
@@ -196,6 +196,8 @@ function describeMlflow3Client(label: string, storeUri: () => Promise<{ uri: str
         assert.equal(response.status, 200)
         assert.equal(await response.text(), body)
       }
+      // MLflow serves MLmodel (like MLproject and other text files) as text/plain.
+      assert.equal((await t.raw('GET', proxyPath(downloadUri, 'MLmodel'))).headers.get('content-type'), 'text/plain')
       // load_model("models:/<model_id>") goes through the logged model itself.
       assert.equal(ok(await t.call('GET', `logged-models/${modelId}`)).model.info.artifact_uri, downloadUri)
       // The 3.x list_artifacts(run_id, "model") finds the model by name, and lists its folder.
@@ -247,6 +249,27 @@ function describeMlflow3Client(label: string, storeUri: () => Promise<{ uri: str
         'INVALID_PARAMETER_VALUE',
         'Invalid order by field name: params.lr',
       )
+    })
+
+    it("answers the UI's GraphQL run and search queries, outputs included", async () => {
+      const run = await startRun()
+      ok(await t.call('POST', 'runs/log-batch', { run_id: run.info.run_id, metrics: [{ key: 'm', value: 1, timestamp: 5, step: 2 }] }))
+      ok(await t.call('POST', 'runs/outputs', { run_id: run.info.run_id, models: [{ model_id: 'm-gql', step: 2 }] }))
+      const reply = ok(
+        await t.call('POST', '/graphql', {
+          query: `query Q($id: String) { mlflowGetRun(input: { runId: $id }) { run { info { runUuid } data { metrics { key value step } } outputs { modelOutputs { modelId step } } experiment { name } } } }`,
+          variables: { id: run.info.run_id },
+        }),
+      )
+      assert.equal(reply.errors, null)
+      assert.deepEqual(reply.data.mlflowGetRun.run, {
+        info: { runUuid: run.info.run_id },
+        data: { metrics: [{ key: 'm', value: 1, step: '2' }] },
+        outputs: { modelOutputs: [{ modelId: 'm-gql', step: '2' }] },
+        experiment: { name: 'mlflow3' },
+      })
+      const search = ok(await t.call('POST', '/graphql', { query: `mutation { mlflowSearchRuns(input: { experimentIds: ["${experimentId}"], filter: "metrics.m = 1" }) { runs { info { runUuid } } } }` }))
+      assert.deepEqual(search.data.mlflowSearchRuns.runs, [{ info: { runUuid: run.info.run_id } }])
     })
 
     it('runs/outputs: required models, an active run, and models of other servers accepted', async () => {
