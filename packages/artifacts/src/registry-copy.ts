@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { invalidParameter, isOrchardError } from '@orchard/protocol'
+import { isOrchardError } from '@orchard/protocol'
 import { openArtifactRepository } from './registry.ts'
 import type { ArtifactRepository } from './repository.ts'
 
@@ -31,19 +31,25 @@ interface RunSource {
 
 const join = (base: string, path: string) => (path === '' ? base : `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`)
 
-async function runSource(source: string, runId: string | undefined, context: RegistryCopyContext): Promise<RunSource | undefined> {
-  const match = RUNS_URI.exec(source)
-  if (match) {
-    const id = match[1] as string
-    if (runId && runId !== id) throw invalidParameter(`The source ${source} names run ${id}, but run_id is ${runId}.`)
-    return { runId: id, location: join(await context.getRunArtifactUri(id), match[2] ?? '') }
-  }
-  if (!runId) return undefined
-  // MLflow accepts a run_id it does not know; such a version simply has nothing to copy.
-  const artifactUri = await context.getRunArtifactUri(runId).catch((error: unknown) => {
+async function artifactUriIfKnown(runId: string, context: RegistryCopyContext): Promise<string | undefined> {
+  return context.getRunArtifactUri(runId).catch((error: unknown) => {
     if (isOrchardError(error) && error.code === 'RESOURCE_DOES_NOT_EXIST') return undefined
     throw error
   })
+}
+
+async function runSource(source: string, runId: string | undefined, context: RegistryCopyContext): Promise<RunSource | undefined> {
+  // MLflow checks neither that a runs:/ source names the run_id given with it nor that the run
+  // exists here; the files are those of the run the source names, and a run this server does not
+  // know simply has nothing to copy.
+  const match = RUNS_URI.exec(source)
+  if (match) {
+    const id = match[1] as string
+    const artifactUri = await artifactUriIfKnown(id, context)
+    return artifactUri === undefined ? undefined : { runId: id, location: join(artifactUri, match[2] ?? '') }
+  }
+  if (!runId) return undefined
+  const artifactUri = await artifactUriIfKnown(runId, context)
   if (artifactUri === undefined) return undefined
   const root = artifactUri.replace(/\/+$/, '')
   return source === root || source.startsWith(`${root}/`) ? { runId, location: source } : undefined

@@ -21,7 +21,7 @@ const ESCAPES = [
 describe('resolveInside', () => {
   for (const path of ESCAPES) {
     it(`rejects ${JSON.stringify(path)} with INVALID_PARAMETER_VALUE`, () => {
-      assert.throws(() => resolveInside('/data/root', path), { code: 'INVALID_PARAMETER_VALUE', message: /Invalid artifact path/ })
+      assert.throws(() => resolveInside('/data/root', path), { code: 'INVALID_PARAMETER_VALUE', message: /Invalid path/ })
     })
   }
   it('resolves ordinary relative paths under the root', () => {

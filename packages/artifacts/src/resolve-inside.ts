@@ -24,8 +24,9 @@ function decodeRounds(path: string): string[] {
   return forms
 }
 
+// MLflow's validate_path_is_safe says "Invalid path"; the path and the reason follow.
 function reject(path: string, why: string): never {
-  throw invalidParameter(`Invalid artifact path ${JSON.stringify(path)}: ${why}.`)
+  throw invalidParameter(`Invalid path ${JSON.stringify(path)}: ${why}.`)
 }
 
 /**

@@ -30,7 +30,7 @@ export const PATH_ESCAPES = [
   '%5c..%5cx',
 ] as const
 
-const INVALID_PATH = { code: 'INVALID_PARAMETER_VALUE', message: /Invalid artifact path/ }
+const INVALID_PATH = { code: 'INVALID_PARAMETER_VALUE', message: /Invalid path/ }
 const NOT_FOUND = { code: 'RESOURCE_DOES_NOT_EXIST' }
 
 /** A stream that sends `bytes` then fails, as a client that hangs up mid-upload. */

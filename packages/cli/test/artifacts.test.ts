@@ -52,7 +52,7 @@ async function exerciseArtifactCommands(cwd: string, trackingUri: string): Promi
   assert.doesNotMatch(missing.stderr, STACK_FRAME)
   const escape = await orchard(cwd, ['artifacts', 'log', 'notes.txt', '--run-id', runId, '--artifact-path', '../..', ...uri])
   assert.equal(escape.code, 1)
-  assert.match(escape.stderr, /^error: Invalid artifact path/)
+  assert.match(escape.stderr, /^error: Invalid path/)
   const noFile = await orchard(cwd, ['artifacts', 'log', 'absent.bin', '--run-id', runId, ...uri])
   assert.equal(noFile.code, 1)
   assert.equal(noFile.stderr, 'error: No such file or folder: absent.bin\n')

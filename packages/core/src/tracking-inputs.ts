@@ -49,9 +49,19 @@ export interface SearchRunsQuery {
   readonly pageToken?: string
 }
 
+/**
+ * A metric as MLflow 3 logs it: a point of the run's history that may also be a metric of a logged
+ * model, evaluated on a dataset (the store then records it on the model too).
+ */
+export interface LoggedMetric extends Metric {
+  readonly modelId?: string
+  readonly datasetName?: string
+  readonly datasetDigest?: string
+}
+
 /** One log-batch: within the server's limits, all or nothing. */
 export interface LogBatchInput {
-  readonly metrics?: readonly Metric[]
+  readonly metrics?: readonly LoggedMetric[]
   readonly params?: readonly Param[]
   readonly tags?: readonly Tag[]
 }

@@ -66,6 +66,12 @@ export interface ModelInput {
   readonly modelId: string
 }
 
+/** A logged model a run produced (MLflow 3 LogOutputs), with the step it was logged at. */
+export interface ModelOutput {
+  readonly modelId: string
+  readonly step: number
+}
+
 export interface RunData {
   readonly metrics: readonly Metric[]
   readonly params: readonly Param[]
@@ -76,6 +82,7 @@ export interface Run {
   readonly info: RunInfo
   readonly data: RunData
   readonly inputs: { readonly datasetInputs: readonly DatasetInput[]; readonly modelInputs: readonly ModelInput[] }
+  readonly outputs: { readonly modelOutputs: readonly ModelOutput[] }
 }
 
 export interface DatasetSummary {

@@ -110,7 +110,9 @@ export function runToWire(run: Run): WireRun {
     })
   }
   if (run.inputs.modelInputs.length) inputs.model_inputs = run.inputs.modelInputs.map((m) => ({ model_id: m.modelId }))
-  return { info: runInfoToWire(run.info), data, inputs }
+  const outputs: WireRun['outputs'] = {}
+  if (run.outputs.modelOutputs.length) outputs.model_outputs = run.outputs.modelOutputs.map((m) => ({ model_id: m.modelId, step: m.step }))
+  return { info: runInfoToWire(run.info), data, inputs, outputs }
 }
 
 export function loggedModelToWire(model: LoggedModel): WireLoggedModel {

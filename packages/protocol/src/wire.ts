@@ -79,6 +79,8 @@ export interface WireRun {
   info: WireRunInfo
   data: { metrics?: WireMetric[]; params?: WireKeyValue[]; tags?: WireKeyValue[] }
   inputs: { dataset_inputs?: WireDatasetInput[]; model_inputs?: { model_id: string }[] }
+  /** MLflow 3: the logged models the run produced. */
+  outputs?: { model_outputs?: { model_id: string; step: number }[] }
 }
 
 export interface WireLoggedModel {

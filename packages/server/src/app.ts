@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { isOrchardError, registryRoutes, trackingRoutes, webhookRoutes } from '@orchard/protocol'
 import type { ErrorCode } from '@orchard/protocol'
 import { registerArtifactService } from './artifact-service/index.ts'
+import { registerGraphql } from './graphql/index.ts'
 import { registerUi } from './ui-static/index.ts'
 import { defineRoutes } from './define-routes.ts'
 import type { ServerContext } from './server-context.ts'
@@ -13,6 +14,7 @@ import { registryEventHandlers } from './routes/registry-events.ts'
 import { registeredModelHandlers } from './routes/registry-models.ts'
 import { modelVersionHandlers } from './routes/registry-versions.ts'
 import { runHandlers } from './routes/runs.ts'
+import { serverInfoHandlers } from './routes/server-info.ts'
 import { webhookHandlers } from './routes/webhooks.ts'
 import { VERSION } from './version.ts'
 
@@ -64,7 +66,7 @@ export function createApp(options: AppOptions): Hono {
     defineRoutes(
       app,
       trackingRoutes,
-      { ...experimentHandlers, ...runHandlers, ...metricHandlers, ...artifactListHandlers, ...loggedModelHandlers },
+      { ...experimentHandlers, ...runHandlers, ...metricHandlers, ...artifactListHandlers, ...loggedModelHandlers, ...serverInfoHandlers },
       context,
     )
     if (options.registryStore) {
@@ -79,6 +81,7 @@ export function createApp(options: AppOptions): Hono {
       defineRoutes(app, webhookRoutes, webhookHandlers, context)
     }
     registerArtifactService(app, { destination: options.artifactsDestination, trackingStore: options.trackingStore, registryStore: options.registryStore })
+    registerGraphql(app, context, logError)
     // Last: the UI answers browser navigations to any path the API does not own.
     registerUi(app)
   }

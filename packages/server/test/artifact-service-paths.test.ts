@@ -56,7 +56,7 @@ describe('artifact endpoints refuse paths that escape the destination', () => {
     for (const prefix of PREFIXES) {
       it(`${endpoint} under ${prefix.split('/')[1]}`, async () => {
         for (const path of URL_PATH_ESCAPES) {
-          await expectErrorReply(await call(prefix, path), 400, 'INVALID_PARAMETER_VALUE', 'Invalid artifact path').catch((error: Error) => {
+          await expectErrorReply(await call(prefix, path), 400, 'INVALID_PARAMETER_VALUE', 'Invalid path').catch((error: Error) => {
             throw new Error(`${path}: ${error.message}`)
           })
         }
@@ -72,7 +72,7 @@ describe('artifact endpoints refuse paths that escape the destination', () => {
   for (const [endpoint, call] of valueEndpoints) {
     it(endpoint, async () => {
       for (const path of VALUE_ESCAPES) {
-        await expectErrorReply(await call(path), 400, 'INVALID_PARAMETER_VALUE', 'Invalid artifact path').catch((error: Error) => {
+        await expectErrorReply(await call(path), 400, 'INVALID_PARAMETER_VALUE', 'Invalid path').catch((error: Error) => {
           throw new Error(`${JSON.stringify(path)}: ${error.message}`)
         })
       }
@@ -83,7 +83,7 @@ describe('artifact endpoints refuse paths that escape the destination', () => {
     // The body's path is the client's local file; only its basename is used, so that is what must be safe.
     for (const path of ['..', '/home/me/..', '%2e%2e', 'dir/%252e%252e', 'C:\\Users\\..']) {
       const response = await t.fetch('/api/2.0/mlflow-artifacts/mpu/create/0/x', json({ path, num_parts: 1 }))
-      await expectErrorReply(response, 400, 'INVALID_PARAMETER_VALUE', 'Invalid artifact path').catch((error: Error) => {
+      await expectErrorReply(response, 400, 'INVALID_PARAMETER_VALUE', 'Invalid path').catch((error: Error) => {
         throw new Error(`${JSON.stringify(path)}: ${error.message}`)
       })
     }

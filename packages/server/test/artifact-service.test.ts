@@ -302,7 +302,7 @@ describe('POST /ajax-api/2.0/mlflow/upload-artifact (the UI upload)', () => {
     await expectErrorReply(await upload({ path: 'a.txt' }, 'x'), 400, 'INVALID_PARAMETER_VALUE', 'run_uuid')
     await expectErrorReply(await upload({ run_uuid: runId }, 'x'), 400, 'INVALID_PARAMETER_VALUE', 'path')
     await expectErrorReply(await upload({ run_uuid: runId, path: 'a.txt' }), 400, 'INVALID_PARAMETER_VALUE', 'data')
-    await expectErrorReply(await upload({ run_uuid: runId, path: '../../escape.txt' }, 'x'), 400, 'INVALID_PARAMETER_VALUE', 'Invalid artifact path')
+    await expectErrorReply(await upload({ run_uuid: runId, path: '../../escape.txt' }, 'x'), 400, 'INVALID_PARAMETER_VALUE', 'Invalid path')
     const big = new Uint8Array(10 * 1024 * 1024 + 1)
     await expectErrorReply(await upload({ run_uuid: runId, path: 'big.bin' }, big), 400, 'INVALID_PARAMETER_VALUE', 'Max size is 10MB')
     await expectErrorReply(await upload({ run_uuid: 'f'.repeat(32), path: 'a.txt' }, 'x'), 404, 'RESOURCE_DOES_NOT_EXIST', '')
@@ -335,7 +335,7 @@ describe('GET /model-versions/get-artifact (the registry UI file view)', () => {
   it('refuses missing parameters, escaping paths and unknown versions', async () => {
     await expectErrorReply(await t.fetch('/model-versions/get-artifact?name=viewer&version=1'), 400, 'INVALID_PARAMETER_VALUE', "'path'")
     await expectErrorReply(await t.fetch('/model-versions/get-artifact?path=MLmodel&version=1'), 400, 'INVALID_PARAMETER_VALUE', "'name'")
-    await expectErrorReply(await t.fetch('/model-versions/get-artifact?path=../../x&name=viewer&version=1'), 400, 'INVALID_PARAMETER_VALUE', 'Invalid artifact path')
+    await expectErrorReply(await t.fetch('/model-versions/get-artifact?path=../../x&name=viewer&version=1'), 400, 'INVALID_PARAMETER_VALUE', 'Invalid path')
     await expectErrorReply(await t.fetch('/model-versions/get-artifact?path=MLmodel&name=absent&version=1'), 404, 'RESOURCE_DOES_NOT_EXIST', 'absent')
   })
 })

@@ -37,7 +37,7 @@ describe('artifacts/list', () => {
 
   for (const path of ['../..', '../../../etc', '/etc', '%2e%2e/%2e%2e', 'a\\..\\..']) {
     it(`refuses to list ${JSON.stringify(path)}`, async () => {
-      expectError(await t.call('GET', 'artifacts/list', { run_id: runId, path }), 400, 'INVALID_PARAMETER_VALUE', 'Invalid artifact path')
+      expectError(await t.call('GET', 'artifacts/list', { run_id: runId, path }), 400, 'INVALID_PARAMETER_VALUE', 'Invalid path')
     })
   }
 })

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { resolve } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { expectError, openTestApp } from './harness.ts'
 import type { TestApp } from './harness.ts'
@@ -9,6 +10,17 @@ describe('experiments routes', () => {
     t = await openTestApp()
   })
   after(() => t.close())
+
+  it('resolves a relative local artifact_location against the working directory, as MLflow', async () => {
+    for (const [name, location, expected] of [
+      ['exp-relative', 'rel/mlruns', resolve('rel/mlruns')],
+      ['exp-relative-file', 'file:rel/x', `file://${resolve('rel/x')}`],
+      ['exp-s3', 's3://bucket/x', 's3://bucket/x'],
+    ]) {
+      const id = (await t.call('POST', 'experiments/create', { name, artifact_location: location })).json.experiment_id
+      assert.equal((await t.call('GET', 'experiments/get', { experiment_id: id })).json.experiment.artifact_location, expected)
+    }
+  })
 
   it('creates an experiment and gets it by id and by name, with tags', async () => {
     const created = await t.call('POST', 'experiments/create', { name: 'exp-a', tags: [{ key: 'team', value: 'x' }] })
@@ -109,7 +121,11 @@ describe('experiments routes', () => {
 
   it('answers /health and /version', async () => {
     assert.equal((await t.call('GET', '/health')).json, 'OK')
-    assert.match(String((await t.call('GET', '/version')).json), /^\d+\.\d+\.\d+$/)
+    // A 3.x client parses this with packaging's Version and switches features on it (>= 3.4).
+    const version = String((await t.call('GET', '/version')).json)
+    assert.match(version, /^\d+\.\d+\.\d+$/)
+    const [major, minor] = version.split('.').map(Number) as [number, number]
+    assert.ok(major > 3 || (major === 3 && minor >= 4), version)
   })
 })
 

@@ -39,14 +39,14 @@ describe('logged-models routes', () => {
     assert.deepEqual(got.data.params, [{ key: 'depth', value: '3' }])
   })
 
-  it('searches one experiment with a filter and pages of at most 50', async () => {
+  it('searches one experiment with a filter and pages of at most 50,000', async () => {
     await create({ name: 'searched', params: [{ key: 'alpha', value: '0.5' }] })
     const reply = await t.call('POST', 'logged-models/search', { experiment_ids: [experimentId], filter: "params.alpha = '0.5'" })
     assert.deepEqual(
       reply.json.models.map((m: { info: { name: string } }) => m.info.name),
       ['searched'],
     )
-    expectError(await t.call('POST', 'logged-models/search', { experiment_ids: [experimentId], max_results: 51 }), 400, 'INVALID_PARAMETER_VALUE', 'max_results')
+    expectError(await t.call('POST', 'logged-models/search', { experiment_ids: [experimentId], max_results: 50_001 }), 400, 'INVALID_PARAMETER_VALUE', "Invalid value 50001 for parameter 'max_results' supplied. It must be at most 50000")
     expectError(await t.call('POST', 'logged-models/search', {}), 400, 'INVALID_PARAMETER_VALUE', 'experiment_id')
   })
 

@@ -81,7 +81,7 @@ describe('GET /api/2.0/orchard/registry/events', () => {
 
   it('is read-only and refuses bad paging input', async () => {
     expectError(await app.call('DELETE', '/api/2.0/orchard/registry/events', {}), 404, 'ENDPOINT_NOT_FOUND', 'No API endpoint')
-    expectError(await events({ max_results: 0 }), 400, 'INVALID_PARAMETER_VALUE', 'between 1 and 1000')
+    expectError(await events({ max_results: 0 }), 400, 'INVALID_PARAMETER_VALUE', "Invalid value 0 for parameter 'max_results' supplied. It must be a positive integer")
     expectError(await events({ version: '1' }), 400, 'INVALID_PARAMETER_VALUE', "needs 'name'")
     expectError(await events({ name: 'x', version: 'one' }), 400, 'INVALID_PARAMETER_VALUE', "must be an integer")
     expectError(await events({ name: 'x', page_token: 'bad' }), 400, 'INVALID_PARAMETER_VALUE', 'page token')

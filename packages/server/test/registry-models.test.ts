@@ -86,7 +86,7 @@ describe('registered-models endpoints', () => {
     const tagged = await app.call('GET', 'registered-models/search', { filter: "tags.kind = 'x'" })
     assert.deepEqual(tagged.json.registered_models.map((m: { name: string }) => m.name), ['srch-c'])
     assert.deepEqual((await app.call('GET', 'registered-models/search', { filter: "name = 'none'" })).json, {})
-    expectError(await app.call('GET', 'registered-models/search', { max_results: 1001 }), 400, 'INVALID_PARAMETER_VALUE', 'between 1 and 1000')
+    expectError(await app.call('GET', 'registered-models/search', { max_results: 1001 }), 400, 'INVALID_PARAMETER_VALUE', "Invalid value 1001 for parameter 'max_results' supplied:  Hint: Value was of type 'int'.")
     expectError(await app.call('GET', 'registered-models/search', { filter: 'run_id = 1' }), 400, 'INVALID_PARAMETER_VALUE', "invalid attribute key 'run_id'")
     expectError(await app.call('GET', 'registered-models/search', { order_by: ['owner'] }), 400, 'INVALID_PARAMETER_VALUE', "Invalid order by key 'owner'")
     expectError(await app.call('GET', 'registered-models/search', { page_token: 'garbage' }), 400, 'INVALID_PARAMETER_VALUE', 'page token')

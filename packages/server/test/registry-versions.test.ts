@@ -132,7 +132,7 @@ describe('model-versions endpoints', () => {
     assert.deepEqual(ids(second), ['mv-search-b/1'])
     expectError(await search({ filter: "version_number = 'x'" }), 400, 'INVALID_PARAMETER_VALUE', 'expected a number')
     expectError(await search({ filter: 'stage = 1' }), 400, 'INVALID_PARAMETER_VALUE', "invalid attribute key 'stage'")
-    expectError(await search({ max_results: 200_001 }), 400, 'INVALID_PARAMETER_VALUE', 'between 1 and 200000')
+    expectError(await search({ max_results: 200_001 }), 400, 'INVALID_PARAMETER_VALUE', "Invalid value 200001 for parameter 'max_results' supplied")
     expectError(await search({ order_by: ['version_number', 'version_number DESC'] }), 400, 'INVALID_PARAMETER_VALUE', 'duplicate fields')
   })
 })
@@ -171,5 +171,55 @@ describe('local model version sources', () => {
     expectError(await createVersion('mv-local', { source: `${artifactUri}-other/model`, run_id: runId }), 400, 'INVALID_PARAMETER_VALUE', refused)
     const proxied = await app.call('POST', 'runs/create', { experiment_id: '0' })
     expectError(await createVersion('mv-local', { source: '/srv/model', run_id: proxied.json.run.info.run_id }), 400, 'INVALID_PARAMETER_VALUE', refused)
+  })
+})
+
+describe('what MLflow accepts and refuses of a source', () => {
+  it('accepts a run_id and a model_id this server does not hold when the source is not local', async () => {
+    await createModel('mv-apart')
+    const created = await createVersion('mv-apart', { run_id: 'f'.repeat(32), model_id: 'm-elsewhere' })
+    assert.equal(created.status, 200, JSON.stringify(created.json))
+    assert.deepEqual([created.json.model_version.run_id, created.json.model_version.model_id], ['f'.repeat(32), 'm-elsewhere'])
+  })
+
+  it("checks a local path against the logged model's artifact directory when model_id is given", async () => {
+    await createModel('mv-local-model')
+    const experiment = await app.call('POST', 'experiments/create', { name: 'mv-local-model', artifact_location: '/srv/mlruns/8' })
+    const model = (await app.call('POST', 'logged-models', { experiment_id: experiment.json.experiment_id, name: 'm' })).json.model.info
+    const inside = await createVersion('mv-local-model', { source: `${model.artifact_uri}/MLmodel`, model_id: model.model_id })
+    assert.equal(inside.status, 200, JSON.stringify(inside.json))
+    expectError(
+      await createVersion('mv-local-model', { source: '/srv/mlruns/8/other', model_id: model.model_id }),
+      400,
+      'INVALID_PARAMETER_VALUE',
+      'the model_id request parameter has to be specified',
+    )
+  })
+
+  it('lists the versions registered from a logged model in its mlflow.modelVersions tag', async () => {
+    await createModel('mv-tagged')
+    const model = (await app.call('POST', 'logged-models', { experiment_id: '0', name: 'tagged' })).json.model.info
+    await createVersion('mv-tagged', { source: `models:/${model.model_id}`, model_id: model.model_id })
+    await createVersion('mv-tagged', { source: `models:/${model.model_id}`, model_id: model.model_id })
+    const tags = (await app.call('GET', `logged-models/${model.model_id}`)).json.model.info.tags
+    assert.deepEqual(tags, [{ key: 'mlflow.modelVersions', value: '[{"name": "mv-tagged", "version": 1}, {"name": "mv-tagged", "version": 2}]' }])
+  })
+
+  it('honours MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX', async () => {
+    await createModel('mv-regex')
+    process.env.MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX = '^s3://approved/'
+    try {
+      expectError(await createVersion('mv-regex'), 400, 'INVALID_PARAMETER_VALUE', "Invalid model version source: 's3://bucket/model'.")
+      assert.equal((await createVersion('mv-regex', { source: 's3://approved/model' })).status, 200)
+    } finally {
+      delete process.env.MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX
+    }
+    assert.equal((await createVersion('mv-regex')).status, 200)
+  })
+
+  it('still refuses relative path segments in non-local sources', async () => {
+    await createModel('mv-dots')
+    expectError(await createVersion('mv-dots', { source: 's3://bucket/a/../b' }), 400, 'INVALID_PARAMETER_VALUE', 'without relative path references')
+    expectError(await createVersion('mv-dots', { source: 'mlflow-artifacts:/0/..%2f..%2fsecret' }), 400, 'INVALID_PARAMETER_VALUE', 'Invalid model version source')
   })
 })

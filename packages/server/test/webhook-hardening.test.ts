@@ -24,7 +24,7 @@ describe('webhook address check: IPv6 forms that reach IPv4', () => {
   it('refuses such webhook URLs at creation', async () => {
     const settings = webhookSettingsFromEnv({ MLFLOW_WEBHOOK_ALLOWED_SCHEMES: 'https, http' })
     for (const url of ['http://[64:ff9b::7f00:1]/hook', 'http://[::127.0.0.1]/hook', 'http://[::ffff:7f00:1]/hook']) {
-      await assert.rejects(checkWebhookUrl(url, settings), /non-public IP address/, url)
+      assert.throws(() => checkWebhookUrl(url, settings), /non-public IP address/, url)
     }
   })
 })

@@ -88,6 +88,13 @@ describe('/api/2.0/mlflow/webhooks', () => {
       expectError(await make(strict, url), 400, 'INVALID_PARAMETER_VALUE', 'must not resolve to a non-public IP address')
     }
     assert.equal((await make(strict, 'https://93.184.215.14/h')).status, 200, 'a public address is fine')
+    // A name is checked when a delivery connects, not when the webhook is saved (MLflow checks only
+    // the scheme then): one that does not resolve right now is accepted, on create and on update.
+    const unresolvable = await make(strict, 'https://hooks.no-such-host.invalid/h')
+    assert.equal(unresolvable.status, 200, JSON.stringify(unresolvable.json))
+    const updated = await strict.call('PATCH', `webhooks/${unresolvable.json.webhook.webhook_id}`, { url: 'https://other.no-such-host.invalid/h' })
+    assert.equal(updated.status, 200, JSON.stringify(updated.json))
+    expectError(await make(strict, 'https://api.localhost/h'), 400, 'INVALID_PARAMETER_VALUE', 'must not resolve to a non-public IP address')
     assert.equal((await make(open, receiver.url)).status, 200)
     const id = (await make(open, 'https://127.0.0.1/h')).json.webhook.webhook_id
     expectError(await strict.call('PATCH', `webhooks/${id}`, { url: 'https://192.168.1.1/' }), 404, 'RESOURCE_DOES_NOT_EXIST', 'not found')

@@ -8,6 +8,7 @@ import type { Dialect } from './sql/dialect.ts'
 import { postgresDialect } from './sql/dialect-postgres.ts'
 import { sqliteDialect } from './sql/dialect-sqlite.ts'
 import { ensureDefaultExperiment } from './sql/experiments.ts'
+import { resolveUriIfLocal } from './sql/local-uri.ts'
 import { SqlTrackingStore } from './sql/sql-tracking-store.ts'
 import { openSqliteDb } from './sqlite/sqlite-db.ts'
 import { parseStoreUri } from './store-uri.ts'
@@ -74,7 +75,7 @@ export async function openStoreContext(uri: string, options: OpenTrackingStoreOp
         `The tracking database at ${uri} has schema version ${state.version}, newer than this version of Orchard understands (${latest}). Upgrade Orchard.`,
       )
     }
-    const ctx: StoreContext = { db, dialect, now, artifactRoot: options.defaultArtifactRoot ?? defaultArtifactRoot(target) }
+    const ctx: StoreContext = { db, dialect, now, artifactRoot: resolveUriIfLocal(options.defaultArtifactRoot ?? defaultArtifactRoot(target)) }
     await ensureDefaultExperiment(ctx)
     return ctx
   } catch (error) {

@@ -6,7 +6,10 @@ import type {
   Experiment,
   LogBatchInput,
   LoggedModel,
+  LoggedMetric,
   LoggedModelStatus,
+  ModelInput,
+  ModelOutput,
   Metric,
   MetricBuckets,
   MetricHistoryBucketsQuery,
@@ -84,14 +87,17 @@ export interface TrackingStore {
   restoreRun(runId: string): Promise<void>
   searchRuns(query: SearchRunsQuery): Promise<Page<Run>>
 
-  logMetric(runId: string, metric: Metric): Promise<void>
+  logMetric(runId: string, metric: LoggedMetric): Promise<void>
   /** Same value again is a no-op; a different value for an existing key is INVALID_PARAMETER_VALUE. */
   logParam(runId: string, param: Param): Promise<void>
   setTag(runId: string, tag: Tag): Promise<void>
   deleteTag(runId: string, key: string): Promise<void>
   /** All or nothing: one transaction. Order is kept within each kind. */
   logBatch(runId: string, batch: LogBatchInput): Promise<void>
-  logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void>
+  /** Datasets and (MLflow 3) logged models the run used. */
+  logInputs(runId: string, datasets: readonly DatasetInput[], models?: readonly ModelInput[]): Promise<void>
+  /** MLflow 3 LogOutputs: the logged models the run produced; the run must be active. */
+  logOutputs(runId: string, models: readonly ModelOutput[]): Promise<void>
 
   getMetricHistory(runId: string, key: string, query?: MetricHistoryQuery): Promise<Page<Metric>>
   /** Each run's history sorted by (timestamp, step, value), at most maxResults points in all. */

@@ -1,6 +1,7 @@
 import { experimentRoutes } from './experiments.ts'
 import { loggedModelRoutes } from './logged-models.ts'
 import { artifactListRoutes, metricBucketRoutes, metricRoutes, runRoutes } from './runs.ts'
+import { serverInfoRoutes } from './server-info.ts'
 
 /** Every tracking RPC Orchard serves, keyed by MLflow's operation name. */
 export const trackingRoutes = {
@@ -10,6 +11,7 @@ export const trackingRoutes = {
   ...metricBucketRoutes,
   ...artifactListRoutes,
   ...loggedModelRoutes,
+  ...serverInfoRoutes,
 }
 
 export type TrackingRoutes = typeof trackingRoutes

@@ -18,15 +18,23 @@ export const metricSchema = z.object({
   value: double,
   timestamp: int64,
   step: int64.optional(),
+  // MLflow 3: a point that is also a logged model's metric, evaluated on a dataset.
+  model_id: optionalString,
+  dataset_name: optionalString,
+  dataset_digest: optionalString,
 })
 
 const tagList = z.array(keyValue).optional()
 
+// MLflow reads absent dataset strings as empty ones over REST and accepts them; lengths are checked
+// by validateDatasetInputs.
+const datasetText = optionalString.default('')
+const inputTag = z.object({ key: datasetText, value: datasetText })
 const datasetSchema = z.object({
-  name: requiredString,
-  digest: requiredString,
-  source_type: requiredString,
-  source: requiredString,
+  name: datasetText,
+  digest: datasetText,
+  source_type: datasetText,
+  source: datasetText,
   schema: optionalString,
   profile: optionalString,
 })
@@ -109,7 +117,7 @@ export const runRoutes = {
     path: '/mlflow/runs/log-inputs',
     request: z.object({
       ...runId,
-      datasets: z.array(z.object({ tags: tagList, dataset: datasetSchema })).optional(),
+      datasets: z.array(z.object({ tags: z.array(inputTag).optional(), dataset: datasetSchema })).optional(),
       models: z.array(z.object({ model_id: requiredString })).optional(),
     }),
   }),
@@ -117,7 +125,8 @@ export const runRoutes = {
   logOutputs: route({
     methods: ['POST'],
     path: '/mlflow/runs/outputs',
-    request: z.object({ ...runId, models: z.array(z.object({ model_id: requiredString, step: int64.optional() })).optional() }),
+    // `models` is required, as in MLflow's handler.
+    request: z.object({ ...runId, models: z.array(z.object({ model_id: requiredString, step: int64.optional() })) }),
   }),
 }
 
@@ -131,7 +140,8 @@ export const metricRoutes = {
     methods: ['GET'],
     path: '/mlflow/metrics/get-history-bulk',
     ajaxOnly: true,
-    request: z.object({ run_id: stringList, metric_key: requiredString, max_results: int64.optional() }),
+    // metric_key is checked by the handler, which has MLflow's own words for its absence.
+    request: z.object({ run_id: stringList, metric_key: optionalString, max_results: int64.optional() }),
   }),
   getMetricHistoryBulkInterval: route({
     methods: ['GET'],

@@ -3,6 +3,7 @@ import {
   appendLoggedModel,
   parseModelJson,
   validateBatch,
+  validateDatasetInputs,
   validateExperimentId,
   validateExperimentName,
   validateExperimentTag,
@@ -190,6 +191,7 @@ export class EmbeddedTransport extends EmbeddedRegistryTransport implements Tran
 
   async logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void> {
     this.checkRunId(runId)
+    validateDatasetInputs(datasets)
     return this.store.logInputs(runId, datasets)
   }
 
@@ -206,7 +208,7 @@ export class EmbeddedTransport extends EmbeddedRegistryTransport implements Tran
     requireValue(key, 'metric_key')
     if (query.maxResults !== undefined && query.maxResults < 1) {
       throw invalidParameter(
-        `Invalid value for request parameter max_results. It must be at least 1, but got value ${query.maxResults}.`,
+        `Invalid value ${query.maxResults} for parameter 'max_results' supplied. It must be a positive integer`,
       )
     }
     return this.store.getMetricHistory(runId, key, query)

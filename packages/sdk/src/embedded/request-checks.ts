@@ -13,9 +13,7 @@ export function requireValue(value: string, field: string): void {
 
 /** A page size within 1..limit, in the server's words. */
 export function checkMaxResults(requested: number, limit: number): void {
-  if (!Number.isInteger(requested) || requested < 1 || requested > limit) {
-    throw invalidParameter(
-      `Invalid value for request parameter max_results. It must be between 1 and ${limit}, but got value ${requested}.`,
-    )
-  }
+  const supplied = `Invalid value ${requested} for parameter 'max_results' supplied`
+  if (!Number.isInteger(requested) || requested < 1) throw invalidParameter(`${supplied}. It must be a positive integer`)
+  if (requested > limit) throw invalidParameter(`${supplied}. It must be at most ${limit}`)
 }

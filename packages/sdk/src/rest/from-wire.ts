@@ -72,5 +72,6 @@ export function runFromWire(wire: WireRun): Run {
       datasetInputs: (wire.inputs?.dataset_inputs ?? []).map(datasetInputFromWire),
       modelInputs: (wire.inputs?.model_inputs ?? []).map((m) => ({ modelId: m.model_id })),
     },
+    outputs: { modelOutputs: (wire.outputs?.model_outputs ?? []).map((m) => ({ modelId: m.model_id, step: Number(m.step ?? 0) })) },
   }
 }

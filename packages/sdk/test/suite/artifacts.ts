@@ -90,7 +90,7 @@ export function describeArtifacts(ctx: SuiteContext): void {
 
   test('refuses bad artifact paths, missing files and wrong kinds with clear errors', async () => {
     const runId = await newRun()
-    await rejectsWith(ctx.client.logText(runId, 'x', '../escape.txt'), 'INVALID_PARAMETER_VALUE', 'Invalid artifact path')
+    await rejectsWith(ctx.client.logText(runId, 'x', '../escape.txt'), 'INVALID_PARAMETER_VALUE', 'Invalid path')
     await rejectsWith(ctx.client.logText(runId, 'x', ''), 'INVALID_PARAMETER_VALUE', 'artifact file path is required')
     await rejectsWith(ctx.client.logArtifact(runId, join(local, 'absent.txt')), 'INVALID_PARAMETER_VALUE', 'does not exist')
     await rejectsWith(ctx.client.logArtifact(runId, local), 'INVALID_PARAMETER_VALUE', 'use logArtifacts')

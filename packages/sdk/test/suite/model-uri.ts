@@ -109,7 +109,7 @@ function describeRegistryTransportChecks(ctx: SuiteContext): void {
   test('a version that is not an integer, a bad page size and a relative source are INVALID_PARAMETER_VALUE', async () => {
     await rejectsWith(transport.getModelVersion('m', 'one'), 'INVALID_PARAMETER_VALUE', "'version' must be an integer")
     await rejectsWith(transport.searchModelVersions({ maxResults: 0 }), 'INVALID_PARAMETER_VALUE', 'max_results')
-    await rejectsWith(transport.searchRegisteredModels({ maxResults: 1001 }), 'INVALID_PARAMETER_VALUE', 'between 1 and 1000')
+    await rejectsWith(transport.searchRegisteredModels({ maxResults: 1001 }), 'INVALID_PARAMETER_VALUE', "Invalid value 1001 for parameter 'max_results' supplied")
     const name = uniqueName('checks')
     await transport.createRegisteredModel({ name })
     await rejectsWith(transport.createModelVersion({ name, source: 's3://bucket/a/../../b' }), 'INVALID_PARAMETER_VALUE', 'relative path')

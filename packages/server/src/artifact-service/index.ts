@@ -34,7 +34,7 @@ function artifactPathOf(c: Context, routePrefix: string): string {
   try {
     decoded = decodeURIComponent(raw)
   } catch {
-    throw invalidParameter(`Invalid artifact path ${JSON.stringify(raw)}: it is not valid percent-encoding.`)
+    throw invalidParameter(`Invalid path ${JSON.stringify(raw)}: it is not valid percent-encoding.`)
   }
   return normalizeArtifactPath(decoded)
 }

@@ -113,9 +113,10 @@ export const experimentHandlers: Handlers<ExperimentOperations> = {
   },
 
   async searchDatasets(request, { trackingStore }) {
-    if (request.experiment_ids.length === 0 || request.experiment_ids.length > SEARCH_DATASETS_MAX_EXPERIMENTS) {
+    if (request.experiment_ids.length === 0) throw invalidParameter('SearchDatasets request must specify at least one experiment_id.')
+    if (request.experiment_ids.length > SEARCH_DATASETS_MAX_EXPERIMENTS) {
       throw invalidParameter(
-        `SearchDatasets request must specify between 1 and ${SEARCH_DATASETS_MAX_EXPERIMENTS} experiment_ids. Received ${request.experiment_ids.length}.`,
+        `SearchDatasets request cannot specify more than ${SEARCH_DATASETS_MAX_EXPERIMENTS} experiment_ids. Received ${request.experiment_ids.length} experiment_ids.`,
       )
     }
     request.experiment_ids.forEach(validateExperimentId)

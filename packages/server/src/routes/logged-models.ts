@@ -1,4 +1,4 @@
-import { SEARCH_LOGGED_MODELS_MAX_RESULTS, invalidParameter } from '@orchard/protocol'
+import { SEARCH_LOGGED_MODELS_DEFAULT_MAX_RESULTS, SEARCH_LOGGED_MODELS_MAX_RESULTS, invalidParameter } from '@orchard/protocol'
 import type { trackingRoutes } from '@orchard/protocol'
 import { loggedModelToWire, validateExperimentId, validateParam, validateRunTag } from '@orchard/core'
 import type { Tag } from '@orchard/core'
@@ -42,9 +42,13 @@ export const loggedModelHandlers: Handlers<LoggedModelOperations> = {
   },
 
   async searchLoggedModels(request, { trackingStore }) {
-    const maxResults = checkMaxResults(request.max_results, SEARCH_LOGGED_MODELS_MAX_RESULTS, SEARCH_LOGGED_MODELS_MAX_RESULTS)
-    const experimentIds = request.experiment_ids ?? []
-    if (experimentIds.length === 0) throw invalidParameter('SearchLoggedModels request must specify at least one experiment_id.')
+    const maxResults = checkMaxResults(request.max_results, SEARCH_LOGGED_MODELS_DEFAULT_MAX_RESULTS, SEARCH_LOGGED_MODELS_MAX_RESULTS)
+    // MLflow's handler requires the field; an empty list is accepted and matches nothing.
+    if (request.experiment_ids === undefined) {
+      throw invalidParameter("Missing value for required parameter 'experiment_ids'. See the API docs for more information about request parameters.")
+    }
+    const experimentIds = request.experiment_ids
+    if (experimentIds.length === 0) return {}
     experimentIds.forEach(validateExperimentId)
     const page = await trackingStore.searchLoggedModels({
       experimentIds,

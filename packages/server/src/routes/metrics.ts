@@ -31,7 +31,7 @@ export const metricHandlers: Handlers<MetricOperations> = {
   async getMetricHistory(request, { trackingStore }) {
     validateRunId(request.run_id)
     if (request.max_results !== undefined && request.max_results < 1) {
-      throw invalidParameter(`Invalid value for request parameter max_results. It must be at least 1, but got value ${request.max_results}.`)
+      throw invalidParameter(`Invalid value ${request.max_results} for parameter 'max_results' supplied. It must be a positive integer`)
     }
     const page = await trackingStore.getMetricHistory(request.run_id, request.metric_key, {
       ...(request.max_results !== undefined ? { maxResults: request.max_results } : {}),
@@ -43,6 +43,7 @@ export const metricHandlers: Handlers<MetricOperations> = {
   async getMetricHistoryBulk(request, { trackingStore }) {
     const runIds = request.run_id ?? []
     checkRunIds('GetMetricHistoryBulk', runIds)
+    if (request.metric_key === undefined) throw invalidParameter('GetMetricHistoryBulk request must specify a metric_key.')
     if (request.max_results !== undefined && request.max_results < 1) {
       throw invalidParameter(`Invalid value for request parameter max_results. It must be at least 1, but got value ${request.max_results}.`)
     }

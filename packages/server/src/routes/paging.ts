@@ -1,11 +1,23 @@
 import { invalidParameter } from '@orchard/protocol'
 
-/** The page size a search asked for, within MLflow's bounds for that search. */
-export function checkMaxResults(requested: number | undefined, fallback: number, limit: number): number {
-  if (requested === undefined) return fallback
-  if (requested < 1 || requested > limit) {
+/**
+ * Where MLflow bounds a search's page size, which decides its words: its handler's schema (runs,
+ * registered models, model versions: "supplied:  Hint: …"), its tracking store ("supplied. It must
+ * be …"), or its webhook store ("max_results must be between 1 and …", where 0 means the default).
+ */
+type BoundBy = 'handler' | 'store' | 'webhooks'
+
+/** The page size a search asked for, within MLflow's bounds for that search, refused in MLflow's words. */
+export function checkMaxResults(requested: number | undefined, fallback: number, limit: number, boundBy: BoundBy = 'store'): number {
+  if (requested === undefined || (boundBy === 'webhooks' && requested === 0)) return fallback
+  if (boundBy === 'webhooks' && (requested < 1 || requested > limit)) throw invalidParameter(`max_results must be between 1 and ${limit}.`)
+  const supplied = `Invalid value ${requested} for parameter 'max_results' supplied`
+  if (requested < 1) throw invalidParameter(`${supplied}. It must be a positive integer`)
+  if (requested > limit) {
     throw invalidParameter(
-      `Invalid value for request parameter max_results. It must be between 1 and ${limit}, but got value ${requested}.`,
+      boundBy === 'handler'
+        ? `${supplied}:  Hint: Value was of type 'int'. See the API docs for more information about request parameters.`
+        : `${supplied}. It must be at most ${limit}`,
     )
   }
   return requested

@@ -64,7 +64,7 @@ export const registeredModelHandlers: Handlers<RegisteredModelOperations> = {
   },
 
   async searchRegisteredModels(request, context) {
-    const maxResults = checkMaxResults(request.max_results, SEARCH_REGISTERED_MODELS_DEFAULT_MAX_RESULTS, SEARCH_REGISTERED_MODELS_MAX_RESULTS)
+    const maxResults = checkMaxResults(request.max_results, SEARCH_REGISTERED_MODELS_DEFAULT_MAX_RESULTS, SEARCH_REGISTERED_MODELS_MAX_RESULTS, 'handler')
     const page = await registryOf(context).searchRegisteredModels({
       maxResults,
       ...(request.filter ? { filter: request.filter } : {}),

@@ -1,8 +1,6 @@
 import {
   SEARCH_RUNS_DEFAULT_MAX_RESULTS,
   SEARCH_RUNS_MAX_RESULTS,
-  invalidParameter,
-  OrchardError,
 } from '@orchard/protocol'
 import type { trackingRoutes } from '@orchard/protocol'
 import {
@@ -13,6 +11,7 @@ import {
   runInfoToWire,
   runToWire,
   validateBatch,
+  validateDatasetInputs,
   validateExperimentId,
   validateMetric,
   validateParam,
@@ -42,6 +41,13 @@ type RunOperations = Pick<
 >
 
 /** The run tag where MLflow records every model logged to a run, as a JSON list. */
+
+/** MLflow 3's fields on a metric: the logged model it also belongs to and the dataset it was computed on. */
+const modelOfMetric = (m: { model_id?: string | undefined; dataset_name?: string | undefined; dataset_digest?: string | undefined }) => ({
+  ...(m.model_id ? { modelId: m.model_id } : {}),
+  ...(m.dataset_name ? { datasetName: m.dataset_name } : {}),
+  ...(m.dataset_digest ? { datasetDigest: m.dataset_digest } : {}),
+})
 
 const toTags = (list: readonly { key: string; value?: string | undefined }[] | undefined): Tag[] =>
   (list ?? []).map((t) => ({ key: t.key, value: t.value ?? '' }))
@@ -90,7 +96,7 @@ export const runHandlers: Handlers<RunOperations> = {
   },
 
   async searchRuns(request, { trackingStore }) {
-    const maxResults = checkMaxResults(request.max_results, SEARCH_RUNS_DEFAULT_MAX_RESULTS, SEARCH_RUNS_MAX_RESULTS)
+    const maxResults = checkMaxResults(request.max_results, SEARCH_RUNS_DEFAULT_MAX_RESULTS, SEARCH_RUNS_MAX_RESULTS, 'handler')
     const experimentIds = request.experiment_ids ?? []
     experimentIds.forEach(validateExperimentId)
     const page = await trackingStore.searchRuns({
@@ -108,7 +114,7 @@ export const runHandlers: Handlers<RunOperations> = {
     validateRunId(request.run_id)
     const metric = { key: request.key, value: doubleFromWire(request.value), timestamp: request.timestamp, step: request.step ?? 0 }
     validateMetric(metric)
-    await trackingStore.logMetric(request.run_id, metric)
+    await trackingStore.logMetric(request.run_id, { ...metric, ...modelOfMetric(request) })
     return {}
   },
 
@@ -142,6 +148,7 @@ export const runHandlers: Handlers<RunOperations> = {
         value: doubleFromWire(m.value),
         timestamp: m.timestamp,
         step: m.step ?? 0,
+        ...modelOfMetric(m),
       })),
       params: request.params ?? [],
       tags: request.tags ?? [],
@@ -174,11 +181,18 @@ export const runHandlers: Handlers<RunOperations> = {
         ...(input.dataset.profile !== undefined ? { profile: input.dataset.profile } : {}),
       },
     }))
-    await trackingStore.logInputs(request.run_id, datasets)
+    const models = (request.models ?? []).map((m) => ({ modelId: m.model_id }))
+    validateDatasetInputs(datasets)
+    await trackingStore.logInputs(request.run_id, datasets, models)
     return {}
   },
 
-  logOutputs() {
-    throw new OrchardError('NOT_IMPLEMENTED', 'runs/outputs (MLflow 3 LogOutputs) is not supported by this server yet.')
+  async logOutputs(request, { trackingStore }) {
+    validateRunId(request.run_id)
+    await trackingStore.logOutputs(
+      request.run_id,
+      request.models.map((m) => ({ modelId: m.model_id, step: m.step ?? 0 })),
+    )
+    return {}
   },
 }

@@ -36,7 +36,7 @@ export const webhookHandlers: Handlers<typeof webhookRoutes> = {
     validateWebhookFields(request)
     const events = webhookEventsFromWire(request.events)
     const status = request.status !== undefined ? webhookStatusFromWire(request.status) : undefined
-    await checkWebhookUrl(request.url, settingsOf(context))
+    checkWebhookUrl(request.url, settingsOf(context))
     const webhook = await registryOf(context).createWebhook({
       name: request.name,
       url: request.url,
@@ -49,7 +49,7 @@ export const webhookHandlers: Handlers<typeof webhookRoutes> = {
   },
 
   async listWebhooks(request, context) {
-    const maxResults = checkMaxResults(request.max_results, WEBHOOKS_DEFAULT_MAX_RESULTS, WEBHOOKS_MAX_RESULTS)
+    const maxResults = checkMaxResults(request.max_results, WEBHOOKS_DEFAULT_MAX_RESULTS, WEBHOOKS_MAX_RESULTS, 'webhooks')
     const page = await registryOf(context).listWebhooks({ maxResults, ...(request.page_token ? { pageToken: request.page_token } : {}) })
     return pageToWire('webhooks', page, webhookToWire)
   },
@@ -67,7 +67,7 @@ export const webhookHandlers: Handlers<typeof webhookRoutes> = {
     const status = request.status !== undefined && request.status !== '' ? webhookStatusFromWire(request.status) : undefined
     // A missing webhook answers 404 before its new URL is looked up.
     await registryOf(context).getWebhook(request.webhook_id)
-    if (url !== undefined) await checkWebhookUrl(url, settingsOf(context))
+    if (url !== undefined) checkWebhookUrl(url, settingsOf(context))
     const description = given(request.description)
     const secret = given(request.secret)
     const webhook = await registryOf(context).updateWebhook(request.webhook_id, {
@@ -102,7 +102,7 @@ export const webhookHandlers: Handlers<typeof webhookRoutes> = {
   },
 
   async listWebhookDeliveries(request, context) {
-    const maxResults = checkMaxResults(request.max_results, WEBHOOK_DELIVERIES_DEFAULT_MAX_RESULTS, WEBHOOK_DELIVERIES_MAX_RESULTS)
+    const maxResults = checkMaxResults(request.max_results, WEBHOOK_DELIVERIES_DEFAULT_MAX_RESULTS, WEBHOOK_DELIVERIES_MAX_RESULTS, 'webhooks')
     const page = await registryOf(context).listWebhookDeliveries({
       webhookId: request.webhook_id,
       maxResults,

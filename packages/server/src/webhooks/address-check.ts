@@ -1,12 +1,12 @@
-import { lookup } from 'node:dns/promises'
 import { BlockList, isIP } from 'node:net'
 import { invalidParameter } from '@orchard/protocol'
 import type { WebhookSettings } from './settings.ts'
 
 // Against SSRF, as MLflow (mlflow/utils/validation.py and mlflow/webhooks/ssrf.py): a webhook URL
 // must use an allowed scheme and, unless MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS is set, every address its
-// host resolves to must be public. Checked when a webhook is created or updated, and again on the
-// socket of every delivery (see send.ts), so DNS rebinding between the two gains nothing.
+// host resolves to must be public. Literal addresses are refused when a webhook is created or
+// updated; every address is checked on the socket of every delivery (see send.ts), so neither DNS
+// rebinding nor a name that resolves differently later gains anything.
 
 const NOT_PUBLIC = new BlockList()
 // Python's ipaddress `is_global` is false for these (RFC 6890 special-purpose ranges).
@@ -113,21 +113,23 @@ export function parseWebhookUrl(url: string, settings: WebhookSettings): URL {
 /** URL hosts keep IPv6 literals in brackets; DNS and net want them bare. */
 export const bareHost = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1')
 
-/** Create/update-time check: allowed scheme, a host, and (unless allowed) only public addresses. */
-export async function checkWebhookUrl(url: string, settings: WebhookSettings): Promise<void> {
+// RFC 6761 reserves these names for loopback: they are addresses written as words.
+const LOOPBACK_NAMES = /^(localhost|localhost\.|.+\.localhost\.?)$/i
+
+/**
+ * Create/update-time check: allowed scheme, a host, and (unless allowed) no literal non-public
+ * address. A host name is not resolved here: MLflow checks only the scheme when a webhook is saved,
+ * a name that does not resolve right now may resolve later, and what it resolves to is checked on
+ * the socket of every delivery anyway (send.ts).
+ */
+export function checkWebhookUrl(url: string, settings: WebhookSettings): void {
   const parsed = parseWebhookUrl(url, settings)
   if (settings.allowPrivateIps) return
   const host = bareHost(parsed)
-  let addresses: string[]
-  try {
-    addresses = isIP(host) ? [host] : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address)
-  } catch (error) {
-    throw invalidParameter(`Cannot resolve webhook URL hostname '${host}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
-  }
-  const blocked = addresses.find((address) => !isPublicAddress(address))
-  if (blocked !== undefined) {
+  const literal = isIP(host) ? host : LOOPBACK_NAMES.test(host) ? '127.0.0.1' : undefined
+  if (literal !== undefined && !isPublicAddress(literal)) {
     throw invalidParameter(
-      `Webhook URL must not resolve to a non-public IP address. '${host}' resolves to ${blocked}. Set MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS=true to allow private, loopback and link-local addresses.`,
+      `Webhook URL must not resolve to a non-public IP address. '${host}' resolves to ${literal}. Set MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS=true to allow private, loopback and link-local addresses.`,
     )
   }
 }

@@ -1,7 +1,8 @@
-import type { DatasetInput, DatasetSummary } from '@orchard/core'
+import type { DatasetInput, DatasetSummary, ModelInput } from '@orchard/core'
 import type { StoreContext } from './context.ts'
 import { DATASET_CONTEXT_TAG } from './compile-filter.ts'
 import { parseExperimentId } from './experiments.ts'
+import { writeModelInputs } from './run-model-links.ts'
 import { findActiveRun } from './run-rows.ts'
 
 // MLflow's MAX_DATASET_SUMMARIES_RESULTS.
@@ -10,8 +11,14 @@ const MAX_DATASET_SUMMARIES = 1000
 /**
  * Links datasets to a run. A dataset is stored once per (experiment, name, digest); a run uses it
  * once, and the input's tags are those of the first logging (MLflow keeps the first as well).
+ * `models` are MLflow 3's logged models the run used.
  */
-export async function logInputs(ctx: StoreContext, runId: string, datasets: readonly DatasetInput[]): Promise<void> {
+export async function logInputs(
+  ctx: StoreContext,
+  runId: string,
+  datasets: readonly DatasetInput[],
+  models: readonly ModelInput[] = [],
+): Promise<void> {
   const firstByIdentity = new Map<string, DatasetInput>()
   for (const input of datasets) {
     const identity = JSON.stringify([input.dataset.name, input.dataset.digest])
@@ -19,6 +26,7 @@ export async function logInputs(ctx: StoreContext, runId: string, datasets: read
   }
   await ctx.db.transaction(async (tx) => {
     const run = await findActiveRun(tx, runId)
+    await writeModelInputs(tx, ctx.dialect, run, models)
     for (const { dataset, tags } of firstByIdentity.values()) {
       await tx.run(
         `INSERT INTO datasets (experiment_id, name, digest, source_type, source, schema, profile)

@@ -2,6 +2,7 @@ import type { Experiment, LifecycleStage, Tag } from '@orchard/core'
 import { alreadyExists, invalidParameter, notFound, OrchardError } from '@orchard/protocol'
 import type { CreateExperimentInput } from '../tracking-store.ts'
 import { appendUriPath } from './context.ts'
+import { resolveUriIfLocal } from './local-uri.ts'
 import type { StoreContext } from './context.ts'
 import type { Db } from './db.ts'
 import type { Dialect } from './dialect.ts'
@@ -103,16 +104,17 @@ async function upsertExperimentTags(tx: Db, dialect: Dialect, experimentId: numb
 }
 
 export async function createExperiment(ctx: StoreContext, input: CreateExperimentInput): Promise<string> {
+  const artifactLocation = input.artifactLocation ? resolveUriIfLocal(input.artifactLocation) : undefined
   return ctx.db.transaction(async (tx) => {
     await assertNameFree(tx, input.name)
     const now = ctx.now()
     const [row] = await tx.query<{ experiment_id: number }>(
       `INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time)
        VALUES (?, ?, 'active', ?, ?) RETURNING experiment_id`,
-      [input.name, input.artifactLocation ?? '', now, now],
+      [input.name, artifactLocation ?? '', now, now],
     )
     const id = (row as { experiment_id: number }).experiment_id
-    if (!input.artifactLocation) {
+    if (!artifactLocation) {
       await tx.run('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?', [
         appendUriPath(ctx.artifactRoot, String(id)),
         id,

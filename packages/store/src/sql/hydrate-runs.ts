@@ -4,6 +4,7 @@ import { fragment } from './dialect.ts'
 import type { Dialect } from './dialect.ts'
 import { readJsonRows } from './json-rows.ts'
 import { decodeMetricValue } from './metric-value.ts'
+import { loadModelLinks } from './run-model-links.ts'
 import { toRunInfo } from './run-rows.ts'
 import type { RunRow } from './run-rows.ts'
 
@@ -65,7 +66,7 @@ async function loadInputs(db: Db, dialect: Dialect, runKeys: readonly number[]):
 
 /**
  * Rows to full runs. A page of any size costs one query per child table (params, tags, latest
- * metrics, inputs), never one per run.
+ * metrics, inputs, model links), never one per run.
  */
 export async function loadRuns(db: Db, dialect: Dialect, rows: readonly RunRow[]): Promise<Run[]> {
   if (rows.length === 0) return []
@@ -74,13 +75,14 @@ export async function loadRuns(db: Db, dialect: Dialect, rows: readonly RunRow[]
   type KeyValue = [runKey: number, key: string, value: string]
   type Point = [runKey: number, key: string, value: number | string, timestamp: number, step: number, isNan: number]
   const from = (table: string) => fragment(`FROM ${table} WHERE ${inRuns.sql}`, inRuns.params)
-  const [[params, tags, metrics], inputs] = await Promise.all([
+  const [[params, tags, metrics], inputs, links] = await Promise.all([
     readJsonRows<[KeyValue[], KeyValue[], Point[]]>(db, dialect, [
       { columns: ['run_key', 'key', 'value'], from: from('params') },
       { columns: ['run_key', 'key', 'value'], from: from('tags') },
       { columns: ['run_key', 'key', 'value', 'timestamp', 'step', 'is_nan'], from: from('latest_metrics') },
     ]),
     loadInputs(db, dialect, runKeys),
+    loadModelLinks(db, dialect, runKeys),
   ])
   const runKey = (row: KeyValue | Point) => row[0]
   const paramsByRun = groupBy(params, runKey, ([, key, value]): Tag => ({ key, value }))
@@ -97,6 +99,7 @@ export async function loadRuns(db: Db, dialect: Dialect, rows: readonly RunRow[]
       params: (paramsByRun.get(row.run_key) ?? []).sort(byKey),
       tags: (tagsByRun.get(row.run_key) ?? []).sort(byKey),
     },
-    inputs: { datasetInputs: inputs.get(row.run_key) ?? [], modelInputs: [] },
+    inputs: { datasetInputs: inputs.get(row.run_key) ?? [], modelInputs: links.inputs.get(Number(row.run_key)) ?? [] },
+    outputs: { modelOutputs: links.outputs.get(Number(row.run_key)) ?? [] },
   }))
 }

@@ -1,4 +1,4 @@
-import { parseRunFilter, ownValue } from '@orchard/core'
+import { loggedModelAttribute, ownValue, parseLoggedModelFilter } from '@orchard/core'
 import type { Comparison, FilterNode, LoggedModel, Page } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol'
 import type { SearchLoggedModelsQuery } from '../tracking-store.ts'
@@ -11,20 +11,15 @@ import { LOGGED_MODEL_COLUMNS, loadLoggedModels } from './logged-models.ts'
 import type { LoggedModelRow } from './logged-models.ts'
 import { decodePageToken, encodePageToken, queryFingerprint } from './page-token.ts'
 
-// Attribute names (and MLflow's aliases, plus the run filter's spellings the parser may hand us).
+// Canonical attribute names (parseLoggedModelFilter and loggedModelAttribute resolve the aliases).
 const ATTRIBUTE_COLUMNS: Readonly<Record<string, string>> = {
   name: 'lm.name',
-  run_name: 'lm.name',
   model_id: 'lm.model_id',
   model_type: 'lm.model_type',
   status: 'lm.status',
   source_run_id: 'lm.source_run_id',
-  creation_time: 'lm.creation_time',
   creation_timestamp: 'lm.creation_time',
-  creation_timestamp_ms: 'lm.creation_time',
-  start_time: 'lm.creation_time',
   last_updated_timestamp: 'lm.last_update_time',
-  last_updated_timestamp_ms: 'lm.last_update_time',
 }
 const TEXT_COLUMNS = new Set(['lm.name', 'lm.model_id', 'lm.model_type', 'lm.status', 'lm.source_run_id'])
 
@@ -40,6 +35,24 @@ function datasetCondition(datasets: readonly DatasetFilter[]): Fragment | undefi
   )
   const joined = joinFragments(parts, ' OR ')
   return fragment(`(${joined.sql})`, joined.params)
+}
+
+// The Python client's LoggedModelStatus spells statuses READY, PENDING, FAILED; the wire (and this
+// store) spells them LOGGED_MODEL_READY, … . An exact comparison accepts either.
+const STATUS_NAMES: ReadonlyMap<string, string> = new Map([
+  ['UNSPECIFIED', 'LOGGED_MODEL_STATUS_UNSPECIFIED'],
+  ['PENDING', 'LOGGED_MODEL_PENDING'],
+  ['READY', 'LOGGED_MODEL_READY'],
+  ['FAILED', 'LOGGED_MODEL_UPLOAD_FAILED'],
+])
+const statusName = (value: string) => STATUS_NAMES.get(value.toUpperCase()) ?? value
+
+function statusOnWire(comparison: Comparison): Comparison {
+  if (comparison.key !== 'status') return comparison
+  const { operator, value } = comparison
+  if (operator === '=' || operator === '!=') return { ...comparison, value: statusName(String(value)) }
+  if (Array.isArray(value)) return { ...comparison, value: value.map(statusName) }
+  return comparison
 }
 
 function comparisonFor(dialect: Dialect, comparison: Comparison, onDatasets: Fragment | undefined): Fragment {
@@ -62,7 +75,7 @@ function comparisonFor(dialect: Dialect, comparison: Comparison, onDatasets: Fra
       ])
     }
     case 'attribute':
-      return compareValue(dialect, ownValue(ATTRIBUTE_COLUMNS, comparison.key) ?? unknownKey(comparison), comparison)
+      return compareValue(dialect, ownValue(ATTRIBUTE_COLUMNS, comparison.key) ?? unknownKey(comparison), statusOnWire(comparison))
     default:
       return unknownKey(comparison)
   }
@@ -90,7 +103,8 @@ function orderClauses(dialect: Dialect, orderBy: NonNullable<SearchLoggedModelsQ
     if (term.fieldName.includes('.')) {
       throw invalidParameter(`Invalid order by field name: ${term.fieldName}. Only metrics are supported.`)
     }
-    const column = ATTRIBUTE_COLUMNS[term.fieldName]
+    const attribute = loggedModelAttribute(term.fieldName.trim())
+    const column = attribute && ATTRIBUTE_COLUMNS[attribute.key]
     if (!column) throw invalidParameter(`Invalid order by field name: ${term.fieldName}`)
     if (column === 'lm.creation_time') hasCreation = true
     const ordered = TEXT_COLUMNS.has(column) ? dialect.orderText(column) : column
@@ -101,9 +115,9 @@ function orderClauses(dialect: Dialect, orderBy: NonNullable<SearchLoggedModelsQ
   return joinFragments(parts, ', ')
 }
 
-/** Logged model filters use the run filter grammar: metrics, params, tags and attributes. */
+/** Logged model filters use MLflow 3's logged-model grammar: attributes, metrics (on the request's datasets), params and tags. */
 export function searchLoggedModels(ctx: StoreContext, query: SearchLoggedModelsQuery): Promise<Page<LoggedModel>> {
-  return searchLoggedModelsParsed(ctx, query, query.filter ? parseRunFilter(query.filter) : undefined)
+  return searchLoggedModelsParsed(ctx, query, parseLoggedModelFilter(query.filter))
 }
 
 export async function searchLoggedModelsParsed(

@@ -5,6 +5,7 @@ import type { StoreContext } from './context.ts'
 import type { Db } from './db.ts'
 import type { Column, Dialect } from './dialect.ts'
 import { encodeMetricValue } from './metric-value.ts'
+import { writeModelMetrics } from './run-model-links.ts'
 import { findActiveRun } from './run-rows.ts'
 import type { RunRow } from './run-rows.ts'
 
@@ -140,6 +141,7 @@ export async function logBatch(ctx: StoreContext, runId: string, batch: LogBatch
     const run = await findActiveRun(tx, runId)
     await writeParams(tx, ctx.dialect, run, params, single)
     await writeMetrics(tx, ctx.dialect, run, metrics)
+    await writeModelMetrics(tx, ctx.dialect, run, metrics)
     await writeTags(tx, ctx.dialect, run, tags)
   })
 }

@@ -1,4 +1,4 @@
-import type { DatasetInput, LoggedModelStatus, Metric, Param, Tag } from '@orchard/core'
+import type { DatasetInput, LoggedMetric, LoggedModelStatus, ModelInput, ModelOutput, Param, Tag } from '@orchard/core'
 import type {
   CreateExperimentInput,
   CreateLoggedModelInput,
@@ -24,6 +24,7 @@ import * as models from './logged-models.ts'
 import { getMetricHistoryBuckets } from './metric-buckets.ts'
 import { getMetricHistory, getMetricHistoryBulk, getMetricHistoryBulkInterval } from './metric-history.ts'
 import { deleteTag, logBatch } from './run-data.ts'
+import { logOutputs } from './run-model-links.ts'
 import { searchRuns } from './run-search.ts'
 import * as runs from './runs.ts'
 
@@ -48,12 +49,13 @@ export class SqlTrackingStore implements TrackingStore {
   restoreRun = (runId: string) => runs.restoreRun(this.ctx, runId)
   searchRuns = (query: SearchRunsQuery) => searchRuns(this.ctx, query)
 
-  logMetric = (runId: string, metric: Metric) => logBatch(this.ctx, runId, { metrics: [metric] }, true)
+  logMetric = (runId: string, metric: LoggedMetric) => logBatch(this.ctx, runId, { metrics: [metric] }, true)
   logParam = (runId: string, param: Param) => logBatch(this.ctx, runId, { params: [param] }, true)
   setTag = (runId: string, tag: Tag) => logBatch(this.ctx, runId, { tags: [tag] }, true)
   deleteTag = (runId: string, key: string) => deleteTag(this.ctx, runId, key)
   logBatch = (runId: string, batch: LogBatchInput) => logBatch(this.ctx, runId, batch)
-  logInputs = (runId: string, datasets: readonly DatasetInput[]) => logInputs(this.ctx, runId, datasets)
+  logInputs = (runId: string, datasets: readonly DatasetInput[], models?: readonly ModelInput[]) => logInputs(this.ctx, runId, datasets, models)
+  logOutputs = (runId: string, models: readonly ModelOutput[]) => logOutputs(this.ctx, runId, models)
 
   getMetricHistory = (runId: string, key: string, query?: MetricHistoryQuery) => getMetricHistory(this.ctx, runId, key, query)
   getMetricHistoryBulk = (runIds: readonly string[], key: string, maxResults: number) =>

@@ -15,7 +15,7 @@ const cmp = (entity: Comparison['entity'], key: string, operator: Comparison['op
 })
 const names = (items: readonly LoggedModel[]) => items.map((m) => m.name)
 
-/** No TrackingStore method logs model metrics yet (MLflow sends them with a model_id on log-batch). */
+/** A model metric written directly, with a dataset name and no run (as an evaluation would record it). */
 async function insertModelMetric(
   { ctx }: OpenedStore,
   modelId: string,
@@ -63,6 +63,53 @@ export function describeLoggedModels(harness: StoreHarness): void {
       assert.deepEqual(await store.getLoggedModel(model.modelId), model)
       const unnamed = await store.createLoggedModel({ experimentId: '0' })
       assert.match(unnamed.name, /^[a-z]+-[a-z]+-\d+$/)
+    })
+
+    it('links runs to models (outputs with their step, inputs once) and keeps metrics logged with a model_id on the model', async () => {
+      const { store } = await open()
+      const experimentId = await store.createExperiment({ name: 'links' })
+      const run = await store.createRun({ experimentId })
+      const runId = run.info.runId
+      const model = await store.createLoggedModel({ experimentId, name: 'm', sourceRunId: runId })
+      await store.logOutputs(runId, [{ modelId: model.modelId, step: 3 }])
+      // MLflow does not look the model up: a registry or another server may hold it.
+      await store.logOutputs(runId, [{ modelId: 'm-elsewhere', step: 0 }])
+      await store.logInputs(runId, [], [{ modelId: model.modelId }, { modelId: model.modelId }])
+      await store.logInputs(runId, [], [{ modelId: model.modelId }])
+      const got = await store.getRun(runId)
+      assert.deepEqual(got.outputs.modelOutputs, [
+        { modelId: model.modelId, step: 3 },
+        { modelId: 'm-elsewhere', step: 0 },
+      ])
+      assert.deepEqual(got.inputs.modelInputs, [{ modelId: model.modelId }])
+      const searched = await store.searchRuns({ experimentIds: [experimentId], maxResults: 10, runViewType: 'ACTIVE_ONLY' })
+      assert.deepEqual(searched.items[0]?.outputs.modelOutputs.length, 2)
+
+      await store.logBatch(runId, {
+        metrics: [
+          { key: 'rmse', value: 0.5, timestamp: 10, step: 3, modelId: model.modelId, datasetName: 'eval', datasetDigest: 'abc' },
+          { key: 'rmse', value: 0.5, timestamp: 10, step: 3, modelId: model.modelId, datasetName: 'eval', datasetDigest: 'abc' },
+          { key: 'loss', value: Number.NaN, timestamp: 10, step: 3, modelId: model.modelId },
+          { key: 'plain', value: 1, timestamp: 10, step: 3 },
+          { key: 'lost', value: 1, timestamp: 10, step: 3, modelId: 'm-unknown' },
+        ],
+      })
+      await store.logMetric(runId, { key: 'acc', value: 0.9, timestamp: 11, step: 3, modelId: model.modelId })
+      const metrics = (await store.getLoggedModel(model.modelId)).metrics
+      assert.deepEqual(
+        metrics.map((m) => [m.key, m.step, m.runId, m.datasetName, m.datasetDigest]).sort(),
+        [
+          ['acc', 3, runId, undefined, undefined],
+          ['loss', 3, runId, undefined, undefined],
+          ['rmse', 3, runId, 'eval', 'abc'],
+        ],
+      )
+      assert.ok(Number.isNaN(metrics.find((m) => m.key === 'loss')?.value))
+      assert.deepEqual((await store.getRun(runId)).data.metrics.map((m) => m.key), ['acc', 'loss', 'lost', 'plain', 'rmse'])
+
+      await store.deleteRun(runId)
+      await rejectsWith(store.logOutputs(runId, [{ modelId: model.modelId, step: 0 }]), 'INVALID_PARAMETER_VALUE', "must be in the 'active' state")
+      await rejectsWith(store.logOutputs('0'.repeat(32), []), 'RESOURCE_DOES_NOT_EXIST', 'not found')
     })
 
     it('refuses models in unknown or deleted experiments', async () => {

@@ -34,6 +34,7 @@ export function describeRuns(harness: StoreHarness): void {
         ],
       })
       assert.deepEqual(run.inputs, { datasetInputs: [], modelInputs: [] })
+      assert.deepEqual(run.outputs, { modelOutputs: [] })
       assert.deepEqual(await store.getRun(run.info.runId), run)
     })
 
