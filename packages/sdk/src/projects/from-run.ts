@@ -42,10 +42,11 @@ export async function reproductionOf(client: TrackingClient, runId: string, allo
   const env = tags.get(PROJECT_TAGS.env)
   const envManager = (ENV_MANAGERS as readonly string[]).includes(env ?? '') ? (env as EnvManager) : undefined
   const cwd = tags.get(PROJECT_TAGS.cwd)
+  const uri = await closestCopy(sourceName, commit)
   return {
     runId,
-    uri: await closestCopy(sourceName, commit),
-    ...(commit && isGitUri(parseSubdirectory(sourceName).uri) ? { version: commit } : {}),
+    uri,
+    ...(commit && isGitUri(parseSubdirectory(uri).uri) ? { version: commit } : {}),
     entryPoint,
     parameters: Object.fromEntries(run.data.params.map((p) => [p.key, p.value])),
     ...(envManager ? { envManager } : {}),
