@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { OrchardClient } from '@orchard/sdk'
@@ -142,7 +142,6 @@ describe('orchard run', () => {
 })
 
 async function rmPid(projectDir: string): Promise<void> {
-  const { rm } = await import('node:fs/promises')
   await rm(join(projectDir, 'sleeper.pid'), { force: true })
 }
 
