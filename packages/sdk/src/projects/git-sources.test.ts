@@ -19,7 +19,8 @@ entry_points:
   main:
     parameters:
       who: {type: string, default: nobody}
-    command: "echo version=$(cat version.txt) who={who} dir=$(pwd)"
+      file: {type: path, default: version.txt}
+    command: "echo version=$(cat {file}) who={who} dir=$(pwd)"
 `
 
 let root: string
@@ -130,7 +131,7 @@ describe('git project sources', () => {
     assert.equal(again.tags.get('orchard.project.reproduces'), first.result.runId)
     assert.equal(again.tags.get('mlflow.project.entryPoint'), 'main')
     const params = Object.fromEntries((await client.getRun(again.result.runId)).data.params.map((p) => [p.key, p.value]))
-    assert.deepEqual(params, { who: 'alice' })
+    assert.deepEqual(params, { who: 'alice', file: 'version.txt' })
     await assert.rejects(run({ fromRun: first.result.runId, parameters: { who: 'bob' } }), /--from-run takes the source/)
   })
 

@@ -12,6 +12,7 @@ import { childEnvironment, planEnvironment } from './environments.ts'
 import type { EnvManager, EnvironmentPlan } from './environments.ts'
 import { reproductionOf } from './from-run.ts'
 import { getEntryPoint, loadProject } from './mlproject.ts'
+import type { EntryPoint } from './mlproject.ts'
 import { computeParameters } from './parameters.ts'
 import type { ComputedParameters } from './parameters.ts'
 import { ProjectError } from './project-error.ts'
@@ -118,13 +119,23 @@ async function prepare(options: RunProjectOptions, client: OrchardClient): Promi
   try {
     const project = await loadProject(source.directory)
     const name = entryPoint ?? DEFAULT_ENTRY_POINT
-    const computed = computeParameters(getEntryPoint(project, name), parameters ?? {}, { cwd, projectDirectory: source.directory })
+    const spec = getEntryPoint(project, name)
+    // A re-run gets every logged parameter back, defaults included; a default stays a default, so a
+    // relative `path` default is still resolved from the project, not from where the run started.
+    const given = reproduces ? withoutDefaults(parameters ?? {}, spec) : (parameters ?? {})
+    const computed = computeParameters(spec, given, { cwd, projectDirectory: source.directory })
     const plan = await planEnvironment(project, envManager, options.envCacheDir)
     return { source, entryPoint: name, computed, plan, cwd, ...(reproduces ? { reproduces } : {}), ...(experimentId ? { experimentId } : {}) }
   } catch (error) {
     await source.cleanup()
     throw error
   }
+}
+
+function withoutDefaults(parameters: Readonly<Record<string, string>>, entryPoint: EntryPoint): Record<string, string> {
+  const given = { ...parameters }
+  for (const spec of entryPoint.parameters) if (spec.default !== undefined && given[spec.name] === spec.default) delete given[spec.name]
+  return given
 }
 
 async function resolveExperimentId(client: OrchardClient, options: RunProjectOptions, fallback: string | undefined): Promise<string> {
