@@ -14,6 +14,8 @@ export interface Reproduction {
   readonly version?: string
   readonly entryPoint: string
   readonly parameters: Record<string, string>
+  /** Without Orchard's list of the project's parameters, keep only those the entry point declares. */
+  readonly declaredOnly: boolean
   readonly envManager?: EnvManager
   readonly experimentId: string
   readonly cwd?: string
@@ -42,13 +44,17 @@ export async function reproductionOf(client: TrackingClient, runId: string, allo
   const env = tags.get(PROJECT_TAGS.env)
   const envManager = (ENV_MANAGERS as readonly string[]).includes(env ?? '') ? (env as EnvManager) : undefined
   const cwd = tags.get(PROJECT_TAGS.cwd)
+  // The program logs its own params into the same run; only the project's are parameters to pass.
+  const names = parseNames(tags.get(PROJECT_TAGS.parameters))
+  const parameters = Object.fromEntries(run.data.params.filter((p) => !names || names.has(p.key)).map((p) => [p.key, p.value]))
   const uri = await closestCopy(sourceName, commit)
   return {
     runId,
     uri,
     ...(commit && isGitUri(parseSubdirectory(uri).uri) ? { version: commit } : {}),
     entryPoint,
-    parameters: Object.fromEntries(run.data.params.map((p) => [p.key, p.value])),
+    parameters,
+    declaredOnly: !names,
     ...(envManager ? { envManager } : {}),
     experimentId: run.info.experimentId,
     ...(cwd ? { cwd } : {}),
@@ -67,4 +73,14 @@ async function closestCopy(sourceName: string, commit: string | undefined): Prom
   const state = await gitState(root)
   if (state?.root === root && state.commit === commit && !state.dirty) return subdirectory ? `${root}#${subdirectory}` : root
   return sourceName
+}
+
+function parseNames(text: string | undefined): Set<string> | undefined {
+  if (text === undefined) return undefined
+  try {
+    const names: unknown = JSON.parse(text)
+    return Array.isArray(names) && names.every((n) => typeof n === 'string') ? new Set(names) : undefined
+  } catch {
+    return undefined
+  }
 }

@@ -125,7 +125,10 @@ describe('git project sources', () => {
     git(pusher, 'push', '-q', 'origin', 'feature')
     assert.match((await run({ uri: `${bareUri}#proj`, version: 'feature' })).stdout, /version=three/)
 
+    // The program logged a param of its own into the run: not a project parameter to pass again.
+    await client.logParam(first.result.runId, 'rows_seen', '42')
     const again = await run({ fromRun: first.result.runId })
+    assert.doesNotMatch(again.stdout, /rows_seen/)
     assert.match(again.stdout, /version=two who=alice/)
     assert.equal(again.tags.get('mlflow.source.git.commit'), commitB)
     assert.equal(again.tags.get('orchard.project.reproduces'), first.result.runId)
@@ -159,6 +162,22 @@ describe('git project sources', () => {
     } finally {
       git(work, 'checkout', '--', '.')
     }
+  })
+
+  it('re-runs a run made by mlflow run (no Orchard tags) with the parameters its entry point declares', async () => {
+    const made = await client.createRun('0', {
+      tags: {
+        'mlflow.source.type': 'PROJECT',
+        'mlflow.source.name': `${bareUri}#proj`,
+        'mlflow.source.git.commit': commitA,
+        'mlflow.project.entryPoint': 'main',
+        'mlflow.project.env': 'virtualenv',
+      },
+    })
+    await client.logBatch(made.info.runId, { params: [{ key: 'who', value: 'carol' }, { key: 'logged_by_program', value: '1' }] })
+    const again = await run({ fromRun: made.info.runId, envManager: 'local' })
+    assert.match(again.stdout, /version=one who=carol/)
+    assert.doesNotMatch(again.stdout, /logged_by_program/)
   })
 
   it('refuses to re-run a run that is not a project run', async () => {

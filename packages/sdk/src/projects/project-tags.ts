@@ -17,6 +17,8 @@ export const PROJECT_TAGS = {
   backend: 'mlflow.project.backend',
   /** The command line the entry point ran, parameters filled in. */
   command: 'orchard.project.command',
+  /** JSON list of the project's parameter names; the program may log more params into the run. */
+  parameters: 'orchard.project.parameters',
   /** The directory relative `path` parameters were resolved from. */
   cwd: 'orchard.project.cwd',
   /** The child's exit code (128 + signal number when a signal ended it). */

@@ -103,6 +103,7 @@ async function prepare(options: RunProjectOptions, client: OrchardClient): Promi
   let cwd = resolve(options.cwd ?? process.cwd())
   let reproduces: string | undefined
   let experimentId: string | undefined
+  let declaredOnly = false
   if (options.fromRun) {
     if (uri !== undefined || version !== undefined || entryPoint !== undefined || parameters !== undefined) {
       throw new ProjectError('--from-run takes the source, version, entry point and parameters from the run; give none of them.')
@@ -112,6 +113,7 @@ async function prepare(options: RunProjectOptions, client: OrchardClient): Promi
     envManager ??= reproduction.envManager
     cwd = reproduction.cwd ?? cwd
     reproduces = reproduction.runId
+    declaredOnly = reproduction.declaredOnly
     experimentId = reproduction.experimentId
   }
   if (!uri) throw new ProjectError('No project URI given: pass a folder or a git repository.')
@@ -122,7 +124,7 @@ async function prepare(options: RunProjectOptions, client: OrchardClient): Promi
     const spec = getEntryPoint(project, name)
     // A re-run gets every logged parameter back, defaults included; a default stays a default, so a
     // relative `path` default is still resolved from the project, not from where the run started.
-    const given = reproduces ? withoutDefaults(parameters ?? {}, spec) : (parameters ?? {})
+    const given = reproduces ? replayedParameters(parameters ?? {}, spec, declaredOnly) : (parameters ?? {})
     const computed = computeParameters(spec, given, { cwd, projectDirectory: source.directory })
     const plan = await planEnvironment(project, envManager, options.envCacheDir)
     return { source, entryPoint: name, computed, plan, cwd, ...(reproduces ? { reproduces } : {}), ...(experimentId ? { experimentId } : {}) }
@@ -132,8 +134,12 @@ async function prepare(options: RunProjectOptions, client: OrchardClient): Promi
   }
 }
 
-function withoutDefaults(parameters: Readonly<Record<string, string>>, entryPoint: EntryPoint): Record<string, string> {
+function replayedParameters(parameters: Readonly<Record<string, string>>, entryPoint: EntryPoint, declaredOnly: boolean): Record<string, string> {
   const given = { ...parameters }
+  if (declaredOnly) {
+    const declared = new Set(entryPoint.parameters.map((p) => p.name))
+    for (const name of Object.keys(given)) if (!declared.has(name)) delete given[name]
+  }
   for (const spec of entryPoint.parameters) if (spec.default !== undefined && given[spec.name] === spec.default) delete given[spec.name]
   return given
 }
@@ -170,6 +176,8 @@ function projectTags(prepared: PreparedProject, runName: string | undefined): Re
   if (git?.branch) tags[PROJECT_TAGS.gitBranch] = tags[PROJECT_TAGS.legacyGitBranch] = git.branch
   if (git) tags[PROJECT_TAGS.gitDirty] = String(git.dirty)
   if (prepared.reproduces) tags[PROJECT_TAGS.reproduces] = prepared.reproduces
+  const names = JSON.stringify(prepared.computed.logged.map(([name]) => name))
+  if (names.length <= MAX_RUN_TAG_VALUE_LENGTH) tags[PROJECT_TAGS.parameters] = names
   if (runName) tags[PROJECT_TAGS.runName] = runName
   return tags
 }
