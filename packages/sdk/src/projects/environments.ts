@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { cp, lstat, mkdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises'
+import { cp, lstat, mkdir, readFile, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
@@ -124,20 +124,44 @@ async function requirementLines(spec: PythonEnvSpec, baseDir: string): Promise<{
   return { lines, included }
 }
 
-async function pythonVersion(executable: string): Promise<string | undefined> {
+/**
+ * The version of a python executable. Starting python costs 50-100 ms, a third of a cached run's
+ * budget, so the answer is kept in the cache folder, keyed by the real file, its size and mtime (an
+ * upgrade replaces the file).
+ */
+async function pythonVersion(executable: string, cacheDir: string): Promise<string | undefined> {
+  const real = await realpath(executable).catch(() => executable)
+  const info = await stat(real).catch(() => undefined)
+  const key = info ? `${real}:${info.size}:${info.mtimeMs}` : undefined
+  const cacheFile = join(cacheDir, 'python-versions.json')
+  let known: Record<string, string> = {}
+  try {
+    known = JSON.parse(await readFile(cacheFile, 'utf8')) as Record<string, string>
+  } catch {
+    // no cache yet, or a damaged one: ask python
+  }
+  if (key && typeof known[key] === 'string') return known[key]
   const result = await runTool(executable, ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'], { log: () => {} })
-  return result.code === 0 ? result.output.trim() : undefined
+  if (result.code !== 0) return undefined
+  const version = result.output.trim()
+  if (key) {
+    await mkdir(cacheDir, { recursive: true })
+    const temporary = `${cacheFile}.${process.pid}`
+    await writeFile(temporary, JSON.stringify({ ...known, [key]: version }))
+    await rename(temporary, cacheFile)
+  }
+  return version
 }
 
 /** A python on PATH whose version starts with `wanted` (`3.11` or `3.11.2`), or python3 when none is wanted. */
-async function findPython(wanted: string | undefined, file: string): Promise<{ executable: string; version: string }> {
+async function findPython(wanted: string | undefined, file: string, cacheDir: string): Promise<{ executable: string; version: string }> {
   const minor = wanted?.split('.').slice(0, 2).join('.')
   const candidates = [...(minor ? [`python${minor}`] : []), 'python3']
   const found: string[] = []
   for (const name of candidates) {
     const executable = which(name)
     if (!executable) continue
-    const version = await pythonVersion(executable)
+    const version = await pythonVersion(executable, cacheDir)
     if (!version) continue
     if (!wanted || version === wanted || version.startsWith(`${wanted}.`)) return { executable, version }
     found.push(`${name} is ${version}`)
@@ -161,7 +185,7 @@ async function planPython(project: Project, manager: 'virtualenv' | 'uv', file: 
   if (manager === 'uv' && !uv) {
     throw new ProjectError('--env-manager uv needs uv, which is not on PATH. Install uv, or use --env-manager virtualenv or local.')
   }
-  const python = await findPython(spec.python, file ?? 'The project')
+  const python = await findPython(spec.python, file ?? 'The project', cacheDir)
   const key = sha256([manager, python.executable, python.version, ...spec.buildDependencies, '|', ...lines, '|', ...included])
   const location = join(cacheDir, `${manager === 'uv' ? 'uv' : 'venv'}-${key}`)
   const install = [...spec.buildDependencies, ...lines]

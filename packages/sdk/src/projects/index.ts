@@ -1,11 +1,10 @@
 // MLflow Projects for Orchard: read an MLproject, fetch its source, build its environment and run
 // an entry point as a tracked run. Node-only (child processes, git); not part of @orchard/sdk/rest.
-export { runProject, startProjectRun, absoluteTrackingUri } from './run-project.ts'
+export { runProject, startProjectRun } from './run-project.ts'
 export type { ProjectRunResult, RunProjectOptions } from './run-project.ts'
-export { loadProject, getEntryPoint, PARAMETER_TYPES } from './mlproject.ts'
-export type { DockerEnvironment, EntryPoint, ParameterSpec, ParameterType, Project, ProjectEnvironment } from './mlproject.ts'
+export { loadProject, getEntryPoint } from './mlproject.ts'
+export type { EntryPoint, ParameterSpec, Project, ProjectEnvironment } from './mlproject.ts'
 export { computeParameters, parseParameterArguments } from './parameters.ts'
-export type { ComputedParameters } from './parameters.ts'
 export { ENV_MANAGERS, environmentCacheDir } from './environments.ts'
 export type { EnvManager } from './environments.ts'
 export { ProjectError, isProjectError } from './project-error.ts'

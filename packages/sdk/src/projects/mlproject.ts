@@ -10,8 +10,8 @@ import { shellQuote } from './shell-quote.ts'
 // case-insensitively, entry points with typed parameters, and one environment chosen in MLflow's
 // order of precedence. Error messages keep MLflow's wording where MLflow has one.
 
-export const PARAMETER_TYPES = ['string', 'float', 'int', 'path', 'uri'] as const
-export type ParameterType = (typeof PARAMETER_TYPES)[number]
+const PARAMETER_TYPES = ['string', 'float', 'int', 'path', 'uri'] as const
+type ParameterType = (typeof PARAMETER_TYPES)[number]
 
 export interface ParameterSpec {
   readonly name: string

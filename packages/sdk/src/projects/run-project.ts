@@ -92,7 +92,7 @@ const DEFAULT_KILL_GRACE_MS = 30_000
 const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }
 
 /** A tracking URI the child can use from its own folder: relative folders and SQLite paths made absolute. */
-export function absoluteTrackingUri(uri: string, cwd: string): string {
+function absoluteTrackingUri(uri: string, cwd: string): string {
   if (uri.startsWith('sqlite:///') && !uri.startsWith('sqlite:////')) return `sqlite:///${resolve(cwd, uri.slice('sqlite:///'.length))}`
   if (/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(uri)) return uri
   return resolve(cwd, uri)
