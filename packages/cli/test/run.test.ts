@@ -68,6 +68,9 @@ describe('orchard run', () => {
     assert.equal(usage.code, 2)
     assert.match(usage.stderr, /--env-manager must be one of local, virtualenv, uv, conda/)
     assert.equal((await orchard(dir.path, ['run'])).code, 2)
+    const backend = await orchard(dir.path, ['run', projectDir, '-b', 'kubernetes'])
+    assert.equal(backend.code, 2)
+    assert.match(backend.stderr, /--backend kubernetes is not available; Orchard runs projects locally/)
     assert.equal(existsSync(join(store, 'orchard.db')), false, 'nothing ran, nothing was created')
   })
 

@@ -4,7 +4,7 @@ import { cp, lstat, mkdir, readFile, readlink, realpath, rename, rm, stat, symli
 import { homedir } from 'node:os'
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import type { Project } from './mlproject.ts'
+import type { DockerEnvironment, Project } from './mlproject.ts'
 import { ProjectError } from './project-error.ts'
 import { runTool, which } from './tools.ts'
 
@@ -32,9 +32,18 @@ export interface EnvironmentPlan {
   readonly name: string
   /** The folder of a cached environment. */
   readonly location?: string
-  /** Set for docker_env projects: the image to run the command in. */
-  readonly dockerImage?: string
+  /** Set for docker_env projects: the runtime and the image to run the command in. */
+  readonly container?: ContainerSpec
   activate(log: (text: string) => void): Promise<ActiveEnvironment>
+}
+
+/** A docker_env project's container: MLproject's image, volumes and environment. */
+export interface ContainerSpec {
+  /** docker, or podman where only it exists. */
+  readonly executable: string
+  readonly image: string
+  readonly volumes: readonly string[]
+  readonly environment: readonly (string | readonly [string, string])[]
 }
 
 /** Where environments are cached: ORCHARD_ENV_CACHE, else $XDG_CACHE_HOME/orchard/envs, else ~/.cache/orchard/envs. */
@@ -307,7 +316,8 @@ async function linkNodeModules(projectDir: string, modules: string, log: (text: 
   }
 }
 
-async function planDocker(image: string): Promise<EnvironmentPlan> {
+async function planDocker(spec: DockerEnvironment): Promise<EnvironmentPlan> {
+  const { image } = spec
   const docker = which('docker') ?? which('podman')
   if (!docker) {
     throw new ProjectError('This project runs in Docker (docker_env), and neither docker nor podman is on PATH. Install one, or run with --env-manager local to use what is installed.')
@@ -318,7 +328,7 @@ async function planDocker(image: string): Promise<EnvironmentPlan> {
   }
   return {
     name: 'docker',
-    dockerImage: image,
+    container: { executable: docker, image, volumes: spec.volumes, environment: spec.environment },
     async activate(log) {
       const present = await runTool(docker, ['image', 'inspect', image], { log: () => {} })
       if (present.code !== 0) {
@@ -344,7 +354,7 @@ export async function planEnvironment(project: Project, manager: EnvManager | un
   const env = project.environment
   if (env.kind === 'docker') {
     if (manager !== undefined && manager !== 'local') throw new ProjectError(`--env-manager ${manager} cannot be used with a docker_env project.`)
-    return manager === 'local' ? localPlan : planDocker(env.image)
+    return manager === 'local' ? localPlan : planDocker(env)
   }
   if (manager === 'local') return localPlan
   switch (env.kind) {

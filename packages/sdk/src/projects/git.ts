@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 
-export interface GitResult {
+interface GitResult {
   readonly ok: boolean
   readonly stdout: string
   readonly stderr: string

@@ -103,6 +103,15 @@ describe('MLproject parsing', () => {
     assert.throws(() => computeParameters(main, { data: 'd.csv', label: 'x', 'a;touch pwned': '1' }, { cwd: dir, projectDirectory: dir }), /Invalid parameter name 'a;touch pwned'/)
   })
 
+  it('bounds the number, names and values of parameters by MLflow limits', async () => {
+    const main = getEntryPoint(await loadProject(await project({ MLproject: 'entry_points:\n  main:\n    command: echo\n' })), 'main')
+    const bases = { cwd: root, projectDirectory: root }
+    const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`p${i}`, '1']))
+    assert.throws(() => computeParameters(main, many, bases), { message: 'Too many parameters: 101; at most 100.' })
+    assert.throws(() => computeParameters(main, { ['k'.repeat(251)]: '1' }, bases), /is longer than 250 characters/)
+    assert.throws(() => computeParameters(main, { k: 'v'.repeat(6001) }, bases), { message: 'The value of parameter k is longer than 6000 characters.' })
+  })
+
   it('parses -P arguments at the first = and refuses repeats and a missing =', () => {
     assert.deepEqual(parseParameterArguments(['a=1', 'b=x=y', 'c=']), { a: '1', b: 'x=y', c: '' })
     assert.throws(() => parseParameterArguments(['a']), { message: "Invalid format for -P parameter: 'a'. Use -P name=value." })

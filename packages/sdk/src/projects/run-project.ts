@@ -9,7 +9,7 @@ import type { RunStatus, Tag } from '@orchard/core'
 import { OrchardClient } from '../orchard-client.ts'
 import { currentUser } from '../fluent/system-tags.ts'
 import { childEnvironment, planEnvironment } from './environments.ts'
-import type { EnvManager, EnvironmentPlan } from './environments.ts'
+import type { ContainerSpec, EnvManager, EnvironmentPlan } from './environments.ts'
 import { reproductionOf } from './from-run.ts'
 import { getEntryPoint, loadProject } from './mlproject.ts'
 import type { EntryPoint } from './mlproject.ts'
@@ -67,6 +67,8 @@ export interface ProjectRunResult {
   /** The command's exit code; 128 + the signal's number when a signal ended it. */
   readonly exitCode: number
   readonly command: string
+  /** How long the command itself ran, from spawn to exit; the rest of runProject's time is Orchard's. */
+  readonly commandMs: number
   /** The mlflow.project.env tag: local, virtualenv, uv, conda, npm or docker. */
   readonly environment: string
 }
@@ -275,7 +277,7 @@ async function execute(
     record(text)
   }
   const command = prepared.computed.command
-  let outcome: { status: ProjectRunResult['status']; exitCode: number }
+  let outcome: { status: ProjectRunResult['status']; exitCode: number; commandMs: number }
   try {
     const active = await prepared.plan.activate(say)
     try {
@@ -283,8 +285,8 @@ async function execute(
       const runVariables = { MLFLOW_RUN_ID: run.runId, MLFLOW_TRACKING_URI: trackingUri, MLFLOW_EXPERIMENT_ID: run.experimentId }
       const env = childEnvironment(active, process.env, runVariables)
       say(`=== Running command '${command}' in run with ID '${run.runId}' === \n`)
-      const [file, args] = prepared.plan.dockerImage
-        ? dockerCommand(prepared.plan.dockerImage, prepared.source.directory, command, runVariables, trackingUri)
+      const [file, args] = prepared.plan.container
+        ? dockerCommand(prepared.plan.container, prepared.source.directory, command, runVariables, trackingUri)
         : ['bash', ['-c', command]]
       outcome = await runChild(file, args, { cwd: prepared.source.directory, env, stdout, stderr, record, options })
     } finally {
@@ -292,7 +294,7 @@ async function execute(
     }
   } catch (error) {
     say(`${error instanceof Error ? error.message : String(error)}\n`)
-    outcome = { status: 'FAILED', exitCode: 1 }
+    outcome = { status: 'FAILED', exitCode: 1, commandMs: 0 }
   }
   say(outcome.status === 'FINISHED' ? `=== Run (ID '${run.runId}') succeeded ===\n` : `=== Run (ID '${run.runId}') ${outcome.status === 'KILLED' ? 'was killed' : `failed with exit code ${outcome.exitCode}`} ===\n`)
   await new Promise<void>((done) => log.end(done))
@@ -306,7 +308,7 @@ async function execute(
   return { ...run, ...outcome, command, environment: prepared.plan.name }
 }
 
-function dockerCommand(image: string, directory: string, command: string, variables: Record<string, string>, trackingUri: string): [string, string[]] {
+function dockerCommand(container: ContainerSpec, directory: string, command: string, variables: Record<string, string>, trackingUri: string): [string, string[]] {
   const workdir = '/mlflow/projects/code'
   const args = ['run', '--rm', '--init', '-v', `${directory}:${workdir}`, '-w', workdir]
   // The run's store or server must be reachable from inside: the host network for a server, the
@@ -317,9 +319,17 @@ function dockerCommand(image: string, directory: string, command: string, variab
     const folder = resolve(trackingUri.slice('sqlite:///'.length), '..')
     args.push('-v', `${folder}:${folder}`)
   }
-  for (const [key, value] of Object.entries(variables)) args.push('-e', `${key}=${value}`)
-  args.push(image, 'bash', '-c', command)
-  return ['docker', args]
+  for (const volume of container.volumes) args.push('-v', volume)
+  const environment: Record<string, string> = { ...variables }
+  // As MLflow: a name copies the host's variable (which must be set), a pair defines one.
+  for (const entry of container.environment) {
+    if (typeof entry !== 'string') environment[entry[0]] = entry[1]
+    else if (process.env[entry] === undefined) throw new ProjectError(`This project expects the environment variable ${entry} to be set on the machine running the project, but it is not set.`)
+    else environment[entry] = process.env[entry] as string
+  }
+  for (const [key, value] of Object.entries(environment)) args.push('-e', `${key}=${value}`)
+  args.push(container.image, 'bash', '-c', command)
+  return [container.executable, args]
 }
 
 interface ChildOptions {
@@ -336,8 +346,9 @@ interface ChildOptions {
  * started (a shell's children included). Our SIGINT/SIGTERM are forwarded to the group; a second
  * one kills the group.
  */
-function runChild(file: string, args: readonly string[], child: ChildOptions): Promise<{ status: ProjectRunResult['status']; exitCode: number }> {
+function runChild(file: string, args: readonly string[], child: ChildOptions): Promise<{ status: ProjectRunResult['status']; exitCode: number; commandMs: number }> {
   return new Promise((resolveOutcome, reject) => {
+    const started = performance.now()
     const proc = spawn(file, args, { cwd: child.cwd, env: child.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     let forwarded = 0
     let escalation: NodeJS.Timeout | undefined
@@ -379,8 +390,9 @@ function runChild(file: string, args: readonly string[], child: ChildOptions): P
     proc.on('close', (code, signal) => {
       cleanup()
       const exitCode = code ?? 128 + (SIGNAL_NUMBERS[signal ?? ''] ?? 0)
-      if (exitCode === 0) resolveOutcome({ status: 'FINISHED', exitCode })
-      else resolveOutcome({ status: forwarded > 0 ? 'KILLED' : 'FAILED', exitCode })
+      const commandMs = performance.now() - started
+      if (exitCode === 0) resolveOutcome({ status: 'FINISHED', exitCode, commandMs })
+      else resolveOutcome({ status: forwarded > 0 ? 'KILLED' : 'FAILED', exitCode, commandMs })
     })
   })
 }

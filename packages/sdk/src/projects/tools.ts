@@ -17,7 +17,7 @@ export function which(name: string, path: string = process.env.PATH ?? ''): stri
   return undefined
 }
 
-export interface ToolResult {
+interface ToolResult {
   readonly code: number | null
   readonly output: string
 }
