@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { OrchardClient } from '@orchard/sdk'
@@ -134,6 +135,10 @@ describe('orchard run', () => {
         status = (await client.getRun(runId)).info.status
       }
       assert.equal(status, 'FINISHED')
+      // The background process wrote its own output next to the run's artifact.
+      const backgroundLog = join(tmpdir(), `orchard-run-${runId}.log`)
+      assert.match(readFileSync(backgroundLog, 'utf8'), /alpha=2 epochs=3/)
+      await rm(backgroundLog)
       const params = Object.fromEntries((await client.getRun(runId)).data.params.map((p) => [p.key, p.value]))
       assert.deepEqual(params, { alpha: '2', epochs: '3', data: 'data.csv' })
       const page = await client.searchRuns(['0'], { filterString: `tags.\`mlflow.source.name\` = '${projectDir}'` })
