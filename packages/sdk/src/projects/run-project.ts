@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -9,7 +8,7 @@ import type { RunStatus, Tag } from '@orchard/core'
 import { OrchardClient } from '../orchard-client.ts'
 import { currentUser } from '../fluent/system-tags.ts'
 import { childEnvironment, planEnvironment } from './environments.ts'
-import type { ContainerSpec, EnvManager, EnvironmentPlan } from './environments.ts'
+import type { EnvManager, EnvironmentPlan } from './environments.ts'
 import { reproductionOf } from './from-run.ts'
 import { getEntryPoint, loadProject } from './mlproject.ts'
 import type { EntryPoint } from './mlproject.ts'
@@ -17,6 +16,8 @@ import { computeParameters } from './parameters.ts'
 import type { ComputedParameters } from './parameters.ts'
 import { ProjectError } from './project-error.ts'
 import { OUTPUT_ARTIFACT_DIR, OUTPUT_ARTIFACT_FILE, PROJECT_SOURCE_TYPE, PROJECT_TAGS } from './project-tags.ts'
+import { dockerCommand, runChild } from './run-command.ts'
+import type { CommandOutcome } from './run-command.ts'
 import { fetchProject } from './source.ts'
 import type { ProjectSource } from './source.ts'
 
@@ -88,11 +89,6 @@ const DEFAULT_ENTRY_POINT = 'main'
 const DEFAULT_EXPERIMENT_ID = '0'
 // The output artifact keeps the first 64 MiB; a job printing more is better read from its own logs.
 const MAX_OUTPUT_ARTIFACT_BYTES = 64 * 1024 * 1024
-// Long enough for a training loop to write a checkpoint on Ctrl-C; a process that ignores the
-// signal (a shell's background job ignores SIGINT) is then killed.
-const DEFAULT_KILL_GRACE_MS = 30_000
-const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }
-
 /** A tracking URI the child can use from its own folder: relative folders and SQLite paths made absolute. */
 function absoluteTrackingUri(uri: string, cwd: string): string {
   if (uri.startsWith('sqlite:///') && !uri.startsWith('sqlite:////')) return `sqlite:///${resolve(cwd, uri.slice('sqlite:///'.length))}`
@@ -277,7 +273,7 @@ async function execute(
     record(text)
   }
   const command = prepared.computed.command
-  let outcome: { status: ProjectRunResult['status']; exitCode: number; commandMs: number }
+  let outcome: CommandOutcome
   try {
     const active = await prepared.plan.activate(say)
     try {
@@ -288,7 +284,16 @@ async function execute(
       const [file, args] = prepared.plan.container
         ? dockerCommand(prepared.plan.container, prepared.source.directory, command, runVariables, trackingUri)
         : ['bash', ['-c', command]]
-      outcome = await runChild(file, args, { cwd: prepared.source.directory, env, stdout, stderr, record, options })
+      outcome = await runChild(file, args, {
+        cwd: prepared.source.directory,
+        env,
+        stdout,
+        stderr,
+        record,
+        forwardSignals: options.forwardSignals !== false,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}),
+      })
     } finally {
       await active.release()
     }
@@ -306,93 +311,4 @@ async function execute(
     await rm(logDir, { recursive: true, force: true })
   }
   return { ...run, ...outcome, command, environment: prepared.plan.name }
-}
-
-function dockerCommand(container: ContainerSpec, directory: string, command: string, variables: Record<string, string>, trackingUri: string): [string, string[]] {
-  const workdir = '/mlflow/projects/code'
-  const args = ['run', '--rm', '--init', '-v', `${directory}:${workdir}`, '-w', workdir]
-  // The run's store or server must be reachable from inside: the host network for a server, the
-  // store's folder mounted at the same path for an embedded store.
-  if (/^https?:/i.test(trackingUri)) args.push('--network', 'host')
-  else if (trackingUri.startsWith('/')) args.push('-v', `${trackingUri}:${trackingUri}`)
-  else if (trackingUri.startsWith('sqlite:////')) {
-    const folder = resolve(trackingUri.slice('sqlite:///'.length), '..')
-    args.push('-v', `${folder}:${folder}`)
-  }
-  for (const volume of container.volumes) args.push('-v', volume)
-  const environment: Record<string, string> = { ...variables }
-  // As MLflow: a name copies the host's variable (which must be set), a pair defines one.
-  for (const entry of container.environment) {
-    if (typeof entry !== 'string') environment[entry[0]] = entry[1]
-    else if (process.env[entry] === undefined) throw new ProjectError(`This project expects the environment variable ${entry} to be set on the machine running the project, but it is not set.`)
-    else environment[entry] = process.env[entry] as string
-  }
-  for (const [key, value] of Object.entries(environment)) args.push('-e', `${key}=${value}`)
-  args.push(container.image, 'bash', '-c', command)
-  return [container.executable, args]
-}
-
-interface ChildOptions {
-  readonly cwd: string
-  readonly env: NodeJS.ProcessEnv
-  readonly stdout: Writable
-  readonly stderr: Writable
-  readonly record: (chunk: Buffer) => void
-  readonly options: RunProjectOptions
-}
-
-/**
- * Run the command as the leader of its own process group, so a signal reaches everything it
- * started (a shell's children included). Our SIGINT/SIGTERM are forwarded to the group; a second
- * one kills the group.
- */
-function runChild(file: string, args: readonly string[], child: ChildOptions): Promise<{ status: ProjectRunResult['status']; exitCode: number; commandMs: number }> {
-  return new Promise((resolveOutcome, reject) => {
-    const started = performance.now()
-    const proc = spawn(file, args, { cwd: child.cwd, env: child.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-    let forwarded = 0
-    let escalation: NodeJS.Timeout | undefined
-    const signalGroup = (signal: NodeJS.Signals) => {
-      try {
-        if (proc.pid !== undefined) process.kill(-proc.pid, signal)
-      } catch {
-        // the group is gone already
-      }
-    }
-    const forward = (signal: NodeJS.Signals) => {
-      forwarded++
-      signalGroup(forwarded > 1 ? 'SIGKILL' : signal)
-      escalation ??= setTimeout(() => signalGroup('SIGKILL'), child.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS)
-    }
-    const onSignal = (signal: NodeJS.Signals) => forward(signal)
-    const onAbort = () => forward('SIGTERM')
-    const signals: NodeJS.Signals[] = child.options.forwardSignals === false ? [] : ['SIGINT', 'SIGTERM']
-    for (const name of signals) process.on(name, onSignal)
-    child.options.signal?.addEventListener('abort', onAbort, { once: true })
-    if (child.options.signal?.aborted) onAbort()
-    proc.stdout.on('data', (chunk: Buffer) => {
-      child.stdout.write(chunk)
-      child.record(chunk)
-    })
-    proc.stderr.on('data', (chunk: Buffer) => {
-      child.stderr.write(chunk)
-      child.record(chunk)
-    })
-    const cleanup = () => {
-      clearTimeout(escalation)
-      for (const name of signals) process.off(name, onSignal)
-      child.options.signal?.removeEventListener('abort', onAbort)
-    }
-    proc.on('error', (error) => {
-      cleanup()
-      reject(new ProjectError(`Could not start ${file}: ${error.message}`))
-    })
-    proc.on('close', (code, signal) => {
-      cleanup()
-      const exitCode = code ?? 128 + (SIGNAL_NUMBERS[signal ?? ''] ?? 0)
-      const commandMs = performance.now() - started
-      if (exitCode === 0) resolveOutcome({ status: 'FINISHED', exitCode, commandMs })
-      else resolveOutcome({ status: forwarded > 0 ? 'KILLED' : 'FAILED', exitCode, commandMs })
-    })
-  })
 }
