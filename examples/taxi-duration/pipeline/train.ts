@@ -86,7 +86,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   log(`read ${valMonth.month}: ${valMonth.prepared.rowsRead} trips, kept ${valMonth.prepared.rows} of 1..60 minutes`)
   log(`features: ${data.vectorizer.featureNames.length} (read ${timings.read}s, prepare ${timings.prepare}s, vectorize ${timings.vectorize}s)`)
 
-  const experiment = await setExperiment(options.experiment ?? DEFAULT_EXPERIMENT)
+  // Under `orchard run` (or `mlflow run`) the run, and so the experiment, is the project's.
+  const projectExperimentId = process.env.MLFLOW_RUN_ID ? process.env.MLFLOW_EXPERIMENT_ID : undefined
+  const experiment = await setExperiment(options.experiment ?? (projectExperimentId ? { experimentId: projectExperimentId } : DEFAULT_EXPERIMENT))
   const fitter = new ModelFitter(data)
   const candidates: TrainedCandidate[] = []
   const families = [...new Set(sweep.map((spec) => spec.kind))]

@@ -28,6 +28,8 @@ export interface FlagSpec {
 interface PositionalSpec {
   readonly name: string
   readonly description: string
+  /** May be left out (then it is the last positional). */
+  readonly optional?: boolean
 }
 
 type FlagValue<F extends FlagSpec> = F['type'] extends 'boolean'
@@ -97,7 +99,7 @@ export function parseCommand<F extends Record<string, FlagSpec>>(command: Comman
     throw new UsageError(`unexpected argument '${extra}'`)
   }
   const missing = expected[parsed.positionals.length]
-  if (missing) throw new UsageError(`missing <${missing.name}> (${missing.description})`)
+  if (missing && !missing.optional) throw new UsageError(`missing <${missing.name}> (${missing.description})`)
   for (const [name, flag] of Object.entries(command.flags)) {
     const value = parsed.values[name]
     if (flag.required && value === undefined) throw new UsageError(`--${name} is required`)
@@ -188,7 +190,7 @@ function editDistance(a: string, b: string): number {
 
 /** The text of `orchard <path> --help`: usage, every flag with its default, one example. */
 export function renderHelp(path: string, command: Command): string {
-  const positionals = (command.positionals ?? []).map((p) => ` <${p.name}>`).join('')
+  const positionals = (command.positionals ?? []).map((p) => (p.optional ? ` [<${p.name}>]` : ` <${p.name}>`)).join('')
   const lines = [`Usage: orchard ${path}${positionals} [flags]`, '', command.summary]
   if (command.description) lines.push('', command.description)
   if (command.positionals?.length) {

@@ -15,6 +15,7 @@ interface Group {
 const COMMANDS: Readonly<Record<string, Loader>> = {
   server: () => import('./commands/server.ts'),
   gc: () => import('./commands/gc.ts'),
+  run: () => import('./commands/run.ts'),
 }
 
 const GROUPS: Readonly<Record<string, Group>> = {

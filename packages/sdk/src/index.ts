@@ -62,3 +62,20 @@ export type { ActiveRun, FluentMetricOptions, StartRunOptions } from './fluent/f
 export type { Dataset, DatasetInput, Experiment, Metric, Page, Param, Run, RunData, RunInfo, RunMetric, RunStatus, Tag, ViewType } from './types.ts'
 export type { LinearModelData, LoadedModel, LogModelOptions, ModelInfo, PredictOptions } from '@orchard/models'
 export type { ModelVersion, ModelVersionStage, RegisteredModel, RegisteredModelAlias, RegistryEvent } from './types.ts'
+export {
+  ENV_MANAGERS,
+  OUTPUT_ARTIFACT_DIR,
+  OUTPUT_ARTIFACT_FILE,
+  PROJECT_TAGS,
+  ProjectError,
+  computeParameters,
+  environmentCacheDir,
+  getEntryPoint,
+  isProjectError,
+  loadProject,
+  parseParameterArguments,
+  runProject,
+  shellQuote,
+  startProjectRun,
+} from './projects/index.ts'
+export type { EnvManager, EntryPoint, ParameterSpec, Project, ProjectEnvironment, ProjectRunResult, RunProjectOptions } from './projects/index.ts'

@@ -135,9 +135,14 @@ export class FluentSession {
     }
     const client = await this.getClient()
     let info: RunInfo
-    if (options.runId) {
-      const existing = await client.getRun(options.runId)
-      info = existing.info.status === 'RUNNING' ? existing.info : await client.updateRun(options.runId, { status: 'RUNNING' })
+    // As MLflow's start_run: a top-level run with no run id resumes MLFLOW_RUN_ID (how `orchard run`
+    // and `mlflow run` hand their run to the program), once; runs started later are new.
+    const envRunId = !options.runId && !parent ? process.env.MLFLOW_RUN_ID : undefined
+    if (envRunId) delete process.env.MLFLOW_RUN_ID
+    const resumeId = options.runId ?? envRunId
+    if (resumeId) {
+      const existing = await client.getRun(resumeId)
+      info = existing.info.status === 'RUNNING' ? existing.info : await client.updateRun(resumeId, { status: 'RUNNING' })
     } else {
       const tags = new Map<string, string>()
       for (const tag of await systemTags()) tags.set(tag.key, tag.value)
