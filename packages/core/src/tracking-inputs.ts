@@ -12,6 +12,16 @@ export interface CreateExperimentInput {
 }
 
 /** One page of an experiment search. */
+/**
+ * Limits a search to what one user may read when access control is on: experiments (and their runs
+ * and logged models) or registered models that the user has a readable grant on, or no grant at all
+ * when the server's default permission can read. Applied in SQL, before paging.
+ */
+export interface AccessScope {
+  readonly userId: number
+  readonly defaultCanRead: boolean
+}
+
 export interface SearchExperimentsQuery {
   readonly viewType: ViewType
   /** MLflow experiment filter text (invalid text: INVALID_PARAMETER_VALUE). */
@@ -19,6 +29,7 @@ export interface SearchExperimentsQuery {
   readonly orderBy?: readonly string[]
   readonly maxResults: number
   readonly pageToken?: string
+  readonly readableBy?: AccessScope
 }
 
 /** What creating a run takes. */
@@ -47,6 +58,7 @@ export interface SearchRunsQuery {
   readonly maxResults: number
   readonly orderBy?: readonly string[]
   readonly pageToken?: string
+  readonly readableBy?: AccessScope
 }
 
 /** One log-batch: within the server's limits, all or nothing. */

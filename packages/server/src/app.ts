@@ -1,11 +1,15 @@
 import { Hono } from 'hono'
-import { HTTP_STATUS, isOrchardError, registryRoutes, trackingRoutes, webhookRoutes } from '@orchard/protocol'
+import { HTTP_STATUS, authRoutes, isOrchardError, registryRoutes, trackingRoutes, webhookRoutes } from '@orchard/protocol'
 import type { ErrorCode } from '@orchard/protocol'
 import { registerArtifactService } from './artifact-service/index.ts'
+import { accessControl } from './auth/access-control.ts'
 import { registerUi } from './ui-static/index.ts'
 import { defineRoutes } from './define-routes.ts'
 import type { ServerContext } from './server-context.ts'
 import { artifactListHandlers } from './routes/artifacts.ts'
+import { permissionHandlers } from './routes/auth-permissions.ts'
+import { tokenHandlers } from './routes/auth-tokens.ts'
+import { userHandlers } from './routes/auth-users.ts'
 import { experimentHandlers } from './routes/experiments.ts'
 import { loggedModelHandlers } from './routes/logged-models.ts'
 import { metricHandlers } from './routes/metrics.ts'
@@ -40,7 +44,14 @@ const ARTIFACTS_ONLY_MESSAGE =
 export function createApp(options: AppOptions): Hono {
   const app = new Hono()
   const logError = options.logError ?? ((error: unknown) => console.error(error))
-  const context: ServerContext = options
+  let context: ServerContext = options
+  if (options.auth) {
+    // First: no handler runs before the request is authenticated and allowed.
+    const control = accessControl(options.auth.store, options.auth.settings)
+    app.use('*', control.middleware)
+    context = { ...options, auth: { ...options.auth, authenticator: control.authenticator } }
+    defineRoutes(app, authRoutes, { ...userHandlers, ...permissionHandlers, ...tokenHandlers }, context)
+  }
 
   app.get('/health', (c) => c.text('OK'))
   app.get('/version', (c) => c.text(VERSION))

@@ -4,6 +4,9 @@ import { serve } from '@hono/node-server'
 import { openStores } from '@orchard/store'
 import type { TrackingStore } from '@orchard/store'
 import { createApp } from './app.ts'
+import { ensureAdmin } from './auth/bootstrap.ts'
+import type { InitialAdmin } from './auth/bootstrap.ts'
+import type { AuthSettings } from './auth/settings.ts'
 import { WebhookDeliveryLoop } from './webhooks/delivery-loop.ts'
 import type { DeliveryLoopOptions } from './webhooks/delivery-loop.ts'
 import { webhookSettingsFromEnv } from './webhooks/settings.ts'
@@ -26,6 +29,11 @@ export interface ServerOptions {
   /** Webhook checks and delivery; MLflow's MLFLOW_WEBHOOK_* environment variables by default. */
   readonly webhookSettings?: WebhookSettings
   readonly webhookDelivery?: Pick<DeliveryLoopOptions, 'pollIntervalMs' | 'batchSize'>
+  /**
+   * Access control (`--app-name basic-auth`): every request needs credentials and the permission its
+   * route declares. `initialAdmin` is created on first start; without any admin the server refuses to start.
+   */
+  readonly auth?: AuthSettings & { readonly initialAdmin?: InitialAdmin }
 }
 
 export interface RunningServer {
@@ -43,7 +51,15 @@ const SHUTDOWN_SWEEP_MS = 20
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   // One connection for both stores; closing the tracking store closes it.
-  const { trackingStore, registryStore } = await openStores(options.backendStoreUri, { defaultArtifactRoot: options.defaultArtifactRoot })
+  const { trackingStore, registryStore, authStore } = await openStores(options.backendStoreUri, { defaultArtifactRoot: options.defaultArtifactRoot })
+  if (options.auth) {
+    try {
+      await ensureAdmin(authStore, options.auth.initialAdmin)
+    } catch (error) {
+      await trackingStore.close()
+      throw error
+    }
+  }
   const webhookSettings = options.webhookSettings ?? webhookSettingsFromEnv()
   // Delivers what the registry queued, including what an earlier run of the server left undelivered.
   const deliveries = options.artifactsOnly
@@ -61,6 +77,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.artifactsDestination ? { artifactsDestination: options.artifactsDestination } : {}),
     ...(options.artifactsOnly ? { artifactsOnly: true } : {}),
     ...(options.logError ? { logError: options.logError } : {}),
+    ...(options.auth ? { auth: { store: authStore, settings: options.auth } } : {}),
   })
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve(

@@ -6,6 +6,7 @@ import type { Handlers } from '../define-routes.ts'
 import type { ServerContext } from '../server-context.ts'
 import { listRunArtifacts } from '../artifact-listing.ts'
 import { checkMaxResults } from './paging.ts'
+import { readableBy, scope } from '../auth/scope.ts'
 
 type LoggedModelOperations = Pick<
   typeof trackingRoutes,
@@ -41,7 +42,8 @@ export const loggedModelHandlers: Handlers<LoggedModelOperations> = {
     return { model: loggedModelToWire(model) }
   },
 
-  async searchLoggedModels(request, { trackingStore }) {
+  async searchLoggedModels(request, context, http) {
+    const { trackingStore } = context
     const maxResults = checkMaxResults(request.max_results, SEARCH_LOGGED_MODELS_MAX_RESULTS, SEARCH_LOGGED_MODELS_MAX_RESULTS)
     const experimentIds = request.experiment_ids ?? []
     if (experimentIds.length === 0) throw invalidParameter('SearchLoggedModels request must specify at least one experiment_id.')
@@ -49,6 +51,7 @@ export const loggedModelHandlers: Handlers<LoggedModelOperations> = {
     const page = await trackingStore.searchLoggedModels({
       experimentIds,
       maxResults,
+      ...scope(readableBy(context, http)),
       ...(request.filter ? { filter: request.filter } : {}),
       ...(request.page_token ? { pageToken: request.page_token } : {}),
       ...(request.datasets?.length
