@@ -42,7 +42,10 @@ export async function openAuthTestApp(backend: Backend, settings: Partial<AuthSe
   const database = backend === 'postgres' ? testDatabase('orchard_auth') : undefined
   await database?.create()
   const uri = database ? database.url : `sqlite:///${join(dir, 'orchard.db')}`
-  const { trackingStore, registryStore, authStore } = await openStores(uri, { defaultArtifactRoot: 'mlflow-artifacts:/' })
+  const { trackingStore, registryStore, authStore } = await openStores(uri, {
+    defaultArtifactRoot: 'mlflow-artifacts:/',
+    ...(settings.now ? { now: settings.now } : {}),
+  })
   await ensureAdmin(authStore, { username: ADMIN[0], password: ADMIN[1] })
   const errors: unknown[] = []
   const app = createApp({
