@@ -98,3 +98,30 @@ export async function authOptions(flags: AuthFlags, env: NodeJS.ProcessEnv = pro
     ...(username && password ? { initialAdmin: { username, password } } : {}),
   }
 }
+
+const list = (text: string | undefined): string[] | undefined =>
+  text === undefined || text.trim() === '' ? undefined : text.split(',').map((item) => item.trim()).filter(Boolean)
+
+/** `--allowed-hosts`, `--cors-allowed-origins`, `--x-frame-options`, `--disable-security-middleware`. */
+export function securityOptions(
+  flags: {
+    readonly 'allowed-hosts'?: string | undefined
+    readonly 'cors-allowed-origins'?: string | undefined
+    readonly 'x-frame-options'?: string | undefined
+    readonly 'disable-security-middleware'?: boolean | undefined
+  },
+  env: NodeJS.ProcessEnv = process.env,
+): NonNullable<ServerOptions['security']> {
+  const frame = (flags['x-frame-options'] ?? env.MLFLOW_SERVER_X_FRAME_OPTIONS)?.toUpperCase()
+  if (frame !== undefined && frame !== 'SAMEORIGIN' && frame !== 'DENY' && frame !== 'NONE') {
+    throw new UsageError(`--x-frame-options must be SAMEORIGIN, DENY or NONE (got '${frame}')`)
+  }
+  const hosts = list(flags['allowed-hosts'] ?? env.MLFLOW_SERVER_ALLOWED_HOSTS)
+  const origins = list(flags['cors-allowed-origins'] ?? env.MLFLOW_SERVER_CORS_ALLOWED_ORIGINS)
+  return {
+    ...(hosts ? { allowedHosts: hosts } : {}),
+    ...(origins ? { corsAllowedOrigins: origins } : {}),
+    ...(frame ? { xFrameOptions: frame } : {}),
+    ...(flags['disable-security-middleware'] ? { disabled: true } : {}),
+  }
+}

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
+import { get } from 'node:http'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { orchard, STACK_FRAME, startCli, tempDir } from './harness.ts'
+
+/** A GET with a chosen Host header (fetch does not let a caller set it). */
+function getWithHost(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => get(url, { headers: { host } }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject))
+}
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
 
@@ -56,5 +62,13 @@ describe('orchard server --app-name basic-auth', () => {
     // NO_PERMISSIONS by default: ann cannot read the Default experiment
     const denied = await fetch(`${server.url}/api/2.0/mlflow/experiments/get?experiment_id=0`, { headers: { authorization: basic('ann', 'ann-password-123') } })
     assert.equal(denied.status, 403)
+  })
+
+  it('serves only the hosts of --allowed-hosts', async (t) => {
+    const server = await startCli(dir.path, ['server', '--port', '0', '--allowed-hosts', 'mlflow.example.test'])
+    t.after(() => server.kill())
+    const port = new URL(server.url).port
+    assert.equal(await getWithHost(`${server.url}/health`, `mlflow.example.test:${port}`), 200)
+    assert.equal(await getWithHost(`${server.url}/health`, `127.0.0.1:${port}`), 403)
   })
 })

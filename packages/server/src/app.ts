@@ -3,6 +3,8 @@ import { HTTP_STATUS, authRoutes, isOrchardError, registryRoutes, trackingRoutes
 import type { ErrorCode } from '@orchard/protocol'
 import { registerArtifactService } from './artifact-service/index.ts'
 import { accessControl } from './auth/access-control.ts'
+import { securityMiddleware } from './security/security-middleware.ts'
+import type { SecuritySettings } from './security/settings.ts'
 import { registerUi } from './ui-static/index.ts'
 import { defineRoutes } from './define-routes.ts'
 import type { ServerContext } from './server-context.ts'
@@ -33,6 +35,8 @@ export interface AppOptions extends ServerContext {
   readonly onWrite?: () => void
   /** Where 5xx errors are reported (the stack never reaches the client). Defaults to console.error. */
   readonly logError?: (error: unknown) => void
+  /** Host allow-list, CSRF and CORS checks, page headers: on with MLflow's defaults unless disabled. */
+  readonly security?: SecuritySettings
 }
 
 const errorBody = (code: ErrorCode, message: string) => ({ error_code: code, message })
@@ -44,6 +48,8 @@ const ARTIFACTS_ONLY_MESSAGE =
 export function createApp(options: AppOptions): Hono {
   const app = new Hono()
   const logError = options.logError ?? ((error: unknown) => console.error(error))
+  // Before authentication: a rebinding or cross-site request is refused whoever sends it.
+  app.use('*', securityMiddleware(options.security))
   let context: ServerContext = options
   if (options.auth) {
     // First: no handler runs before the request is authenticated and allowed.

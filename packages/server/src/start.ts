@@ -7,6 +7,7 @@ import { createApp } from './app.ts'
 import { ensureAdmin } from './auth/bootstrap.ts'
 import type { InitialAdmin } from './auth/bootstrap.ts'
 import type { AuthSettings } from './auth/settings.ts'
+import type { SecuritySettings } from './security/settings.ts'
 import { WebhookDeliveryLoop } from './webhooks/delivery-loop.ts'
 import type { DeliveryLoopOptions } from './webhooks/delivery-loop.ts'
 import { webhookSettingsFromEnv } from './webhooks/settings.ts'
@@ -34,6 +35,8 @@ export interface ServerOptions {
    * route declares. `initialAdmin` is created on first start; without any admin the server refuses to start.
    */
   readonly auth?: AuthSettings & { readonly initialAdmin?: InitialAdmin }
+  /** `--allowed-hosts`, `--cors-allowed-origins`, `--x-frame-options`, `--disable-security-middleware`. */
+  readonly security?: SecuritySettings
 }
 
 export interface RunningServer {
@@ -78,6 +81,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.artifactsOnly ? { artifactsOnly: true } : {}),
     ...(options.logError ? { logError: options.logError } : {}),
     ...(options.auth ? { auth: { store: authStore, settings: options.auth } } : {}),
+    ...(options.security ? { security: options.security } : {}),
   })
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve(

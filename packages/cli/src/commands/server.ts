@@ -2,7 +2,7 @@ import cluster from 'node:cluster'
 import { mkdir } from 'node:fs/promises'
 import { dirname, isAbsolute } from 'node:path'
 import type { ServerOptions } from '@orchard/server'
-import { authOptions } from '../auth-options.ts'
+import { authOptions, securityOptions } from '../auth-options.ts'
 import { UsageError, defineCommand } from '../command.ts'
 import { artifactsDestination, artifactsDestinationFlag, backendStoreUri, backendStoreUriFlag } from '../defaults.ts'
 import { parseInteger } from '../flag-values.ts'
@@ -59,6 +59,28 @@ export const command = defineCommand({
       placeholder: 'file',
       description: "MLflow's basic_auth.ini: default_permission, admin_username, admin_password; env MLFLOW_AUTH_CONFIG_PATH",
     },
+    'allowed-hosts': {
+      type: 'string',
+      placeholder: 'list',
+      description: "Host headers served (DNS-rebinding guard), comma-separated: name, name:port, *.domain, '*'; env MLFLOW_SERVER_ALLOWED_HOSTS",
+      default: 'localhost and private addresses',
+    },
+    'cors-allowed-origins': {
+      type: 'string',
+      placeholder: 'list',
+      description: "Browser origins that may call the API, comma-separated: https://host:port, http://host:*, '*'",
+      default: 'http://localhost:*, http://127.0.0.1:*',
+    },
+    'x-frame-options': {
+      type: 'string',
+      placeholder: 'value',
+      description: 'X-Frame-Options of the UI: SAMEORIGIN, DENY or NONE',
+      default: 'SAMEORIGIN',
+    },
+    'disable-security-middleware': {
+      type: 'boolean',
+      description: 'Turn off the host, CSRF and CORS checks and the page headers (behind a proxy that does them)',
+    },
     workers: {
       type: 'string',
       placeholder: 'n',
@@ -89,6 +111,7 @@ export const command = defineCommand({
       ...(serveArtifacts ? { artifactsDestination: destination } : {}),
       ...(flags['artifacts-only'] ? { artifactsOnly: true } : {}),
       ...(auth ? { auth } : {}),
+      security: securityOptions(flags),
     }
 
     if (cluster.isWorker) {
