@@ -71,4 +71,33 @@ describe('orchard server --app-name basic-auth', () => {
     assert.equal(await getWithHost(`${server.url}/health`, `mlflow.example.test:${port}`), 200)
     assert.equal(await getWithHost(`${server.url}/health`, `127.0.0.1:${port}`), 403)
   })
+
+  it('orchard tokens create, list and revoke; the CLI and SDK then use the token', async (t) => {
+    const server = await startCli(dir.path, ['server', '--port', '0', '--app-name', 'basic-auth', '--backend-store-uri', `sqlite:///${join(dir.path, 'tokens.db')}`], {
+      ORCHARD_ADMIN_USERNAME: 'root',
+      ORCHARD_ADMIN_PASSWORD: 'root-password-123',
+    })
+    t.after(() => server.kill())
+    const asRoot = { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_USERNAME: 'root', MLFLOW_TRACKING_PASSWORD: 'root-password-123' }
+    const created = await orchard(dir.path, ['tokens', 'create', '--name', 'laptop', '--expires-in-days', '30', '--json'], asRoot)
+    assert.equal(created.code, 0, created.stderr)
+    const { token, access_token: info } = JSON.parse(created.stdout) as { token: string; access_token: { token_id: string } }
+    assert.match(token, /^orchard_pat_/)
+    const withToken = { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_TOKEN: token }
+    const listed = await orchard(dir.path, ['tokens', 'list'], withToken)
+    assert.equal(listed.code, 0, listed.stderr)
+    assert.match(listed.stdout, new RegExp(`${info.token_id}\\s+laptop\\s+active`))
+    assert.ok(!listed.stdout.includes(token))
+    const search = await orchard(dir.path, ['experiments', 'search'], withToken)
+    assert.equal(search.code, 0, search.stderr)
+    assert.match(search.stdout, /Default/)
+    const revoked = await orchard(dir.path, ['tokens', 'revoke', info.token_id], asRoot)
+    assert.equal(revoked.code, 0, revoked.stderr)
+    const after = await orchard(dir.path, ['tokens', 'list'], withToken)
+    assert.equal(after.code, 1)
+    assert.match(after.stderr, /not authenticated.*MLFLOW_TRACKING_TOKEN/)
+    const noServer = await orchard(dir.path, ['tokens', 'list'], { MLFLOW_TRACKING_URI: './mlruns' })
+    assert.equal(noServer.code, 2)
+    assert.match(noServer.stderr, /talks to a tracking server/)
+  })
 })
