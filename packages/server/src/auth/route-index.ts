@@ -67,22 +67,29 @@ function prefixesOf(def: RouteDef): string[] {
 }
 
 export class RouteIndex {
-  private readonly routes: IndexedRoute[] = []
+  /** Routes without `{…}` segments, by `METHOD path`: one map lookup for most requests. */
+  private readonly literal = new Map<string, IndexedRoute>()
+  private readonly patterns: IndexedRoute[] = []
 
   constructor(entries: readonly [string, RouteDef][] = protocolRoutes()) {
     for (const [name, def] of entries) {
       for (const prefix of prefixesOf(def)) {
         const { pattern, params } = compile(prefix, def.path)
-        for (const method of def.methods) this.routes.push({ name, method, pattern, params, def })
+        for (const method of def.methods) {
+          const route = { name, method, pattern, params, def }
+          if (params.length === 0) this.literal.set(`${method} ${prefix}${def.path}`, route)
+          else this.patterns.push(route)
+        }
       }
     }
-    // Literal paths before patterns: `/mlflow/logged-models/search` is not a model id.
-    this.routes.sort((a, b) => a.params.length - b.params.length)
   }
 
   match(method: string, path: string): RouteMatch | undefined {
     const wanted = method === 'HEAD' ? 'GET' : method
-    for (const route of this.routes) {
+    // Literal paths first: `/mlflow/logged-models/search` is not a model id.
+    const literal = this.literal.get(`${wanted} ${path}`)
+    if (literal) return { route: literal, params: {} }
+    for (const route of this.patterns) {
       if (route.method !== wanted) continue
       const found = route.pattern.exec(path)
       if (!found) continue

@@ -1,7 +1,7 @@
 import { parseRunFilter } from '@orchard/core'
 import type { Comparison, FilterNode, LoggedModel, Page } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol'
-import { readableExperiments } from '../auth/access-scope.ts'
+import { readableExperimentIds } from '../auth/access-scope.ts'
 import type { SearchLoggedModelsQuery } from '../tracking-store.ts'
 import { compareValue, compileFilter, unknownKey } from './compile-filter.ts'
 import type { StoreContext } from './context.ts'
@@ -126,7 +126,8 @@ export async function searchLoggedModelsParsed(
         offset: 0,
         watermark: (await db.query<{ top: number | null }>('SELECT max(model_key) AS top FROM logged_models'))[0]?.top ?? 0,
       }
-  const experimentIds = query.experimentIds.map(parseExperimentId).filter((id) => id !== undefined)
+  const named = query.experimentIds.map(parseExperimentId).filter((id) => id !== undefined)
+  const experimentIds = query.readableBy ? await readableExperimentIds(db, dialect, named, query.readableBy) : named
   if (experimentIds.length === 0) return { items: [] }
   const conditions: Fragment[] = [
     dialect.inList('lm.experiment_id', experimentIds, 'bigint'),
@@ -146,7 +147,6 @@ export async function searchLoggedModelsParsed(
   if (onDatasets && !hasMetricFilter) {
     conditions.push(fragment(`EXISTS (SELECT 1 FROM logged_model_metrics f WHERE f.model_key = lm.model_key AND ${onDatasets.sql})`, onDatasets.params))
   }
-  if (query.readableBy) conditions.push(readableExperiments('lm.experiment_id', query.readableBy))
   const where = joinFragments(conditions, ' AND ')
   const rows = await db.query<LoggedModelRow>(
     `SELECT ${LOGGED_MODEL_COLUMNS} FROM logged_models lm WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`,

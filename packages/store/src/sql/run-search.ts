@@ -1,7 +1,7 @@
 import { parseRunFilter, parseRunOrderBy } from '@orchard/core'
 import type { FilterNode, OrderTerm, Page, Run } from '@orchard/core'
 import type { SearchRunsQuery } from '../tracking-store.ts'
-import { readableExperiments } from '../auth/access-scope.ts'
+import { readableExperimentIds } from '../auth/access-scope.ts'
 import { compileRunFilter } from './compile-filter.ts'
 import { stagesFor } from './context.ts'
 import type { StoreContext } from './context.ts'
@@ -66,7 +66,8 @@ export async function searchRunsParsed(
     o: query.orderBy ?? [],
     v: query.runViewType,
   })
-  const experimentIds = query.experimentIds.map(parseExperimentId).filter((id) => id !== undefined)
+  const named = query.experimentIds.map(parseExperimentId).filter((id) => id !== undefined)
+  const experimentIds = query.readableBy ? await readableExperimentIds(db, dialect, named, query.readableBy) : named
   const cursor = query.pageToken
     ? decodePageToken(query.pageToken, fingerprint)
     : {
@@ -81,7 +82,6 @@ export async function searchRunsParsed(
   ]
   if (query.runViewType !== 'ALL') conditions.push(fragment('r.lifecycle_stage = ?', stagesFor(query.runViewType)))
   if (filter) conditions.push(compileRunFilter(dialect, filter))
-  if (query.readableBy) conditions.push(readableExperiments('r.experiment_id', query.readableBy))
   // One row more than asked tells whether another page exists.
   const rows = await readSlices(db, plan, joinFragments(conditions, ' AND '), cursor.offset, query.maxResults + 1)
   const items = await loadRuns(db, dialect, rows.slice(0, query.maxResults))
