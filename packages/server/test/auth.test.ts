@@ -7,10 +7,10 @@ const admin = { basic: ADMIN }
 const alice = { basic: ['alice', 'alice-password-1'] as const }
 const bob = { basic: ['bob', 'bob-password-12'] as const }
 
-describe('access control (SQLite)', () => {
+for (const backend of ['sqlite', 'postgres'] as const) describe(`access control (${backend})`, () => {
   let app: AuthTestApp
   before(async () => {
-    app = await openAuthTestApp('sqlite')
+    app = await openAuthTestApp(backend)
     for (const [name, password] of [alice.basic, bob.basic]) {
       assert.equal((await app.call('POST', 'users/create', { username: name, password }, admin)).status, 200)
     }

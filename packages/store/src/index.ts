@@ -5,4 +5,4 @@ export { openAuthStore, openRegistryStore, openStores } from './registry/open-re
 export type * from './registry/registry-store.ts'
 export type * from './webhooks/webhook-store.ts'
 export type * from './auth/auth-store.ts'
-export { MIN_PASSWORD_LENGTH, validatePassword, validatePermission, validateUsername } from './auth/sql-auth-store.ts'
+export { validatePermission } from './auth/sql-auth-store.ts'

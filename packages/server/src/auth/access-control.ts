@@ -16,7 +16,7 @@ const AUTHENTICATED: RoutePermission = { resource: 'authenticated' }
 const PUBLIC_PATHS = new Set(['/health', '/version'])
 const API_PREFIXES = ['/api/', '/ajax-api/']
 
-export const WWW_AUTHENTICATE = 'Basic realm="Orchard", charset="UTF-8"'
+const WWW_AUTHENTICATE = 'Basic realm="Orchard", charset="UTF-8"'
 const UNAUTHENTICATED_MESSAGE =
   'You are not authenticated. Send HTTP Basic credentials (MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD) or a bearer token (MLFLOW_TRACKING_TOKEN).'
 

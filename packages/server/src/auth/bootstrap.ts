@@ -6,7 +6,7 @@ export interface InitialAdmin {
   readonly password: string
 }
 
-export const NO_ADMIN_MESSAGE =
+const NO_ADMIN_MESSAGE =
   'Authentication is on (--app-name basic-auth) but no admin user exists yet. For the first start, set ' +
   'ORCHARD_ADMIN_USERNAME and ORCHARD_ADMIN_PASSWORD (at least 12 characters), or admin_username and ' +
   'admin_password in the file given by --auth-config. There is no built-in default password.'

@@ -8,10 +8,10 @@ import { TOKEN_PREFIX, hashPassword, newTokenSecret, tokenHash, verifyPassword }
 
 // Bounds of the inputs that reach the KDF and the tables: a username travels in Basic credentials,
 // where a colon would end it; MLflow's own signup form asks for passwords of 12 characters or more.
-export const MAX_USERNAME_LENGTH = 256
-export const MIN_PASSWORD_LENGTH = 12
-export const MAX_PASSWORD_LENGTH = 1024
-export const MAX_TOKEN_NAME_LENGTH = 256
+const MAX_USERNAME_LENGTH = 256
+const MIN_PASSWORD_LENGTH = 12
+const MAX_PASSWORD_LENGTH = 1024
+const MAX_TOKEN_NAME_LENGTH = 256
 
 interface UserRow {
   user_id: number
@@ -42,7 +42,7 @@ const toToken = (row: TokenRow): AccessTokenInfo => ({
   ...(row.revoked_time !== null ? { revokedTime: Number(row.revoked_time) } : {}),
 })
 
-export function validateUsername(username: string): void {
+function validateUsername(username: string): void {
   if (!username) throw invalidParameter('Username cannot be empty.')
   if (username.length > MAX_USERNAME_LENGTH) throw invalidParameter(`Username must be at most ${MAX_USERNAME_LENGTH} characters.`)
   if (username.includes(':') || /[\p{Cc}\s]/u.test(username)) {
@@ -50,7 +50,7 @@ export function validateUsername(username: string): void {
   }
 }
 
-export function validatePassword(password: string): void {
+function validatePassword(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) throw invalidParameter(`Password must be at least ${MIN_PASSWORD_LENGTH} characters long.`)
   if (password.length > MAX_PASSWORD_LENGTH) throw invalidParameter(`Password must be at most ${MAX_PASSWORD_LENGTH} characters long.`)
 }
