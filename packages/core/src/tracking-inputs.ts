@@ -11,7 +11,6 @@ export interface CreateExperimentInput {
   readonly tags?: readonly Tag[]
 }
 
-/** One page of an experiment search. */
 /**
  * Limits a search to what one user may read when access control is on: experiments (and their runs
  * and logged models) or registered models that the user has a readable grant on, or no grant at all
@@ -22,6 +21,7 @@ export interface AccessScope {
   readonly defaultCanRead: boolean
 }
 
+/** One page of an experiment search. */
 export interface SearchExperimentsQuery {
   readonly viewType: ViewType
   /** MLflow experiment filter text (invalid text: INVALID_PARAMETER_VALUE). */
@@ -29,6 +29,7 @@ export interface SearchExperimentsQuery {
   readonly orderBy?: readonly string[]
   readonly maxResults: number
   readonly pageToken?: string
+  /** Access control: only what this user may read (the server sets it; SDK callers leave it out). */
   readonly readableBy?: AccessScope
 }
 
@@ -58,6 +59,7 @@ export interface SearchRunsQuery {
   readonly maxResults: number
   readonly orderBy?: readonly string[]
   readonly pageToken?: string
+  /** Access control: only what this user may read (the server sets it; SDK callers leave it out). */
   readonly readableBy?: AccessScope
 }
 

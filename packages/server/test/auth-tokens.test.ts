@@ -82,4 +82,23 @@ describe('personal access tokens and failed logins', () => {
     clock += 16 * 60 * 1000
     assert.equal((await app.call('GET', 'experiments/search', undefined, { basic: ['bob', 'bob-password-123'] })).status, 200)
   })
+
+  test('the access audit trail records sign-ins, failures, lockouts, user and token changes; admins only', async () => {
+    const events = await app.call('GET', '/api/2.0/orchard/auth/events', { max_results: 1000 }, admin)
+    assert.equal(events.status, 200)
+    const actions = (events.json.events as { action: string; username?: string; target?: string }[]).map((e) => `${e.action}:${e.username ?? '-'}`)
+    for (const expected of ['user_created:admin', 'login:alice', 'login_failed:bob', 'login_locked:bob', 'token_created:alice', 'token_revoked:alice', 'login_failed:-']) {
+      assert.ok(actions.includes(expected), `${expected} in ${actions.join(', ')}`)
+    }
+    const revoked = (events.json.events as { action: string; target?: string }[]).find((e) => e.action === 'token_revoked')
+    assert.match(revoked?.target ?? '', /^[0-9a-f]{24}$/)
+    const page = await app.call('GET', '/api/2.0/orchard/auth/events', { max_results: 2 }, admin)
+    assert.equal(page.json.events.length, 2)
+    const next = await app.call('GET', '/api/2.0/orchard/auth/events', { max_results: 2, page_token: page.json.next_page_token }, admin)
+    assert.ok(Number(next.json.events[0].event_id) < Number(page.json.events[1].event_id))
+    const bobs = await app.call('GET', '/api/2.0/orchard/auth/events', { username: 'bob' }, admin)
+    assert.ok(bobs.json.events.every((e: { username: string }) => e.username === 'bob'))
+    assert.equal((await app.call('GET', '/api/2.0/orchard/auth/events', {}, alice)).status, 403)
+    assert.equal((await app.call('GET', '/api/2.0/orchard/auth/events', { page_token: 'x' }, admin)).status, 400)
+  })
 })

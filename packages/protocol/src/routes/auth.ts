@@ -108,6 +108,13 @@ export const authRoutes = {
     path: '/orchard/tokens/revoke',
     request: z.object({ token_id: requiredString }),
   }),
+  /** The access audit trail (sign-ins, failures, user, grant and token changes), newest first. */
+  listAuthEvents: route({
+    methods: ['GET'],
+    permission: needs.admin(),
+    path: '/orchard/auth/events',
+    request: z.object({ username: optionalString, max_results: int64.optional(), page_token: optionalString }),
+  }),
   /** Who the credentials of this request belong to (the UI's user menu, `orchard tokens`). */
   getCurrentUser: route({ methods: ['GET'], permission: needs.authenticated(), path: '/orchard/users/current', request: z.object({}) }),
 }
@@ -144,6 +151,18 @@ export interface WireAccessToken {
   last_used_timestamp?: number
   revoked_timestamp?: number
 }
+
+export interface WireAuthEvent {
+  event_id: string
+  timestamp: number
+  username?: string
+  action: string
+  target?: string
+  address?: string
+}
+
+export const AUTH_EVENTS_DEFAULT_MAX_RESULTS = 100
+export const AUTH_EVENTS_MAX_RESULTS = 1000
 
 /** Expiry bound of a personal access token, in days: a token is a password that never changes. */
 export const MAX_ACCESS_TOKEN_DAYS = 3650

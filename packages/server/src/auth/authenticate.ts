@@ -66,6 +66,15 @@ export class Authenticator {
     this.limiter = new LoginLimiter(settings.failureWindowMs ?? DEFAULT_FAILURE_WINDOW_MS, this.now)
   }
 
+  private async check(key: string, limit: number, username: string | undefined, address: string): Promise<void> {
+    try {
+      this.limiter.check(key, limit)
+    } catch (error) {
+      await this.store.recordEvent({ ...(username !== undefined ? { username } : {}), action: 'login_locked', target: key, address })
+      throw error
+    }
+  }
+
   /** Drops remembered passwords: a password, admin flag or user changed. */
   forget(): void {
     this.cache.clear()
@@ -79,9 +88,12 @@ export class Authenticator {
     const value = authorization.slice(space + 1).trim()
     const addressKey = `address:${address}`
     if (scheme === 'bearer') {
-      this.limiter.check(addressKey, this.settings.maxFailuresPerAddress ?? DEFAULT_MAX_FAILURES_PER_ADDRESS)
+      await this.check(addressKey, this.settings.maxFailuresPerAddress ?? DEFAULT_MAX_FAILURES_PER_ADDRESS, undefined, address)
       const user = await this.store.authenticateToken(value)
-      if (!user) this.limiter.fail(addressKey)
+      if (!user) {
+        this.limiter.fail(addressKey)
+        await this.store.recordEvent({ action: 'login_failed', target: 'bearer token', address })
+      }
       return user && { user, via: 'token' }
     }
     if (scheme !== 'basic') return undefined
@@ -93,8 +105,8 @@ export class Authenticator {
     if (cached && cached.until > this.now()) return { user: cached.user, via: password.startsWith(TOKEN_PREFIX) ? 'token' : 'password' }
 
     const userKey = `user:${username}`
-    this.limiter.check(userKey, this.settings.maxFailuresPerUser ?? DEFAULT_MAX_FAILURES_PER_USER)
-    this.limiter.check(addressKey, this.settings.maxFailuresPerAddress ?? DEFAULT_MAX_FAILURES_PER_ADDRESS)
+    await this.check(userKey, this.settings.maxFailuresPerUser ?? DEFAULT_MAX_FAILURES_PER_USER, username, address)
+    await this.check(addressKey, this.settings.maxFailuresPerAddress ?? DEFAULT_MAX_FAILURES_PER_ADDRESS, username, address)
     let user: AuthUser | undefined
     let via: Principal['via'] = 'password'
     if (password.startsWith(TOKEN_PREFIX)) {
@@ -107,9 +119,12 @@ export class Authenticator {
     if (!user) {
       this.limiter.fail(userKey)
       this.limiter.fail(addressKey)
+      await this.store.recordEvent({ username, action: 'login_failed', target: via === 'token' ? 'token as password' : 'password', address })
       return undefined
     }
     this.limiter.succeed(userKey)
+    // One sign-in per verified password (then cached), not one per request.
+    if (via === 'password') await this.store.recordEvent({ username, action: 'login', address })
     // Tokens are checked on every use (revocation is immediate); passwords are remembered a while.
     const ttl = this.settings.credentialCacheMs ?? DEFAULT_CREDENTIAL_CACHE_MS
     if (via === 'password' && ttl > 0) {

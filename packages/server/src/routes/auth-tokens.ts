@@ -2,7 +2,7 @@ import { MAX_ACCESS_TOKEN_DAYS, OrchardError, invalidParameter } from '@orchard/
 import type { WireAccessToken, authRoutes } from '@orchard/protocol'
 import type { AccessTokenInfo, AuthUser } from '@orchard/store'
 import type { Handlers } from '../define-routes.ts'
-import { authOf, callerOf } from './auth-users.ts'
+import { audit, authOf, callerOf } from './auth-users.ts'
 
 type TokenOperations = Pick<typeof authRoutes, 'createAccessToken' | 'listAccessTokens' | 'revokeAccessToken'>
 
@@ -37,6 +37,7 @@ export const tokenHandlers: Handlers<TokenOperations> = {
     }
     const now = (settings.now ?? Date.now)()
     const { secret, token } = await store.createToken(owner.id, request.name ?? '', days === undefined ? undefined : now + days * DAY_MS)
+    await audit(context, http, 'token_created', `${token.tokenId} (${token.name || 'unnamed'}) of ${owner.username}`)
     // The secret is in this response only; the server keeps its hash.
     return { token: secret, access_token: tokenToWire(token, owner.username) }
   },
@@ -53,6 +54,7 @@ export const tokenHandlers: Handlers<TokenOperations> = {
     const token = await store.getToken(request.token_id)
     if (token.userId !== caller.id && !caller.isAdmin) throw new OrchardError('RESOURCE_DOES_NOT_EXIST', `Access token with id=${request.token_id} not found`)
     await store.revokeToken(token.tokenId)
+    await audit(context, http, 'token_revoked', token.tokenId)
     return {}
   },
 }

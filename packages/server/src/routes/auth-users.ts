@@ -1,12 +1,13 @@
-import { OrchardError, invalidParameter } from '@orchard/protocol'
-import type { WireUser, authRoutes } from '@orchard/protocol'
+import { AUTH_EVENTS_DEFAULT_MAX_RESULTS, AUTH_EVENTS_MAX_RESULTS, OrchardError, invalidParameter } from '@orchard/protocol'
+import type { WireAuthEvent, WireUser, authRoutes } from '@orchard/protocol'
 import type { AuthStore, AuthUser } from '@orchard/store'
 import type { Handlers, RequestHeaders } from '../define-routes.ts'
 import type { ServerContext } from '../server-context.ts'
+import { checkMaxResults } from './paging.ts'
 
 type UserOperations = Pick<
   typeof authRoutes,
-  'createUser' | 'getUser' | 'listUsers' | 'updateUserPassword' | 'updateUserAdmin' | 'deleteUser' | 'getCurrentUser'
+  'createUser' | 'getUser' | 'listUsers' | 'updateUserPassword' | 'updateUserAdmin' | 'deleteUser' | 'getCurrentUser' | 'listAuthEvents'
 >
 
 /** The auth store; app.ts registers these routes only with access control on. */
@@ -20,6 +21,12 @@ export function callerOf(http: RequestHeaders): AuthUser {
   const user = http.principal?.user
   if (!user) throw new OrchardError('UNAUTHENTICATED', 'You are not authenticated.')
   return user
+}
+
+/** Appends to the access audit trail: `action` on `target` by the caller. */
+export async function audit(context: ServerContext, http: RequestHeaders, action: string, target: string): Promise<void> {
+  const username = http.principal?.user.username
+  await authOf(context).store.recordEvent({ ...(username !== undefined ? { username } : {}), action, target })
 }
 
 /** MLflow's User.to_json, with the user's grants. */
@@ -43,9 +50,10 @@ async function keepAnAdmin(store: AuthStore, username: string): Promise<void> {
 }
 
 export const userHandlers: Handlers<UserOperations> = {
-  async createUser(request, context) {
+  async createUser(request, context, http) {
     const { store } = authOf(context)
     const user = await store.createUser(request.username, request.password)
+    await audit(context, http, 'user_created', request.username)
     return { user: await userToWire(store, user) }
   },
   async getUser(request, context) {
@@ -57,25 +65,49 @@ export const userHandlers: Handlers<UserOperations> = {
     const users = await store.listUsers()
     return { users: users.map((u) => ({ id: u.id, username: u.username, is_admin: u.isAdmin })) }
   },
-  async updateUserPassword(request, context) {
+  async updateUserPassword(request, context, http) {
     const auth = authOf(context)
     await auth.store.updatePassword(request.username, request.password)
     auth.authenticator?.forget()
+    await audit(context, http, 'password_changed', request.username)
     return {}
   },
-  async updateUserAdmin(request, context) {
+  async updateUserAdmin(request, context, http) {
     const auth = authOf(context)
     if (!request.is_admin) await keepAnAdmin(auth.store, request.username)
     await auth.store.updateAdmin(request.username, request.is_admin)
     auth.authenticator?.forget()
+    await audit(context, http, request.is_admin ? 'admin_granted' : 'admin_revoked', request.username)
     return {}
   },
-  async deleteUser(request, context) {
+  async deleteUser(request, context, http) {
     const auth = authOf(context)
     await keepAnAdmin(auth.store, request.username)
     await auth.store.deleteUser(request.username)
     auth.authenticator?.forget()
+    await audit(context, http, 'user_deleted', request.username)
     return {}
+  },
+  async listAuthEvents(request, context) {
+    const maxResults = checkMaxResults(request.max_results, AUTH_EVENTS_DEFAULT_MAX_RESULTS, AUTH_EVENTS_MAX_RESULTS)
+    const before = request.page_token === undefined ? undefined : Number(request.page_token)
+    if (before !== undefined && !Number.isSafeInteger(before)) throw invalidParameter(`Invalid page_token '${request.page_token}'.`)
+    const events = await authOf(context).store.listEvents({
+      maxResults: maxResults + 1,
+      ...(before !== undefined ? { before } : {}),
+      ...(request.username ? { username: request.username } : {}),
+    })
+    const page = events.slice(0, maxResults)
+    const wire: WireAuthEvent[] = page.map((e) => ({
+      event_id: String(e.eventId),
+      timestamp: e.timestamp,
+      action: e.action,
+      ...(e.username !== undefined ? { username: e.username } : {}),
+      ...(e.target !== undefined ? { target: e.target } : {}),
+      ...(e.address !== undefined ? { address: e.address } : {}),
+    }))
+    const last = page.at(-1)
+    return { events: wire, ...(events.length > maxResults && last ? { next_page_token: String(last.eventId) } : {}) }
   },
   async getCurrentUser(_request, context, http) {
     const { store } = authOf(context)

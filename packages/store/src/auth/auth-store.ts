@@ -37,6 +37,18 @@ export interface GrantLookup {
   readonly permission?: PermissionLevel
 }
 
+/** One entry of the access audit trail. */
+export interface AuthEvent {
+  readonly eventId: number
+  readonly timestamp: number
+  /** Who acted, or tried to (a failed sign-in records the name it tried). */
+  readonly username?: string
+  /** `login`, `login_failed`, `login_locked`, `user_created`, `permission_updated`, `token_revoked`, … */
+  readonly action: string
+  readonly target?: string
+  readonly address?: string
+}
+
 /**
  * Users, their grants and their access tokens, in the tracking database (MLflow keeps them in a
  * separate basic_auth.db; one store means one backup and one migration path). Store methods throw
@@ -83,4 +95,8 @@ export interface AuthStore {
   runGrant(userId: number, runId: string): Promise<GrantLookup>
   loggedModelGrant(userId: number, modelId: string): Promise<GrantLookup>
   registeredModelGrant(userId: number, name: string): Promise<PermissionLevel | undefined>
+
+  recordEvent(event: Omit<AuthEvent, 'eventId' | 'timestamp'>): Promise<void>
+  /** Newest first; `before` is an event id from a previous page. */
+  listEvents(query: { readonly maxResults: number; readonly before?: number; readonly username?: string }): Promise<AuthEvent[]>
 }

@@ -3,7 +3,7 @@ import { OrchardError, invalidParameter, isPermissionLevel, notFound } from '@or
 import type { PermissionLevel } from '@orchard/protocol'
 import type { StoreContext } from '../sql/context.ts'
 import { parseExperimentId } from '../sql/experiments.ts'
-import type { AccessTokenInfo, AuthStore, AuthUser, ExperimentGrant, GrantLookup, RegisteredModelGrant } from './auth-store.ts'
+import type { AccessTokenInfo, AuthEvent, AuthStore, AuthUser, ExperimentGrant, GrantLookup, RegisteredModelGrant } from './auth-store.ts'
 import { TOKEN_PREFIX, hashPassword, newTokenSecret, tokenHash, verifyPassword } from './password.ts'
 
 // Bounds of the inputs that reach the KDF and the tables: a username travels in Basic credentials,
@@ -344,6 +344,37 @@ export class SqlAuthStore implements AuthStore {
       [name, userId],
     )
     return row?.permission
+  }
+
+  async recordEvent(event: Omit<AuthEvent, 'eventId' | 'timestamp'>): Promise<void> {
+    // Bounded: a failed sign-in records the name it tried, which anyone may make up.
+    const clip = (text: string | undefined) => (text === undefined ? null : text.slice(0, MAX_USERNAME_LENGTH))
+    await this.ctx.db.run('INSERT INTO auth_events (timestamp, username, action, target, address) VALUES (?, ?, ?, ?, ?)', [
+      this.ctx.now(),
+      clip(event.username),
+      event.action,
+      clip(event.target),
+      clip(event.address),
+    ])
+  }
+
+  async listEvents(query: { readonly maxResults: number; readonly before?: number; readonly username?: string }): Promise<AuthEvent[]> {
+    const conditions = ['1 = 1']
+    const params: unknown[] = []
+    if (query.before !== undefined) (conditions.push('event_id < ?'), params.push(query.before))
+    if (query.username !== undefined) (conditions.push('username = ?'), params.push(query.username))
+    const rows = await this.ctx.db.query<{ event_id: number; timestamp: number; username: string | null; action: string; target: string | null; address: string | null }>(
+      `SELECT event_id, timestamp, username, action, target, address FROM auth_events WHERE ${conditions.join(' AND ')} ORDER BY event_id DESC LIMIT ?`,
+      [...params, query.maxResults],
+    )
+    return rows.map((row) => ({
+      eventId: Number(row.event_id),
+      timestamp: Number(row.timestamp),
+      action: row.action,
+      ...(row.username !== null ? { username: row.username } : {}),
+      ...(row.target !== null ? { target: row.target } : {}),
+      ...(row.address !== null ? { address: row.address } : {}),
+    }))
   }
 
   private async lookup(sql: string, params: readonly unknown[]): Promise<GrantLookup> {

@@ -41,3 +41,15 @@ CREATE TABLE access_tokens (
   revoked_time bigint
 );
 CREATE INDEX access_tokens_by_user ON access_tokens (user_id, creation_time);
+
+-- The access audit trail: sign-ins (once per verified password, not per request), failed sign-ins,
+-- lockouts, user and grant changes, token creation and revocation. Append-only; `username` is who
+-- acted (or tried to), `target` what it acted on.
+CREATE TABLE auth_events (
+  event_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  timestamp bigint NOT NULL,
+  username text,
+  action text NOT NULL,
+  target text,
+  address text
+);

@@ -41,3 +41,15 @@ CREATE TABLE access_tokens (
   revoked_time INTEGER
 );
 CREATE INDEX access_tokens_by_user ON access_tokens (user_id, creation_time);
+
+-- The access audit trail: sign-ins (once per verified password, not per request), failed sign-ins,
+-- lockouts, user and grant changes, token creation and revocation. Append-only; `username` is who
+-- acted (or tried to), `target` what it acted on.
+CREATE TABLE auth_events (
+  event_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  timestamp INTEGER NOT NULL,
+  username TEXT,
+  action TEXT NOT NULL,
+  target TEXT,
+  address TEXT
+);
