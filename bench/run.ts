@@ -16,6 +16,7 @@ import { rawSqliteInsertRate } from './raw-sqlite.ts'
 import { REGISTRY_ROWS, registryBenchmark } from './registry.ts'
 import { MODELS_ROWS, modelsBenchmark } from './models.ts'
 import { sdkBatchingBenchmark } from './sdk-batching.ts'
+import { STARTUP_ROWS, startupBenchmark } from './startup.ts'
 import { printTaxiBenchmark, taxiBenchmark } from './taxi.ts'
 
 const run = promisify(execFile)
@@ -98,6 +99,7 @@ const rows: [string, string, (r: Record<string, unknown>) => string][] = [
   [`1000-run page of ${searchRuns}`, 'p50 ms', (r) => fmt(r.page1000_p50_ms)],
   [`100-run page of ${searchRuns}`, 'p50 ms', (r) => fmt(r.page100_p50_ms)],
   ['SDK logMetric loop, batched, until durable', 'points/s', (r) => fmt(r.sdk_durable_points_per_s)],
+  ['  the same loop without await', 'points/s', (r) => fmt(r.sdk_unawaited_durable_points_per_s)],
   ['  the same loop, one request per point', 'points/s', (r) => fmt(r.sdk_unbatched_points_per_s)],
   ...(Object.keys(results[0] ?? {})
     .filter((k) => k.startsWith('history_'))
@@ -133,4 +135,7 @@ if (!args['skip-taxi']) {
   taxi = await taxiBenchmark(quick ? 500_000 : 5_000_000)
   printTaxiBenchmark(taxi)
 }
-console.log(JSON.stringify({ raw_sqlite_rows_per_s: raw.rowsPerSecond, ...ceiling, results, artifacts, models, taxi }))
+const startup = await startupBenchmark(quick ? 2 : 5)
+console.log('server start-up (spawn to first 200 on /health; RSS after 2 s idle):')
+for (const [name, unit, key] of STARTUP_ROWS) console.log(`  ${name.padEnd(48)} ${fmt(startup[key]).padStart(12)} ${unit}`)
+console.log(JSON.stringify({ startup, raw_sqlite_rows_per_s: raw.rowsPerSecond, ...ceiling, results, artifacts, models, taxi }))

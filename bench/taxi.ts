@@ -9,11 +9,12 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { fitVectorizer, transform } from '../examples/taxi-duration/data/dict-vectorizer.ts'
 import { generateTripFile } from '../examples/taxi-duration/data/generate.ts'
+import { requireTaxiData } from '../examples/taxi-duration/data/data-dir.ts'
 import { loadMonth } from '../examples/taxi-duration/pipeline/dataset.ts'
 import { ModelFitter } from '../examples/taxi-duration/pipeline/fit-models.ts'
 import type { ModelSpec } from '../examples/taxi-duration/pipeline/fit-models.ts'
 
-const SHARED_DATA = join(import.meta.dirname, '..', '..', 'shared', 'data', 'nyc-tlc')
+const SHARED_DATA = requireTaxiData()
 const MODELS: readonly [string, ModelSpec][] = [
   ['LinearRegression (OLS)', { kind: 'linear' }],
   ['Ridge alpha=1', { kind: 'ridge', alpha: 1 }],

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // Runs every test file (`*.test.ts`) under packages/ and tests/ with Node's test runner through tsx.
+// The tests run the TypeScript sources: `--conditions=orchard-source` makes `@orchard/*` imports
+// resolve to src/, and it is passed in NODE_OPTIONS so every process a test starts (the CLI, a server,
+// a worker) runs the sources too. The packed-install test is the one that runs the built output.
 // Arguments narrow the run to files whose path contains any of them: `npm test -- store server`.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
@@ -29,7 +32,7 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  ['--conditions=orchard-source', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --conditions=orchard-source`.trim() } },
 )
 process.exit(result.status ?? 1)

@@ -5,12 +5,13 @@ import { parseArgs } from 'node:util'
 import { flush, getTrackingUri, setTrackingUri } from '@orchard/sdk'
 import { downloadTripFile, parseMonth, tripFileName } from './data/download.ts'
 import { generateTripFile } from './data/generate.ts'
+import { TAXI_DATA_VARIABLE, taxiDataDir } from './data/data-dir.ts'
 import { currentChampion, promoteToChampion, registerCandidate } from './pipeline/promote.ts'
 import { retrain } from './pipeline/retrain.ts'
 import { DEFAULT_EXPERIMENT, train } from './pipeline/train.ts'
 import { getFluentClient } from '@orchard/sdk'
 
-const DEFAULT_DATA_DIR = join('..', 'shared', 'data', 'nyc-tlc')
+const DEFAULT_DATA_DIR = taxiDataDir()
 
 const HELP = `Usage: npm run taxi -- <command> [options]
 
@@ -25,7 +26,7 @@ Commands:
 
 Options:
   --tracking-uri <uri>  where runs go (default: $MLFLOW_TRACKING_URI, else ./mlruns)
-  --data-dir <dir>      folder of green_tripdata_YYYY-MM.parquet files (default: ${DEFAULT_DATA_DIR})
+  --data-dir <dir>      folder of green_tripdata_YYYY-MM.parquet files (default: $${TAXI_DATA_VARIABLE}, else ${DEFAULT_DATA_DIR})
   --train YYYY-MM       training month (default: 2021-01)
   --val YYYY-MM         validation month (default: 2021-02)
   --month YYYY-MM       the month to download or generate

@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite'
+import { defaultClientConditions, defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 
 // The server serves dist/ at `/` with history-routing fallback, so assets are absolute (`/assets/…`).
@@ -6,6 +6,9 @@ import react from '@vitejs/plugin-react'
 export default defineConfig({
   plugins: [react()],
   base: '/',
+  // Bundle @orchard/sdk/rest and @orchard/protocol from their TypeScript sources, so the UI builds
+  // without the other packages being compiled first.
+  resolve: { conditions: ['orchard-source', ...defaultClientConditions] },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1000, reportCompressedSize: false },
   server: {
     proxy: { '/api': 'http://127.0.0.1:5000', '/ajax-api': 'http://127.0.0.1:5000', '/get-artifact': 'http://127.0.0.1:5000' },

@@ -40,9 +40,14 @@ describe('model registry pages in Chromium', () => {
     experimentId = await api.createExperiment({ name: 'churn' })
     const run = await api.createRun({ experimentId, runName: 'train-gbm' })
     runId = run.info.runId
-    const mlmodel = `artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.sklearn\n  sklearn:\n    pickled_model: model.pkl\nrun_id: ${runId}\n`
-    const upload = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/model/MLmodel`, { method: 'PUT', body: mlmodel })
-    assert.equal(upload.status, 200)
+    const mlmodel =
+      `artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.sklearn\n  sklearn:\n    pickled_model: model.pkl\nrun_id: ${runId}\n` +
+      `saved_input_example_info:\n  artifact_path: input_example.json\n  type: dataframe\n` +
+      `signature:\n  inputs: '[{"type": "double", "name": "tenure_months", "required": true}, {"type": "string",\n    "name": "plan", "required": false}]'\n  outputs: '[{"type": "long", "required": true}]'\n  params: null\n`
+    for (const [path, body] of [['model/MLmodel', mlmodel], ['model/input_example.json', '{"columns": ["tenure_months", "plan"], "data": [[12.0, "pro"]]}']]) {
+      const upload = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/${path}`, { method: 'PUT', body })
+      assert.equal(upload.status, 200)
+    }
 
     await call(registryRoutes.createRegisteredModel, { name: MODEL, description: 'Predicts **churn** per account.', tags: [{ key: 'team', value: 'growth' }] })
     for (let i = 0; i < 3; i++) await call(registryRoutes.createModelVersion, { name: MODEL, source: `runs:/${runId}/model`, run_id: runId })
@@ -170,7 +175,16 @@ describe('model registry pages in Chromium', () => {
     assert.match((await facts.textContent()) ?? '', /StageStaging/)
     const events = await page.locator('table[aria-label="Audit trail"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-action')))
     assert.deepEqual(events, ['TRANSITION_STAGE', 'CREATE'])
-    await page.screenshot({ path: `${SCREENSHOTS}model-version.png` })
+    // Lineage and the signature read from the model's MLmodel in the run's artifacts.
+    const lineage = page.getByRole('region', { name: 'Lineage' })
+    await lineage.getByRole('link', { name: 'train-gbm' }).waitFor()
+    assert.equal(((await lineage.locator('.lineage').textContent()) ?? '').replace(/\s+/g, ' '), `run train-gbm→${MODEL} v3→no alias`)
+    const inputs = page.getByRole('table', { name: 'Signature inputs' })
+    await inputs.waitFor()
+    assert.deepEqual(await inputs.locator('tbody tr').allTextContents(), ['tenure_monthsdoubleyes', 'planstringno'])
+    assert.deepEqual(await page.getByRole('table', { name: 'Signature outputs' }).locator('tbody tr').allTextContents(), ['(unnamed)longyes'])
+    assert.match((await page.locator('pre.input-example').textContent()) ?? '', /"data": \[\[12\.0, "pro"\]\]/)
+    await page.screenshot({ path: `${SCREENSHOTS}model-version.png`, fullPage: true })
 
     await facts.getByRole('link', { name: `runs:/${runId}/model` }).click()
     await page.waitForURL(new RegExp(`/experiments/${experimentId}/runs/${runId}\\?tab=artifacts&path=model%2FMLmodel$`))
@@ -182,10 +196,35 @@ describe('model registry pages in Chromium', () => {
     await page.getByRole('heading', { name: 'train-gbm' }).waitFor()
   })
 
-  it('shows the server’s message for a model that does not exist', async () => {
+  it('answers a model that does not exist with a 404 page and the server’s message', async () => {
     await page.goto(`${server.url}/models/no-such-model`)
-    const alert = page.locator('[role=alert]').first()
-    await alert.waitFor()
-    assert.match((await alert.textContent()) ?? '', /Could not load the model: .*no-such-model/)
+    const notFound = page.getByTestId('not-found')
+    await notFound.getByRole('heading', { name: 'No registered model named “no-such-model”' }).waitFor()
+    assert.match((await notFound.textContent()) ?? '', /404.*no-such-model.*See all models/s)
+    assert.equal(await page.locator('[role=alert]').count(), 0)
+  })
+
+  it('deletes a version and a model behind confirmations that ask for an audit comment', async () => {
+    await page.goto(`${server.url}/models/${MODEL}/versions/3`)
+    await page.getByRole('button', { name: 'Delete version' }).click()
+    const dialog = page.getByRole('dialog', { name: `Delete ${MODEL} version 3?` })
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    await call(registryRoutes.getModelVersion, { name: MODEL, version: '3' })
+    await page.getByRole('button', { name: 'Delete version' }).click()
+    await dialog.getByLabel(/Comment/).fill('superseded')
+    await dialog.getByRole('button', { name: 'Delete version' }).click()
+    await page.waitForURL(new RegExp(`/models/${MODEL}$`))
+    await page.locator('table[aria-label=Versions]').getByRole('link', { name: 'Version 2' }).waitFor()
+    assert.equal(await page.locator('table[aria-label=Versions]').getByRole('link', { name: 'Version 3' }).count(), 0)
+    const gone = await fetch(`${server.url}/api/2.0/mlflow/model-versions/get?name=${MODEL}&version=3`)
+    assert.equal(gone.status, 404)
+
+    await page.goto(`${server.url}/models/fraud-detector`)
+    await page.getByRole('button', { name: 'Delete model' }).click()
+    await page.getByRole('dialog', { name: 'Delete the model fraud-detector?' }).getByRole('button', { name: 'Delete model' }).click()
+    await page.waitForURL(/\/models$/)
+    const missing = await fetch(`${server.url}/api/2.0/mlflow/registered-models/get?name=fraud-detector`)
+    assert.equal(missing.status, 404)
   })
 })

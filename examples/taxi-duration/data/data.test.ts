@@ -11,11 +11,12 @@ import { after, before, describe, it } from 'node:test'
 import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet'
 import { fitVectorizer, transform } from './dict-vectorizer.ts'
 import { downloadTripFile, tripFileUrl } from './download.ts'
+import { requireTaxiData } from './data-dir.ts'
 import { generateTripFile } from './generate.ts'
 import { prepareTrips } from './prepare.ts'
 import { readTrips } from './read-trips.ts'
 
-export const SHARED_DATA = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'nyc-tlc')
+export const SHARED_DATA = requireTaxiData()
 const file = (month: string) => join(SHARED_DATA, `green_tripdata_${month}.parquet`)
 
 describe('reading the shared trip files', () => {

@@ -21,13 +21,14 @@ import { tripRecords } from '../data/prepare.ts'
 import { predictRecords } from '../model/linear-model.ts'
 import { buildLinearModel } from '../model/linear-model.ts'
 import { REFERENCE } from '../reference/expected.ts'
+import { requireTaxiData } from '../data/data-dir.ts'
 import { loadMonth } from './dataset.ts'
 import { DEFAULT_SWEEP, ModelFitter, specName } from './fit-models.ts'
 import { prepareTrainingData } from './train.ts'
 
 const run = promisify(execFile)
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
-const SHARED_DATA = join(REPOSITORY_ROOT, '..', 'shared', 'data', 'nyc-tlc')
+const SHARED_DATA = requireTaxiData()
 
 const relativelyClose = (actual: number, expected: number, tolerance: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= tolerance * Math.abs(expected), `${what}: ${actual} vs reference ${expected}`)

@@ -4,12 +4,13 @@
 //   node --import tsx examples/taxi-duration/reference/export-design.ts /tmp/taxi-design
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { requireTaxiData } from '../data/data-dir.ts'
 import { loadMonth } from '../pipeline/dataset.ts'
 import { fitVectorizer, transform } from '../data/dict-vectorizer.ts'
 
 const out = process.argv[2] ?? '/tmp/taxi-design'
 mkdirSync(out, { recursive: true })
-const dataDir = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'nyc-tlc')
+const dataDir = requireTaxiData()
 const train = await loadMonth(dataDir, '2021-01')
 const val = await loadMonth(dataDir, '2021-02')
 const vectorizer = fitVectorizer(train.prepared)

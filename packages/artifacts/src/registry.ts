@@ -65,7 +65,7 @@ export function openArtifactRepository(uri: string, options: OpenRepositoryOptio
     if (uri === '' || uri.includes('\0')) throw invalidParameter(`Invalid artifact location '${uri}'.`)
     return new LocalArtifactRepository(uri, isAbsolute(uri) ? uri : undefined)
   }
-  const opener = OPENERS[scheme.toLowerCase()]
+  const opener = Object.hasOwn(OPENERS, scheme.toLowerCase()) ? OPENERS[scheme.toLowerCase()] : undefined
   if (!opener) {
     throw new OrchardError('NOT_IMPLEMENTED', `No artifact store is registered for '${scheme}:' URIs (in '${uri}'). Orchard serves file:, s3: and mlflow-artifacts:.`)
   }

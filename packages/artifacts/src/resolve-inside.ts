@@ -1,5 +1,5 @@
 import { resolve, sep } from 'node:path'
-import { invalidParameter } from '@orchard/protocol'
+import { MAX_ARTIFACT_PATH_BYTES, MAX_ARTIFACT_PATH_SEGMENT_BYTES, invalidParameter } from '@orchard/protocol'
 
 // Every artifact path a user sends goes through here, on every endpoint and every repository.
 // A path may not be absolute, contain NUL or backslashes, or have a `..` segment — neither as
@@ -40,10 +40,16 @@ export function normalizeArtifactPath(path: string | undefined): string {
     if (form.startsWith('/') || /^[a-zA-Z]:/.test(form)) reject(path, 'it must be relative to the run’s artifact root')
     if (form.split('/').some((segment) => segment === '..')) reject(path, "'..' segments would escape the artifact root")
   }
-  return path
-    .split('/')
-    .filter((segment) => segment !== '' && segment !== '.')
-    .join('/')
+  const shown = path.length > 600 ? `${path.slice(0, 600)}…` : path
+  if (Buffer.byteLength(path) > MAX_ARTIFACT_PATH_BYTES) reject(shown, `it is longer than ${MAX_ARTIFACT_PATH_BYTES} bytes`)
+  const segments = path.split('/').filter((segment) => segment !== '' && segment !== '.')
+  // A longer name fails in the file system (ENAMETOOLONG) or in S3 tooling; say so up front.
+  for (const segment of segments) {
+    if (Buffer.byteLength(segment) > MAX_ARTIFACT_PATH_SEGMENT_BYTES) {
+      reject(shown, `a path segment is longer than ${MAX_ARTIFACT_PATH_SEGMENT_BYTES} bytes`)
+    }
+  }
+  return segments.join('/')
 }
 
 /** The absolute local path of `path` under `root`; throws INVALID_PARAMETER_VALUE if it would escape. */

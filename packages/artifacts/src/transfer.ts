@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs'
-import { mkdir, opendir, rename, rm } from 'node:fs/promises'
+import { mkdir, opendir, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, relative, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -53,12 +53,40 @@ export async function* walkLocalFiles(dir: string): AsyncGenerator<{ file: strin
   }
 }
 
+const MAX_FOLDER_DEPTH = 512
+
+/**
+ * `mkdir -p`, one level at a time. Node's recursive mkdir never returns on some paths (under
+ * /proc/self it retries an ENOENT for ever), which hung uploads to such a location; here each
+ * level is created once and any failure is thrown.
+ */
+export async function makeFolders(folder: string): Promise<void> {
+  const missing: string[] = []
+  for (let current = folder; missing.length <= MAX_FOLDER_DEPTH; current = dirname(current)) {
+    try {
+      if ((await stat(current)).isDirectory()) break
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${folder}'`), { code: 'ENOTDIR' })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(current) === current) throw error
+      missing.push(current)
+    }
+  }
+  for (const path of missing.reverse()) {
+    try {
+      await mkdir(path)
+    } catch (error) {
+      // Another upload made it meanwhile.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+  }
+}
+
 /**
  * Fill a temp file in `target`'s folder, then rename it into place: a reader never sees half a
  * file, and a failed or aborted write leaves nothing behind.
  */
 export async function writeAtomically(target: string, fill: (temp: string) => Promise<void>): Promise<void> {
-  await mkdir(dirname(target), { recursive: true })
+  await makeFolders(dirname(target))
   const temp = join(dirname(target), temporaryName(basename(target)))
   try {
     await fill(temp)

@@ -52,6 +52,12 @@ export interface Command<F extends Record<string, FlagSpec> = Record<string, Fla
   readonly description?: string
   readonly positionals?: readonly PositionalSpec[]
   readonly flags: F
+  /**
+   * Flags not given on the command line are read from environment variables named by this prefix
+   * and the flag (`MLFLOW_` + `--backend-store-uri` → `MLFLOW_BACKEND_STORE_URI`), as click's
+   * auto_envvar_prefix does for `mlflow server`. The command line wins.
+   */
+  readonly envPrefix?: string
   readonly example: string
   /** Resolves to the exit code (0 when omitted). */
   run(input: CommandInput<F>): Promise<number | void>
@@ -102,7 +108,37 @@ export function parseCommand<F extends Record<string, FlagSpec>>(command: Comman
     }
   }
   const order = parsed.tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : []))
-  return { flags: parsed.values as FlagValues<F>, positionals: parsed.positionals, order }
+  const fromEnv = command.envPrefix ? flagsFromEnv(command, command.envPrefix, new Set(order)) : []
+  for (const [name, value] of fromEnv) if (parsed.values[name] === undefined) parsed.values[name] = value
+  return { flags: parsed.values as FlagValues<F>, positionals: parsed.positionals, order: [...fromEnv.map(([name]) => name), ...order] }
+}
+
+/** The environment variable that stands for `--name` under `prefix`. */
+export const flagEnvName = (prefix: string, name: string) => `${prefix}${name.toUpperCase().replace(/-/g, '_')}`
+
+const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on'])
+const FALSE_WORDS = new Set(['0', 'false', 'no', 'off'])
+
+/** Values for the flags the command line left out, from their environment variables. */
+function flagsFromEnv(command: Command, prefix: string, given: ReadonlySet<string>): [string, string | boolean][] {
+  const found: [string, string | boolean][] = []
+  for (const [name, flag] of Object.entries(command.flags)) {
+    if (given.has(name) || name.startsWith('no-') || flag.multiple) continue
+    const variable = flagEnvName(prefix, name)
+    const raw = process.env[variable]
+    if (raw === undefined || raw === '') continue
+    if (flag.type === 'string') {
+      found.push([name, raw])
+      continue
+    }
+    const word = raw.trim().toLowerCase()
+    if (!TRUE_WORDS.has(word) && !FALSE_WORDS.has(word)) throw new UsageError(`${variable}=${raw} is not a boolean; use true or false`)
+    if (given.has(`no-${name}`)) continue
+    // false means the --no- twin where there is one (MLFLOW_SERVE_ARTIFACTS=false → --no-serve-artifacts).
+    if (TRUE_WORDS.has(word)) found.push([name, true])
+    else if (command.flags[`no-${name}`]) found.push([`no-${name}`, true])
+  }
+  return found
 }
 
 function describeParseError(error: unknown, command: Command): string {
@@ -166,7 +202,8 @@ export function renderHelp(path: string, command: Command): string {
     const fallback = typeof flag.default === 'function' ? flag.default() : flag.default
     const repeat = flag.multiple ? ' (repeatable)' : ''
     const note = flag.required ? 'required' : `default: ${fallback ?? (flag.type === 'boolean' ? 'off' : 'none')}`
-    return [left, `${flag.description}${repeat} (${note})`]
+    const env = command.envPrefix && !name.startsWith('no-') && !flag.multiple ? `; env: ${flagEnvName(command.envPrefix, name)}` : ''
+    return [left, `${flag.description}${repeat} (${note}${env})`]
   })
   rows.push(['-h, --help', 'Show this help'])
   const width = Math.max(...rows.map(([left]) => left.length))

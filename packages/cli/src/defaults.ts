@@ -21,7 +21,7 @@ export function artifactsDestination(flag: string | undefined): string {
 export const backendStoreUriFlag = {
   type: 'string',
   placeholder: 'uri',
-  description: 'Tracking database: sqlite:///<path> or postgresql://…; env MLFLOW_BACKEND_STORE_URI',
+  description: 'Tracking database: sqlite:///<path> or postgresql://…',
   default: () => process.env.MLFLOW_BACKEND_STORE_URI || defaultBackendStoreUri(),
 } as const satisfies FlagSpec
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -35,6 +35,28 @@ describe('gc artifact rules', () => {
     assert.ok(!existsSync(doomed))
     assert.ok(!existsSync(join(destination, '3', RUN)), 'the emptied run folder goes too')
     assert.ok(existsSync(kept))
+  })
+
+  it('keeps run artifacts that a symbolic link leads out of the run folder or the destination', async () => {
+    const outside = join(root, 'outside')
+    const precious = await file(outside, 'artifacts', 'precious.txt')
+    // The run folder itself is a link out.
+    await mkdir(join(destination, '4'), { recursive: true })
+    await symlink(outside, join(destination, '4', RUN))
+    const viaRunFolder = await removeRunArtifacts(RUN, `mlflow-artifacts:/4/${RUN}/artifacts`, destination)
+    assert.deepEqual(viaRunFolder, { kind: 'kept', location: join(destination, '4', RUN, 'artifacts'), reason: 'a symbolic link in its path leads elsewhere' })
+    // A folder above the run folder, inside the destination, is a link out.
+    await mkdir(join(outside, 'exp', RUN, 'artifacts'), { recursive: true })
+    const alsoPrecious = await file(outside, 'exp', RUN, 'artifacts', 'b.txt')
+    await symlink(join(outside, 'exp'), join(destination, '5'))
+    const viaExperiment = await removeRunArtifacts(RUN, `mlflow-artifacts:/5/${RUN}/artifacts`, destination)
+    assert.deepEqual(viaExperiment, { kind: 'kept', location: join(destination, '5', RUN, 'artifacts'), reason: 'a symbolic link leads it out of the artifacts destination' })
+    // A location the user chose, whose run folder is a link.
+    await mkdir(join(root, 'direct'), { recursive: true })
+    await symlink(outside, join(root, 'direct', RUN))
+    const direct = await removeRunArtifacts(RUN, join(root, 'direct', RUN, 'artifacts'), destination)
+    assert.equal(direct.kind, 'kept')
+    assert.ok(existsSync(precious) && existsSync(alsoPrecious))
   })
 
   it('keeps a proxied path that would climb out of the destination', async () => {

@@ -1,5 +1,5 @@
-import { rm, rmdir, stat } from 'node:fs/promises'
-import { dirname, isAbsolute, resolve, sep } from 'node:path'
+import { realpath, rm, rmdir, stat } from 'node:fs/promises'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ArtifactRepository } from '@orchard/artifacts'
 import { proxiedArtifactPath } from '@orchard/artifacts/paths'
@@ -91,6 +91,32 @@ function strictlyInside(outer: Place, inner: Place, innerLength = inner.segments
   )
 }
 
+const realOrUndefined = (path: string) => realpath(path).catch(() => undefined)
+
+/**
+ * Why deleting the local `location` could reach outside what it names, or undefined when it cannot:
+ * no symbolic link from `anchor` (the run's folder, or the experiment's) down to the location's
+ * parent, and for proxied locations everything inside the destination's real path. The location
+ * itself may be a link: rm removes the link, not what it points to.
+ */
+async function linkEscape(location: string, anchor: string, destination: string | undefined): Promise<string | undefined> {
+  const parent = dirname(location)
+  const realParent = await realOrUndefined(parent)
+  if (realParent === undefined) return undefined // nothing there to follow
+  const above = dirname(anchor)
+  const realAbove = await realOrUndefined(above)
+  if (realAbove === undefined || realParent !== join(realAbove, relative(above, parent))) {
+    return 'a symbolic link in its path leads elsewhere'
+  }
+  if (destination !== undefined) {
+    const realDestination = await realOrUndefined(destination)
+    if (realDestination === undefined || !(realParent === realDestination || realParent.startsWith(realDestination + sep))) {
+      return 'a symbolic link leads it out of the artifacts destination'
+    }
+  }
+  return undefined
+}
+
 async function exists(path: string): Promise<boolean> {
   try {
     await stat(path)
@@ -160,6 +186,8 @@ export async function removeRunArtifacts(runId: string, artifactUri: string, des
   }
 
   const runFolder = locationOf(place, runFolderLength)
+  const escape = await linkEscape(location, runFolder, proxied ? locationOf(directPlace(destination) as Place) : undefined)
+  if (escape) return { kind: 'kept', location, reason: escape }
   try {
     if (!(await exists(location))) {
       await removeEmptyFolders(dirname(location), runFolder)
@@ -201,6 +229,8 @@ export async function removeExperimentArtifacts(
     }
   }
 
+  const escape = await linkEscape(location, location, owned ? locationOf(root as Place) : undefined)
+  if (escape) return { kind: 'kept', location, reason: escape }
   try {
     if (!(await exists(location))) return { kind: 'absent', location }
     if (owned) {

@@ -19,8 +19,8 @@ const COMMANDS: Readonly<Record<string, Loader>> = {
 
 const GROUPS: Readonly<Record<string, Group>> = {
   db: {
-    summary: 'Manage the tracking database schema',
-    verbs: { upgrade: () => import('./commands/db/upgrade.ts') },
+    summary: 'Upgrade the tracking database schema; back up a SQLite database online',
+    verbs: { upgrade: () => import('./commands/db/upgrade.ts'), backup: () => import('./commands/db/backup.ts') },
   },
   experiments: {
     summary: 'Create, search, describe, rename, delete and restore experiments',
@@ -70,6 +70,13 @@ const GROUPS: Readonly<Record<string, Group>> = {
       history: () => import('./commands/models/history.ts'),
       serve: () => import('./commands/models/serve.ts'),
       predict: () => import('./commands/models/predict.ts'),
+    },
+  },
+  monitor: {
+    summary: 'Watch data and models in production: drift between a reference and current data, quality once labels arrive',
+    verbs: {
+      drift: () => import('./commands/monitor/drift.ts'),
+      label: () => import('./commands/monitor/label.ts'),
     },
   },
 }

@@ -87,8 +87,19 @@ describe('orchard help and usage errors', () => {
 
   it('resolves defaults against the working directory', () => {
     const { stdout } = result(['server', '--help'])
-    assert.ok(stdout.includes(`(default: sqlite:///${dir.path}/mlruns/orchard.db)`), stdout)
-    assert.ok(stdout.includes(`(default: ${dir.path}/mlruns/artifacts)`), stdout)
+    assert.ok(stdout.includes(`(default: sqlite:///${dir.path}/mlruns/orchard.db; env: MLFLOW_BACKEND_STORE_URI)`), stdout)
+    assert.ok(stdout.includes(`(default: ${dir.path}/mlruns/artifacts; env: MLFLOW_ARTIFACTS_DESTINATION)`), stdout)
+  })
+
+  it('takes the server flags from MLFLOW_* variables, the command line winning, and refuses a bad boolean', async () => {
+    const { stdout } = result(['server', '--help'])
+    assert.ok(stdout.includes('(default: 5000; env: MLFLOW_PORT)'), stdout)
+    const bad = await orchard(dir.path, ['server'], { MLFLOW_ARTIFACTS_ONLY: 'perhaps' })
+    assert.equal(bad.code, 2)
+    assert.match(bad.stderr, /MLFLOW_ARTIFACTS_ONLY=perhaps is not a boolean; use true or false/)
+    const clash = await orchard(dir.path, ['server', '--no-serve-artifacts'], { MLFLOW_ARTIFACTS_ONLY: 'true' })
+    assert.equal(clash.code, 2)
+    assert.match(clash.stderr, /--artifacts-only serves artifacts, so it cannot be combined with --no-serve-artifacts/)
   })
 
   it('lists the verbs of each group', () => {

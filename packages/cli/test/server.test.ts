@@ -117,6 +117,20 @@ describe('orchard server', () => {
     assert.equal((await server.exited).code, 0)
   })
 
+  it('takes every flag from its MLFLOW_* variable, as a container is configured: MLFLOW_SERVE_ARTIFACTS=false too', async (t) => {
+    const destination = join(dir.path, 'from-env-artifacts')
+    const server = await startCli(dir.path, ['server'], {
+      MLFLOW_PORT: '0',
+      MLFLOW_BACKEND_STORE_URI: `sqlite:///${join(dir.path, 'from-env.db')}`,
+      MLFLOW_ARTIFACTS_DESTINATION: destination,
+      MLFLOW_SERVE_ARTIFACTS: 'false',
+    })
+    t.after(() => server.kill())
+    const reply = await fetch(`${server.url}/api/2.0/mlflow/experiments/get?experiment_id=0`)
+    const { experiment } = (await reply.json()) as { experiment: { artifact_location: string } }
+    assert.equal(experiment.artifact_location, join(destination, '0'))
+  })
+
   it('says plainly when the port is taken, and exits 1', async (t) => {
     const first = await startCli(dir.path, ['server', '--port', '0'])
     t.after(() => first.kill())

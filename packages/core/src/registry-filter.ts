@@ -1,5 +1,6 @@
 import { invalidParameter } from '@orchard/protocol'
 import type { FilterNode, OrderTerm } from './filter/ast.ts'
+import { ownValue } from './own-value.ts'
 import { LIST_OPERATORS, NUMERIC_OPERATORS, STRING_OPERATORS, parseFilter } from './filter/parse-filter.ts'
 import type { Grammar, KeyProblem, ResolvedKey } from './filter/parse-filter.ts'
 
@@ -18,7 +19,7 @@ function grammar(keyHint: string, attributes: Readonly<Record<string, ResolvedKe
     resolve(entity, key): ResolvedKey | KeyProblem {
       if (isTag(entity)) return { entity: 'tag', key, valueKind: 'string', operators: STRING_OPERATORS }
       if (!isAttribute(entity)) return { problem: `invalid entity type '${entity}'`, expected: 'attribute or tags', at: 'entity' }
-      return attributes[key] ?? { problem: `invalid attribute key '${key}'`, expected: keyHint, at: 'key' }
+      return ownValue(attributes, key) ?? { problem: `invalid attribute key '${key}'`, expected: keyHint, at: 'key' }
     },
   }
 }
@@ -52,7 +53,7 @@ function parseOrderList(terms: readonly string[], keys: Readonly<Record<string, 
   return terms.map((term) => {
     const match = ORDER_TERM.exec(term)
     const written = match ? (match[1] ?? match[2] ?? match[3] ?? '') : term
-    const key = match ? keys[written] : undefined
+    const key = match ? ownValue(keys, written) : undefined
     if (!key) throw invalidParameter(`Invalid order by key '${written}' specified. Valid keys are ${Object.keys(keys).join(', ')}`)
     if (seen.has(key)) throw invalidParameter(`\`order_by\` contains duplicate fields: ${terms.join(', ')}`)
     seen.add(key)

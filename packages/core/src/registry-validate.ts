@@ -27,7 +27,11 @@ const INTEGER_TEXT = /^\s*[-+]?\d+\s*$/
 /** A version number as Python's int() reads it ("3", " 3", "+3"); anything else is refused. */
 export function parseModelVersion(version: string): number {
   if (!INTEGER_TEXT.test(version)) throw invalidParameter(`Parameter 'version' must be an integer, got '${version}'.`)
-  return Number(version)
+  const number = Number(version)
+  // Versions are stored as 64-bit integers and counted from 1; past 2^53 a double no longer holds
+  // the number the user wrote.
+  if (!Number.isSafeInteger(number)) throw invalidParameter(`Parameter 'version' must be an integer between 1 and ${Number.MAX_SAFE_INTEGER}, got '${version}'.`)
+  return number
 }
 
 // Python's \w is Unicode-aware; so is this.

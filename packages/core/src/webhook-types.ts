@@ -3,7 +3,7 @@
 // REST API writes them as the proto enum names (`MODEL_VERSION`, `CREATED`).
 
 export type WebhookEntity = 'registered_model' | 'model_version' | 'model_version_tag' | 'model_version_alias'
-export type WebhookAction = 'created' | 'updated' | 'deleted' | 'set' | 'stage_transitioned'
+export type WebhookAction = 'created' | 'updated' | 'deleted' | 'set' | 'stage_transitioned' | 'monitoring_alert'
 export type WebhookStatus = 'ACTIVE' | 'DISABLED'
 
 export interface WebhookEvent {
@@ -14,14 +14,23 @@ export interface WebhookEvent {
 /**
  * The events a webhook may subscribe to: MLflow's model-registry events (its VALID_ENTITY_ACTIONS
  * without prompts, which Orchard does not have) plus Orchard's `model_version.stage_transitioned`,
- * since stages are what many teams deploy from.
+ * since stages are what many teams deploy from, and `model_version.monitoring_alert`, which a
+ * monitoring job raises by setting the MONITORING_ALERT_TAG on the version it watches.
  */
 export const WEBHOOK_EVENT_ACTIONS: Readonly<Record<WebhookEntity, readonly WebhookAction[]>> = {
   registered_model: ['created'],
-  model_version: ['created', 'stage_transitioned'],
+  model_version: ['created', 'stage_transitioned', 'monitoring_alert'],
   model_version_tag: ['set', 'deleted'],
   model_version_alias: ['created', 'deleted'],
 }
+
+/**
+ * The model-version tag a monitoring job sets to raise an alert: its value is the alert as JSON.
+ * Setting it queues `model_version.monitoring_alert` (besides `model_version_tag.set`) in the same
+ * transaction, so the alert goes out through the webhook outbox, signed, and the version keeps its
+ * latest alert for people to see.
+ */
+export const MONITORING_ALERT_TAG = 'orchard.monitoring.alert'
 
 /** `model_version.created`: how events are named in payload logs and Orchard's delivery records. */
 export const webhookEventName = (event: WebhookEvent): string => `${event.entity}.${event.action}`

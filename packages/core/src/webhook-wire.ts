@@ -26,7 +26,7 @@ const ENTITY_NUMBERS: Readonly<Record<number, string>> = {
 const ACTION_NUMBERS: Readonly<Record<number, string>> = { 1: 'CREATED', 2: 'UPDATED', 3: 'DELETED', 4: 'SET' }
 const STATUS_NUMBERS: Readonly<Record<number, string>> = { 1: 'ACTIVE', 2: 'DISABLED' }
 const PROMPT_ENTITIES = new Set(['PROMPT', 'PROMPT_VERSION', 'PROMPT_TAG', 'PROMPT_VERSION_TAG', 'PROMPT_ALIAS'])
-const ACTIONS: readonly WebhookAction[] = ['created', 'updated', 'deleted', 'set', 'stage_transitioned']
+const ACTIONS: readonly WebhookAction[] = ['created', 'updated', 'deleted', 'set', 'stage_transitioned', 'monitoring_alert']
 
 const enumName = (value: string | number, numbers: Readonly<Record<number, string>>) =>
   typeof value === 'number' ? (numbers[value] ?? String(value)) : value

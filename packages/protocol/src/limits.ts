@@ -48,3 +48,22 @@ export const ENTITY_KEY_PATTERN = /^[/\w.\- :]*$/
  */
 export const METRIC_HISTORY_BUCKETS_DEFAULT = 1000
 export const METRIC_HISTORY_BUCKETS_MAX = 5000
+
+// Bounds on the work one request may ask for, checked before any SQL runs. MLflow has none of
+// these; each is far above what its clients and UI send and far below what strains a database:
+// PostgreSQL planned 200 AND-ed terms for 20 s, SQLite refuses a join of 64 tables (each later
+// order_by key is one), and a 10,000-deep JSON array exhausted a recursive validator.
+/** Comparisons in one search filter (runs, experiments, logged models, registry). */
+export const MAX_FILTER_TERMS = 100
+/** Characters in one filter: room for an IN list of 5,000 run ids. */
+export const MAX_FILTER_LENGTH = 250_000
+/** Keys in one order_by list. */
+export const MAX_ORDER_BY_KEYS = 20
+/** A GET request's query string, in bytes as sent (1,000 repeated run_ids take about 40 KB). */
+export const MAX_QUERY_STRING_BYTES = 100_000
+/** Nesting of arrays and objects in a JSON body. */
+export const MAX_JSON_DEPTH = 64
+/** One segment of an artifact path: the limit of file names on every common file system. */
+export const MAX_ARTIFACT_PATH_SEGMENT_BYTES = 255
+/** A whole artifact path: S3's limit on object keys, well inside every file system's path limit. */
+export const MAX_ARTIFACT_PATH_BYTES = 1024

@@ -108,3 +108,31 @@ test('MLFLOW_HTTP_REQUEST_TIMEOUT (seconds) bounds each attempt unless timeoutMs
     await server.close()
   }
 })
+
+test('logMetric calls nobody awaits: batched, and a failure surfaces at flush instead of ending the process', async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const dir = await mkdtemp(join(tmpdir(), 'orchard-unawaited-'))
+  const unhandled: unknown[] = []
+  const listener = (reason: unknown) => unhandled.push(reason)
+  process.on('unhandledRejection', listener)
+  const client = new OrchardClient(join(dir, 'mlruns'))
+  try {
+    const run = await client.createRun(await client.createExperiment('unawaited'))
+    for (let step = 0; step < 3_000; step++) void client.logMetric(run.info.runId, 'loss', 1 / (step + 1), { step })
+    await client.flush()
+    assert.equal((await client.getMetricHistory(run.info.runId, 'loss')).length, 3_000)
+
+    // A run that does not exist: every batch fails, and no caller is waiting on any logMetric.
+    const missing = '0123456789abcdef0123456789abcdef'
+    for (let step = 0; step < 10; step++) void client.logMetric(missing, 'loss', step, { step })
+    await assert.rejects(client.flush(), /not found/)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    assert.deepEqual(unhandled, [])
+  } finally {
+    process.off('unhandledRejection', listener)
+    await client.close().catch(() => undefined)
+    await rm(dir, { recursive: true, force: true })
+  }
+})

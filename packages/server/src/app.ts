@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { HTTP_STATUS, authRoutes, isOrchardError, registryRoutes, trackingRoutes, webhookRoutes } from '@orchard/protocol'
+import { authRoutes, isOrchardError, registryRoutes, trackingRoutes, webhookRoutes } from '@orchard/protocol'
 import type { ErrorCode } from '@orchard/protocol'
 import { registerArtifactService } from './artifact-service/index.ts'
 import { accessControl } from './auth/access-control.ts'
@@ -41,6 +41,10 @@ export interface AppOptions extends ServerContext {
 
 const errorBody = (code: ErrorCode, message: string) => ({ error_code: code, message })
 
+// A database restart or failover takes seconds; one second keeps retrying clients close behind it
+// (the SDK's backoff grows from there).
+const RETRY_AFTER_SECONDS = '1'
+
 const ARTIFACTS_ONLY_MESSAGE =
   'This server runs with --artifacts-only: it serves /api/2.0/mlflow-artifacts/ alone. Send tracking requests to a tracking server.'
 
@@ -59,7 +63,14 @@ export function createApp(options: AppOptions): Hono {
     defineRoutes(app, authRoutes, { ...userHandlers, ...permissionHandlers, ...tokenHandlers }, context)
   }
 
+  // Liveness: the process serves HTTP. It stays 200 while the database is away, so an orchestrator
+  // does not restart a server that would come back by itself.
   app.get('/health', (c) => c.text('OK'))
+  // Readiness: the store answers a query; 503 TEMPORARILY_UNAVAILABLE (through onError) while not.
+  app.get('/ready', async (c) => {
+    await options.trackingStore.ping()
+    return c.text('OK')
+  })
   app.get('/version', (c) => c.text(VERSION))
 
   if (options.artifactsOnly) {
@@ -95,8 +106,11 @@ export function createApp(options: AppOptions): Hono {
 
   app.onError((error, c) => {
     if (isOrchardError(error)) {
-      if (error.status >= 500) logError(error)
-      return c.json(error.toJSON(), HTTP_STATUS[error.code] as 400)
+      // TEMPORARILY_UNAVAILABLE is an expected state (the database restarting), not a fault to log
+      // per request; clients are told when to come back.
+      if (error.code === 'TEMPORARILY_UNAVAILABLE') c.header('Retry-After', RETRY_AFTER_SECONDS)
+      else if (error.status >= 500) logError(error)
+      return c.json(error.toJSON(), error.status as 400)
     }
     logError(error)
     return c.json(errorBody('INTERNAL_ERROR', 'The server failed to handle this request; the details are in its log.'), 500)

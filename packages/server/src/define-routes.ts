@@ -1,8 +1,9 @@
 import type { Context, Hono } from 'hono'
-import { MAX_JSON_BODY_BYTES, invalidParameter, parseRequest, queryToObject } from '@orchard/protocol'
+import { MAX_JSON_BODY_BYTES, parseRequest, queryToObject } from '@orchard/protocol'
 import type { HttpMethod, RequestOf, RouteDef } from '@orchard/protocol'
 import { parseJsonBody } from './json-body.ts'
 import type { Principal } from './auth/authenticate.ts'
+import { checkNoNul, checkOrderBy, checkQueryString, readBodyText } from './request-limits.ts'
 import type { ServerContext } from './server-context.ts'
 
 /** What a handler may read of the HTTP request beyond its parsed fields. */
@@ -19,19 +20,21 @@ export type Handlers<T extends Record<string, RouteDef>> = { [K in keyof T]: Han
 /** `/mlflow/logged-models/{model_id}` → `/mlflow/logged-models/:model_id` (Hono's syntax). */
 const toHonoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1')
 
-async function readBody(c: Context, limit: number): Promise<Record<string, unknown>> {
-  const declared = Number(c.req.header('content-length') ?? 0)
-  if (declared > limit) throw invalidParameter(`Request body of ${declared} bytes exceeds the limit of ${limit} bytes.`)
-  const text = await c.req.text()
-  if (text.length > limit) throw invalidParameter(`Request body of ${text.length} bytes exceeds the limit of ${limit} bytes.`)
-  return parseJsonBody(text)
-}
-
 /** Build the request object a route's schema sees: query or body, path parameters, legacy run_uuid. */
 async function requestObject(c: Context, def: RouteDef, method: HttpMethod): Promise<Record<string, unknown>> {
-  const raw =
-    method === 'GET' ? queryToObject(def.request, new URL(c.req.url).searchParams) : await readBody(c, def.maxBodyBytes ?? MAX_JSON_BODY_BYTES)
-  Object.assign(raw, c.req.param())
+  let raw: Record<string, unknown>
+  if (method === 'GET') {
+    checkQueryString(c.req.url)
+    const query = new URL(c.req.url).searchParams
+    checkNoNul(query)
+    raw = queryToObject(def.request, query)
+  } else {
+    raw = parseJsonBody(await readBodyText(c, def.maxBodyBytes ?? MAX_JSON_BODY_BYTES))
+  }
+  const pathParameters = c.req.param()
+  checkNoNul(Object.entries(pathParameters))
+  Object.assign(raw, pathParameters)
+  checkOrderBy(raw)
   // MLflow's handlers read run_uuid when run_id is absent; older clients send only run_uuid.
   if ((raw.run_id === undefined || raw.run_id === '') && typeof raw.run_uuid === 'string') raw.run_id = raw.run_uuid
   return raw

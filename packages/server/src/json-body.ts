@@ -1,4 +1,4 @@
-import { invalidParameter } from '@orchard/protocol'
+import { MAX_JSON_DEPTH, invalidParameter } from '@orchard/protocol'
 
 // Python's json module (used by MLflow's Python client through requests) writes non-finite floats as
 // the bare tokens NaN, Infinity and -Infinity, which JSON.parse refuses. MLflow's server accepts
@@ -34,9 +34,39 @@ function quoteNonFiniteTokens(text: string): string | undefined {
   return changed ? out + text.slice(last) : undefined
 }
 
+const NUL_MESSAGE = 'Invalid request body: strings may not contain the NUL character (\\u0000).'
+
+/**
+ * One pass over the text before JSON.parse: nesting deeper than MAX_JSON_DEPTH would be parsed
+ * into a structure every later recursive step (schema validation, mapping) walks, and a `\u0000`
+ * escape is a NUL that PostgreSQL cannot store (refused on every backend, so both behave alike).
+ */
+function checkShape(text: string): void {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i)
+    if (inString) {
+      if (ch === 92 /* \ */) {
+        if (text.startsWith('u0000', i + 1)) throw invalidParameter(NUL_MESSAGE)
+        i++
+      } else if (ch === 34 /* " */) {
+        inString = false
+      }
+    } else if (ch === 34) {
+      inString = true
+    } else if (ch === 91 /* [ */ || ch === 123 /* { */) {
+      if (++depth > MAX_JSON_DEPTH) throw invalidParameter(`Malformed request body: JSON nested deeper than ${MAX_JSON_DEPTH} levels (the limit).`)
+    } else if (ch === 93 /* ] */ || ch === 125 /* } */) {
+      depth--
+    }
+  }
+}
+
 /** Parse a request body into an object, as MLflow's handlers accept it. Empty body means `{}`. */
-export function parseJsonBody(text: string): Record<string, unknown> {
+export function parseJsonBody(text: string, decodedOnce = false): Record<string, unknown> {
   if (text.trim() === '') return {}
+  checkShape(text)
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -49,8 +79,9 @@ export function parseJsonBody(text: string): Record<string, unknown> {
       throw invalidParameter(`Malformed JSON in request body: ${(error as Error).message}`)
     }
   }
-  // Older MLflow clients post their JSON double-encoded as a string; MLflow decodes it again.
-  if (typeof value === 'string') return parseJsonBody(value)
+  // Older MLflow clients post their JSON double-encoded as a string; MLflow decodes it again, once
+  // (a string all the way down, such as a bare NaN read as "NaN", is not an object at any depth).
+  if (typeof value === 'string' && !decodedOnce) return parseJsonBody(value, true)
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalidParameter('The request body must be a JSON object.')
   }

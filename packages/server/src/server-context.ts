@@ -25,4 +25,9 @@ export interface ServerContext {
     /** Set by createApp: handlers that change passwords or users make it forget cached logins. */
     readonly authenticator?: Authenticator
   }
+  /**
+   * Prefixes (paths or URIs) an experiment's artifact_location may lie under besides the default
+   * artifact root and the artifacts destination (`--allowed-artifact-locations`).
+   */
+  readonly allowedArtifactLocations?: readonly string[]
 }

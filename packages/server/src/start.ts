@@ -8,6 +8,7 @@ import { ensureAdmin } from './auth/bootstrap.ts'
 import type { InitialAdmin } from './auth/bootstrap.ts'
 import type { AuthSettings } from './auth/settings.ts'
 import type { SecuritySettings } from './security/settings.ts'
+import { answerClientErrors, closeWithin } from './http-guards.ts'
 import { WebhookDeliveryLoop } from './webhooks/delivery-loop.ts'
 import type { DeliveryLoopOptions } from './webhooks/delivery-loop.ts'
 import { webhookSettingsFromEnv } from './webhooks/settings.ts'
@@ -37,6 +38,10 @@ export interface ServerOptions {
   readonly auth?: AuthSettings & { readonly initialAdmin?: InitialAdmin }
   /** `--allowed-hosts`, `--cors-allowed-origins`, `--x-frame-options`, `--disable-security-middleware`. */
   readonly security?: SecuritySettings
+  /** Prefixes an experiment's artifact_location may lie under besides the server's own roots. */
+  readonly allowedArtifactLocations?: readonly string[]
+  /** How long close() lets in-flight requests finish before cutting their connections; default 30 s. */
+  readonly shutdownDeadlineMs?: number
 }
 
 export interface RunningServer {
@@ -51,6 +56,9 @@ export interface RunningServer {
 // Node's 16 KB default header limit.
 const MAX_HEADER_BYTES = 256 * 1024
 const SHUTDOWN_SWEEP_MS = 20
+// Kubernetes' default grace period is 30 s before SIGKILL; finishing our own shutdown a little
+// earlier still closes the store cleanly.
+const DEFAULT_SHUTDOWN_DEADLINE_MS = 25_000
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   // One connection for both stores; closing the tracking store closes it.
@@ -76,6 +84,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     registryStore,
     webhookSettings,
     defaultArtifactRoot: options.defaultArtifactRoot,
+    ...(options.allowedArtifactLocations ? { allowedArtifactLocations: options.allowedArtifactLocations } : {}),
     ...(deliveries ? { onWrite: () => deliveries.wake() } : {}),
     ...(options.artifactsDestination ? { artifactsDestination: options.artifactsDestination } : {}),
     ...(options.artifactsOnly ? { artifactsOnly: true } : {}),
@@ -90,6 +99,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ) as Server
     s.once('error', reject)
   })
+  answerClientErrors(server, MAX_HEADER_BYTES)
   deliveries?.start()
   // Idle keep-alive sockets must not hold shutdown open; active requests still finish.
   server.keepAliveTimeout = 5_000
@@ -101,17 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     trackingStore,
     close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        // close() drops connections idle right now; a keep-alive connection whose request is still
-        // in flight goes idle later and would hold shutdown open for keepAliveTimeout. Sweep until done.
-        const sweep = setInterval(() => server.closeIdleConnections(), SHUTDOWN_SWEEP_MS)
-        server.close((error) => {
-          clearInterval(sweep)
-          if (error) reject(error)
-          else resolve()
-        })
-        server.closeIdleConnections()
-      }).finally(async () => {
+      closing ??= closeWithin(server, options.shutdownDeadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS, SHUTDOWN_SWEEP_MS).finally(async () => {
         // In-flight deliveries are recorded before the store closes; what is still queued stays in
         // the outbox for the next start.
         await deliveries?.close()

@@ -36,6 +36,8 @@ export async function openArtifactTestApp(options: { destination?: ArtifactRepos
     trackingStore: store,
     registryStore,
     ...(options.serveArtifacts === false ? {} : { artifactsDestination: destination }),
+    // Experiments of these tests keep their artifacts in folders of the temp dir.
+    allowedArtifactLocations: [dir],
     logError: (e) => errors.push(e),
   })
   const fetch = async (path: string, init?: RequestInit) => app.request(path, init)

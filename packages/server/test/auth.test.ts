@@ -30,8 +30,9 @@ for (const backend of ['sqlite', 'postgres'] as const) describe(`access control 
     assert.equal(garbage.status, 401)
   })
 
-  test('leaves /health open and guards the UI', async () => {
+  test('leaves /health and /ready open and guards the UI', async () => {
     assert.equal((await app.call('GET', '/health')).status, 200)
+    assert.equal((await app.call('GET', '/ready')).status, 200)
     assert.equal((await app.call('GET', '/', undefined, undefined, { accept: 'text/html' })).status, 401)
   })
 

@@ -5,7 +5,7 @@ import type { RegistryTestApp } from './registry-harness.ts'
 
 let app: RegistryTestApp
 before(async () => {
-  app = await openRegistryTestApp()
+  app = await openRegistryTestApp({ allowedArtifactLocations: ['/srv/mlruns'] })
 })
 after(() => app.close())
 

@@ -105,10 +105,10 @@ describe('runs routes', () => {
     )
   })
 
-  it('rejects a body over 1 MB on log-batch', async () => {
+  it('rejects a body over 1 MB on log-batch with 413', async () => {
     const id = (await newRun()).info.run_id
     const tags = [{ key: 'big', value: 'x'.repeat(1_100_000) }]
-    expectError(await t.call('POST', 'runs/log-batch', { run_id: id, tags }), 400, 'INVALID_PARAMETER_VALUE', 'exceeds the limit')
+    expectError(await t.call('POST', 'runs/log-batch', { run_id: id, tags }), 413, 'BAD_REQUEST', 'exceeds the limit')
   })
 
   it('rejects bad keys, unknown runs and logging to a deleted run', async () => {

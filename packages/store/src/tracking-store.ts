@@ -126,5 +126,7 @@ export interface TrackingStore {
     readonly experimentIds?: readonly string[]
   }): Promise<{ readonly runs: readonly { runId: string; artifactUri: string }[]; readonly experimentIds: readonly string[] }>
 
+  /** Readiness: resolves once the database answered one query; throws TEMPORARILY_UNAVAILABLE when unreachable. */
+  ping(): Promise<void>
   close(): Promise<void>
 }

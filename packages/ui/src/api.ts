@@ -2,6 +2,7 @@ import { OrchardError, RestTransport, isOrchardError } from '@orchard/sdk/rest'
 import type { ErrorCode, Experiment, Page, Run } from '@orchard/sdk/rest'
 import { HTTP_STATUS, trackingRoutes } from '@orchard/protocol'
 import type { RouteDef } from '@orchard/protocol'
+import { meanOf } from './lib/aggregates.ts'
 
 // The UI talks to the server it was loaded from. Reads are retried once on a refused connection
 // (a restarting server); a person is waiting, so the timeout is short.
@@ -174,4 +175,44 @@ export async function metricHistoryBuckets(
       }
     }),
   }
+}
+
+// get-history-buckets takes at most this many runs a call (MLflow's bulk history limit).
+const BUCKET_RUNS_PER_CALL = 100
+const MEAN_CONCURRENCY = 4
+const HISTORY_PAGE = 25_000
+
+/**
+ * One aggregate of a metric per run: min and max from one bucket per run (exact), the mean from
+ * each run's full history. Runs without the metric are absent from the map.
+ */
+export async function metricAggregate(runIds: readonly string[], key: string, aggregate: 'min' | 'max' | 'mean'): Promise<Map<string, number>> {
+  const result = new Map<string, number>()
+  if (aggregate !== 'mean') {
+    for (let i = 0; i < runIds.length; i += BUCKET_RUNS_PER_CALL) {
+      const { points } = await metricHistoryBuckets(runIds.slice(i, i + BUCKET_RUNS_PER_CALL), key, { xAxis: 'step', buckets: 1 })
+      for (const p of points) {
+        const v = aggregate === 'min' ? (p.min ?? p.value) : (p.max ?? p.value)
+        const seen = result.get(p.runId)
+        result.set(p.runId, seen === undefined ? v : aggregate === 'min' ? Math.min(seen, v) : Math.max(seen, v))
+      }
+    }
+    return result
+  }
+  let next = 0
+  const worker = async () => {
+    while (next < runIds.length) {
+      const runId = runIds[next++]!
+      const values: number[] = []
+      let pageToken: string | undefined
+      do {
+        const page = await transport.getMetricHistory(runId, key, { maxResults: HISTORY_PAGE, ...(pageToken ? { pageToken } : {}) })
+        for (const m of page.items) values.push(m.value)
+        pageToken = page.nextPageToken
+      } while (pageToken)
+      if (values.length) result.set(runId, meanOf(values))
+    }
+  }
+  await Promise.all(Array.from({ length: MEAN_CONCURRENCY }, worker))
+  return result
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
-import { errorMessage, listExperiments } from './api.ts'
+import { isOrchardError } from '@orchard/sdk/rest'
+import { errorMessage, listExperiments, transport } from './api.ts'
 import type { Experiment } from './api.ts'
 import { ChartsPage } from './components/charts-page.tsx'
 import { ComparePage } from './components/compare-page.tsx'
@@ -9,7 +10,7 @@ import { ModelVersionPage } from './components/model-version-page.tsx'
 import { ModelsPage } from './components/models-page.tsx'
 import { RunPage } from './components/run-page.tsx'
 import { RunsTable } from './components/runs-table.tsx'
-import { Empty } from './components/status.tsx'
+import { Empty, NotFound } from './components/status.tsx'
 import { runsRoute } from './lib/routes.ts'
 import type { RunsView } from './lib/routes.ts'
 import { linkProps, useRoute } from './router.ts'
@@ -51,6 +52,34 @@ function useSearchShortcut(): void {
   }, [])
 }
 
+/**
+ * Which of these experiment IDs do not exist. The list already loaded answers for the usual case; an
+ * ID it lacks (deleted, or never made) is asked of the server once.
+ */
+function useMissingExperiments(ids: readonly string[], experiments: AsyncState<readonly Experiment[]>): readonly string[] {
+  const [missing, setMissing] = useState<readonly string[]>([])
+  const known = experiments.status === 'ready' ? experiments.value : undefined
+  const unknown = known ? ids.filter((id) => !known.some((e) => e.experimentId === id)) : []
+  const key = unknown.join(',')
+  useEffect(() => {
+    let live = true
+    setMissing([])
+    if (!key) return
+    void Promise.all(
+      key.split(',').map((id) =>
+        transport.getExperiment(id).then(
+          () => undefined,
+          (error: unknown) => (isOrchardError(error) && (error.code === 'RESOURCE_DOES_NOT_EXIST' || error.code === 'INVALID_PARAMETER_VALUE') ? id : undefined),
+        ),
+      ),
+    ).then((found) => live && setMissing(found.filter((id): id is string => id !== undefined)))
+    return () => {
+      live = false
+    }
+  }, [key])
+  return missing
+}
+
 export function App() {
   const [route, navigate] = useRoute()
   const [theme, toggleTheme] = useTheme()
@@ -70,6 +99,7 @@ export function App() {
 
   const known = experiments.status === 'ready' ? experiments.value : []
   const selectedIds = route.page === 'runs' || route.page === 'charts' || route.page === 'compare' ? route.experimentIds : route.page === 'run' ? [route.experimentId] : []
+  const missing = useMissingExperiments(route.page === 'run' ? [] : selectedIds, experiments)
   const nameOf = (id: string) => known.find((e) => e.experimentId === id)?.name ?? `#${id}`
   const title =
     route.page === 'runs' ? route.experimentIds.map(nameOf).join(', ')
@@ -92,7 +122,14 @@ export function App() {
   }
 
   let main: React.ReactNode
-  switch (route.page) {
+  if (missing.length > 0) {
+    main = (
+      <NotFound title={missing.length === 1 ? `Experiment ${missing[0]} does not exist` : `Experiments ${missing.join(', ')} do not exist`}>
+        <p className="muted">It may have been deleted for good, or the link is mistyped.</p>
+        <a {...linkProps({ page: 'home' }, navigate)}>Go to the experiments</a>
+      </NotFound>
+    )
+  } else switch (route.page) {
     case 'home':
       main = (
         <Empty>
@@ -123,9 +160,12 @@ export function App() {
       break
     case 'not-found':
       main = (
-        <Empty>
-          Nothing lives at <code>{route.path}</code>. <a {...linkProps({ page: 'home' }, navigate)}>Go to the experiments</a>.
-        </Empty>
+        <NotFound title="Page not found">
+          <p className="muted">
+            Nothing lives at <code>{route.path}</code>.
+          </p>
+          <a {...linkProps({ page: 'home' }, navigate)}>Go to the experiments</a>
+        </NotFound>
       )
       break
   }

@@ -121,6 +121,14 @@ export async function searchModelVersions(name: string): Promise<ModelVersion[]>
   return versions.sort((a, b) => Number(b.version) - Number(a.version))
 }
 
+/** The registered versions made from one run's artifacts (at most 200), newest first. */
+export async function searchVersionsOfRun(runId: string): Promise<ModelVersion[]> {
+  // Run IDs are hex; anything else cannot match and must not reach the filter unquoted.
+  if (!/^[\w-]+$/.test(runId)) return []
+  const reply = await callRoute(registryRoutes.searchModelVersions, { filter: `run_id = '${runId}'`, max_results: 200 })
+  return ((reply.model_versions as WireModelVersion[] | undefined) ?? []).map(toVersion).sort((a, b) => b.creationTimestamp - a.creationTimestamp)
+}
+
 export async function getModelVersion(name: string, version: string): Promise<ModelVersion> {
   return toVersion((await callRoute(registryRoutes.getModelVersion, { name, version })).model_version as WireModelVersion)
 }
@@ -152,3 +160,17 @@ export const deleteModelTag = (name: string, key: string) => callRoute(registryR
 export const setVersionTag = (name: string, version: string, key: string, value: string) =>
   callRoute(registryRoutes.setModelVersionTag, { name, version, key, value })
 export const deleteVersionTag = (name: string, version: string, key: string) => callRoute(registryRoutes.deleteModelVersionTag, { name, version, key })
+
+export const deleteModelVersion = (name: string, version: string, n: Note = {}) => callRoute(registryRoutes.deleteModelVersion, { name, version, ...note(n) })
+export const deleteRegisteredModel = (name: string, n: Note = {}) => callRoute(registryRoutes.deleteRegisteredModel, { name, ...note(n) })
+
+/** Register a model folder of a run as a new version, creating the model when it is new. */
+export async function registerRunModel(name: string, runId: string, folder: string): Promise<ModelVersion> {
+  try {
+    await callRoute(registryRoutes.createRegisteredModel, { name })
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && error.code === 'RESOURCE_ALREADY_EXISTS')) throw error
+  }
+  const reply = await callRoute(registryRoutes.createModelVersion, { name, source: `runs:/${runId}/${folder}`, run_id: runId })
+  return toVersion(reply.model_version as WireModelVersion)
+}

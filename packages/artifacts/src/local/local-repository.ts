@@ -4,9 +4,10 @@ import { copyFile, cp, open, readdir, rm, stat } from 'node:fs/promises'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { basename, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { invalidParameter, notFound } from '@orchard/protocol'
+import { OrchardError, invalidParameter, notFound } from '@orchard/protocol'
 import type { ArtifactBody, ArtifactFileInfo, ArtifactRepository, ByteRange, OpenedArtifact, WriteOptions } from '../repository.ts'
 import { normalizeArtifactPath, resolveInside } from '../resolve-inside.ts'
+import { assertRealPathInside, realPathInsideSync, realRootOf } from './real-path-inside.ts'
 import { forEachLimited, isTemporaryName, joinArtifactPath, toReadable, walkLocalFiles, writeAtomically, writeFileAtomically } from '../transfer.ts'
 
 // 1 MB reads: 16× fewer chunks than Node's 64 KB default through the proxy, for the same flat memory.
@@ -38,14 +39,29 @@ export class LocalArtifactRepository implements ArtifactRepository {
   readonly uri: string
   private readonly root: string
 
-  constructor(root: string, uri?: string) {
+  /**
+   * `boundary`: the folder no operation may leave through a symbolic link. A child repository (a
+   * run's folder) keeps its parent's, so a run folder that is itself a link out is caught too.
+   */
+  constructor(
+    root: string,
+    uri?: string,
+    private readonly boundary: string = resolve(root),
+  ) {
     this.root = resolve(root)
     this.uri = uri ?? pathToFileURL(this.root).href
   }
 
+  /** resolveInside, then the same check through symbolic links (see real-path-inside.ts). */
+  private async contained(path: string | undefined, followLast = true): Promise<string> {
+    const target = resolveInside(this.root, path)
+    await assertRealPathInside(this.boundary, target, path ?? '', followLast)
+    return target
+  }
+
   async logArtifact(localFile: string, artifactPath?: string): Promise<void> {
     const path = joinArtifactPath(normalizeArtifactPath(artifactPath), normalizeArtifactPath(basename(localFile)))
-    const target = resolveInside(this.root, path)
+    const target = await this.contained(path)
     // copyFile uses copy_file_range/reflinks where the filesystem has them; streams would not.
     await translateWriteErrors(path, writeAtomically(target, (temp) => copyFile(localFile, temp)))
   }
@@ -54,19 +70,20 @@ export class LocalArtifactRepository implements ArtifactRepository {
     const prefix = normalizeArtifactPath(artifactPath)
     await forEachLimited(walkLocalFiles(localDir), 8, async ({ file, relativePath }) => {
       const path = joinArtifactPath(prefix, relativePath)
-      const target = resolveInside(this.root, path)
+      const target = await this.contained(path)
       await translateWriteErrors(path, writeAtomically(target, (temp) => copyFile(file, temp)))
     })
   }
 
   async writeArtifact(path: string, body: ArtifactBody, options?: WriteOptions): Promise<void> {
-    const target = resolveInside(this.root, requireFilePath(path))
+    const target = await this.contained(requireFilePath(path))
     await translateWriteErrors(path, writeFileAtomically(target, toReadable(body), options?.signal))
   }
 
   async listArtifacts(path?: string): Promise<ArtifactFileInfo[]> {
     const relativePath = normalizeArtifactPath(path)
-    const directory = resolveInside(this.root, relativePath)
+    const directory = await this.contained(relativePath)
+    const realRoot = await realRootOf(this.boundary)
     let entries
     try {
       entries = await readdir(directory, { withFileTypes: true })
@@ -78,6 +95,8 @@ export class LocalArtifactRepository implements ArtifactRepository {
     for (const [index, entry] of entries.entries()) {
       if (isTemporaryName(entry.name)) continue
       const entryPath = joinArtifactPath(relativePath, entry.name)
+      // A link leading out of the root is not listed: its target's size and kind are not ours to tell.
+      if (entry.isSymbolicLink() && (realRoot === undefined || !realPathInsideSync(realRoot, join(directory, entry.name)))) continue
       if (entry.isDirectory()) {
         infos.push({ path: entryPath, isDir: true })
         continue
@@ -94,7 +113,7 @@ export class LocalArtifactRepository implements ArtifactRepository {
   }
 
   async openArtifact(path: string): Promise<OpenedArtifact> {
-    const target = resolveInside(this.root, requireFilePath(path))
+    const target = await this.contained(requireFilePath(path))
     const info = await statOrUndefined(target)
     if (!info || !info.isFile()) throw notFound(`Artifact '${normalizeArtifactPath(path)}' does not exist${info ? ' as a file (it is a folder)' : ''}.`)
     return {
@@ -109,22 +128,32 @@ export class LocalArtifactRepository implements ArtifactRepository {
 
   async downloadArtifacts(path: string, localDir: string): Promise<string> {
     const relativePath = normalizeArtifactPath(path)
-    const source = resolveInside(this.root, relativePath)
+    const source = await this.contained(relativePath)
     const destination = resolveInside(localDir, relativePath)
     const info = await statOrUndefined(source)
     if (!info) throw notFound(`Artifact '${relativePath}' does not exist.`)
-    if (info.isDirectory()) await cp(source, destination, { recursive: true, filter: (from) => !isTemporaryName(basename(from)) })
+    const realRoot = await realRootOf(this.boundary)
+    // Links inside the folder that lead out of the root are left out of the copy.
+    const copied = (from: string) => !isTemporaryName(basename(from)) && realRoot !== undefined && realPathInsideSync(realRoot, from)
+    if (info.isDirectory()) await cp(source, destination, { recursive: true, dereference: true, filter: copied })
     else await writeAtomically(destination, (temp) => copyFile(source, temp))
     return destination
   }
 
   async deleteArtifacts(path?: string): Promise<void> {
-    await rm(resolveInside(this.root, normalizeArtifactPath(path)), { recursive: true, force: true })
+    // The last component is not followed: rm removes a link itself, never what it points to.
+    const target = await this.contained(normalizeArtifactPath(path), false)
+    try {
+      await rm(target, { recursive: true, force: true })
+    } catch (error) {
+      // A path through a file names nothing, which is what deleting asks for.
+      if (errnoCode(error) !== 'ENOTDIR') throw error
+    }
   }
 
   child(path: string): ArtifactRepository {
     const relativePath = normalizeArtifactPath(path)
-    return relativePath ? new LocalArtifactRepository(resolveInside(this.root, relativePath)) : this
+    return relativePath ? new LocalArtifactRepository(resolveInside(this.root, relativePath), undefined, this.boundary) : this
   }
 }
 
@@ -134,6 +163,8 @@ function requireFilePath(path: string): string {
   return relativePath
 }
 
+const CANNOT_WRITE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOENT', 'ELOOP', 'ENAMETOOLONG'])
+
 /** A file where a folder must go, or the reverse, is the caller's mistake: say so instead of a 500. */
 async function translateWriteErrors(path: string, write: Promise<void>): Promise<void> {
   try {
@@ -142,6 +173,11 @@ async function translateWriteErrors(path: string, write: Promise<void>): Promise
     const code = errnoCode(error)
     if (code === 'ENOTDIR' || code === 'EEXIST') throw invalidParameter(`Cannot write artifact '${path}': a parent of it is a file.`)
     if (code === 'EISDIR' || code === 'ENOTEMPTY') throw invalidParameter(`Cannot write artifact '${path}': it is a folder.`)
+    // The location itself cannot be written (read-only, no permission, a pseudo file system, full):
+    // the server's configuration is at fault, said plainly rather than as an unexplained 500.
+    if (code && CANNOT_WRITE.has(code)) {
+      throw new OrchardError('INTERNAL_ERROR', `Cannot write artifact '${path}': the artifact location cannot be written here (${code}).`, { cause: error })
+    }
     throw error
   }
 }

@@ -61,6 +61,7 @@ export const command = defineCommand({
     },
     'artifacts-destination': artifactsDestinationFlag,
   },
+  envPrefix: 'MLFLOW_',
   example: 'orchard gc --older-than 30d --backend-store-uri sqlite:///mlruns/orchard.db',
   async run({ flags }) {
     const olderThanMs = flags['older-than'] === undefined ? undefined : parseDuration('older-than', flags['older-than'])

@@ -5,7 +5,7 @@ import type { ServerOptions } from '@orchard/server'
 import { authOptions, securityOptions } from '../auth-options.ts'
 import { UsageError, defineCommand } from '../command.ts'
 import { artifactsDestination, artifactsDestinationFlag, backendStoreUri, backendStoreUriFlag } from '../defaults.ts'
-import { parseInteger } from '../flag-values.ts'
+import { parseInteger, parseList } from '../flag-values.ts'
 import { sqliteFile } from '../sqlite-file.ts'
 
 const MAX_PORT = 65_535
@@ -81,6 +81,12 @@ export const command = defineCommand({
       type: 'boolean',
       description: 'Turn off the host, CSRF and CORS checks and the page headers (behind a proxy that does them)',
     },
+    'allowed-artifact-locations': {
+      type: 'string',
+      placeholder: 'prefixes',
+      description: "Comma-separated paths or URIs (s3://bucket/prefix) an experiment's artifact_location may lie under",
+      default: 'only the default artifact root and the artifacts destination',
+    },
     workers: {
       type: 'string',
       placeholder: 'n',
@@ -88,6 +94,7 @@ export const command = defineCommand({
       default: '1',
     },
   },
+  envPrefix: 'MLFLOW_',
   example: 'orchard server --host 0.0.0.0 --port 5000 --backend-store-uri postgresql://orchard@db/orchard',
   async run({ flags, order }) {
     const port = parseInteger('port', flags.port ?? '5000', { min: 0, max: MAX_PORT })
@@ -112,6 +119,9 @@ export const command = defineCommand({
       ...(flags['artifacts-only'] ? { artifactsOnly: true } : {}),
       ...(auth ? { auth } : {}),
       security: securityOptions(flags),
+      ...(flags['allowed-artifact-locations'] === undefined
+        ? {}
+        : { allowedArtifactLocations: parseList('allowed-artifact-locations', flags['allowed-artifact-locations']) }),
     }
 
     if (cluster.isWorker) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { isOrchardError } from '@orchard/protocol'
+import { MAX_FILTER_LENGTH, MAX_FILTER_TERMS, isOrchardError } from '@orchard/protocol'
 import type { FilterNode } from './ast.ts'
 import { LIST_OPERATORS, NUMERIC_OPERATORS, STRING_OPERATORS, parseFilter } from './parse-filter.ts'
 import type { Grammar } from './parse-filter.ts'
@@ -70,9 +70,12 @@ describe('parseFilter: structure', () => {
     assert.deepEqual(parse("l not\n in ('a')"), { type: 'comparison', entity: 'attribute', key: 'l', operator: 'NOT IN', value: ['a'] })
   })
 
-  it('handles thousands of clauses', () => {
-    const filter = parse(Array.from({ length: 5000 }, (_, i) => `n != ${i}`).join(' and '))
-    assert.equal(filter?.type === 'and' ? filter.children.length : 0, 5000)
+  it(`handles up to MAX_FILTER_TERMS (${MAX_FILTER_TERMS}) clauses and refuses more, before planning any SQL`, () => {
+    const clauses = (n: number) => Array.from({ length: n }, (_, i) => `n != ${i}`).join(' and ')
+    const filter = parse(clauses(MAX_FILTER_TERMS))
+    assert.equal(filter?.type === 'and' ? filter.children.length : 0, MAX_FILTER_TERMS)
+    assert.throws(() => parse(clauses(5000)), new RegExp(`more than ${MAX_FILTER_TERMS} comparisons`))
+    assert.throws(() => parse(`n = '${'x'.repeat(MAX_FILTER_LENGTH)}'`), /more than the limit of/)
   })
 })
 

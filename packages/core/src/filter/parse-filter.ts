@@ -1,3 +1,4 @@
+import { MAX_FILTER_LENGTH, MAX_FILTER_TERMS, invalidParameter } from '@orchard/protocol'
 import type { Comparison, ComparisonOperator, EntityType, FilterNode } from './ast.ts'
 import { filterError } from './filter-error.ts'
 import { canonicalKey, tokenize } from './lexer.ts'
@@ -79,6 +80,7 @@ export function describe(token: Token, text: string): string {
 class Parser {
   private index = 0
   private depth = 0
+  private comparisons = 0
   private readonly tokens: Token[]
 
   constructor(
@@ -155,6 +157,9 @@ class Parser {
 
   private parseComparison(after: Token | undefined): Comparison {
     const left = this.next()
+    if (++this.comparisons > MAX_FILTER_TERMS) {
+      throw this.error(left.position, `more than ${MAX_FILTER_TERMS} comparisons (the limit of terms in one filter)`, 'a shorter filter')
+    }
     const reference = isWord(left, 'AND') || isWord(left, 'OR') ? undefined : keyOf(left, this.text)
     if (!reference) throw this.missingComparison(left, after)
     const resolved = this.grammar.resolve(reference.entity, reference.key)
@@ -241,5 +246,9 @@ class Parser {
 /** Parse filter text with a grammar; absent or blank text means no filter. */
 export function parseFilter(text: string | undefined, grammar: Grammar): FilterNode | undefined {
   if (text === undefined || text.trim() === '') return undefined
+  // Before tokenising: the token list of a multi-megabyte filter would cost far more than its text.
+  if (text.length > MAX_FILTER_LENGTH) {
+    throw invalidParameter(`Invalid filter: ${text.length} characters is more than the limit of ${MAX_FILTER_LENGTH} characters.`)
+  }
   return new Parser(text, grammar).parse()
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -5,6 +6,8 @@ import { HTTP_STATUS, isOrchardError } from '@orchard/protocol'
 import type { LoadedModel } from '../load-model.ts'
 import type { ExtraColumns } from '../signature/enforce.ts'
 import { UnsupportedMediaType, parseInvocation, predictionsToJson } from '../scoring/payload.ts'
+import type { PredictionLogger } from '../monitoring/prediction-log.ts'
+import { acceptRequestId } from '../monitoring/prediction-log.ts'
 import { ScoringMetrics } from './metrics.ts'
 import { ModelSlot } from './model-slot.ts'
 
@@ -28,7 +31,12 @@ export interface ScoringServerOptions {
   readonly maxBodyBytes?: number
   /** Where unexpected model failures are reported (never to the client). */
   readonly logError?: (error: unknown) => void
+  /** Logs sampled requests (inputs, outputs, latency) off the request path; closed with the server. */
+  readonly predictionLogger?: PredictionLogger
 }
+
+/** The header a request id travels in, both ways (the caller's is kept when it is sensible). */
+export const REQUEST_ID_HEADER = 'x-request-id'
 
 export interface RunningScoringServer {
   readonly url: string
@@ -61,8 +69,8 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
   })
 }
 
-function send(response: ServerResponse, status: number, contentType: string, body: string): void {
-  response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) })
+function send(response: ServerResponse, status: number, contentType: string, body: string, requestId?: string): void {
+  response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}) })
   response.end(body)
 }
 
@@ -85,6 +93,9 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
 
   async function invocations(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now()
+    const startedAt = Date.now()
+    const requestId = acceptRequestId(request.headers[REQUEST_ID_HEADER]) ?? randomUUID()
+    const logger = options.predictionLogger
     let status = 200
     let rows = 0
     try {
@@ -93,22 +104,32 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
         const { table } = parseInvocation(body, request.headers['content-type'], model.inputSchema)
         const predictions = await model.predict(table, options.extraColumns ? { extraColumns: options.extraColumns } : {})
         rows = table.rowCount
-        return predictionsToJson(predictions)
+        const json = predictionsToJson(predictions)
+        if (logger) {
+          // Queuing is O(1) and cannot throw into the response; the batch is written later.
+          try {
+            if (logger.sample()) logger.log({ requestId, timestampMs: startedAt, latencyMs: performance.now() - started, input: table, predictions })
+            else logger.countSampledOut(rows)
+          } catch (error) {
+            logError(error)
+          }
+        }
+        return json
       })
-      send(response, 200, 'application/json', text)
+      send(response, 200, 'application/json', text, requestId)
     } catch (error) {
       if (error instanceof UnsupportedMediaType) {
         status = 415
         metrics.observeError('UNSUPPORTED_MEDIA_TYPE')
-        send(response, 415, 'text/plain', error.message)
+        send(response, 415, 'text/plain', error.message, requestId)
       } else if (error instanceof PayloadTooLarge) {
         status = 413
         metrics.observeError('REQUEST_TOO_LARGE')
-        send(response, 413, 'application/json', errorJson('BAD_REQUEST', error.message))
+        send(response, 413, 'application/json', errorJson('BAD_REQUEST', error.message), requestId)
       } else if (isOrchardError(error)) {
         status = HTTP_STATUS[error.code]
         metrics.observeError(error.code)
-        send(response, status, 'application/json', errorJson(error.code, error.message))
+        send(response, status, 'application/json', errorJson(error.code, error.message), requestId)
       } else {
         // A model's own code failed: MLflow answers 400 too, since the usual cause is input the model cannot take.
         status = 400
@@ -119,6 +140,7 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
           400,
           'application/json',
           errorJson('BAD_REQUEST', 'Encountered an unexpected error while evaluating the model. Verify that the input is compatible with the model for inference.'),
+          requestId,
         )
       }
     } finally {
@@ -140,7 +162,7 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
     if (method !== 'GET' && method !== 'HEAD') return send(response, 405, 'application/json', errorJson('BAD_REQUEST', `Use GET for ${path}.`))
     if (path === '/ping' || path === '/health') return send(response, 200, 'application/json', '\n')
     if (path === '/version') return send(response, 200, 'application/json', options.version ?? 'orchard')
-    if (path === '/metrics') return send(response, 200, 'text/plain; version=0.0.4; charset=utf-8', metrics.render())
+    if (path === '/metrics') return send(response, 200, 'text/plain; version=0.0.4; charset=utf-8', metrics.render() + (options.predictionLogger?.renderMetrics() ?? ''))
     send(response, 404, 'application/json', errorJson('ENDPOINT_NOT_FOUND', `No route ${method} ${path}; the scoring server has /invocations, /ping, /health, /version and /metrics.`))
   }
 
@@ -175,6 +197,8 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
         server.close(() => resolve())
         server.closeIdleConnections()
       })
+      // Requests have finished: what they queued is written before the process may exit.
+      await options.predictionLogger?.close()
       await slot.close()
     },
   }

@@ -12,6 +12,11 @@ import { route } from './route.ts'
 export const MAX_MODEL_REGISTRY_TAG_KEY_LENGTH = 250
 export const MAX_MODEL_REGISTRY_TAG_VALUE_LENGTH = 100_000
 export const MAX_REGISTERED_MODEL_ALIAS_LENGTH = 255
+/**
+ * The width of MLflow's `registered_models.name` column (VARCHAR(256)). MLflow on SQLite does not
+ * enforce it, but on PostgreSQL a name much longer than that overflows the index on names.
+ */
+export const MAX_REGISTERED_MODEL_NAME_LENGTH = 256
 export const SEARCH_REGISTERED_MODELS_DEFAULT_MAX_RESULTS = 100
 export const SEARCH_REGISTERED_MODELS_MAX_RESULTS = 1000
 /** The proto's default: what a REST call without max_results gets (the Python client always sends 10,000). */
@@ -21,6 +26,9 @@ export const REGISTRY_EVENTS_DEFAULT_MAX_RESULTS = 100
 export const REGISTRY_EVENTS_MAX_RESULTS = 1000
 
 const name = { name: requiredString }
+const newModelName = requiredString.max(MAX_REGISTERED_MODEL_NAME_LENGTH, {
+  error: `exceeds the maximum length of ${MAX_REGISTERED_MODEL_NAME_LENGTH} characters`,
+})
 const nameVersion = { name: requiredString, version: requiredString }
 /** Orchard's additive field on mutating requests: a note kept with the audit event. */
 const comment = { comment: optionalString }
@@ -38,14 +46,14 @@ export const registryRoutes = {
     methods: ['POST'],
     permission: needs.authenticated(),
     path: '/mlflow/registered-models/create',
-    request: z.object({ ...name, tags, description: optionalString, ...comment }),
+    request: z.object({ name: newModelName, tags, description: optionalString, ...comment }),
   }),
   getRegisteredModel: route({ methods: ['GET'], permission: needs.registeredModel('READ'), path: '/mlflow/registered-models/get', request: z.object(name) }),
   renameRegisteredModel: route({
     methods: ['POST'],
     permission: needs.registeredModel('EDIT'),
     path: '/mlflow/registered-models/rename',
-    request: z.object({ ...name, new_name: requiredString, ...comment }),
+    request: z.object({ ...name, new_name: newModelName, ...comment }),
   }),
   updateRegisteredModel: route({
     methods: ['PATCH'],

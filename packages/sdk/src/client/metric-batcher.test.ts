@@ -106,3 +106,31 @@ test('add waits for the sender once maxPending points are outstanding', async ()
   assert.ok(sends >= 2)
   batcher.stop()
 })
+
+test('calls nobody awaits are batched like awaited ones, past the pending limit too', async () => {
+  const { sent, send } = recorder()
+  const slowSend = async (runId: string, metrics: readonly Metric[]) => {
+    await new Promise((resolve) => setTimeout(resolve, 2))
+    await send(runId, metrics)
+  }
+  const batcher = new MetricBatcher(slowSend, { maxBatchSize: 100, maxPending: 1_000, flushIntervalMs: 60_000 })
+  const calls: Promise<void>[] = []
+  for (let step = 0; step < 5_000; step++) calls.push(batcher.add('a', point(step)))
+  await Promise.all(calls)
+  await batcher.flush()
+  const steps = sent.flatMap((request) => request.steps)
+  assert.equal(steps.length, 5_000)
+  assert.deepEqual(steps, Array.from({ length: 5_000 }, (_, step) => step), 'stored in the order logged')
+  // Before, every call past the 1,000 pending points sent a request of its own (4,000 requests).
+  assert.ok(sent.length <= 55, `${sent.length} requests for 5,000 points`)
+  batcher.stop()
+})
+
+test('an error handed back by restore() is thrown by the next add or flush, once', async () => {
+  const { send } = recorder()
+  const batcher = new MetricBatcher(send, { flushIntervalMs: 60_000 })
+  batcher.restore(new OrchardError('RESOURCE_DOES_NOT_EXIST', 'Run with id=abc not found'))
+  await assert.rejects(batcher.flush(), /Run with id=abc not found/)
+  await batcher.flush()
+  batcher.stop()
+})

@@ -47,6 +47,8 @@ export class MetricBatcher {
   private pending = new Map<string, Metric[]>()
   /** Points accepted and not yet answered by the server. */
   private outstanding = 0
+  /** Of those, the points still queued here, not yet handed to the sender. */
+  private queued = 0
   private sending: Promise<void> = Promise.resolve()
   private failures: Failure[] = []
   private timer: ReturnType<typeof setTimeout> | undefined
@@ -78,11 +80,32 @@ export class MetricBatcher {
     }
     queue.push(metric)
     this.outstanding++
-    if (queue.length >= this.maxBatchSize) void this.startSending()
+    this.queued++
+    if (queue.length >= this.maxBatchSize) void this.startSending(runId)
     else this.schedule()
     if (this.outstanding >= this.maxPending) {
-      await this.startSending()
+      await this.waitForRoom()
       this.throwFailures()
+    }
+  }
+
+  /**
+   * Hand back an error that reached no caller (a logMetric nobody awaited), so the next add() or
+   * flush() reports it instead of losing it.
+   */
+  restore(error: unknown): void {
+    this.failures.push({ runId: '', points: 0, error })
+  }
+
+  /**
+   * Wait until fewer than maxPending points are unanswered. Full requests are already on their way,
+   * so this waits for them rather than sending the partial queues too: many calls waiting here at
+   * once (a loop that does not await logMetric) must not each send a one-point request.
+   */
+  private async waitForRoom(): Promise<void> {
+    while (this.outstanding >= this.maxPending) {
+      if (this.outstanding === this.queued) await this.startSending()
+      else await this.sending
     }
   }
 
@@ -115,12 +138,23 @@ export class MetricBatcher {
     ;(this.timer as { unref?: () => void }).unref?.()
   }
 
-  /** Hand everything queued to the sender; resolves (never rejects) once all of it is answered. */
-  private startSending(): Promise<void> {
-    this.stop()
-    if (this.pending.size > 0) {
-      const snapshot = this.pending
+  /**
+   * Hand what is queued to the sender — one run's queue, or everything (stopping the timer) — and
+   * resolve (never reject) once all of it is answered.
+   */
+  private startSending(runId?: string): Promise<void> {
+    let snapshot: Map<string, Metric[]>
+    if (runId === undefined) {
+      this.stop()
+      snapshot = this.pending
       this.pending = new Map()
+    } else {
+      snapshot = new Map([[runId, this.pending.get(runId) ?? []]])
+      this.pending.delete(runId)
+    }
+    for (const metrics of snapshot.values()) this.queued -= metrics.length
+    if (this.queued === 0) this.stop()
+    if ([...snapshot.values()].some((metrics) => metrics.length > 0)) {
       this.sending = this.sending.then(() => this.sendAll(snapshot))
     }
     return this.sending

@@ -9,6 +9,7 @@ import {
 import type { Transport } from '../rest/transport.ts'
 import { splitBatch } from './batch-split.ts'
 import { MetricBatcher } from './metric-batcher.ts'
+import { watchRejection } from './watch-rejection.ts'
 import type {
   MetricInput,
   ParamValue,
@@ -35,6 +36,8 @@ export class TrackingClient {
   private opening: Promise<Transport> | undefined
   private closing: Promise<void> | undefined
   private readonly batcher: MetricBatcher | undefined
+  /** Without batching: errors of logMetric calls nobody awaited, thrown by the next flush(). */
+  private unreported: unknown[] = []
 
   /** `transport` is a Transport, or a function that opens one on first use. */
   constructor(
@@ -261,7 +264,20 @@ export class TrackingClient {
    * @example
    * for (let step = 0; step < 1000; step++) await client.logMetric(runId, 'loss', loss(step), { step })
    */
-  async logMetric(runId: string, key: string, value: number, options: { timestamp?: number; step?: number } = {}): Promise<void> {
+  logMetric(runId: string, key: string, value: number, options: { timestamp?: number; step?: number } = {}): Promise<void> {
+    return watchRejection(this.logMetricNow(runId, key, value, options), (error) => this.reportLater(error))
+  }
+
+  /**
+   * Keep an error that no caller saw (from a call nobody awaited) for the next awaited logMetric,
+   * flush, read or setTerminated to throw.
+   */
+  reportLater(error: unknown): void {
+    if (this.batcher) this.batcher.restore(error)
+    else this.unreported.push(error)
+  }
+
+  private async logMetricNow(runId: string, key: string, value: number, options: { timestamp?: number; step?: number }): Promise<void> {
     const metric = toMetric({ key, value, ...options }, Date.now())
     if (!this.batcher) {
       await (await this.transport()).logMetric(runId, metric)
@@ -353,6 +369,8 @@ export class TrackingClient {
   /** Send every queued metric point now; rejects if any queued point could not be stored. */
   async flush(): Promise<void> {
     await this.batcher?.flush()
+    const [first] = this.unreported.splice(0)
+    if (first !== undefined) throw first
   }
 
   /** Flush, then release the transport (a store's database connection). Later calls are refused. */

@@ -4,6 +4,7 @@ import type { ParamValue, TagRecord } from '../client/client-options.ts'
 import { OrchardClient, resolveTrackingUri } from '../orchard-client.ts'
 import type { OrchardClientOptions } from '../orchard-client.ts'
 import { onBeforeExit, onTerminationSignal } from '../process-hooks.ts'
+import { watchRejection } from '../client/watch-rejection.ts'
 import { PARENT_RUN_ID_TAG, RUN_NAME_TAG, USER_TAG, systemTags } from './system-tags.ts'
 
 /** The run the fluent functions log to, as startRun returns it. */
@@ -231,12 +232,28 @@ export class FluentSession {
     await (await this.getClient()).logBatch(runId, { params: list })
   }
 
-  async logMetric(key: string, value: number, options: FluentMetricOptions = {}): Promise<void> {
+  // Training loops often call these without `await`: see watchRejection.
+  logMetric(key: string, value: number, options: FluentMetricOptions = {}): Promise<void> {
+    return watchRejection(this.logMetricNow(key, value, options), (error) => this.reportLater(error))
+  }
+
+  logMetrics(metrics: Readonly<Record<string, number>>, options: FluentMetricOptions = {}): Promise<void> {
+    return watchRejection(this.logMetricsNow(metrics, options), (error) => this.reportLater(error))
+  }
+
+  private reportLater(error: unknown): void {
+    this.getClient().then(
+      (client) => client.reportLater(error),
+      () => undefined, // the next call fails to open the client too, and says why
+    )
+  }
+
+  private async logMetricNow(key: string, value: number, options: FluentMetricOptions): Promise<void> {
     const runId = await this.runId()
     await (await this.getClient()).logMetric(runId, key, value, options)
   }
 
-  async logMetrics(metrics: Readonly<Record<string, number>>, options: FluentMetricOptions = {}): Promise<void> {
+  private async logMetricsNow(metrics: Readonly<Record<string, number>>, options: FluentMetricOptions): Promise<void> {
     const runId = await this.runId()
     const client = await this.getClient()
     const timestamp = options.timestamp ?? Date.now()

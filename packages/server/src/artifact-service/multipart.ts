@@ -4,6 +4,7 @@ import type { ArtifactRepository, MultipartUploads } from '@orchard/artifacts'
 import { MAX_JSON_BODY_BYTES, MULTIPART_UNSUPPORTED_MESSAGE, OrchardError, invalidParameter, mlflowArtifactRoutes, parseRequest } from '@orchard/protocol'
 import type { RequestOf, WireCreateMultipartUploadResponse } from '@orchard/protocol'
 import { parseJsonBody } from '../json-body.ts'
+import { readBodyText } from '../request-limits.ts'
 
 // The proxy's multipart upload, as MLflow's handlers and S3ArtifactRepository do it: the URL names the
 // folder, the body's `path` (the client's local file) gives the file name, and parts go straight from
@@ -12,11 +13,7 @@ import { parseJsonBody } from '../json-body.ts'
 type Routes = typeof mlflowArtifactRoutes
 
 async function readJson(c: Context): Promise<Record<string, unknown>> {
-  const declared = Number(c.req.header('content-length') ?? 0)
-  if (declared > MAX_JSON_BODY_BYTES) throw invalidParameter(`Request body of ${declared} bytes exceeds the limit of ${MAX_JSON_BODY_BYTES} bytes.`)
-  const text = await c.req.text()
-  if (text.length > MAX_JSON_BODY_BYTES) throw invalidParameter(`Request body of ${text.length} bytes exceeds the limit of ${MAX_JSON_BODY_BYTES} bytes.`)
-  return parseJsonBody(text)
+  return parseJsonBody(await readBodyText(c, MAX_JSON_BODY_BYTES))
 }
 
 /** `<folder>/<basename of the client's local path>`; Windows clients send backslashes, so both separate. */

@@ -53,7 +53,12 @@ export async function sendArtifact(c: Context, repository: ArtifactRepository, p
   // With If-Range we cannot promise the client's copy is current, so it gets the whole file (RFC 9110 §13.1.5).
   const range = c.req.header('if-range') === undefined ? answerRange(c.req.header('range'), opened.size) : ({ kind: 'whole' } as const)
   if (range.kind === 'unsatisfiable') {
-    return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${opened.size}` } })
+    // The refusal is an error like any other: MLflow's error JSON, not the file's headers.
+    const message = `Range ${JSON.stringify(c.req.header('range'))} cannot be satisfied: the file has ${opened.size} bytes.`
+    return new Response(JSON.stringify({ error_code: 'BAD_REQUEST', message }), {
+      status: 416,
+      headers: { 'Content-Type': 'application/json', 'Content-Range': `bytes */${opened.size}`, 'Accept-Ranges': 'bytes' },
+    })
   }
   const partial = range.kind === 'partial'
   const length = partial ? range.end - range.start + 1 : opened.size

@@ -1,8 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { HTTP_STATUS, isOrchardError, queryToObject, uploadRunArtifactRoute } from '@orchard/protocol'
+import { HTTP_STATUS, MAX_JSON_BODY_BYTES, isOrchardError, queryToObject, uploadRunArtifactRoute } from '@orchard/protocol'
 import type { RoutePermission } from '@orchard/protocol'
 import type { AuthStore } from '@orchard/store'
 import { parseJsonBody } from '../json-body.ts'
+import { readBodyText } from '../request-limits.ts'
 import { Authenticator, clientAddress } from './authenticate.ts'
 import { ADMIN_ONLY, createAuthorizer } from './authorize.ts'
 import type { FieldReader } from './authorize.ts'
@@ -12,8 +13,8 @@ import type { AuthSettings } from './settings.ts'
 
 const PUBLIC: RoutePermission = { resource: 'public' }
 const AUTHENTICATED: RoutePermission = { resource: 'authenticated' }
-// Probes a load balancer calls without credentials (MLflow leaves /health open too).
-const PUBLIC_PATHS = new Set(['/health', '/version'])
+// Probes a load balancer or Kubernetes calls without credentials (MLflow leaves /health open too).
+const PUBLIC_PATHS = new Set(['/health', '/ready', '/version'])
 const API_PREFIXES = ['/api/', '/ajax-api/']
 
 const WWW_AUTHENTICATE = 'Basic realm="Orchard", charset="UTF-8"'
@@ -57,9 +58,9 @@ function fieldReader(c: Context, match: RouteMatch | undefined): FieldReader {
       const params = searchParams()
       return match ? queryToObject(match.route.def.request, params)[name] : (params.get(name) ?? undefined)
     }
-    // Hono keeps the text, so the handler reads the same bytes again. A body the handler will
-    // refuse (too large, not JSON) reads as empty here; the handler then answers its 400.
-    body ??= c.req.text().then(
+    // readBodyText keeps the text, so the handler reads the same bytes again. A body the handler
+    // will refuse (too large, not JSON) reads as empty here; the handler then answers its error.
+    body ??= readBodyText(c, match?.route.def.maxBodyBytes ?? MAX_JSON_BODY_BYTES).then(
       (text) => {
         try {
           return parseJsonBody(text)

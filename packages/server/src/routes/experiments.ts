@@ -1,6 +1,7 @@
 import { SEARCH_EXPERIMENTS_DEFAULT_MAX_RESULTS, SEARCH_EXPERIMENTS_MAX_RESULTS, SEARCH_DATASETS_MAX_EXPERIMENTS, invalidParameter, notFound } from '@orchard/protocol'
 import type { trackingRoutes } from '@orchard/protocol'
 import { experimentToWire, validateExperimentId, validateExperimentName, validateExperimentTag } from '@orchard/core'
+import { checkArtifactLocation } from '../artifact-locations.ts'
 import type { Handlers } from '../define-routes.ts'
 import { checkMaxResults, pageToWire } from './paging.ts'
 import { readableBy, scope } from '../auth/scope.ts'
@@ -22,11 +23,13 @@ type ExperimentOperations = Pick<
 >
 
 export const experimentHandlers: Handlers<ExperimentOperations> = {
-  async createExperiment(request, { trackingStore }) {
+  async createExperiment(request, context) {
+    const { trackingStore } = context
     validateExperimentName(request.name)
     if (request.artifact_location?.startsWith('runs:/')) {
       throw invalidParameter(`Artifact location cannot be a runs:/ URI. Given: '${request.artifact_location}'`)
     }
+    if (request.artifact_location) checkArtifactLocation(request.artifact_location, context)
     const tags = (request.tags ?? []).map((t) => ({ key: t.key, value: t.value ?? '' }))
     tags.forEach((tag, i) => validateExperimentTag(tag, `tags[${i}]`))
     const experimentId = await trackingStore.createExperiment({

@@ -43,6 +43,9 @@ export const metricHandlers: Handlers<MetricOperations> = {
   async getMetricHistoryBulk(request, { trackingStore }) {
     const runIds = request.run_id ?? []
     checkRunIds('GetMetricHistoryBulk', runIds)
+    if (request.max_results !== undefined && request.max_results < 1) {
+      throw invalidParameter(`Invalid value for request parameter max_results. It must be at least 1, but got value ${request.max_results}.`)
+    }
     const maxResults = Math.min(request.max_results ?? METRIC_HISTORY_BULK_MAX_RESULTS, METRIC_HISTORY_BULK_MAX_RESULTS)
     const metrics = await trackingStore.getMetricHistoryBulk(runIds, request.metric_key, maxResults)
     return { metrics: metrics.map(runMetricToWire) }

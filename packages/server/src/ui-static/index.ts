@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises'
-import { extname, resolve, sep } from 'node:path'
+import { createRequire } from 'node:module'
+import { dirname, extname, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Context, Hono } from 'hono'
 
@@ -8,9 +9,15 @@ export interface UiOptions {
   readonly distDir?: string
 }
 
-// The server must not import the UI package (it is a browser bundle), so the default build is found
-// by its place in the workspace: packages/server/src/ui-static → packages/ui/dist.
-const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../../ui/dist/', import.meta.url))
+// The server must not import the UI package (it is a browser bundle): it only finds where @orchard/ui
+// (a dependency holding the built files) was installed, or falls back to its place in the workspace.
+function defaultDistDir(): string {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('@orchard/ui/package.json')), 'dist')
+  } catch {
+    return fileURLToPath(new URL('../../../ui/dist/', import.meta.url))
+  }
+}
 
 // Paths the UI never answers, even for a browser asking for HTML: API and download routes keep their
 // own JSON 404s.
@@ -74,7 +81,7 @@ async function send(c: Context, path: string, cacheControl: string, method: stri
  * Register after the API routes; reserved prefixes fall through to the app's JSON 404.
  */
 export function registerUi(app: Hono, options: UiOptions = {}): void {
-  const distDir = resolve(options.distDir ?? DEFAULT_DIST_DIR)
+  const distDir = resolve(options.distDir ?? defaultDistDir())
   const indexPath = resolve(distDir, 'index.html')
 
   app.on(['GET', 'HEAD'], '*', async (c, next) => {

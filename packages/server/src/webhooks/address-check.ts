@@ -42,13 +42,53 @@ for (const [network, prefix] of [
   NOT_PUBLIC.addSubnet(network, prefix, 'ipv6')
 }
 
-/** Whether an address is public; IPv4-mapped IPv6 (`::ffff:10.0.0.1`) is judged as its IPv4 address. */
+/** The 16 bytes of an IPv6 address in any notation (`::`, a trailing dotted quad); undefined if not one. */
+function ipv6Bytes(address: string): number[] | undefined {
+  if (isIP(address) !== 6) return undefined
+  let text = address.toLowerCase()
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text)
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number]
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`
+  }
+  const [head = '', tail] = text.split('::')
+  const groups = (part: string) => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)))
+  const left = groups(head)
+  const right = tail === undefined ? [] : groups(tail)
+  const words = [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right]
+  return words.flatMap((word) => [word >> 8, word & 0xff])
+}
+
+const startsWith = (bytes: readonly number[], prefix: readonly number[]) => prefix.every((byte, i) => bytes[i] === byte)
+const IPV4_MAPPED = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]
+const IPV4_COMPATIBLE = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+// NAT64's well-known prefix (RFC 6052): a gateway turns 64:ff9b::a.b.c.d into a connection to a.b.c.d.
+const NAT64 = [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0]
+
+/**
+ * The IPv4 address an IPv6 address stands for, where it leads to one: IPv4-mapped
+ * (`::ffff:a.b.c.d`) and NAT64 (`64:ff9b::a.b.c.d`) addresses, in any notation.
+ */
+function embeddedIpv4(bytes: readonly number[]): string | undefined {
+  if (startsWith(bytes, IPV4_MAPPED) || startsWith(bytes, NAT64)) return bytes.slice(12).join('.')
+  return undefined
+}
+
+/**
+ * Whether an address is public. IPv4-mapped and NAT64 addresses are judged as the IPv4 address they
+ * reach (`::ffff:7f00:1` and `64:ff9b::127.0.0.1` are loopback); deprecated IPv4-compatible ones
+ * (`::a.b.c.d`) are never public.
+ */
 export function isPublicAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
-  const ip = mapped ? (mapped[1] as string) : address
-  const family = isIP(ip)
+  const family = isIP(address)
   if (family === 0) return false
-  return !NOT_PUBLIC.check(ip, family === 4 ? 'ipv4' : 'ipv6')
+  if (family === 4) return !NOT_PUBLIC.check(address, 'ipv4')
+  const bytes = ipv6Bytes(address)
+  if (!bytes) return false
+  const ipv4 = embeddedIpv4(bytes)
+  if (ipv4 !== undefined) return !NOT_PUBLIC.check(ipv4, 'ipv4')
+  if (startsWith(bytes, IPV4_COMPATIBLE)) return false
+  return !NOT_PUBLIC.check(address, 'ipv6')
 }
 
 /** The URL's scheme and host, after the scheme check; INVALID_PARAMETER_VALUE in MLflow's words. */

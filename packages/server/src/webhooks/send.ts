@@ -104,7 +104,21 @@ export async function sendWebhook(
     ...(settings.allowPrivateIps ? {} : { lookup: publicOnlyLookup }),
   }
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest
-  return new Promise<SendOutcome>((resolve) => {
+  return new Promise<SendOutcome>((settle) => {
+    // The socket's idle timeout alone lets a receiver that trickles its answer hold a delivery (and
+    // the `test` call waiting on it) for ever; the timeout bounds the whole exchange.
+    // (0 means no timeout, as for the socket's.)
+    const deadline =
+      settings.requestTimeoutMs > 0
+        ? setTimeout(() => {
+            resolve({ error: `Webhook request to ${target.origin} failed: no complete response within ${settings.requestTimeoutMs} ms` })
+            request.destroy()
+          }, settings.requestTimeoutMs)
+        : undefined
+    const resolve = (outcome: SendOutcome) => {
+      clearTimeout(deadline)
+      settle(outcome)
+    }
     const request = send(target, options, (response) => {
       readBody(response).then(
         (body) => {

@@ -1,11 +1,22 @@
 import pg from 'pg'
+import { OrchardError } from '@orchard/protocol'
 import type { PoolClient, QueryResultRow } from 'pg'
 import { translateDriverError } from '../sql/db.ts'
 import type { Db, Statement } from '../sql/db.ts'
 import { numberPlaceholders, postgresDialect } from '../sql/dialect-postgres.ts'
 
-// Deadlocks and serialisation failures are resolved by running the whole transaction again.
+// Deadlocks and serialisation failures are resolved by running the whole transaction again, and so
+// is a transaction whose connection was lost before COMMIT was sent (nothing of it was kept).
 const MAX_TRANSACTION_ATTEMPTS = 4
+// A read whose connection the server ended is sent once more on a fresh one: pooled connections
+// all die together in a restart, and the first use of each finds out.
+const MAX_READ_ATTEMPTS = 3
+/**
+ * PostgreSQL's statement_timeout for every connection unless the store URI sets its own
+ * (`?statement_timeout=…`, in ms). A search the planner gets wrong must not hold a connection and a
+ * core for minutes; a minute is far beyond any request the API serves on data we have measured.
+ */
+const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000
 
 // Timestamps, steps and ids are bigint. Every value we store fits in a double (ms since the epoch,
 // steps), so they come back as numbers — without touching pg's process-wide parser table.
@@ -34,6 +45,52 @@ async function rows<Row>(target: Queryable, sql: string, params: readonly unknow
   return result.rows as Row[]
 }
 
+const connectionLost = (error: unknown) => postgresDialect.classifyError(error) === 'unavailable'
+
+/**
+ * The server ending a connection (pg_terminate_backend, a restart, a failover) makes its client
+ * emit 'error'. pg-pool listens only while a client is idle, and an 'error' event nobody listens to
+ * ends the process, so every client gets a listener of its own from the moment it connects (the
+ * error can arrive in the same socket read that completed the connection, before the caller of
+ * pool.connect() runs). It marks the client broken: it is destroyed instead of returned to the pool,
+ * and the query in flight fails on its own and reaches the caller as TEMPORARILY_UNAVAILABLE.
+ */
+function guardClients(pool: pg.Pool): WeakSet<pg.ClientBase> {
+  const broken = new WeakSet<pg.ClientBase>()
+  pool.on('connect', (client) => client.on('error', () => broken.add(client)))
+  // An idle client losing its connection: the pool drops it, and so do we.
+  pool.on('error', (_error, client) => broken.add(client))
+  return broken
+}
+
+interface Lease {
+  readonly client: PoolClient
+  isBroken(): boolean
+  release(destroy?: boolean): void
+}
+
+async function checkOut(pool: pg.Pool, broken: WeakSet<pg.ClientBase>): Promise<Lease> {
+  let client: PoolClient
+  try {
+    client = await pool.connect()
+  } catch (error) {
+    // Whatever stops us from getting a connection (refused, server starting, too many clients)
+    // is the database being unavailable, not the request being wrong.
+    const message = (error as Error).message
+    const busy = message.includes('timeout exceeded when trying to connect')
+    throw new OrchardError(
+      'TEMPORARILY_UNAVAILABLE',
+      busy ? `Every database connection is busy; try again shortly (${message}).` : `The database is unreachable, try again shortly: ${message}`,
+      { cause: error },
+    )
+  }
+  return {
+    client,
+    isBroken: () => broken.has(client),
+    release: (destroy = false) => client.release(destroy || broken.has(client)),
+  }
+}
+
 class ClientDb implements Db {
   constructor(private readonly client: PoolClient) {}
   query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
@@ -59,7 +116,13 @@ class ClientDb implements Db {
 export interface PostgresDbOptions {
   /** How often to look for tables whose planner statistics are stale; default 30 s. */
   readonly statisticsCheckMs?: number
+  /** How long a request waits for a pooled connection before it is answered 503; default 10 s. */
+  readonly connectionTimeoutMs?: number
 }
+
+// Backpressure: with every pooled connection busy, a request waits this long for one and is then
+// told to come back (503 with Retry-After), instead of queueing without bound behind slow ones.
+const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000
 
 const DEFAULT_STATISTICS_CHECK_MS = 30_000
 
@@ -71,10 +134,13 @@ class PostgresDb implements Db {
   private statisticsTimer: NodeJS.Timeout | undefined
   private closed = false
 
+  private readonly broken: WeakSet<pg.ClientBase>
+
   constructor(
     private readonly pool: pg.Pool,
     options: PostgresDbOptions = {},
   ) {
+    this.broken = guardClients(pool)
     void this.keepStatistics(options.statisticsCheckMs ?? DEFAULT_STATISTICS_CHECK_MS)
   }
 
@@ -103,8 +169,18 @@ class PostgresDb implements Db {
     return stale.map((t) => t.relname)
   }
 
-  query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    return rows<Row>(this.pool, sql, params)
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    for (let attempt = 1; ; attempt++) {
+      const lease = await checkOut(this.pool, this.broken)
+      try {
+        return await rows<Row>(lease.client, sql, params)
+      } catch (error) {
+        if (connectionLost(error) && attempt < MAX_READ_ATTEMPTS) continue
+        throw translateDriverError(postgresDialect, error)
+      } finally {
+        lease.release()
+      }
+    }
   }
   run(sql: string, params?: readonly unknown[]): Promise<number> {
     return this.transaction((tx) => tx.run(sql, params))
@@ -118,23 +194,32 @@ class PostgresDb implements Db {
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect()
-      let broken = false
+      const lease = await checkOut(this.pool, this.broken)
+      const { client } = lease
+      let rollbackFailed = false
+      let committing = false
       try {
         await client.query('BEGIN')
         const result = await fn(new ClientDb(client))
+        committing = true
         await client.query('COMMIT')
         return result
       } catch (error) {
-        try {
-          await client.query('ROLLBACK')
-        } catch {
-          broken = true
+        if (!lease.isBroken()) {
+          try {
+            await client.query('ROLLBACK')
+          } catch {
+            rollbackFailed = true
+          }
         }
-        if (postgresDialect.classifyError(error) === 'retry' && attempt < MAX_TRANSACTION_ATTEMPTS) continue
+        const kind = postgresDialect.classifyError(error)
+        // A connection lost during COMMIT leaves it unknown whether the commit happened: never
+        // run such a transaction again, the caller hears TEMPORARILY_UNAVAILABLE.
+        const again = kind === 'retry' || (kind === 'unavailable' && !committing)
+        if (again && attempt < MAX_TRANSACTION_ATTEMPTS) continue
         throw translateDriverError(postgresDialect, error)
       } finally {
-        client.release(broken)
+        lease.release(rollbackFailed)
       }
     }
   }
@@ -148,8 +233,12 @@ class PostgresDb implements Db {
 
 /** A pooled PostgreSQL connection; every transaction gets its own client from the pool. */
 export function openPostgresDb(connectionString: string, options: PostgresDbOptions = {}): Db & { analyzeStaleTables(): Promise<string[]> } {
-  const pool = new pg.Pool({ connectionString, types, max: 10 })
-  // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on('error', () => {})
+  const pool = new pg.Pool({
+    connectionString,
+    types,
+    max: 10,
+    statement_timeout: DEFAULT_STATEMENT_TIMEOUT_MS,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+  })
   return new PostgresDb(pool, options)
 }

@@ -1,5 +1,5 @@
 import type { AuditNote, ModelVersion, ModelVersionStage, Tag } from '@orchard/core'
-import { ACTIVE_STAGES, canonicalStage } from '@orchard/core'
+import { ACTIVE_STAGES, MONITORING_ALERT_TAG, canonicalStage } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol'
 import type { StoreContext } from '../sql/context.ts'
 import type { Db } from '../sql/db.ts'
@@ -186,7 +186,18 @@ export async function setModelVersionTag(ctx: StoreContext, name: string, versio
     const now = ctx.now()
     await appendEvent(tx, now, { ...eventOf(row), action: 'SET_TAG', key: tag.key, from: old?.value, to: tag.value }, note)
     await enqueueWebhookEvent(tx, now, { entity: 'model_version_tag', action: 'set' }, { name, version: String(row.version), key: tag.key, value: tag.value })
+    if (tag.key === MONITORING_ALERT_TAG) await enqueueWebhookEvent(tx, now, { entity: 'model_version', action: 'monitoring_alert' }, { name, version: String(row.version), alert: alertOf(tag.value) })
   })
+}
+
+/** A monitoring alert tag's JSON value as an object; text that is not JSON travels as `{message}`. */
+function alertOf(value: string): unknown {
+  try {
+    const parsed: unknown = JSON.parse(value)
+    return typeof parsed === 'object' && parsed !== null ? parsed : { message: value }
+  } catch {
+    return { message: value }
+  }
 }
 
 export async function deleteModelVersionTag(ctx: StoreContext, name: string, version: string, key: string, note?: AuditNote): Promise<void> {

@@ -1,7 +1,7 @@
-import { parseModelVersionFilter, parseModelVersionOrderBy, parseRegisteredModelFilter, parseRegisteredModelOrderBy } from '@orchard/core'
+import { parseModelVersionFilter, parseModelVersionOrderBy, parseRegisteredModelFilter, parseRegisteredModelOrderBy, ownValue } from '@orchard/core'
 import type { Comparison, FilterNode, ModelVersion, OrderTerm, Page, RegisteredModel } from '@orchard/core'
 import { readableRegisteredModels } from '../auth/access-scope.ts'
-import { compareValue, compileFilter, unknownKey } from '../sql/compile-filter.ts'
+import { compareValue, compileFilter, fenceFor, unknownKey } from '../sql/compile-filter.ts'
 import type { StoreContext } from '../sql/context.ts'
 import { fragment, joinFragments } from '../sql/dialect.ts'
 import type { Dialect, Fragment } from '../sql/dialect.ts'
@@ -29,9 +29,9 @@ function notPrompt(table: string, join: string): Fragment {
   return fragment(`NOT EXISTS (SELECT 1 FROM ${table} p WHERE ${join} AND p.key = ? AND p.value = 'true')`, [PROMPT_TAG])
 }
 
-function tagExists(dialect: Dialect, table: string, join: string, comparison: Comparison): Fragment {
+function tagExists(dialect: Dialect, table: string, join: string, comparison: Comparison, fence: string): Fragment {
   const cond = compareValue(dialect, 't.value', comparison)
-  return fragment(`EXISTS (SELECT 1 FROM ${table} t WHERE ${join} AND t.key = ? AND ${cond.sql})`, [comparison.key, ...cond.params])
+  return fragment(`EXISTS (SELECT 1 FROM ${table} t WHERE ${join} AND t.key = ? AND ${cond.sql}${fence})`, [comparison.key, ...cond.params])
 }
 
 const MODEL_COLUMNS_BY_KEY: Readonly<Record<string, string>> = {
@@ -95,10 +95,11 @@ export async function searchRegisteredModels(ctx: StoreContext, query: SearchReg
     if (!prompts) conditions.push(notPrompt('registered_model_tags', 'p.registered_model_id = m.registered_model_id'))
     if (query.readableBy) conditions.push(readableRegisteredModels('m.name', query.readableBy))
     if (filter) {
+      const fence = fenceFor(dialect, filter)
       conditions.push(
         compileFilter(filter, (c) => {
           if (!prompts && isPromptCondition(c)) return fragment('1 = 1')
-          if (c.entity === 'tag') return tagExists(dialect, 'registered_model_tags', 't.registered_model_id = m.registered_model_id', c)
+          if (c.entity === 'tag') return tagExists(dialect, 'registered_model_tags', 't.registered_model_id = m.registered_model_id', c, fence)
           if (c.entity === 'attribute' && c.key === 'name') return compareValue(dialect, 'm.name', c)
           return unknownKey(c)
         }),
@@ -128,13 +129,14 @@ export async function searchModelVersions(ctx: StoreContext, query: SearchRegist
     if (!prompts) conditions.push(notPrompt('model_version_tags', 'p.registered_model_id = v.registered_model_id AND p.version = v.version'))
     if (query.readableBy) conditions.push(readableRegisteredModels('m.name', query.readableBy))
     if (filter) {
+      const fence = fenceFor(dialect, filter)
       conditions.push(
         compileFilter(filter, (c) => {
           if (!prompts && isPromptCondition(c)) return fragment('1 = 1')
           if (c.entity === 'tag') {
-            return tagExists(dialect, 'model_version_tags', 't.registered_model_id = v.registered_model_id AND t.version = v.version', c)
+            return tagExists(dialect, 'model_version_tags', 't.registered_model_id = v.registered_model_id AND t.version = v.version', c, fence)
           }
-          const column = c.entity === 'attribute' ? VERSION_COLUMNS_BY_KEY[c.key] : undefined
+          const column = c.entity === 'attribute' ? ownValue(VERSION_COLUMNS_BY_KEY, c.key) : undefined
           return column ? compareValue(dialect, column, c) : unknownKey(c)
         }),
       )

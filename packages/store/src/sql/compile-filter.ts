@@ -1,3 +1,4 @@
+import { ownValue } from '@orchard/core'
 import type { Comparison, FilterNode } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol'
 import { fragment, joinFragments } from './dialect.ts'
@@ -59,11 +60,11 @@ export function unknownKey(comparison: Comparison): never {
 // Child-table clauses are correlated EXISTS probes on the (run_key, key) primary key: a search
 // ordered by an index can then stop after a page of matches instead of building every clause's
 // full list of runs first (a 100-run page of 25,000 runs: ~1 ms instead of ~30 ms on SQLite).
-function runComparison(dialect: Dialect, comparison: Comparison): Fragment {
+function runComparison(dialect: Dialect, comparison: Comparison, fence: string): Fragment {
   switch (comparison.entity) {
     case 'metric': {
       const cond = compareMetric(dialect, comparison)
-      return fragment(`EXISTS (SELECT 1 FROM latest_metrics f WHERE f.run_key = r.run_key AND f.key = ? AND ${cond.sql})`, [
+      return fragment(`EXISTS (SELECT 1 FROM latest_metrics f WHERE f.run_key = r.run_key AND f.key = ? AND ${cond.sql}${fence})`, [
         comparison.key,
         ...cond.params,
       ])
@@ -72,13 +73,13 @@ function runComparison(dialect: Dialect, comparison: Comparison): Fragment {
     case 'tag': {
       const table = comparison.entity === 'param' ? 'params' : 'tags'
       const cond = compareValue(dialect, 'f.value', comparison)
-      return fragment(`EXISTS (SELECT 1 FROM ${table} f WHERE f.run_key = r.run_key AND f.key = ? AND ${cond.sql})`, [
+      return fragment(`EXISTS (SELECT 1 FROM ${table} f WHERE f.run_key = r.run_key AND f.key = ? AND ${cond.sql}${fence})`, [
         comparison.key,
         ...cond.params,
       ])
     }
     case 'attribute': {
-      const column = RUN_ATTRIBUTE_COLUMNS[comparison.key] ?? unknownKey(comparison)
+      const column = ownValue(RUN_ATTRIBUTE_COLUMNS, comparison.key) ?? unknownKey(comparison)
       return compareValue(dialect, column, comparison)
     }
     case 'dataset': {
@@ -86,30 +87,30 @@ function runComparison(dialect: Dialect, comparison: Comparison): Fragment {
         const cond = compareValue(dialect, 't.value', comparison)
         return fragment(
           `EXISTS (SELECT 1 FROM run_inputs ri JOIN run_input_tags t ON t.input_key = ri.input_key
-             WHERE ri.run_key = r.run_key AND t.key = ? AND ${cond.sql})`,
+             WHERE ri.run_key = r.run_key AND t.key = ? AND ${cond.sql}${fence})`,
           [DATASET_CONTEXT_TAG, ...cond.params],
         )
       }
-      const cond = compareValue(dialect, DATASET_COLUMNS[comparison.key] ?? unknownKey(comparison), comparison)
+      const cond = compareValue(dialect, ownValue(DATASET_COLUMNS, comparison.key) ?? unknownKey(comparison), comparison)
       return fragment(
         `EXISTS (SELECT 1 FROM run_inputs ri JOIN datasets d ON d.dataset_key = ri.dataset_key
-           WHERE ri.run_key = r.run_key AND ${cond.sql})`,
+           WHERE ri.run_key = r.run_key AND ${cond.sql}${fence})`,
         cond.params,
       )
     }
   }
 }
 
-function experimentComparison(dialect: Dialect, comparison: Comparison): Fragment {
+function experimentComparison(dialect: Dialect, comparison: Comparison, fence: string): Fragment {
   if (comparison.entity === 'tag') {
     const cond = compareValue(dialect, 'f.value', comparison)
     return fragment(
-      `EXISTS (SELECT 1 FROM experiment_tags f WHERE f.experiment_id = e.experiment_id AND f.key = ? AND ${cond.sql})`,
+      `EXISTS (SELECT 1 FROM experiment_tags f WHERE f.experiment_id = e.experiment_id AND f.key = ? AND ${cond.sql}${fence})`,
       [comparison.key, ...cond.params],
     )
   }
   if (comparison.entity !== 'attribute') unknownKey(comparison)
-  return compareValue(dialect, EXPERIMENT_ATTRIBUTE_COLUMNS[comparison.key] ?? unknownKey(comparison), comparison)
+  return compareValue(dialect, ownValue(EXPERIMENT_ATTRIBUTE_COLUMNS, comparison.key) ?? unknownKey(comparison), comparison)
 }
 
 /** Compiles AND/OR structure, handing each comparison to `leaf`. */
@@ -121,10 +122,27 @@ export function compileFilter(node: FilterNode, leaf: (comparison: Comparison) =
   return fragment(`(${joined.sql})`, joined.params)
 }
 
+// Up to this many EXISTS probes the planner's own choice (a semi-join may beat per-row probes on a
+// selective filter) costs little to make; past it, planning time grows steeply (see subqueryFence).
+const PLANNED_PROBES = 4
+
+/** How many comparisons of a filter become EXISTS probes (everything but run/experiment attributes). */
+export function probeCount(node: FilterNode): number {
+  if (node.type === 'comparison') return node.entity === 'attribute' ? 0 : 1
+  return node.children.reduce((sum, child) => sum + probeCount(child), 0)
+}
+
+/** The fence for a filter's probes: none for a few, the dialect's past PLANNED_PROBES. */
+export const fenceFor = (dialect: Dialect, node: FilterNode): string => (probeCount(node) > PLANNED_PROBES ? dialect.subqueryFence : '')
+
 /** A run filter as a WHERE condition on `runs r`; every value is a bound parameter. */
-export const compileRunFilter = (dialect: Dialect, node: FilterNode): Fragment =>
-  compileFilter(node, (c) => runComparison(dialect, c))
+export function compileRunFilter(dialect: Dialect, node: FilterNode): Fragment {
+  const fence = fenceFor(dialect, node)
+  return compileFilter(node, (c) => runComparison(dialect, c, fence))
+}
 
 /** An experiment filter as a WHERE condition on `experiments e`. */
-export const compileExperimentFilter = (dialect: Dialect, node: FilterNode): Fragment =>
-  compileFilter(node, (c) => experimentComparison(dialect, c))
+export function compileExperimentFilter(dialect: Dialect, node: FilterNode): Fragment {
+  const fence = fenceFor(dialect, node)
+  return compileFilter(node, (c) => experimentComparison(dialect, c, fence))
+}

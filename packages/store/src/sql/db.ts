@@ -40,6 +40,16 @@ export function translateDriverError(dialect: Dialect, error: unknown): unknown 
     case 'busy':
     case 'retry':
       return new OrchardError('TEMPORARILY_UNAVAILABLE', `The database is busy, try again: ${detail}`, { cause: error })
+    case 'unavailable':
+      return new OrchardError('TEMPORARILY_UNAVAILABLE', `The database is unreachable, try again shortly: ${detail}`, { cause: error })
+    case 'timeout':
+      return new OrchardError(
+        'TEMPORARILY_UNAVAILABLE',
+        `The query ran past the database's statement timeout and was cancelled; narrow the request (fewer filter terms or results) or try again later: ${detail}`,
+        { cause: error },
+      )
+    case 'invalid-value':
+      return new OrchardError('INVALID_PARAMETER_VALUE', `A value in the request cannot be stored or compared: ${detail}`, { cause: error })
     default:
       return error
   }

@@ -2,6 +2,15 @@ import type { Column, ColumnType, Dialect, DriverErrorKind } from './dialect.ts'
 
 const SQL_TYPE: Record<ColumnType, string> = { text: 'text', bigint: 'bigint', double: 'float8', smallint: 'smallint' }
 
+// SQLSTATEs of a connection the server ended or refused: admin_shutdown (pg_terminate_backend, a
+// fast shutdown), crash_shutdown, cannot_connect_now (starting up, in recovery), the 08 class
+// (connection exceptions) and too_many_connections.
+const CONNECTION_LOST_STATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300'])
+// Socket-level failures Node reports while reaching or talking to the server.
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
+// node-postgres reports a socket closed under it, or reused after that, by message alone.
+const LOST_CONNECTION_MESSAGE = /^Connection terminated|connection error and is not queryable|not currently accepting connections|timeout exceeded when trying to connect/
+
 const errorCode = (error: unknown): string =>
   typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
     ? (error as { code: string }).code
@@ -38,13 +47,23 @@ export const postgresDialect: Dialect = {
     return [{ sql, params: arrays }]
   },
   listTablesSql: `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`,
-  migrationLockSql: `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`,
+  // Also lifts the connections' statement_timeout for this transaction: building an index on a
+  // large table may rightly take longer than any request should.
+  migrationLockSql: `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY}), set_config('statement_timeout', '0', true)`,
+  subqueryFence: ' OFFSET 0',
   classifyError(error): DriverErrorKind | undefined {
     const code = errorCode(error)
     if (code === '23505') return 'unique'
     if (code === '23503') return 'foreign-key'
     if (code === '40001' || code === '40P01') return 'retry'
     if (code === '55P03') return 'busy'
+    if (CONNECTION_LOST_STATES.has(code) || SOCKET_ERRORS.has(code)) return 'unavailable'
+    // query_canceled: statement_timeout (a cancel by an operator reads the same).
+    if (code === '57014') return 'timeout'
+    // A NUL character in a text value (PostgreSQL text cannot hold one), bad UTF-8, or a number out
+    // of range for its column (a filter comparing a bigint column with 1e20).
+    if (code === '22021' || code === '22P05' || code === '22003') return 'invalid-value'
+    if (error instanceof Error && LOST_CONNECTION_MESSAGE.test(error.message)) return 'unavailable'
     return undefined
   },
 }

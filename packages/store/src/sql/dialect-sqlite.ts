@@ -59,6 +59,7 @@ export const sqliteDialect: Dialect = {
   listTablesSql: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
   // BEGIN IMMEDIATE already takes the database's write lock.
   migrationLockSql: undefined,
+  subqueryFence: '',
   classifyError(error): DriverErrorKind | undefined {
     const code = errorCode(error)
     if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return 'unique'

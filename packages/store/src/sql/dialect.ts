@@ -13,8 +13,12 @@ export interface Column {
   readonly type: ColumnType
 }
 
-/** How a driver error is reported to the transaction helper. */
-export type DriverErrorKind = 'unique' | 'foreign-key' | 'busy' | 'retry'
+/**
+ * How a driver error is reported to the transaction helper. `unavailable`: the connection to the
+ * database failed or was ended by the server (restart, failover, pg_terminate_backend), so the
+ * statement did not run; `timeout`: the statement ran past the database's statement timeout.
+ */
+export type DriverErrorKind = 'unique' | 'foreign-key' | 'busy' | 'retry' | 'unavailable' | 'timeout' | 'invalid-value'
 
 /**
  * Everything that differs between SQLite and PostgreSQL. Queries are written once in portable SQL
@@ -47,6 +51,13 @@ export interface Dialect {
   /** Run first inside each migration transaction so that concurrent openers queue (PG advisory lock). */
   readonly migrationLockSql: string | undefined
   classifyError(error: unknown): DriverErrorKind | undefined
+  /**
+   * Appended inside an EXISTS subquery to keep it a per-row probe rather than a join the planner
+   * may reorder. PostgreSQL pulls every EXISTS up into a semi-join and then searches join orders:
+   * 10 of them took 150 ms to plan, 100 over 20 s. `OFFSET 0` keeps each one a correlated
+   * subplan (under 1 ms to plan). SQLite runs EXISTS per row already.
+   */
+  readonly subqueryFence: string
 }
 
 export const fragment = (sql: string, params: readonly unknown[] = []): Fragment => ({ sql, params })

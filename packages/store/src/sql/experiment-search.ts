@@ -1,4 +1,4 @@
-import { parseExperimentFilter, parseExperimentOrderBy } from '@orchard/core'
+import { parseExperimentFilter, parseExperimentOrderBy, ownValue } from '@orchard/core'
 import type { Experiment, FilterNode, OrderTerm, Page } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol'
 import type { SearchExperimentsQuery } from '../tracking-store.ts'
@@ -27,7 +27,7 @@ const DEFAULT_ORDER: readonly OrderTerm[] = [
 
 function orderClauses(dialect: Dialect, terms: readonly OrderTerm[]): string[] {
   const clauses = terms.map((term) => {
-    const column = term.entity === 'attribute' ? ORDER_COLUMNS[term.key] : undefined
+    const column = term.entity === 'attribute' ? ownValue(ORDER_COLUMNS, term.key) : undefined
     if (!column) throw invalidParameter(`Invalid order_by clause '${term.entity}.${term.key}'`)
     return `${term.key === 'name' ? dialect.orderText(column) : column} ${term.ascending ? 'ASC' : 'DESC'}`
   })

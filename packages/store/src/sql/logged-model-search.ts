@@ -1,4 +1,4 @@
-import { parseRunFilter } from '@orchard/core'
+import { parseRunFilter, ownValue } from '@orchard/core'
 import type { Comparison, FilterNode, LoggedModel, Page } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol'
 import { readableExperimentIds } from '../auth/access-scope.ts'
@@ -63,7 +63,7 @@ function comparisonFor(dialect: Dialect, comparison: Comparison, onDatasets: Fra
       ])
     }
     case 'attribute':
-      return compareValue(dialect, ATTRIBUTE_COLUMNS[comparison.key] ?? unknownKey(comparison), comparison)
+      return compareValue(dialect, ownValue(ATTRIBUTE_COLUMNS, comparison.key) ?? unknownKey(comparison), comparison)
     default:
       return unknownKey(comparison)
   }

@@ -1,3 +1,4 @@
+import { ownValue } from '@orchard/core'
 import type { OrderTerm } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol'
 import { fragment } from './dialect.ts'
@@ -43,7 +44,7 @@ export interface RunOrderPlan {
 const direction = (ascending: boolean) => (ascending ? 'ASC' : 'DESC')
 
 function attribute(key: string) {
-  const found = ATTRIBUTE_ORDER[key]
+  const found = ownValue(ATTRIBUTE_ORDER, key)
   if (!found) throw invalidParameter(`Invalid order_by key 'attributes.${key}'`)
   return found
 }

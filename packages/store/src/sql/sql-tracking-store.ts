@@ -75,5 +75,6 @@ export class SqlTrackingStore implements TrackingStore {
 
   garbageCollect = (options: GarbageCollectOptions) => garbageCollect(this.ctx, options)
 
+  ping = async () => void (await this.ctx.db.query('SELECT 1'))
   close = () => this.ctx.db.close()
 }

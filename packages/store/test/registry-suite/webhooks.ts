@@ -66,6 +66,7 @@ export function describeWebhooks(open: Open): void {
           { entity: 'model_version_alias', action: 'created' },
           { entity: 'model_version_alias', action: 'deleted' },
           { entity: 'model_version', action: 'stage_transitioned' },
+          { entity: 'model_version', action: 'monitoring_alert' },
         ]),
       )
       const versionsOnly = await store.createWebhook(hook('versions'))
@@ -77,6 +78,7 @@ export function describeWebhooks(open: Open): void {
       await store.setModelVersionTag('m', '1', { key: 'k', value: 'w' })
       await store.setModelVersionTag('m', '1', { key: 'k', value: 'w' })
       await store.deleteModelVersionTag('m', '1', 'k')
+      await store.setModelVersionTag('m', '2', { key: 'orchard.monitoring.alert', value: '{"job":"drift","share_drifted":0.75}' })
       await store.transitionModelVersionStage('m', '1', 'Production', false)
       await store.transitionModelVersionStage('m', '2', 'Production', true)
       await store.setRegisteredModelAlias('m', 'champion', '1')
@@ -91,6 +93,8 @@ export function describeWebhooks(open: Open): void {
         'model_version.created {"name":"m","version":"2","source":"s3://b/2","run_id":null,"tags":{},"description":null}',
         'model_version_tag.set {"name":"m","version":"1","key":"k","value":"w"}',
         'model_version_tag.deleted {"name":"m","version":"1","key":"k"}',
+        'model_version_tag.set {"name":"m","version":"2","key":"orchard.monitoring.alert","value":"{\\"job\\":\\"drift\\",\\"share_drifted\\":0.75}"}',
+        'model_version.monitoring_alert {"name":"m","version":"2","alert":{"job":"drift","share_drifted":0.75}}',
         'model_version.stage_transitioned {"name":"m","version":"1","from_stage":"None","to_stage":"Production"}',
         'model_version.stage_transitioned {"name":"m","version":"1","from_stage":"Production","to_stage":"Archived"}',
         'model_version.stage_transitioned {"name":"m","version":"2","from_stage":"None","to_stage":"Production"}',

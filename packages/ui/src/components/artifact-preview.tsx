@@ -1,6 +1,7 @@
 import { artifactDownloadUrl, readArtifactHead } from '../api.ts'
 import { artifactKind, parseDelimited, summarizeMlmodel } from '../lib/artifact-kind.ts'
 import type { ArtifactKind } from '../lib/artifact-kind.ts'
+import { RegisterModelButton } from './register-model.tsx'
 import { formatBytes } from '../lib/format.ts'
 import { useAsync } from '../use-async.ts'
 import { ErrorBox, Loading } from './status.tsx'
@@ -27,6 +28,7 @@ export function ArtifactPreview({ runId, path, size }: Props) {
         <strong title={path}>{path}</strong>
         <span className="muted">{formatBytes(size)}</span>
         <span className="spacer" />
+        {kind === 'mlmodel' && path.includes('/') ? <RegisterModelButton runId={runId} folder={path.slice(0, path.lastIndexOf('/'))} /> : null}
         <a className="button" href={url} download={name}>
           Download
         </a>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { metricHistoryBuckets, transport } from '../api.ts'
-import type { Experiment, MetricPoint } from '../api.ts'
+import { metricHistoryBuckets } from '../api.ts'
+import type { Experiment, MetricPoint, Run } from '../api.ts'
 import type { ChartView, Route } from '../lib/routes.ts'
 import { formatMetric } from '../lib/format.ts'
 import { summarize } from '../lib/series-summary.ts'
@@ -8,12 +8,15 @@ import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
 import { useAsync } from '../use-async.ts'
 import type { AsyncState } from '../use-async.ts'
+import { ChartGrid, gridRuns } from './chart-grid.tsx'
 import { MetricChart } from './metric-chart.tsx'
 import { Empty, ErrorBox, Loading } from './status.tsx'
 
 // Buckets asked of get-history-buckets: about one per pixel of a chart at 1280 px. A zoom asks again
 // for the dragged range, so buckets narrow until each holds one point (full resolution).
 const CHART_BUCKETS = 1000
+// A chart view opened without runs in its URL shows the experiment's latest runs.
+const DEFAULT_RUNS = 10
 
 interface Props {
   readonly experimentIds: readonly string[]
@@ -23,21 +26,45 @@ interface Props {
   readonly navigate: Navigate
 }
 
-export function ChartsPage({ experimentIds, view, experiments, theme, navigate }: Props) {
-  const runs = useAsync(() => Promise.all(view.runIds.map((id) => transport.getRun(id))), [view.runIds.join(',')])
-  const metricKeys =
-    runs.status === 'ready' ? [...new Set(runs.value.flatMap((r) => r.data.metrics.map((m) => m.key)))].sort() : []
-  const metric = view.metric || metricKeys[0] || ''
+export function ChartsPage(props: Props) {
+  const { experimentIds, view, experiments, theme, navigate } = props
+  const runs = useAsync(() => gridRuns(experimentIds, view.runIds, DEFAULT_RUNS), [experimentIds.join(','), view.runIds.join(',')])
+  const back: Route = { page: 'runs', experimentIds, filter: '', order: '', columns: undefined, showDeleted: false }
+  const names = experimentIds.map((id) => experiments.find((e) => e.experimentId === id)?.name ?? `#${id}`)
+  if (view.metric) return <MetricPage {...props} runs={runs} />
+  return (
+    <section className="charts-page" aria-label="Charts">
+      <nav className="crumbs">
+        <a {...linkProps(back, navigate)}>{names.join(', ')}</a> ›
+      </nav>
+      <header className="page-head">
+        <h1>Charts</h1>
+        <span className="muted">{runs.status === 'ready' ? `${runs.value.length} run${runs.value.length === 1 ? '' : 's'}${view.runIds.length ? '' : ' (the latest)'}` : ''}</span>
+      </header>
+      {runs.status === 'loading' ? <Loading what="the runs" /> : null}
+      {runs.status === 'error' ? <ErrorBox title="Could not load the runs" message={runs.message} /> : null}
+      {runs.status === 'ready' ? (
+        runs.value.length === 0 ? <Empty>No runs to chart in this experiment yet.</Empty> : <ChartGrid experimentIds={experimentIds} view={view} runs={runs.value} theme={theme} navigate={navigate} />
+      ) : null}
+    </section>
+  )
+}
+
+/** One metric on its own page: a large chart that re-buckets on zoom, and each run's summary. */
+function MetricPage({ experimentIds, view, experiments, theme, navigate, runs }: Props & { readonly runs: AsyncState<readonly Run[]> }) {
+  const runIds = runs.status === 'ready' ? runs.value.map((r) => r.info.runId) : []
+  const metric = view.metric
+  const metricKeys = useMemo(() => (runs.status === 'ready' ? [...new Set(runs.value.flatMap((r) => r.data.metrics.map((m) => m.key)))].sort() : []), [runs])
   // The zoomed x range in the server's units (steps, or milliseconds); undefined shows everything.
   const [range, setRange] = useState<readonly [number, number]>()
-  useEffect(() => setRange(undefined), [view.runIds.join(','), metric, view.x])
+  useEffect(() => setRange(undefined), [runIds.join(','), metric, view.x])
   const xAxis = view.x === 'step' ? 'step' : 'timestamp'
   const history = useAsync(
     () =>
-      metric && view.runIds.length
-        ? metricHistoryBuckets(view.runIds, metric, { xAxis, buckets: CHART_BUCKETS, ...(range ? { range } : {}) })
+      metric && runIds.length
+        ? metricHistoryBuckets(runIds, metric, { xAxis, buckets: CHART_BUCKETS, ...(range ? { range } : {}) })
         : Promise.resolve({ points: [], xMin: 0, xMax: 0, bucketWidth: 1 }),
-    [view.runIds.join(','), metric, xAxis, range?.join(',')],
+    [runIds.join(','), metric, xAxis, range?.join(',')],
   )
   const points: AsyncState<readonly MetricPoint[]> = history.status === 'ready' ? { status: 'ready', value: history.value.points } : history
   // Relative time differs per run, so a dragged range has no single server range: uPlot zooms alone.
@@ -51,6 +78,7 @@ export function ChartsPage({ experimentIds, view, experiments, theme, navigate }
   )
   const summary = useMemo(() => (points.status === 'ready' ? summarize(points.value) : new Map()), [points])
   const change = (next: Partial<ChartView>) => navigate({ page: 'charts', experimentIds, ...view, metric, ...next }, { replace: true })
+  const gridRoute = { page: 'charts', experimentIds, ...view } as const
   const back: Route = { page: 'runs', experimentIds, filter: '', order: '', columns: undefined, showDeleted: false }
   const names = experimentIds.map((id) => experiments.find((e) => e.experimentId === id)?.name ?? `#${id}`)
 
@@ -60,10 +88,11 @@ export function ChartsPage({ experimentIds, view, experiments, theme, navigate }
         <a {...linkProps(back, navigate)}>{names.join(', ')}</a> ›
       </nav>
       <header className="page-head">
-        <h1>{metric || 'Metric charts'}</h1>
-        <span className="muted">{view.runIds.length} run{view.runIds.length === 1 ? '' : 's'}</span>
+        <h1>{metric}</h1>
+        <span className="muted">{runIds.length} run{runIds.length === 1 ? '' : 's'}</span>
+        <a {...linkProps({ ...gridRoute, metric: '' }, navigate)}>All charts</a>
       </header>
-      {view.runIds.length === 0 ? <Empty>No runs chosen. Select runs in the runs table and press “Chart selected”.</Empty> : null}
+      {runs.status === 'ready' && runIds.length === 0 ? <Empty>No runs to chart in this experiment yet.</Empty> : null}
       <div className="toolbar">
         <label>
           Metric{' '}

@@ -5,6 +5,7 @@ import type { Experiment } from '../api.ts'
 import { ancestorFolders, buildFolderTree, leafLabel } from '../lib/folder-tree.ts'
 import type { FolderNode } from '../lib/folder-tree.ts'
 import type { AsyncState } from '../use-async.ts'
+import { ConfirmDialog } from './confirm-dialog.tsx'
 import { ErrorBox, Loading } from './status.tsx'
 
 interface Props {
@@ -26,6 +27,7 @@ export function ExperimentsSidebar(props: Props) {
   const [opened, setOpened] = useState<ReadonlySet<string>>(new Set())
   const [closed, setClosed] = useState<ReadonlySet<string>>(new Set())
   const [renaming, setRenaming] = useState<{ id: string; name: string }>()
+  const [deleting, setDeleting] = useState<Experiment>()
 
   const all = props.experiments.status === 'ready' ? props.experiments.value : []
   const needle = search.trim().toLowerCase()
@@ -116,7 +118,7 @@ export function ExperimentsSidebar(props: Props) {
               <button type="button" title="Rename" aria-label={`Rename ${e.name}`} onClick={() => setRenaming({ id: e.experimentId, name: e.name })}>
                 ✎
               </button>
-              <button type="button" title="Delete" aria-label={`Delete ${e.name}`} onClick={() => void act(() => transport.deleteExperiment(e.experimentId))}>
+              <button type="button" title="Delete" aria-label={`Delete ${e.name}`} onClick={() => setDeleting(e)}>
                 ✕
               </button>
             </>
@@ -167,6 +169,22 @@ export function ExperimentsSidebar(props: Props) {
       {props.experiments.status === 'ready' && matching.length === 0 ? <div className="status empty">{needle ? 'No experiment matches.' : 'No experiments yet.'}</div> : null}
       <ul className="tree">{renderFolder(tree, 0)}</ul>
       {props.selectedIds.length > 1 ? <div className="hint">{props.selectedIds.length} experiments selected</div> : null}
+      {deleting ? (
+        <ConfirmDialog
+          title={`Delete experiment “${deleting.name}”?`}
+          confirmLabel="Delete experiment"
+          onConfirm={async () => {
+            await transport.deleteExperiment(deleting.experimentId)
+            await props.onChanged()
+          }}
+          onClose={() => setDeleting(undefined)}
+        >
+          <p>
+            The experiment and its runs move to the deleted list; “Show deleted” lists it, and it can be restored until the server’s garbage
+            collection removes it for good.
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </aside>
   )
 }

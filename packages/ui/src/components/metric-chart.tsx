@@ -4,6 +4,7 @@ import 'uplot/dist/uPlot.min.css'
 import type { MetricPoint } from '../api.ts'
 import { alignSeries } from '../lib/align-series.ts'
 import type { XYSeries } from '../lib/align-series.ts'
+import { formatCompact, formatTicks } from '../lib/format.ts'
 import { colorOf } from '../lib/palette.ts'
 import type { XAxis } from '../lib/routes.ts'
 import { smoothSeries } from '../lib/smoothing.ts'
@@ -17,6 +18,8 @@ interface Props {
   readonly log: boolean
   readonly theme: string
   readonly height?: number
+  /** uPlot's legend under the chart; a grid of charts shows one shared legend instead. */
+  readonly legend?: boolean
   /**
    * Called with the x range a user drags across (in the chart's x units: steps, or seconds for wall
    * time), or undefined on a double click, so the caller can fetch finer buckets for it. Without it,
@@ -42,13 +45,25 @@ function xOf(point: MetricPoint, x: XAxis, firstTimestamp: number): number {
   return (point.timestamp - firstTimestamp) / 1000
 }
 
+/**
+ * A scale range that is never empty: one point, or a series that never changes, gets a window
+ * around its value (±10%, or ±1 around 0) instead of uPlot's default 0–100 with a dot in it.
+ */
+function padRange(min: number | null, max: number | null, log: boolean): [number, number] {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return log ? [1, 10] : [0, 1]
+  if (min !== max) return log ? uPlot.rangeLog(min, max, 10, true) as [number, number] : uPlot.rangeNum(min, max, 0.1, true) as [number, number]
+  if (log) return [min / 2, min * 2]
+  const pad = Math.abs(min) * 0.1 || 1
+  return [min - pad, min + pad]
+}
+
 const alpha = (hex: string, a: number) => `${hex}${Math.round(a * 255).toString(16).padStart(2, '0')}`
 
 /**
  * Line charts of one metric for several runs. Bucketed points (count > 1) also get a min/max band per
  * run, so a spike that the bucket's last value hides stays on screen.
  */
-export function MetricChart({ runs, points, metric, x, smoothing, log, theme, height = 380, onZoom }: Props) {
+export function MetricChart({ runs, points, metric, x, smoothing, log, theme, height = 380, legend = true, onZoom }: Props) {
   const host = useRef<HTMLDivElement>(null)
   const zoom = useRef(onZoom)
   zoom.current = onZoom
@@ -80,6 +95,7 @@ export function MetricChart({ runs, points, metric, x, smoothing, log, theme, he
     const style = getComputedStyle(document.documentElement)
     const axisColor = style.getPropertyValue('--fg-muted').trim() || '#666'
     const gridColor = style.getPropertyValue('--border').trim() || '#ddd'
+    let yTicks: string[] = []
     const axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 } }
     // With cursor off the chart, the legend shows each series' last value instead of a dash.
     const value = (u: uPlot, v: number | null, seriesIdx: number, idx: number | null) => formatValue(idx === null ? lastValue(u.data[seriesIdx]) : v)
@@ -92,10 +108,27 @@ export function MetricChart({ runs, points, metric, x, smoothing, log, theme, he
     const options: uPlot.Options = {
       width: Math.max(element.clientWidth, 300),
       height,
-      scales: { x: { time: x === 'wall' }, y: { distr: log ? 3 : 1 } },
+      scales: {
+        x: { time: x === 'wall', range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) },
+        y: { distr: log ? 3 : 1, range: (_u, min, max) => padRange(min, max, log) },
+      },
       axes: [
-        { ...axis, label: x === 'step' ? 'step' : x === 'wall' ? 'time' : 'seconds since start' },
-        { ...axis, label: metric, size: 70 },
+        {
+          ...axis,
+          label: x === 'step' ? 'step' : x === 'wall' ? 'time' : 'seconds since start',
+          ...(x === 'wall' ? {} : { values: (_u: uPlot, splits: number[], _axis: number, _space: number, increment: number) => formatTicks(splits, increment) }),
+        },
+        {
+          ...axis,
+          // In a grid the chart's caption names the metric.
+          ...(legend ? { label: metric } : {}),
+          values: (_u: uPlot, splits: number[], _axis: number, _space: number, increment: number) => {
+            yTicks = log ? splits.map(formatCompact) : formatTicks(splits, increment)
+            return yTicks
+          },
+          // Wide enough for the longest tick label (7 px a character at uPlot's 12 px), plus the label.
+          size: (_u: uPlot, values: string[] | null) => Math.max(50, 34 + 7 * Math.max(0, ...(values ?? []).map((v) => v.length))),
+        },
       ],
       series: [
         { label: x === 'step' ? 'step' : x === 'wall' ? 'time' : 'seconds' },
@@ -112,10 +145,18 @@ export function MetricChart({ runs, points, metric, x, smoothing, log, theme, he
       // Series 1..n are the runs' lines; n+1+2i and n+2+2i run i's min and max.
       bands: banded ? runs.map((_, i) => ({ series: [runs.length + 2 + 2 * i, runs.length + 1 + 2 * i] as [number, number], fill: alpha(colorOf(i), 0.18) })) : [],
       cursor: { drag: { x: true, y: false, setScale: !onZoom } },
-      legend: { live: true },
+      legend: { show: legend, live: true },
       hooks: {
         // bench/ui.ts times navigation → first chart drawn from this mark.
-        draw: [() => performance.mark('orchard:chart-drawn')],
+        draw: [
+          (u: uPlot) => {
+            performance.mark('orchard:chart-drawn')
+            // uPlot paints ticks on the canvas; the host carries them (and the y range) as text for
+            // assistive reads and tests.
+            element.dataset.yTicks = yTicks.join('|')
+            element.dataset.yRange = `${u.scales.y?.min ?? ''},${u.scales.y?.max ?? ''}`
+          },
+        ],
         ...(onZoom
           ? {
               setSelect: [
@@ -140,7 +181,7 @@ export function MetricChart({ runs, points, metric, x, smoothing, log, theme, he
       chart.over.removeEventListener('dblclick', reset)
       chart.destroy()
     }
-  }, [data, banded, runs, metric, x, log, theme, height, onZoom !== undefined])
+  }, [data, banded, runs, metric, x, log, theme, height, legend, onZoom !== undefined])
 
   return <div className="chart" ref={host} data-testid="metric-chart" data-banded={banded ? 'true' : undefined} />
 }

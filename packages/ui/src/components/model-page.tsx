@@ -4,6 +4,7 @@ import { formatTime } from '../lib/format.ts'
 import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
 import {
+  deleteRegisteredModel,
   STAGES,
   deleteAlias,
   deleteModelTag,
@@ -16,11 +17,11 @@ import {
   updateModelDescription,
 } from '../registry-api.ts'
 import type { ModelVersion, RegisteredModel, Stage } from '../registry-api.ts'
-import { useAsync } from '../use-async.ts'
+import { isMissing, useAsync } from '../use-async.ts'
 import { ConfirmDialog } from './confirm-dialog.tsx'
 import { AuditTrail, EditableDescription, StageBadge, TagsEditor } from './registry-widgets.tsx'
 import { RunLink } from './run-link.tsx'
-import { Empty, ErrorBox, Loading } from './status.tsx'
+import { Empty, ErrorBox, Loading, NotFound } from './status.tsx'
 
 interface Props {
   readonly name: string
@@ -40,8 +41,17 @@ export function ModelPage({ name, navigate }: Props) {
   const versions = useAsync(() => searchModelVersions(name), [name, revision])
   const events = useAsync(() => searchRegistryEvents(name), [name, revision])
   const [pending, setPending] = useState<Pending>()
+  const [deletingModel, setDeletingModel] = useState(false)
   const after = <T,>(action: Promise<T>) => action.then((value) => (refresh(), value))
 
+  if (isMissing(model)) {
+    return (
+      <NotFound title={`No registered model named “${name}”`}>
+        <p className="muted">{model.status === 'error' ? model.message : null}</p>
+        <a {...linkProps({ page: 'models', filter: '' }, navigate)}>See all models</a>
+      </NotFound>
+    )
+  }
   return (
     <section className="model-page" aria-label="Registered model">
       <nav className="crumbs">
@@ -49,7 +59,30 @@ export function ModelPage({ name, navigate }: Props) {
       </nav>
       <header className="page-head">
         <h1>{name}</h1>
+        <span className="spacer" />
+        {model.status === 'ready' ? (
+          <button type="button" className="danger" onClick={() => setDeletingModel(true)}>
+            Delete model
+          </button>
+        ) : null}
       </header>
+      {deletingModel ? (
+        <ConfirmDialog
+          title={`Delete the model ${name}?`}
+          confirmLabel="Delete model"
+          withComment
+          onConfirm={async (comment) => {
+            await deleteRegisteredModel(name, { comment })
+            navigate({ page: 'models', filter: '' })
+          }}
+          onClose={() => setDeletingModel(false)}
+        >
+          <p>
+            The model and all {versions.status === 'ready' ? versions.value.length : 'its'} version{versions.status === 'ready' && versions.value.length === 1 ? '' : 's'} go for good,
+            with their aliases and tags; the runs and their artifacts stay.
+          </p>
+        </ConfirmDialog>
+      ) : null}
       {model.status === 'loading' ? <Loading what="the model" /> : null}
       {model.status === 'error' ? <ErrorBox title="Could not load the model" message={model.message} /> : null}
       {model.status === 'ready' ? (

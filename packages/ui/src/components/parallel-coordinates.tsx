@@ -11,8 +11,12 @@ interface Props {
   readonly axes: readonly Axis[]
 }
 
-const HEIGHT = 260
-const PAD_TOP = 34
+const HEIGHT = 274
+const PAD_TOP = 48
+// About one axis gap of 12 px bold text; titles also alternate between two lines, so neither a
+// neighbour nor the next-but-one title on the same line can touch, whatever the end titles' anchors.
+const MAX_TITLE_CHARS = 20
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
 const PAD_BOTTOM = 24
 const AXIS_GAP = 150
 
@@ -28,12 +32,15 @@ export function ParallelCoordinates({ runs, axes }: Props) {
   const y = (p: number) => PAD_TOP + (1 - p) * (HEIGHT - PAD_TOP - PAD_BOTTOM)
   return (
     <div className="chart-scroll">
+      {/* The end titles hang inwards from their axes, so neither runs off the plot. */}
       <svg className="parallel" role="img" aria-label="Parallel coordinates" width={width} height={HEIGHT} viewBox={`0 0 ${width} ${HEIGHT}`}>
         {axes.map((axis, i) => (
           <g key={axis.id} data-axis={axis.id}>
             <line x1={x(i)} x2={x(i)} y1={y(1)} y2={y(0)} className="axis-line" />
-            <text x={x(i)} y={12} className="axis-title" textAnchor="middle">
-              {axis.id.replace(/^(params|metrics)\./, '')}
+            {/* Titles alternate between two lines and are cut to the gap between axes, so neighbours never overlap. */}
+            <text x={x(i)} y={i % 2 ? 30 : 12} className="axis-title" textAnchor={i === 0 ? 'start' : i === axes.length - 1 ? 'end' : 'middle'}>
+              <title>{axis.id.replace(/^(params|metrics)\./, '')}</title>
+              {clip(axis.id.replace(/^(params|metrics)\./, ''), MAX_TITLE_CHARS)}
             </text>
             <text x={x(i) + 5} y={y(1) + 4} className="axis-tick">
               {label(axis, 'top')}

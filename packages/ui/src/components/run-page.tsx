@@ -1,16 +1,20 @@
-import { useMemo } from 'react'
-import { metricHistoryBuckets, readAll, transport } from '../api.ts'
+import { useMemo, useRef, useState } from 'react'
+import type { FormEvent } from 'react'
+import { errorMessage, metricHistoryBuckets, readAll, transport } from '../api.ts'
 import type { Experiment, Run } from '../api.ts'
 import { formatDuration, formatMetric, formatTime } from '../lib/format.ts'
 import type { Route, RunTab } from '../lib/routes.ts'
 import { PARENT_RUN_TAG } from '../lib/run-tree.ts'
 import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
-import { useAsync } from '../use-async.ts'
+import { isMissing, useAsync } from '../use-async.ts'
+import { searchVersionsOfRun } from '../registry-api.ts'
 import { ArtifactBrowser } from './artifact-browser.tsx'
+import { ConfirmDialog } from './confirm-dialog.tsx'
+import { StageBadge } from './registry-widgets.tsx'
 import { MarkdownView } from './markdown-view.tsx'
 import { MetricChart } from './metric-chart.tsx'
-import { Empty, ErrorBox, Loading } from './status.tsx'
+import { Empty, ErrorBox, Loading, NotFound } from './status.tsx'
 
 const NOTE_TAG = 'mlflow.note.content'
 const TABS: readonly { id: RunTab; label: string }[] = [
@@ -33,11 +37,30 @@ interface Props {
 }
 
 export function RunPage({ experimentId, runId, tab, artifact, experiments, theme, navigate }: Props) {
-  const run = useAsync(() => transport.getRun(runId), [runId])
+  // Every edit bumps the revision, which reads the run again.
+  const [revision, setRevision] = useState(0)
+  const reload = () => setRevision((r) => r + 1)
+  const run = useAsync(() => transport.getRun(runId), [runId, revision])
+  const [renaming, setRenaming] = useState<string>()
+  const [confirming, setConfirming] = useState<'delete' | 'restore'>()
+  const [actionError, setActionError] = useState<string>()
+  // While an edit re-reads the run, the page keeps showing the run as it was.
+  const shown = useRef<Run | undefined>(undefined)
+  if (run.status === 'ready') shown.current = run.value
   const experimentName = experiments.find((e) => e.experimentId === experimentId)?.name ?? `#${experimentId}`
   const back: Route = { page: 'runs', experimentIds: [experimentId], filter: '', order: '', columns: undefined, showDeleted: false }
 
-  if (run.status === 'loading') return <Loading what="the run" />
+  if (run.status === 'loading' && shown.current?.info.runId !== runId) return <Loading what="the run" />
+  if (isMissing(run)) {
+    return (
+      <NotFound title="This run does not exist">
+        <p className="muted">
+          No run has the ID <code>{runId}</code>.
+        </p>
+        <a {...linkProps(back, navigate)}>Back to {experimentName}</a>
+      </NotFound>
+    )
+  }
   if (run.status === 'error') {
     return (
       <section className="run-page">
@@ -46,17 +69,69 @@ export function RunPage({ experimentId, runId, tab, artifact, experiments, theme
       </section>
     )
   }
-  const r = run.value
+  const r = run.status === 'ready' ? run.value : shown.current!
+  const deleted = r.info.lifecycleStage === 'deleted'
+  const rename = async (event: FormEvent) => {
+    event.preventDefault()
+    setActionError(undefined)
+    try {
+      await transport.updateRun(runId, { runName: (renaming ?? '').trim() })
+      setRenaming(undefined)
+      reload()
+    } catch (error) {
+      setActionError(errorMessage(error))
+    }
+  }
   return (
     <section className="run-page" aria-label="Run">
       <nav className="crumbs">
         <a {...linkProps(back, navigate)}>{experimentName}</a> ›
       </nav>
       <header className="page-head">
-        <h1>{r.info.runName || r.info.runId}</h1>
+        {renaming === undefined ? (
+          <h1>{r.info.runName || r.info.runId}</h1>
+        ) : (
+          <form className="inline-form rename" onSubmit={rename}>
+            <input aria-label="Run name" autoFocus value={renaming} maxLength={250} onChange={(e) => setRenaming(e.target.value)} />
+            <button type="submit" disabled={!renaming.trim()}>
+              Save
+            </button>
+            <button type="button" onClick={() => setRenaming(undefined)}>
+              Cancel
+            </button>
+          </form>
+        )}
         <span className={`pill status-${r.info.status.toLowerCase()}`}>{r.info.status}</span>
-        {r.info.lifecycleStage === 'deleted' ? <span className="pill deleted">deleted</span> : null}
+        {deleted ? <span className="pill deleted">deleted</span> : null}
+        <span className="spacer" />
+        {renaming === undefined ? (
+          <button type="button" onClick={() => setRenaming(r.info.runName)}>
+            Rename
+          </button>
+        ) : null}
+        <button type="button" className={deleted ? '' : 'danger'} onClick={() => setConfirming(deleted ? 'restore' : 'delete')}>
+          {deleted ? 'Restore run' : 'Delete run'}
+        </button>
       </header>
+      {actionError ? <ErrorBox title="Could not rename the run" message={actionError} /> : null}
+      {confirming ? (
+        <ConfirmDialog
+          title={confirming === 'delete' ? `Delete run “${r.info.runName || r.info.runId}”?` : `Restore run “${r.info.runName || r.info.runId}”?`}
+          confirmLabel={confirming === 'delete' ? 'Delete run' : 'Restore run'}
+          onConfirm={async () => {
+            if (confirming === 'delete') await transport.deleteRun(runId)
+            else await transport.restoreRun(runId)
+            reload()
+          }}
+          onClose={() => setConfirming(undefined)}
+        >
+          <p>
+            {confirming === 'delete'
+              ? 'The run moves to the deleted runs (“Show deleted” lists it) and can be restored until the server’s garbage collection removes it for good.'
+              : 'The run comes back to the experiment’s runs table.'}
+          </p>
+        </ConfirmDialog>
+      ) : null}
       <nav className="tabs" role="tablist" aria-label="Run sections" onKeyDown={(event) => {
         // ARIA's tab pattern: arrows move between tabs (and open them), Home and End jump to the ends.
         const at = TABS.findIndex((t) => t.id === tab)
@@ -74,16 +149,16 @@ export function RunPage({ experimentId, runId, tab, artifact, experiments, theme
           </a>
         ))}
       </nav>
-      {tab === 'overview' ? <Overview run={r} navigate={navigate} /> : null}
+      {tab === 'overview' ? <Overview run={r} navigate={navigate} onChanged={reload} /> : null}
       {tab === 'params' ? <KeyValueTable title="Params" rows={r.data.params} /> : null}
       {tab === 'metrics' ? <MetricsTable run={r} navigate={navigate} theme={theme} /> : null}
-      {tab === 'tags' ? <KeyValueTable title="Tags" rows={r.data.tags.filter((t) => t.key !== NOTE_TAG)} /> : null}
+      {tab === 'tags' ? <TagsEditor run={r} onChanged={reload} /> : null}
       {tab === 'artifacts' ? <ArtifactBrowser experimentId={experimentId} runId={r.info.runId} selected={artifact} navigate={navigate} /> : null}
     </section>
   )
 }
 
-function Overview({ run, navigate }: { readonly run: Run; readonly navigate: Navigate }) {
+function Overview({ run, navigate, onChanged }: { readonly run: Run; readonly navigate: Navigate; readonly onChanged: () => void }) {
   const { info } = run
   const tag = (key: string) => run.data.tags.find((t) => t.key === key)?.value
   const parentId = tag(PARENT_RUN_TAG)
@@ -139,8 +214,9 @@ function Overview({ run, navigate }: { readonly run: Run; readonly navigate: Nav
           ))}
         </tbody>
       </table>
-      <h2>Description</h2>
-      {note ? <MarkdownView source={note} /> : <p className="muted">No description. Set the tag {NOTE_TAG} to add one.</p>}
+      <NoteEditor run={run} note={note} onChanged={onChanged} />
+      <Datasets run={run} />
+      <RegisteredVersions runId={info.runId} navigate={navigate} />
     </div>
   )
 }
@@ -172,18 +248,21 @@ const RUN_CHARTS = 12
 // Small multiples are ~420 px wide: a bucket per pixel or so, each with its min/max band.
 const RUN_CHART_BUCKETS = 400
 
-function RunMetricCharts({ run, theme }: { readonly run: Run; readonly theme: string }) {
-  const keys = useMemo(() => [...run.data.metrics].map((m) => m.key).sort().slice(0, RUN_CHARTS), [run])
+const SYSTEM_PREFIX = 'system/'
+
+function RunMetricCharts({ run, keys, theme }: { readonly run: Run; readonly keys: readonly string[]; readonly theme: string }) {
+  const shown = useMemo(() => keys.slice(0, RUN_CHARTS), [keys])
   const runs = useMemo(() => [{ runId: run.info.runId, label: run.info.runName || run.info.runId.slice(0, 8) }], [run])
   const histories = useAsync(
-    () => Promise.all(keys.map((key) => metricHistoryBuckets([run.info.runId], key, { xAxis: 'step', buckets: RUN_CHART_BUCKETS }).then((h) => h.points))),
-    [run.info.runId, keys.join(',')],
+    () => Promise.all(shown.map((key) => metricHistoryBuckets([run.info.runId], key, { xAxis: 'step', buckets: RUN_CHART_BUCKETS }).then((h) => h.points))),
+    [run.info.runId, shown.join(',')],
   )
+  if (shown.length === 0) return null
   if (histories.status === 'loading') return <Loading what="metric charts" />
   if (histories.status === 'error') return <ErrorBox title="Could not load metric history" message={histories.message} />
   return (
     <div className="chart-grid">
-      {keys.map((key, i) => (
+      {shown.map((key, i) => (
         <figure key={key} className="chart-cell">
           <figcaption>{key}</figcaption>
           <MetricChart runs={runs} points={histories.value[i] ?? []} metric={key} x="step" smoothing={0} log={false} theme={theme} height={220} />
@@ -193,42 +272,286 @@ function RunMetricCharts({ run, theme }: { readonly run: Run; readonly theme: st
   )
 }
 
+// Metrics the run logged itself, then the system metrics MLflow's monitor logs (`system/cpu_…`,
+// `system/gpu_0_…`) in a section of their own, each with its table and charts.
 function MetricsTable({ run, navigate, theme }: { readonly run: Run; readonly navigate: Navigate; readonly theme: string }) {
+  const sorted = useMemo(() => [...run.data.metrics].sort((a, b) => a.key.localeCompare(b.key)), [run])
+  const model = useMemo(() => sorted.filter((m) => !m.key.startsWith(SYSTEM_PREFIX)), [sorted])
+  const system = useMemo(() => sorted.filter((m) => m.key.startsWith(SYSTEM_PREFIX)), [sorted])
+  const modelKeys = useMemo(() => model.map((m) => m.key), [model])
+  const systemKeys = useMemo(() => system.map((m) => m.key), [system])
   if (run.data.metrics.length === 0) return <Empty>No metrics logged.</Empty>
+  const table = (label: string, metrics: typeof sorted) => (
+    <table className="data" aria-label={label}>
+      <thead>
+        <tr>
+          <th>Metric</th>
+          <th className="num">Latest value</th>
+          <th className="num">Step</th>
+          <th>Logged</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {metrics.map((m) => (
+          <tr key={m.key}>
+            <td>{m.key}</td>
+            <td className="num">{formatMetric(m.value)}</td>
+            <td className="num">{m.step}</td>
+            <td>{formatTime(m.timestamp)}</td>
+            <td>
+              <a
+                {...linkProps(
+                  { page: 'charts', experimentIds: [run.info.experimentId], runIds: [run.info.runId], metric: m.key, x: 'step', smoothing: 0, log: false },
+                  navigate,
+                )}
+              >
+                Chart
+              </a>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
   return (
     <>
-      <table className="data" aria-label="Metrics">
-        <thead>
-          <tr>
-            <th>Metric</th>
-            <th className="num">Latest value</th>
-            <th className="num">Step</th>
-            <th>Logged</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {[...run.data.metrics].sort((a, b) => a.key.localeCompare(b.key)).map((m) => (
-            <tr key={m.key}>
-              <td>{m.key}</td>
-              <td className="num">{formatMetric(m.value)}</td>
-              <td className="num">{m.step}</td>
-              <td>{formatTime(m.timestamp)}</td>
-              <td>
-                <a
-                  {...linkProps(
-                    { page: 'charts', experimentIds: [run.info.experimentId], runIds: [run.info.runId], metric: m.key, x: 'step', smoothing: 0, log: false },
-                    navigate,
-                  )}
-                >
-                  Chart
-                </a>
-              </td>
+      {model.length > 0 ? (
+        <section aria-label="Model metrics">
+          {table('Metrics', model)}
+          <RunMetricCharts run={run} keys={modelKeys} theme={theme} />
+        </section>
+      ) : null}
+      {system.length > 0 ? (
+        <section aria-label="System metrics">
+          <h2>System metrics</h2>
+          {table('System metrics', system)}
+          <RunMetricCharts run={run} keys={systemKeys} theme={theme} />
+        </section>
+      ) : null}
+    </>
+  )
+}
+
+/** The run's description (MLflow's `mlflow.note.content` tag), shown as markdown and editable in place. */
+function NoteEditor({ run, note, onChanged }: { readonly run: Run; readonly note: string | undefined; readonly onChanged: () => void }) {
+  const [draft, setDraft] = useState<string>()
+  const [error, setError] = useState<string>()
+  const save = async (event: FormEvent) => {
+    event.preventDefault()
+    setError(undefined)
+    try {
+      await transport.setTag(run.info.runId, { key: NOTE_TAG, value: draft ?? '' })
+      setDraft(undefined)
+      onChanged()
+    } catch (failure) {
+      setError(errorMessage(failure))
+    }
+  }
+  return (
+    <section aria-label="Description">
+      <h2>
+        Description{' '}
+        {draft === undefined ? (
+          <button type="button" className="link" onClick={() => setDraft(note ?? '')}>
+            {note ? 'Edit' : 'Add'}
+          </button>
+        ) : null}
+      </h2>
+      {draft === undefined ? (
+        note ? <MarkdownView source={note} /> : <p className="muted">No description yet.</p>
+      ) : (
+        <form className="note-editor" onSubmit={save}>
+          <textarea aria-label="Description (markdown)" rows={8} value={draft} onChange={(e) => setDraft(e.target.value)} autoFocus />
+          {error ? <ErrorBox message={error} /> : null}
+          <div className="dialog-actions">
+            <button type="button" onClick={() => setDraft(undefined)}>
+              Cancel
+            </button>
+            <button type="submit" className="primary">
+              Save description
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  )
+}
+
+const DATASET_CONTEXT_TAG = 'mlflow.data.context'
+
+/** Column names and types from a dataset's schema (MLflow's `{"mlflow_colspec": [...]}` JSON), if it has one. */
+function schemaColumns(schema: string | undefined): { name: string; type: string }[] | undefined {
+  if (!schema) return undefined
+  try {
+    const parsed = JSON.parse(schema) as { mlflow_colspec?: { name?: unknown; type?: unknown }[] } | { name?: unknown; type?: unknown }[]
+    const columns = Array.isArray(parsed) ? parsed : parsed.mlflow_colspec
+    if (!Array.isArray(columns)) return undefined
+    return columns.map((c) => ({ name: String(c.name ?? ''), type: String(c.type ?? '') }))
+  } catch {
+    return undefined
+  }
+}
+
+function Datasets({ run }: { readonly run: Run }) {
+  const inputs = run.inputs.datasetInputs
+  return (
+    <section aria-label="Datasets">
+      <h2>Datasets</h2>
+      {inputs.length === 0 ? (
+        <p className="muted">No datasets logged with this run.</p>
+      ) : (
+        <table className="data datasets">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Digest</th>
+              <th>Context</th>
+              <th>Source</th>
+              <th>Schema</th>
             </tr>
+          </thead>
+          <tbody>
+            {inputs.map(({ dataset, tags }, i) => {
+              const columns = schemaColumns(dataset.schema)
+              return (
+                <tr key={`${dataset.name}${dataset.digest}${i}`}>
+                  <td>{dataset.name}</td>
+                  <td>
+                    <code title={dataset.digest}>{dataset.digest}</code>
+                  </td>
+                  <td>{tags.find((t) => t.key === DATASET_CONTEXT_TAG)?.value ?? ''}</td>
+                  <td className="value">
+                    {dataset.sourceType ? <span className="muted">{dataset.sourceType}: </span> : null}
+                    {dataset.source}
+                  </td>
+                  <td>
+                    {columns ? (
+                      <details>
+                        <summary>
+                          {columns.length} column{columns.length === 1 ? '' : 's'}
+                        </summary>
+                        <ul className="schema">
+                          {columns.map((c) => (
+                            <li key={c.name}>
+                              <code>{c.name}</code> <span className="muted">{c.type}</span>
+                            </li>
+                          ))}
+                        </ul>
+                      </details>
+                    ) : dataset.schema ? (
+                      <code className="value">{dataset.schema.slice(0, 200)}</code>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                    {dataset.profile ? <div className="muted">profile: {dataset.profile.slice(0, 200)}</div> : null}
+                  </td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}
+
+function RegisteredVersions({ runId, navigate }: { readonly runId: string; readonly navigate: Navigate }) {
+  const versions = useAsync(() => searchVersionsOfRun(runId), [runId])
+  return (
+    <section aria-label="Registered models">
+      <h2>Registered models</h2>
+      {versions.status === 'loading' ? <Loading what="model versions" /> : null}
+      {versions.status === 'error' ? <ErrorBox message={versions.message} /> : null}
+      {versions.status === 'ready' && versions.value.length === 0 ? <p className="muted">No model version was registered from this run.</p> : null}
+      {versions.status === 'ready' && versions.value.length > 0 ? (
+        <ul className="registered">
+          {versions.value.map((v) => (
+            <li key={`${v.name}/${v.version}`}>
+              <a {...linkProps({ page: 'model-version', name: v.name, version: v.version }, navigate)}>
+                {v.name} v{v.version}
+              </a>{' '}
+              <StageBadge stage={v.stage} />
+              {v.aliases.map((a) => (
+                <span key={a} className="pill alias">
+                  @{a}
+                </span>
+              ))}
+            </li>
           ))}
-        </tbody>
-      </table>
-      <RunMetricCharts run={run} theme={theme} />
+        </ul>
+      ) : null}
+    </section>
+  )
+}
+
+/** Tags with add, change and delete; MLflow's own `mlflow.*` tags are shown but left alone. */
+function TagsEditor({ run, onChanged }: { readonly run: Run; readonly onChanged: () => void }) {
+  const [key, setKey] = useState('')
+  const [value, setValue] = useState('')
+  const [error, setError] = useState<string>()
+  const act = async (action: () => Promise<unknown>) => {
+    setError(undefined)
+    try {
+      await action()
+      onChanged()
+      return true
+    } catch (failure) {
+      setError(errorMessage(failure))
+      return false
+    }
+  }
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    if (await act(() => transport.setTag(run.info.runId, { key: key.trim(), value }))) {
+      setKey('')
+      setValue('')
+    }
+  }
+  const rows = [...run.data.tags].filter((t) => t.key !== NOTE_TAG).sort((a, b) => a.key.localeCompare(b.key))
+  return (
+    <>
+      <form className="inline-form tag-form" onSubmit={submit} aria-label="Set a tag">
+        <input aria-label="Tag key" placeholder="key" value={key} maxLength={250} onChange={(e) => setKey(e.target.value)} />
+        <input aria-label="Tag value" placeholder="value" value={value} onChange={(e) => setValue(e.target.value)} />
+        <button type="submit" disabled={!key.trim()}>
+          Set tag
+        </button>
+      </form>
+      {error ? <ErrorBox message={error} /> : null}
+      {rows.length === 0 ? (
+        <Empty>No tags.</Empty>
+      ) : (
+        <table className="data" aria-label="Tags">
+          <thead>
+            <tr>
+              <th>Key</th>
+              <th>Value</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.key}>
+                <td>{row.key}</td>
+                <td className="value">{row.value}</td>
+                <td>
+                  {row.key.startsWith('mlflow.') ? null : (
+                    <span className="row-buttons">
+                      <button type="button" aria-label={`Edit tag ${row.key}`} onClick={() => (setKey(row.key), setValue(row.value))}>
+                        ✎
+                      </button>
+                      <button type="button" aria-label={`Delete tag ${row.key}`} onClick={() => void act(() => transport.deleteTag(run.info.runId, row.key))}>
+                        ✕
+                      </button>
+                    </span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </>
   )
 }

@@ -1,15 +1,22 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { FormEvent } from 'react'
-import { errorMessage, transport } from '../api.ts'
+import { errorMessage, metricAggregate, transport } from '../api.ts'
+import { AGGREGATES, compareValues, splitAggregate, withAggregate } from '../lib/aggregates.ts'
+import type { Aggregate } from '../lib/aggregates.ts'
 import type { Experiment, Run } from '../api.ts'
-import { defaultColumns, orderTerm, parseColumn, parseOrderTerm } from '../lib/columns.ts'
+import { columnWidth, defaultColumns, orderTerm, parseColumn, parseOrderTerm, toCsv } from '../lib/columns.ts'
 import type { ColumnId } from '../lib/columns.ts'
+import { columnsKey, isStringList, isWidthMap, readStored, widthsKey, writeStored } from '../lib/stored.ts'
 import { formatDuration, formatMetric, formatTime } from '../lib/format.ts'
 import type { RunsView } from '../lib/routes.ts'
+import { suggestFilter } from '../lib/filter-suggest.ts'
+import { groupRuns, summarizeNumbers } from '../lib/group-runs.ts'
+import type { RunGroup } from '../lib/group-runs.ts'
 import { nestRuns } from '../lib/run-tree.ts'
 import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
 import { ColumnChooser } from './column-chooser.tsx'
+import { SavedViews } from './saved-views.tsx'
 import { Empty, ErrorBox } from './status.tsx'
 
 const ROW_HEIGHT = 30
@@ -20,6 +27,8 @@ const FIRST_PAGE = 100
 const NEXT_PAGE = 5000
 const MAX_RUNS = 50_000
 const MAX_CHART_RUNS = 100
+// With nothing ticked, Charts shows the first runs of the table as it is sorted and filtered.
+const VISIBLE_CHART_RUNS = 10
 // Runs side by side: past a few dozen the table and the parallel coordinates stop being readable.
 const MAX_COMPARE_RUNS = 50
 
@@ -31,10 +40,34 @@ interface Props {
   readonly navigate: Navigate
 }
 
+export type ColumnGroup = 'attributes' | 'metrics' | 'params' | 'tags' | 'datasets'
+const GROUPS: readonly { readonly id: ColumnGroup; readonly label: string }[] = [
+  { id: 'attributes', label: 'Attributes' },
+  { id: 'metrics', label: 'Metrics' },
+  { id: 'params', label: 'Parameters' },
+  { id: 'tags', label: 'Tags' },
+  { id: 'datasets', label: 'Datasets' },
+]
+const DATASETS_COLUMN = 'datasets'
+// Room in a metric header for its aggregate choice (last, min, max, mean).
+const AGGREGATE_SELECT_WIDTH = 64
+// Aggregates other than the last value are read from each run's history: min and max for this many
+// runs (one bucketed call per hundred), the mean (full histories) for fewer.
+const AGGREGATE_RUNS = 5000
+const MEAN_RUNS = 500
+const DATASET_CONTEXT_TAG = 'mlflow.data.context'
+
 interface Column {
   readonly id: string
   readonly label: string
+  readonly group: ColumnGroup
   readonly width: number
+  /** A metric column's aggregate over each run's history; `last` is what the server sorts by. */
+  readonly aggregate?: Aggregate
+  /** A metric column's number for a run: what groups summarise and browser-side sorts compare. */
+  readonly value?: (run: Run) => number | undefined
+  /** Sorted in the browser: the server orders by last values only, not by aggregates. */
+  readonly sortsInBrowser?: boolean
   /** The attribute or column this header sorts by; absent when the server cannot order by it. */
   readonly sort?: string | ColumnId
   readonly cell: (run: Run) => string
@@ -43,23 +76,65 @@ interface Column {
 const tagValue = (run: Run, key: string) => run.data.tags.find((t) => t.key === key)?.value
 
 const ATTRIBUTE_COLUMNS: readonly Column[] = [
-  { id: 'start_time', label: 'Created', width: 142, sort: 'start_time', cell: (r) => formatTime(r.info.startTime) },
-  { id: 'duration', label: 'Duration', width: 74, cell: (r) => formatDuration(r.info.startTime, r.info.endTime) },
-  { id: 'user_id', label: 'User', width: 84, sort: 'user_id', cell: (r) => r.info.userId || (tagValue(r, 'mlflow.user') ?? '') },
-  { id: 'status', label: 'Status', width: 88, sort: 'status', cell: (r) => r.info.status },
+  { id: 'start_time', label: 'Created', group: 'attributes', width: 166, sort: 'start_time', cell: (r) => formatTime(r.info.startTime) },
+  { id: 'duration', label: 'Duration', group: 'attributes', width: 84, cell: (r) => formatDuration(r.info.startTime, r.info.endTime) },
+  { id: 'user_id', label: 'User', group: 'attributes', width: 90, sort: 'user_id', cell: (r) => r.info.userId || (tagValue(r, 'mlflow.user') ?? '') },
+  { id: 'status', label: 'Status', group: 'attributes', width: 96, sort: 'status', cell: (r) => r.info.status },
 ]
 
-function dataColumn(id: string): Column | undefined {
+/** A run's datasets as `name@digest (context)`, the way MLflow's table lists them. */
+const datasetsCell = (run: Run) =>
+  run.inputs.datasetInputs
+    .map((input) => {
+      const context = input.tags.find((t) => t.key === DATASET_CONTEXT_TAG)?.value
+      return `${input.dataset.name}@${input.dataset.digest.slice(0, 8)}${context ? ` (${context})` : ''}`
+    })
+    .join(', ')
+
+type AggregateValues = ReadonlyMap<string, ReadonlyMap<string, number> | 'loading'>
+
+function dataColumn(id: string, aggregates: AggregateValues): Column | undefined {
+  if (id === DATASETS_COLUMN) return { id, label: 'Datasets', group: 'datasets', width: 220, cell: datasetsCell }
   const column = parseColumn(id)
   if (!column) return undefined
+  if (column.kind === 'metrics') {
+    const { key, aggregate } = splitAggregate(column.key)
+    if (aggregate !== 'last') {
+      const values = aggregates.get(id)
+      const value = (r: Run) => (values && values !== 'loading' ? values.get(r.info.runId) : undefined)
+      return {
+        id,
+        label: key,
+        group: 'metrics',
+        aggregate,
+        width: columnWidth(key) + AGGREGATE_SELECT_WIDTH,
+        sort: { kind: 'metrics', key: column.key },
+        value,
+        sortsInBrowser: true,
+        cell: (r) => (values === 'loading' ? '…' : formatMetric(value(r))),
+      }
+    }
+    return {
+      id,
+      label: key,
+      group: 'metrics',
+      aggregate: 'last',
+      width: columnWidth(key) + AGGREGATE_SELECT_WIDTH,
+      sort: { kind: 'metrics', key },
+      value: (r: Run) => r.data.metrics.find((m) => m.key === key)?.value,
+      cell: (r: Run) => formatMetric(r.data.metrics.find((m) => m.key === key)?.value),
+    }
+  }
   const cell =
-    column.kind === 'metrics'
-      ? (r: Run) => formatMetric(r.data.metrics.find((m) => m.key === column.key)?.value)
-      : column.kind === 'params'
-        ? (r: Run) => r.data.params.find((p) => p.key === column.key)?.value ?? ''
-        : (r: Run) => tagValue(r, column.key) ?? ''
-  return { id, label: column.key, width: 96, sort: column, cell }
+    column.kind === 'params'
+      ? (r: Run) => r.data.params.find((p) => p.key === column.key)?.value ?? ''
+      : (r: Run) => tagValue(r, column.key) ?? ''
+  return { id, label: column.key, group: column.kind, width: columnWidth(column.key), sort: column, cell }
 }
+
+const GROUP_ORDER = new Map(GROUPS.map((g, i) => [g.id, i]))
+/** Columns grouped as the header groups them (attributes, metrics, params, tags, datasets), each group in chosen order. */
+const byGroup = (columns: readonly Column[]) => [...columns].sort((a, b) => GROUP_ORDER.get(a.group)! - GROUP_ORDER.get(b.group)!)
 
 interface Loaded {
   readonly runs: readonly Run[]
@@ -107,6 +182,12 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   const [draft, setDraft] = useState(view.filter)
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set())
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
+  const [stored, setStored] = useState(() => readStored(columnsKey(experimentIds), isStringList))
+  const [widths, setWidths] = useState<Record<string, number>>(() => readStored(widthsKey(experimentIds), isWidthMap) ?? {})
+  const [aggregates, setAggregates] = useState<AggregateValues>(new Map())
+  const aggregatesFor = useRef<{ runs: readonly Run[]; ids: Set<string> }>({ runs: [], ids: new Set() })
+  // Aggregate columns sort in the browser (the server orders by last values only).
+  const [clientSort, setClientSort] = useState<{ readonly id: string; readonly ascending: boolean }>()
   useEffect(() => setDraft(view.filter), [view.filter])
   useEffect(() => setSelected(new Set()), [experimentIds.join(',')])
 
@@ -114,26 +195,100 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
     const metrics = new Set<string>()
     const params = new Set<string>()
     const tags = new Set<string>()
+    let datasets = false
     for (const run of loaded.runs) {
       run.data.metrics.forEach((m) => metrics.add(m.key))
       run.data.params.forEach((p) => params.add(p.key))
       run.data.tags.forEach((t) => t.key.startsWith('mlflow.') || tags.add(t.key))
+      datasets ||= run.inputs.datasetInputs.length > 0
     }
     const sorted = (s: Set<string>) => [...s].sort()
-    return { metrics: sorted(metrics), params: sorted(params), tags: sorted(tags) }
+    return { metrics: sorted(metrics), params: sorted(params), tags: sorted(tags), datasets }
   }, [loaded.runs])
 
-  const chosen = view.columns ?? defaultColumns(keys.metrics, keys.params)
+  // The URL's choice wins (a shared link), then this browser's last choice for these experiments,
+  // then defaults from the runs (computed once the first page is in, so they do not jump as more load).
+  const [defaults, setDefaults] = useState<string[]>()
+  useEffect(() => {
+    if (defaults === undefined && loaded.runs.length > 0) setDefaults([...defaultColumns(loaded.runs), ...(keys.datasets ? [DATASETS_COLUMN] : [])])
+  }, [loaded.runs, defaults, keys.datasets])
+  const chosen = view.columns ?? stored ?? defaults ?? []
+  const choose = (columns: readonly string[] | undefined) => {
+    writeStored(columnsKey(experimentIds), columns)
+    setStored(columns ? [...columns] : undefined)
+    onView({ columns })
+  }
   const columns = useMemo(() => {
     // With several experiments selected, say which one each run belongs to.
     const experimentColumn: Column[] =
       experimentIds.length > 1
-        ? [{ id: 'experiment', label: 'Experiment', width: 120, cell: (r) => experiments.find((e) => e.experimentId === r.info.experimentId)?.name ?? r.info.experimentId }]
+        ? [{ id: 'experiment', label: 'Experiment', group: 'attributes', width: 130, cell: (r) => experiments.find((e) => e.experimentId === r.info.experimentId)?.name ?? r.info.experimentId }]
         : []
-    return [...experimentColumn, ...ATTRIBUTE_COLUMNS, ...chosen.flatMap((id) => dataColumn(id) ?? [])]
-  }, [chosen.join('\u0000'), experimentIds.length, experiments])
-  const rows = useMemo(() => nestRuns(loaded.runs, expanded), [loaded.runs, expanded])
-  const order = parseOrderTerm(view.order)
+    return byGroup([...experimentColumn, ...ATTRIBUTE_COLUMNS, ...chosen.flatMap((id) => dataColumn(id, aggregates) ?? [])]).map((c) =>
+      widths[c.id] ? { ...c, width: widths[c.id]! } : c,
+    )
+  }, [chosen.join('\u0000'), experimentIds.length, experiments, widths, aggregates])
+  const sortedRuns = useMemo(() => {
+    if (!clientSort) return loaded.runs
+    const column = columns.find((c) => c.id === clientSort.id)
+    if (!column?.value || !column.sortsInBrowser) return loaded.runs
+    const value = column.value
+    const ascending = clientSort.ascending
+    return [...loaded.runs].sort((a, b) => compareValues(value(a), value(b), ascending))
+  }, [loaded.runs, clientSort, columns])
+  const groupBy = view.groupBy ?? ''
+  const rows = useMemo<GridRow[]>(() => {
+    if (!groupBy) return nestRuns(sortedRuns, expanded).map((row) => ({ kind: 'run', ...row }))
+    return groupRuns(sortedRuns, groupBy, (run) => groupValue(run, groupBy)).flatMap((group): GridRow[] => [
+      { kind: 'group', group },
+      ...(expanded.has(group.id) ? group.runs.map((run): GridRow => ({ kind: 'run', run, depth: 1, childCount: 0 })) : []),
+    ])
+  }, [sortedRuns, expanded, groupBy])
+  const runRows = rows.flatMap((row) => (row.kind === 'run' ? [row] : []))
+  const order = clientSort ? { target: `client:${clientSort.id}`, ascending: clientSort.ascending } : parseOrderTerm(view.order)
+
+  // Aggregates other than the last value, read once all runs are in (and again for a new search).
+  const aggregateIds = chosen.filter((id) => id.startsWith('metrics.') && splitAggregate(id.slice('metrics.'.length)).aggregate !== 'last')
+  useEffect(() => {
+    if (!loaded.done) return
+    if (aggregatesFor.current.runs !== loaded.runs) {
+      aggregatesFor.current = { runs: loaded.runs, ids: new Set() }
+      setAggregates(new Map())
+    }
+    const started = aggregateIds.filter((id) => !aggregatesFor.current.ids.has(id))
+    const pending = new Set(started)
+    let live = true
+    for (const id of started) {
+      aggregatesFor.current.ids.add(id)
+      const { key, aggregate } = splitAggregate(id.slice('metrics.'.length))
+      const runIds = loaded.runs.slice(0, aggregate === 'mean' ? MEAN_RUNS : AGGREGATE_RUNS).map((r) => r.info.runId)
+      setAggregates((current) => new Map(current).set(id, 'loading'))
+      const settle = (values: ReadonlyMap<string, number>) => {
+        pending.delete(id)
+        if (live) setAggregates((current) => new Map(current).set(id, values))
+      }
+      metricAggregate(runIds, key, aggregate as 'min' | 'max' | 'mean').then(settle, () => settle(new Map()))
+    }
+    return () => {
+      live = false
+      // Requests cut short (the columns or runs changed) are asked again by the next run of this effect.
+      for (const id of pending) aggregatesFor.current.ids.delete(id)
+    }
+  }, [loaded.done, loaded.runs, aggregateIds.join('\u0000')])
+
+  const setAggregate = (column: Column, aggregate: Aggregate) => {
+    const { key } = splitAggregate(column.id.slice('metrics.'.length))
+    if (clientSort?.id === column.id) setClientSort(undefined)
+    choose(chosen.map((id) => (id === column.id ? withAggregate(key, aggregate) : id)))
+  }
+
+  const resize = (id: string, width: number, done: boolean) => {
+    setWidths((current) => {
+      const next = { ...current, [id]: Math.round(Math.min(Math.max(width, MIN_WIDTH), MAX_WIDTH)) }
+      if (done) writeStored(widthsKey(experimentIds), next)
+      return next
+    })
+  }
 
   useEffect(() => {
     if (loaded.runs.length > 0 && performance.getEntriesByName('orchard:first-rows').length === 0) performance.mark('orchard:first-rows')
@@ -145,6 +300,11 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   }
 
   const sortBy = (column: Column) => {
+    if (column.sortsInBrowser) {
+      setClientSort(clientSort?.id !== column.id ? { id: column.id, ascending: false } : !clientSort.ascending ? { id: column.id, ascending: true } : undefined)
+      return
+    }
+    setClientSort(undefined)
     if (!column.sort) return
     const target = typeof column.sort === 'string' ? column.sort : `${column.sort.kind}.${column.sort.key}`
     if (order?.target !== target) onView({ order: orderTerm(column.sort, false) })
@@ -152,10 +312,9 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
     else onView({ order: '' })
   }
 
-  const chartSelected = () => {
-    const runIds = [...selected].slice(0, MAX_CHART_RUNS)
-    const metricColumn = chosen.map(parseColumn).find((c) => c?.kind === 'metrics')
-    navigate({ page: 'charts', experimentIds, runIds, metric: metricColumn?.key ?? keys.metrics[0] ?? '', x: 'step', smoothing: 0, log: false })
+  const openCharts = () => {
+    const runIds = selected.size > 0 ? [...selected].slice(0, MAX_CHART_RUNS) : runRows.slice(0, VISIBLE_CHART_RUNS).map((r) => r.run.info.runId)
+    navigate({ page: 'charts', experimentIds, runIds, metric: '', x: 'step', smoothing: 0, log: false })
   }
 
   const compareSelected = () => {
@@ -163,6 +322,24 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   }
 
   const names = experimentIds.map((id) => experiments.find((e) => e.experimentId === id)?.name ?? `#${id}`)
+  const groupOptions = [...keys.params.map((k) => `params.${k}`), ...keys.tags.map((k) => `tags.${k}`), ...(keys.datasets ? [DATASETS_COLUMN] : [])]
+
+  const exportCsv = () => {
+    const header = ['Run ID', 'Run name', ...columns.map((c) => (c.aggregate && c.aggregate !== 'last' ? `${c.label} (${c.aggregate})` : c.label))]
+    const body = rows.map((row) =>
+      row.kind === 'run'
+        ? [row.run.info.runId, row.run.info.runName, ...columns.map((c) => c.cell(row.run))]
+        : ['', `${groupLabel(groupBy, row.group.value)} (${row.group.runs.length} runs)`, ...columns.map((c) => groupCell(c, row.group))],
+    )
+    const url = URL.createObjectURL(new Blob([toCsv(header, body)], { type: 'text/csv;charset=utf-8' }))
+    const link = document.createElement('a')
+    link.href = url
+    link.download = `${names.join('-').replace(/[^\w.-]+/g, '_') || 'runs'}-runs.csv`
+    document.body.append(link)
+    link.click()
+    link.remove()
+    setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  }
   const allSelected = loaded.runs.length > 0 && selected.size === loaded.runs.length
 
   return (
@@ -174,32 +351,39 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
         </span>
       </header>
       <div className="toolbar">
-        <form className="filter" onSubmit={submitFilter}>
-          <input
-            type="search"
-            aria-label="Filter runs"
-            data-search
-            title="Filter runs (press / to focus)"
-            placeholder="metrics.rmse < 1 and params.model = 'tree'"
-            value={draft}
-            onChange={(e) => setDraft(e.target.value)}
-          />
-          <button type="submit">Search</button>
-          {view.filter ? (
-            <button type="button" onClick={() => onView({ filter: '' })}>
-              Clear
-            </button>
-          ) : null}
-        </form>
+        <FilterBox draft={draft} onDraft={setDraft} keys={keys} onSubmit={submitFilter} onClear={view.filter ? () => onView({ filter: '' }) : undefined} />
         <label className="toggle">
           <input type="checkbox" checked={view.showDeleted} onChange={(e) => onView({ showDeleted: e.target.checked })} /> Show deleted
         </label>
-        <ColumnChooser keys={keys} chosen={chosen} onChange={(columns) => onView({ columns })} />
-        <button type="button" disabled={selected.size === 0} onClick={chartSelected}>
-          Chart {selected.size > 0 ? `${selected.size} ` : ''}selected
+        <ColumnChooser keys={keys} chosen={chosen} onChange={choose} />
+        {experimentIds.length === 1 ? (
+          <SavedViews
+            experimentId={experimentIds[0]!}
+            view={view}
+            columns={chosen}
+            onApply={(saved) => onView({ filter: saved.filter ?? '', order: saved.order ?? '', showDeleted: saved.showDeleted ?? false, columns: saved.columns, groupBy: saved.groupBy ?? '' })}
+          />
+        ) : null}
+        <label className="group-by">
+          Group by{' '}
+          <select aria-label="Group by" value={groupBy} onChange={(e) => onView({ groupBy: e.target.value })}>
+            <option value="">none</option>
+            {groupBy && !groupOptions.includes(groupBy) ? <option value={groupBy}>{groupBy}</option> : null}
+            {groupOptions.map((id) => (
+              <option key={id} value={id}>
+                {id === DATASETS_COLUMN ? 'dataset' : id.replace(/^params\./, 'param ').replace(/^tags\./, 'tag ')}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" disabled={loaded.runs.length === 0} onClick={openCharts} title={selected.size ? 'Chart every metric of the selected runs' : `Chart every metric of the first ${VISIBLE_CHART_RUNS} runs shown`}>
+          Charts{selected.size > 0 ? ` (${selected.size})` : ''}
         </button>
         <button type="button" disabled={selected.size < 2} onClick={compareSelected} title="Select two or more runs to compare">
           Compare{selected.size > 1 ? ` ${selected.size}` : ''}
+        </button>
+        <button type="button" disabled={rows.length === 0} onClick={exportCsv} title="Download the rows and columns shown as CSV">
+          Export CSV
         </button>
       </div>
       {loaded.error ? <ErrorBox title="Search failed" message={loaded.error} /> : null}
@@ -209,9 +393,13 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
       {loaded.runs.length > 0 || !loaded.done ? (
         <VirtualGrid
           rows={rows}
+          groupBy={groupBy}
           columns={columns}
+          nameWidth={widths.run_name ?? NAME_WIDTH}
           order={order}
           onSort={sortBy}
+          onResize={resize}
+          onAggregate={setAggregate}
           expanded={expanded}
           onToggle={(id) => setExpanded((s) => toggled(s, id))}
           selected={selected}
@@ -227,10 +415,15 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
 }
 
 interface GridProps {
-  readonly rows: ReturnType<typeof nestRuns<Run>>
+  readonly rows: readonly GridRow[]
+  readonly groupBy: string
   readonly columns: readonly Column[]
+  readonly nameWidth: number
   readonly order: ReturnType<typeof parseOrderTerm>
   readonly onSort: (column: Column) => void
+  readonly onAggregate: (column: Column, aggregate: Aggregate) => void
+  /** A column's new width while dragging (`done` false) and once let go (`done` true: remembered). */
+  readonly onResize: (id: string, width: number, done: boolean) => void
   readonly expanded: ReadonlySet<string>
   readonly onToggle: (runId: string) => void
   readonly selected: ReadonlySet<string>
@@ -241,11 +434,45 @@ interface GridProps {
   readonly loading: boolean
 }
 
-const NAME_WIDTH = 190
+const NAME_WIDTH = 200
 const CHECK_WIDTH = 34
+const MIN_WIDTH = 50
+const MAX_WIDTH = 800
+const RUN_NAME_COLUMN: Column = { id: 'run_name', label: 'Run name', group: 'attributes', width: NAME_WIDTH, sort: 'run_name', cell: (r) => r.info.runName }
+
+/** A drag handle on a header's right edge; arrow keys resize by 10 px too. */
+function ResizeHandle({ label, width, onResize }: { readonly label: string; readonly width: number; readonly onResize: (width: number, done: boolean) => void }) {
+  const drag = useRef<{ x: number; width: number } | undefined>(undefined)
+  return (
+    <span
+      className="resize"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label={`Resize ${label}`}
+      aria-valuenow={width}
+      tabIndex={0}
+      onPointerDown={(e) => {
+        e.preventDefault()
+        e.currentTarget.setPointerCapture(e.pointerId)
+        drag.current = { x: e.clientX, width }
+      }}
+      onPointerMove={(e) => drag.current && onResize(drag.current.width + e.clientX - drag.current.x, false)}
+      onPointerUp={(e) => {
+        if (drag.current) onResize(drag.current.width + e.clientX - drag.current.x, true)
+        drag.current = undefined
+      }}
+      onKeyDown={(e) => {
+        if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return
+        e.preventDefault()
+        onResize(width + (e.key === 'ArrowRight' ? 10 : -10), true)
+      }}
+    />
+  )
+}
 
 // Hand-rolled windowing: only the rows in view (plus a margin) are in the DOM, absolutely placed in a
-// body as tall as all rows. 10,000 runs are ~40 row elements at any scroll position.
+// body as tall as all rows. 10,000 runs are ~40 row elements at any scroll position. The checkbox and
+// run name cells are sticky on the left, so the name stays in view while the columns scroll.
 function VirtualGrid(props: GridProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const [scrollTop, setScrollTop] = useState(0)
@@ -259,39 +486,111 @@ function VirtualGrid(props: GridProps) {
     return () => observer.disconnect()
   }, [])
 
-  const width = CHECK_WIDTH + NAME_WIDTH + props.columns.reduce((sum, c) => sum + c.width, 0)
+  const nameWidth = props.nameWidth
+  const width = CHECK_WIDTH + nameWidth + props.columns.reduce((sum, c) => sum + c.width, 0)
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
   const last = Math.min(props.rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN)
-  const arrow = (target: string) => (props.order?.target === target ? (props.order.ascending ? ' ▲' : ' ▼') : '')
-  const sortTarget = (c: Column) => (typeof c.sort === 'string' ? c.sort : c.sort ? `${c.sort.kind}.${c.sort.key}` : '')
+  const sortTarget = (c: Column) => (c.sortsInBrowser ? `client:${c.id}` : typeof c.sort === 'string' ? c.sort : c.sort ? `${c.sort.kind}.${c.sort.key}` : '')
+  const sortState = (c: Column) => (props.order?.target === sortTarget(c) ? (props.order.ascending ? 'ascending' : 'descending') : 'none')
+  const groups: { group: ColumnGroup; label: string; width: number }[] = []
+  for (const c of props.columns) {
+    const previous = groups[groups.length - 1]
+    if (previous?.group === c.group) previous.width += c.width
+    else groups.push({ group: c.group, label: GROUPS.find((g) => g.id === c.group)!.label, width: c.width })
+  }
+  const header = (c: Column, pinned: boolean) => {
+    const state = c.sort ? sortState(c) : undefined
+    return (
+      <div
+        key={c.id}
+        className={`cell head${c.group === 'metrics' ? ' num' : ''}${pinned ? ' pinned name-head' : ''}`}
+        role="columnheader"
+        aria-sort={state}
+        style={{ width: c.width, ...(pinned ? { left: CHECK_WIDTH } : {}) }}
+        title={c.id === 'run_name' || c.group === 'attributes' ? c.label : `${c.id}${c.sort ? ' (click to sort)' : ''}`}
+      >
+        {c.sort ? (
+          <button type="button" className="sort" onClick={() => props.onSort(c)} data-column={c.id}>
+            <span className="label">{c.label}</span>
+            <span className={`arrow${state === 'none' ? ' idle' : ''}`} aria-hidden="true">
+              {state === 'ascending' ? '▲' : state === 'descending' ? '▼' : '↕'}
+            </span>
+          </button>
+        ) : (
+          <span className="label">{c.label}</span>
+        )}
+        {c.aggregate ? (
+          <select
+            className="aggregate"
+            aria-label={`Aggregate of ${c.label}`}
+            title="Which value of each run's history: the last, least, greatest or mean"
+            value={c.aggregate}
+            onChange={(e) => props.onAggregate(c, e.target.value as Aggregate)}
+          >
+            {AGGREGATES.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        ) : null}
+        <ResizeHandle label={c.label} width={c.width} onResize={(w, done) => props.onResize(c.id, w, done)} />
+      </div>
+    )
+  }
 
   return (
     <div className="grid-scroll" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} role="table" aria-label="Runs table" aria-rowcount={props.rows.length}>
-      <div className="grid-row grid-header" role="row" style={{ width }}>
-        <div className="cell check" role="columnheader" style={{ width: CHECK_WIDTH }}>
-          <input type="checkbox" aria-label="Select all runs" checked={props.allSelected} onChange={props.onSelectAll} />
+      <div className="grid-head" role="rowgroup" style={{ width }}>
+        <div className="grid-row grid-groups" role="row" style={{ width }}>
+          <div className="cell pinned" role="columnheader" style={{ width: CHECK_WIDTH + nameWidth, left: 0 }} />
+          {groups.map((g, i) => (
+            <div key={`${g.group}${i}`} className="cell group" role="columnheader" data-group={g.group} style={{ width: g.width }}>
+              {/* Sticks beside the pinned columns while its group scrolls under them. */}
+              <span className="group-label" style={{ left: CHECK_WIDTH + nameWidth + 8 }}>
+                {g.label}
+              </span>
+            </div>
+          ))}
         </div>
-        <div className="cell" role="columnheader" style={{ width: NAME_WIDTH }}>
-          <button type="button" className="sort" onClick={() => props.onSort({ id: 'run_name', label: 'Run name', width: 0, sort: 'run_name', cell: () => '' })}>
-            Run name{arrow('run_name')}
-          </button>
-        </div>
-        {props.columns.map((c) => (
-          <div key={c.id} className={`cell${c.id.startsWith('metrics.') ? ' num' : ''}`} role="columnheader" style={{ width: c.width }} title={c.id}>
-            {c.sort ? (
-              <button type="button" className="sort" onClick={() => props.onSort(c)} data-column={c.id}>
-                {c.label}
-                {arrow(sortTarget(c))}
-              </button>
-            ) : (
-              c.label
-            )}
+        <div className="grid-row grid-header" role="row" style={{ width }}>
+          <div className="cell check pinned" role="columnheader" style={{ width: CHECK_WIDTH, left: 0 }}>
+            <input type="checkbox" aria-label="Select all runs" checked={props.allSelected} onChange={props.onSelectAll} />
           </div>
-        ))}
+          {header({ ...RUN_NAME_COLUMN, width: nameWidth }, true)}
+          {props.columns.map((c) => header(c, false))}
+        </div>
       </div>
       <div className="grid-body" style={{ height: Math.max(props.rows.length * ROW_HEIGHT, props.loading ? ROW_HEIGHT : 0), width }}>
         {props.loading ? <div className="status loading">Loading runs…</div> : null}
         {props.rows.slice(first, last).map((row, i) => {
+          if (row.kind === 'group') {
+            const { group } = row
+            const open = props.expanded.has(group.id)
+            const label = groupLabel(props.groupBy, group.value)
+            return (
+              <div key={group.id} role="row" className="grid-row group-row" style={{ top: (first + i) * ROW_HEIGHT, width }} data-group-value={group.value ?? ''}>
+                <div className="cell check pinned" style={{ width: CHECK_WIDTH, left: 0 }} />
+                <div className="cell name pinned" role="cell" style={{ width: nameWidth, left: CHECK_WIDTH }}>
+                  <button type="button" className="expand" aria-expanded={open} aria-label={`Show the ${group.runs.length} runs of ${label}`} onClick={() => props.onToggle(group.id)}>
+                    {open ? '▾' : '▸'}
+                  </button>
+                  <span className="group-name" title={label}>
+                    {label}
+                  </span>
+                  <span className="badge">{group.runs.length}</span>
+                </div>
+                {props.columns.map((c) => {
+                  const text = groupCell(c, group)
+                  return (
+                    <div key={c.id} role="cell" className={`cell${c.group === 'metrics' ? ' num' : ''}`} style={{ width: c.width }} title={text}>
+                      {text}
+                    </div>
+                  )
+                })}
+              </div>
+            )
+          }
           const run = row.run
           const id = run.info.runId
           const route = { page: 'run', experimentId: run.info.experimentId, runId: id, tab: 'overview' } as const
@@ -303,10 +602,10 @@ function VirtualGrid(props: GridProps) {
               style={{ top: (first + i) * ROW_HEIGHT, width }}
               data-run-id={id}
             >
-              <div className="cell check" style={{ width: CHECK_WIDTH }}>
+              <div className="cell check pinned" style={{ width: CHECK_WIDTH, left: 0 }}>
                 <input type="checkbox" aria-label={`Select ${run.info.runName || id}`} checked={props.selected.has(id)} onChange={() => props.onSelect(id)} />
               </div>
-              <div className="cell name" role="cell" style={{ width: NAME_WIDTH, paddingLeft: 6 + row.depth * 18 }}>
+              <div className="cell name pinned" role="cell" style={{ width: nameWidth, left: CHECK_WIDTH, paddingLeft: 6 + row.depth * 18 }}>
                 {row.childCount > 0 ? (
                   <button type="button" className="expand" aria-expanded={props.expanded.has(id)} aria-label={`Show ${row.childCount} child runs`} onClick={() => props.onToggle(id)}>
                     {props.expanded.has(id) ? '▾' : '▸'}
@@ -314,7 +613,7 @@ function VirtualGrid(props: GridProps) {
                 ) : (
                   <span className="expand-spacer" />
                 )}
-                <a {...linkProps(route, props.navigate)}>
+                <a {...linkProps(route, props.navigate)} title={run.info.runName || id}>
                   {run.info.runName || id}
                 </a>
                 {row.childCount > 0 ? <span className="badge">{row.childCount}</span> : null}
@@ -322,7 +621,7 @@ function VirtualGrid(props: GridProps) {
               {props.columns.map((c) => {
                 const text = c.cell(run)
                 return (
-                  <div key={c.id} role="cell" className={`cell${c.id.startsWith('metrics.') ? ' num' : ''}${c.id === 'status' ? ` status-${text.toLowerCase()}` : ''}`} style={{ width: c.width }} title={text}>
+                  <div key={c.id} role="cell" className={`cell${c.group === 'metrics' ? ' num' : ''}${c.id === 'status' ? ` status-${text.toLowerCase()}` : ''}`} style={{ width: c.width }} title={text}>
                     {text}
                   </div>
                 )
@@ -333,6 +632,116 @@ function VirtualGrid(props: GridProps) {
       </div>
     </div>
   )
+}
+
+/**
+ * The filter box with completions of keys, operators and `and` (a combobox: arrows move, Enter or
+ * Tab takes the highlighted one, Escape closes); a bad filter still gets the server's message.
+ */
+function FilterBox({ draft, onDraft, keys, onSubmit, onClear }: {
+  readonly draft: string
+  readonly onDraft: (text: string) => void
+  readonly keys: { readonly metrics: readonly string[]; readonly params: readonly string[]; readonly tags: readonly string[] }
+  readonly onSubmit: (event: FormEvent) => void
+  readonly onClear: (() => void) | undefined
+}) {
+  const [open, setOpen] = useState(false)
+  const [active, setActive] = useState(-1)
+  const suggestions = useMemo(() => (open ? suggestFilter(draft, keys) : []), [open, draft, keys])
+  const take = (text: string) => {
+    onDraft(text)
+    setActive(-1)
+  }
+  return (
+    <form className="filter" onSubmit={(e) => (setOpen(false), onSubmit(e))}>
+      <div className="combo">
+        <input
+          type="search"
+          role="combobox"
+          aria-label="Filter runs"
+          aria-expanded={suggestions.length > 0}
+          aria-controls="filter-suggestions"
+          aria-autocomplete="list"
+          {...(active >= 0 && suggestions[active] ? { 'aria-activedescendant': `filter-suggestion-${active}` } : {})}
+          autoComplete="off"
+          data-search
+          title="Filter runs (press / to focus)"
+          placeholder="metrics.rmse < 1 and params.model = 'tree'"
+          value={draft}
+          onChange={(e) => {
+            onDraft(e.target.value)
+            setOpen(true)
+            setActive(-1)
+          }}
+          onBlur={() => setTimeout(() => setOpen(false), 150)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') return setOpen(false)
+            if (suggestions.length === 0) return
+            if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+              e.preventDefault()
+              setActive((a) => (e.key === 'ArrowDown' ? (a + 1) % suggestions.length : (a - 1 + suggestions.length) % suggestions.length))
+            } else if ((e.key === 'Enter' || e.key === 'Tab') && active >= 0) {
+              e.preventDefault()
+              take(suggestions[active]!.text)
+            }
+          }}
+        />
+        {suggestions.length > 0 ? (
+          <ul className="suggestions" id="filter-suggestions" role="listbox" aria-label="Filter suggestions">
+            {suggestions.map((s, i) => (
+              <li
+                key={s.text}
+                id={`filter-suggestion-${i}`}
+                role="option"
+                aria-selected={i === active}
+                className={`${s.kind}${i === active ? ' active' : ''}`}
+                onMouseDown={(e) => {
+                  e.preventDefault()
+                  take(s.text)
+                }}
+              >
+                {s.label}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+      <button type="submit">Search</button>
+      {onClear ? (
+        <button type="button" onClick={onClear}>
+          Clear
+        </button>
+      ) : null}
+    </form>
+  )
+}
+
+type GridRow = ({ readonly kind: 'run' } & ReturnType<typeof nestRuns<Run>>[number]) | { readonly kind: 'group'; readonly group: RunGroup<Run> }
+
+/** The value a run is grouped under: a param's, a tag's, or its datasets' names. */
+function groupValue(run: Run, by: string): string | undefined {
+  if (by === DATASETS_COLUMN) return run.inputs.datasetInputs.map((d) => d.dataset.name).sort().join(', ') || undefined
+  const column = parseColumn(by)
+  if (!column) return undefined
+  if (column.kind === 'params') return run.data.params.find((p) => p.key === column.key)?.value
+  if (column.kind === 'tags') return tagValue(run, column.key)
+  return undefined
+}
+
+const groupLabel = (by: string, value: string | undefined) => {
+  const name = by === DATASETS_COLUMN ? 'dataset' : (parseColumn(by)?.key ?? by)
+  return value === undefined ? `no ${name}` : `${name} = ${value}`
+}
+
+/** A group's cell: a metric's mean and min–max over the group's runs; a value all of them share. */
+function groupCell(column: Column, group: RunGroup<Run>): string {
+  if (column.value) {
+    const summary = summarizeNumbers(group.runs.map(column.value))
+    if (!summary) return ''
+    return summary.min === summary.max ? formatMetric(summary.mean) : `${formatMetric(summary.mean)} (${formatMetric(summary.min)}–${formatMetric(summary.max)})`
+  }
+  const values = new Set(group.runs.map(column.cell))
+  return values.size === 1 ? [...values][0]! : ''
 }
 
 function toggled(set: ReadonlySet<string>, item: string): ReadonlySet<string> {

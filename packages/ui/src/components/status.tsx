@@ -20,3 +20,14 @@ export function ErrorBox({ message, title }: { readonly message: string; readonl
 export function Empty({ children }: { readonly children: ReactNode }) {
   return <div className="status empty">{children}</div>
 }
+
+/** A page for something that does not exist (a deleted-for-good run, a mistyped id), with a way back. */
+export function NotFound({ title, children }: { readonly title: string; readonly children?: ReactNode }) {
+  return (
+    <section className="not-found" aria-label="Not found" data-testid="not-found">
+      <p className="code">404</p>
+      <h1>{title}</h1>
+      {children}
+    </section>
+  )
+}

@@ -44,4 +44,8 @@ describe('artifact previews', () => {
       fields: [['artifact_path', 'model'], ['run_id', 'abc'], ['signature', 'yes'], ['utc_time_created', '2026-01-01 00:00:00']],
     })
   })
+  it('keeps flavors whose names hold dots or quotes', () => {
+    const text = 'artifact_path: model\nflavors:\n  orchard.linear:\n    coefficients: coef.json\n  "my-org.ranker":\n    version: 2\n  python_function:\n    loader_module: orchard.serve\nrun_id: r1\n'
+    assert.deepEqual(summarizeMlmodel(text).flavors, ['orchard.linear', 'my-org.ranker', 'python_function'])
+  })
 })

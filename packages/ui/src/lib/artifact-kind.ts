@@ -79,8 +79,9 @@ export function summarizeMlmodel(text: string): { readonly flavors: string[]; re
       } else if (!inFlavors && top[1] === 'signature') fields.push(['signature', 'yes'])
       continue
     }
-    const flavor = inFlavors ? /^ {2}([A-Za-z_][\w-]*):/.exec(line) : null
-    if (flavor) flavors.push(flavor[1]!)
+    // Flavor names may hold dots (`orchard.linear`, `mlflow.pyfunc`-style plugins) and be quoted.
+    const flavor = inFlavors ? /^ {2}(['"]?)([A-Za-z_][\w.-]*)\1:/.exec(line) : null
+    if (flavor) flavors.push(flavor[2]!)
   }
   return { flavors, fields }
 }

@@ -31,7 +31,70 @@ export function parseOrderTerm(term: string): { readonly target: string; readonl
   return { target: kind === 'attributes' ? key : `${kind}.${key}`, ascending: (match[4] ?? 'ASC').toUpperCase() === 'ASC' }
 }
 
-/** Default columns when the URL names none: the first few metrics and params seen in the runs. */
-export function defaultColumns(metricKeys: readonly string[], paramKeys: readonly string[]): string[] {
-  return [...metricKeys.slice(0, 6).map((k) => `metrics.${k}`), ...paramKeys.slice(0, 6).map((k) => `params.${k}`)]
+interface KeyedRun {
+  readonly data: {
+    readonly metrics: readonly { readonly key: string; readonly timestamp: number }[]
+    readonly params: readonly { readonly key: string }[]
+  }
+}
+
+const DEFAULT_METRICS = 8
+const DEFAULT_PARAMS = 6
+// Names of held-out figures (val_rmse, validation/loss, test_accuracy, eval.f1): among metrics logged
+// as widely and as recently, these are the ones people choose runs by.
+const HELD_OUT = /(^|[^a-z])(val|valid|validation|test|eval|evaluation)([^a-z]|$)/i
+
+/**
+ * Default columns when neither the URL nor this browser names any: the metrics most runs share
+ * first, and among those the most recently logged (a sweep's `val_rmse` before a one-off
+ * `best_val_rmse` logged by the parent run), held-out figures (`val_*`, `test_*`) before the
+ * others; then params by the same share. Ties go by name.
+ */
+export function defaultColumns(runs: readonly KeyedRun[]): string[] {
+  const metricShare = new Map<string, { runs: number; latest: number }>()
+  const paramShare = new Map<string, number>()
+  for (const run of runs) {
+    for (const m of run.data.metrics) {
+      const seen = metricShare.get(m.key)
+      if (seen) {
+        seen.runs++
+        seen.latest = Math.max(seen.latest, m.timestamp)
+      } else metricShare.set(m.key, { runs: 1, latest: m.timestamp })
+    }
+    for (const p of run.data.params) paramShare.set(p.key, (paramShare.get(p.key) ?? 0) + 1)
+  }
+  const metrics = [...metricShare]
+    .sort(([a, x], [b, y]) => y.runs - x.runs || y.latest - x.latest || Number(HELD_OUT.test(b)) - Number(HELD_OUT.test(a)) || a.localeCompare(b))
+    .slice(0, DEFAULT_METRICS)
+    .map(([k]) => `metrics.${k}`)
+  const params = [...paramShare]
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .slice(0, DEFAULT_PARAMS)
+    .map(([k]) => `params.${k}`)
+  return [...metrics, ...params]
+}
+
+let measure: CanvasRenderingContext2D | null | undefined
+/** The width of a header label in the header's bold 13 px font; an estimate where there is no canvas. */
+function labelWidth(label: string): number {
+  if (measure === undefined) measure = typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d')
+  if (!measure) return label.length * 8
+  measure.font = `600 13px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`
+  return measure.measureText(label).width
+}
+
+// Cell padding (16), the sort arrow (16) and the resize handle (8) around a header's label.
+const HEADER_CHROME = 42
+
+/** A header wide enough for its whole label, within sensible bounds (longer ones show in full on hover). */
+export function columnWidth(label: string, min = 90, max = 240): number {
+  return Math.min(max, Math.max(min, Math.ceil(labelWidth(label) + HEADER_CHROME)))
+}
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
+const csvField = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text)
+
+/** A CSV document of a header row and the rows under it, lines ended by CRLF as RFC 4180 has it. */
+export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n'
 }

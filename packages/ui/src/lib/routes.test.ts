@@ -18,6 +18,7 @@ describe('routes', () => {
       runsRoute(['3'], { columns: [] }),
       { page: 'run', experimentId: '1', runId: 'abc', tab: 'artifacts' },
       { page: 'charts', experimentIds: ['1'], runIds: ['a', 'b'], metric: 'val loss', x: 'relative', smoothing: 0.6, log: true },
+      { page: 'charts', experimentIds: ['1'], runIds: ['a'], metric: '', metrics: ['loss', 'system/cpu'], x: 'step', smoothing: 0, log: false },
       { page: 'run', experimentId: '1', runId: 'abc', tab: 'artifacts', artifact: 'model/MLmodel' },
       { page: 'compare', experimentIds: ['1', '2'], runIds: ['a', 'b', 'c'], scatterX: 'params.lr', scatterY: 'metrics.val loss' },
       { page: 'compare', experimentIds: ['1'], runIds: [], scatterX: '', scatterY: '' },

@@ -2,7 +2,8 @@
 //   /                                              experiments, none selected
 //   /experiments/1,2?filter=…&order=…&cols=…&deleted=1   runs of experiments 1 and 2
 //   /experiments/1/runs/<runId>?tab=…              one run
-//   /experiments/1/charts?runs=a,b&metric=loss&x=step&smooth=0.6&log=1   metric charts
+//   /experiments/1/charts?runs=a,b&metric=loss&x=step&smooth=0.6&log=1   one metric's chart
+//   /experiments/1/charts?runs=a,b&metrics=loss,acc&x=step                 a chart per metric
 //   /experiments/1/compare?runs=a,b,c&sx=params.lr&sy=metrics.loss        compare runs
 //   /models?filter=…                               registered models
 //   /models/<name>                                 one model: versions, aliases, tags, audit trail
@@ -19,11 +20,16 @@ export interface RunsView {
   /** Chosen columns as `params.<key>`, `metrics.<key>`, `tags.<key>`; undefined means the default choice. */
   readonly columns: readonly string[] | undefined
   readonly showDeleted: boolean
+  /** Group rows by this column id (`params.model`, `tags.team`, `datasets`); absent or empty: no grouping. */
+  readonly groupBy?: string
 }
 
 export interface ChartView {
   readonly runIds: readonly string[]
+  /** One metric's full-page chart; empty shows the grid of every metric. */
   readonly metric: string
+  /** The grid's metrics, in order; absent shows them all. */
+  readonly metrics?: readonly string[]
   readonly x: XAxis
   readonly smoothing: number
   readonly log: boolean
@@ -82,6 +88,7 @@ export function parseRoute(pathname: string, search: string): Route {
       order: query.get('order') ?? '',
       columns: cols === null ? undefined : list(cols),
       showDeleted: query.get('deleted') === '1',
+      ...(query.get('group') ? { groupBy: query.get('group')! } : {}),
     }
   }
   if (third === 'runs' && fourth !== undefined && rest.length === 0 && experimentIds.length === 1) {
@@ -106,6 +113,7 @@ export function parseRoute(pathname: string, search: string): Route {
       experimentIds,
       runIds: list(query.get('runs')),
       metric: query.get('metric') ?? '',
+      ...(query.get('metrics') !== null ? { metrics: list(query.get('metrics')) } : {}),
       x: x === 'wall' || x === 'relative' ? x : 'step',
       smoothing: Number.isFinite(smoothing) ? Math.min(Math.max(smoothing, 0), 0.99) : 0,
       log: query.get('log') === '1',
@@ -135,6 +143,7 @@ export function routePath(route: Route): string {
         // An empty cols= is kept: it means "no optional columns", unlike an absent one.
         ['cols', route.columns?.join(',')],
         ['deleted', route.showDeleted ? '1' : undefined],
+        ['group', route.groupBy || undefined],
       ])
     case 'run':
       return withQuery(`/experiments/${enc(route.experimentId)}/runs/${enc(route.runId)}`, [
@@ -157,6 +166,7 @@ export function routePath(route: Route): string {
       return withQuery(`/experiments/${route.experimentIds.map(enc).join(',')}/charts`, [
         ['runs', route.runIds.join(',') || undefined],
         ['metric', route.metric || undefined],
+        ['metrics', route.metrics?.join(',')],
         ['x', route.x === 'step' ? undefined : route.x],
         ['smooth', route.smoothing > 0 ? String(route.smoothing) : undefined],
         ['log', route.log ? '1' : undefined],

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs'
+import { basename, resolve } from 'node:path'
+import type { PredictionLogger } from '@orchard/models'
 import { UsageError, defineCommand } from '../../command.ts'
 import { trackingUriFlag } from '../../defaults.ts'
 import { parseDuration, parseInteger } from '../../flag-values.ts'
@@ -48,6 +50,18 @@ export const command = defineCommand({
       description: 'Follow a models:/ URI (an @alias, a stage, latest): when it names a new version, load it and switch with no failed request',
     },
     'watch-interval': { type: 'string', placeholder: 'duration', description: 'How often --watch asks the registry, e.g. 5s, 500ms as 0.5s', default: '5s' },
+    'log-predictions': {
+      type: 'boolean',
+      description: 'Log requests (request id, model version, time, input rows, outputs, latency) as Parquet files in --log-destination',
+    },
+    'sample-rate': { type: 'string', placeholder: 'r', description: 'Share of requests --log-predictions logs, from 0 to 1', default: '1' },
+    'log-destination': {
+      type: 'string',
+      placeholder: 'uri',
+      description: 'Artifact store for the prediction log: a folder, file:// or s3:// URI (<model>/version=<v>/date=<day>/*.parquet)',
+      default: './prediction-logs',
+    },
+    'log-flush-interval': { type: 'string', placeholder: 'duration', description: 'How often logged rows are written (what a crash can lose)', default: '10s' },
     'tracking-uri': trackingUriFlag,
   },
   example: 'orchard models serve -m models:/taxi-duration@champion --port 5001 --watch',
@@ -59,6 +73,14 @@ export const command = defineCommand({
     const watchIntervalMs = parseDuration('watch-interval', flags['watch-interval'] ?? '5s')
     if (flags.watch && !/^models:/i.test(uri)) throw new UsageError('--watch follows a registry reference, so -m must be a models:/ URI')
     if (flags.watch && watchIntervalMs <= 0) throw new UsageError('--watch-interval must be longer than 0s')
+    const sampleRate = Number(flags['sample-rate'] ?? '1')
+    if (flags['sample-rate'] !== undefined && (flags['sample-rate'].trim() === '' || !(sampleRate >= 0 && sampleRate <= 1))) {
+      throw new UsageError(`--sample-rate must be a number from 0 to 1, got '${flags['sample-rate']}'`)
+    }
+    const flushIntervalMs = parseDuration('log-flush-interval', flags['log-flush-interval'] ?? '10s')
+    if (flushIntervalMs <= 0) throw new UsageError('--log-flush-interval must be longer than 0s')
+    const logOnly = ['sample-rate', 'log-destination', 'log-flush-interval'].find((flag) => flags[flag as 'sample-rate'] !== undefined)
+    if (logOnly && !flags['log-predictions']) throw new UsageError(`--${logOnly} needs --log-predictions`)
     const { OrchardClient } = await import('@orchard/sdk')
     const { startScoringServer, watchModel } = await import('@orchard/models')
     const client = new OrchardClient(flags['tracking-uri'], { batching: false })
@@ -74,8 +96,29 @@ export const command = defineCommand({
       const initial = flags.watch ? await resolveVersion() : undefined
       const pinned = (version: { name: string; version: string }) => `models:/${version.name}/${version.version}`
       const model = await client.loadModel(initial ? pinned(initial) : uri, { extraColumns })
+      let predictionLogger: PredictionLogger | undefined
+      if (flags['log-predictions']) {
+        const { openArtifactRepository } = await import('@orchard/artifacts')
+        const { PredictionLogger } = await import('@orchard/models')
+        const destination = flags['log-destination'] ?? './prediction-logs'
+        const sink = openArtifactRepository(/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(destination) ? destination : resolve(destination))
+        const identity = initial ?? (/^models:/i.test(uri) ? (await client.resolveModelUri(uri)).modelVersion : undefined)
+        let failures = 0
+        predictionLogger = new PredictionLogger({
+          sink,
+          modelName: identity?.name ?? basename(uri.replace(/\/+$/, '')) ?? 'model',
+          modelVersion: identity?.version ?? 'unregistered',
+          sampleRate,
+          flushIntervalMs,
+          // One line per failure burst, not per file: the metrics carry the counts.
+          onError: (error) => {
+            if (failures++ % 100 === 0) process.stderr.write(`prediction log: ${(error as Error).message}; rows dropped (see /metrics)\n`)
+          },
+        })
+        process.stderr.write(`Logging ${sampleRate === 1 ? 'every request' : `${sampleRate * 100}% of requests`} to ${sink.uri}\n`)
+      }
       try {
-        server = await startScoringServer({ model, modelLabel: uri, host, port, extraColumns, version: cliVersion() })
+        server = await startScoringServer({ model, modelLabel: uri, host, port, extraColumns, version: cliVersion(), ...(predictionLogger ? { predictionLogger } : {}) })
       } catch (error) {
         await model.close()
         throw explainListenError(error, host, port)
@@ -88,7 +131,10 @@ export const command = defineCommand({
           intervalMs: watchIntervalMs,
           resolveVersion: async () => (await resolveVersion()).version,
           load: (version) => client.loadModel(pinned({ name: initial.name, version }), { extraColumns }),
-          onSwitch: (version) => process.stderr.write(`Switched ${uri} to version ${version}\n`),
+          onSwitch: (version) => {
+            predictionLogger?.setModel(initial.name, version)
+            process.stderr.write(`Switched ${uri} to version ${version}\n`)
+          },
           onError: (error) => process.stderr.write(`watch: ${(error as Error).message}; still serving the current version\n`),
         })
       await shutdownRequested({ onSecondSignal: exitNow })

@@ -8,6 +8,7 @@ import type { SaveModelOptions } from '../../format/save-model.ts'
 import { saveModelFolder } from '../../format/save-model.ts'
 import { tableToRecords } from '../../table.ts'
 import type { FlavorLoader } from '../flavor.ts'
+import { importOptional } from '../optional-package.ts'
 
 export const JS_FLAVOR = 'orchard.js'
 const CODE_FILE = 'code/model.mjs'
@@ -49,7 +50,7 @@ export async function saveJsModel(dir: string, spec: JsModelSpec, options: SaveM
         [JS_FUNCTION]: { loader_module: JS_FLAVOR, code: CODE_FILE },
       },
       async writeFiles(target) {
-        const { build } = await import('esbuild')
+        const { build } = await importOptional('esbuild', 'Saving an orchard.js model (bundling its module)', () => import('esbuild'))
         try {
           await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: join(target, CODE_FILE), logLevel: 'silent' })
         } catch (error) {

@@ -1,6 +1,7 @@
 import { copyFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { InferenceSession, Tensor } from 'onnxruntime-node'
+import { importOptional } from '../optional-package.ts'
 import { invalidParameter } from '@orchard/protocol'
 import { JS_FUNCTION } from '../../format/mlmodel.ts'
 import type { MlModel } from '../../format/mlmodel.ts'
@@ -118,7 +119,7 @@ async function runSession(ort: Ort, session: InferenceSession, table: ColumnTabl
 export const onnxLoader: FlavorLoader = {
   async load(dir, config) {
     // 288 MB of native code: imported only now that an ONNX model is being loaded.
-    const ort = await import('onnxruntime-node')
+    const ort = await importOptional('onnxruntime-node', 'Loading an ONNX model', () => import('onnxruntime-node'))
     const file = join(dir, typeof config.data === 'string' ? config.data : DATA_FILE)
     let session: InferenceSession
     try {

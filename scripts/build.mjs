@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Builds the publishable packages: TypeScript to dist/ (JavaScript, declarations, source maps) with
+// `tsc -b` in dependency order, the store's SQL migrations beside their runner, and the web UI with
+// Vite. Incremental: an up-to-date tree builds in about a second.
+//
+//   node scripts/build.mjs            every package (npm ci runs this as the root `prepare`)
+//   node scripts/build.mjs store ui   those packages and what they depend on (each package's `prepack`)
+//   node scripts/build.mjs --clean    remove every dist/ first
+import { spawnSync } from 'node:child_process'
+import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const require = createRequire(import.meta.url)
+const COMPILED = ['protocol', 'core', 'store', 'artifacts', 'models', 'server', 'sdk', 'cli']
+
+const args = process.argv.slice(2)
+const clean = args.includes('--clean')
+const wanted = args.filter((arg) => !arg.startsWith('--'))
+for (const name of wanted) {
+  if (name !== 'ui' && !COMPILED.includes(name)) fail(`unknown package '${name}'; choose from ${[...COMPILED, 'ui'].join(', ')}`)
+}
+const compiled = wanted.length === 0 ? COMPILED : wanted.filter((name) => name !== 'ui')
+const ui = wanted.length === 0 || wanted.includes('ui')
+
+function fail(message) {
+  console.error(`build: ${message}`)
+  process.exit(1)
+}
+
+function run(command, commandArgs, cwd = root) {
+  const result = spawnSync(process.execPath, [command, ...commandArgs], { cwd, stdio: 'inherit' })
+  if (result.status !== 0) fail(`${commandArgs.join(' ')} failed`)
+}
+
+if (clean) {
+  for (const name of [...COMPILED, 'ui']) rmSync(join(root, 'packages', name, 'dist'), { recursive: true, force: true })
+}
+
+if (compiled.length > 0) {
+  const tsc = require.resolve('typescript/bin/tsc')
+  run(tsc, ['-b', ...compiled.map((name) => `packages/${name}/tsconfig.build.json`)])
+  // The migration runner reads its .sql files next to itself, in src/ or in dist/.
+  const migrations = join(root, 'packages/store/src/migrations')
+  for (const dialect of readdirSync(migrations, { withFileTypes: true })) {
+    if (!dialect.isDirectory()) continue
+    const target = join(root, 'packages/store/dist/migrations', dialect.name)
+    if (existsSync(join(root, 'packages/store/dist'))) {
+      rmSync(target, { recursive: true, force: true })
+      cpSync(join(migrations, dialect.name), target, { recursive: true, filter: (path) => !path.endsWith('.ts') })
+    }
+  }
+}
+
+if (ui) {
+  let vite
+  try {
+    // vite's exports map hides bin/, so find it from its package.json.
+    const manifest = require.resolve('vite/package.json', { paths: [join(root, 'packages/ui')] })
+    vite = join(dirname(manifest), require(manifest).bin.vite)
+  } catch {
+    // `npm ci --omit=dev` has no Vite: the server then serves a page that says how to build the UI.
+    console.warn('build: vite is not installed; skipping the web UI (install dev dependencies, then `npm run build`).')
+    process.exit(0)
+  }
+  run(vite, ['build', '--logLevel', 'warn'], join(root, 'packages/ui'))
+}
