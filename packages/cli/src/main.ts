@@ -34,6 +34,14 @@ const GROUPS: Readonly<Record<string, Group>> = {
       restore: () => import('./commands/experiments/restore.ts'),
     },
   },
+  tokens: {
+    summary: 'Create, list and revoke personal access tokens on a server with authentication on',
+    verbs: {
+      create: () => import('./commands/tokens/create.ts'),
+      list: () => import('./commands/tokens/list.ts'),
+      revoke: () => import('./commands/tokens/revoke.ts'),
+    },
+  },
   artifacts: {
     summary: "Upload, list and download runs' artifacts",
     verbs: {

@@ -11,6 +11,16 @@ export interface CreateExperimentInput {
   readonly tags?: readonly Tag[]
 }
 
+/**
+ * Limits a search to what one user may read when access control is on: experiments (and their runs
+ * and logged models) or registered models that the user has a readable grant on, or no grant at all
+ * when the server's default permission can read. Applied in SQL, before paging.
+ */
+export interface AccessScope {
+  readonly userId: number
+  readonly defaultCanRead: boolean
+}
+
 /** One page of an experiment search. */
 export interface SearchExperimentsQuery {
   readonly viewType: ViewType
@@ -19,6 +29,8 @@ export interface SearchExperimentsQuery {
   readonly orderBy?: readonly string[]
   readonly maxResults: number
   readonly pageToken?: string
+  /** Access control: only what this user may read (the server sets it; SDK callers leave it out). */
+  readonly readableBy?: AccessScope
 }
 
 /** What creating a run takes. */
@@ -47,6 +59,8 @@ export interface SearchRunsQuery {
   readonly maxResults: number
   readonly orderBy?: readonly string[]
   readonly pageToken?: string
+  /** Access control: only what this user may read (the server sets it; SDK callers leave it out). */
+  readonly readableBy?: AccessScope
 }
 
 /**

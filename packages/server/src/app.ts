@@ -1,12 +1,18 @@
 import { Hono } from 'hono'
-import { isOrchardError, registryRoutes, trackingRoutes, webhookRoutes } from '@orchard/protocol'
+import { authRoutes, isOrchardError, registryRoutes, trackingRoutes, webhookRoutes } from '@orchard/protocol'
 import type { ErrorCode } from '@orchard/protocol'
 import { registerArtifactService } from './artifact-service/index.ts'
 import { registerGraphql } from './graphql/index.ts'
+import { accessControl } from './auth/access-control.ts'
+import { securityMiddleware } from './security/security-middleware.ts'
+import type { SecuritySettings } from './security/settings.ts'
 import { registerUi } from './ui-static/index.ts'
 import { defineRoutes } from './define-routes.ts'
 import type { ServerContext } from './server-context.ts'
 import { artifactListHandlers } from './routes/artifacts.ts'
+import { permissionHandlers } from './routes/auth-permissions.ts'
+import { tokenHandlers } from './routes/auth-tokens.ts'
+import { userHandlers } from './routes/auth-users.ts'
 import { experimentHandlers } from './routes/experiments.ts'
 import { loggedModelHandlers } from './routes/logged-models.ts'
 import { metricHandlers } from './routes/metrics.ts'
@@ -31,6 +37,8 @@ export interface AppOptions extends ServerContext {
   readonly onWrite?: () => void
   /** Where 5xx errors are reported (the stack never reaches the client). Defaults to console.error. */
   readonly logError?: (error: unknown) => void
+  /** Host allow-list, CSRF and CORS checks, page headers: on with MLflow's defaults unless disabled. */
+  readonly security?: SecuritySettings
 }
 
 const errorBody = (code: ErrorCode, message: string) => ({ error_code: code, message })
@@ -46,7 +54,16 @@ const ARTIFACTS_ONLY_MESSAGE =
 export function createApp(options: AppOptions): Hono {
   const app = new Hono()
   const logError = options.logError ?? ((error: unknown) => console.error(error))
-  const context: ServerContext = options
+  // Before authentication: a rebinding or cross-site request is refused whoever sends it.
+  app.use('*', securityMiddleware(options.security))
+  let context: ServerContext = options
+  if (options.auth) {
+    // First: no handler runs before the request is authenticated and allowed.
+    const control = accessControl(options.auth.store, options.auth.settings)
+    app.use('*', control.middleware)
+    context = { ...options, auth: { ...options.auth, authenticator: control.authenticator } }
+    defineRoutes(app, authRoutes, { ...userHandlers, ...permissionHandlers, ...tokenHandlers }, context)
+  }
 
   // Liveness: the process serves HTTP. It stays 200 while the database is away, so an orchestrator
   // does not restart a server that would come back by itself.

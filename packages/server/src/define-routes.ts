@@ -2,12 +2,15 @@ import type { Context, Hono } from 'hono'
 import { MAX_JSON_BODY_BYTES, parseRequest, queryToObject } from '@orchard/protocol'
 import type { HttpMethod, RequestOf, RouteDef } from '@orchard/protocol'
 import { parseJsonBody } from './json-body.ts'
+import type { Principal } from './auth/authenticate.ts'
 import { checkNoNul, checkOrderBy, checkQueryString, readBodyText } from './request-limits.ts'
 import type { ServerContext } from './server-context.ts'
 
 /** What a handler may read of the HTTP request beyond its parsed fields. */
 export interface RequestHeaders {
   header(name: string): string | undefined
+  /** Who sent it, when authentication is on (set by the access-control middleware). */
+  readonly principal?: Principal | undefined
 }
 
 export type Handler<R> = (request: RequestOf<R>, context: ServerContext, http: RequestHeaders) => Promise<object> | object
@@ -56,7 +59,8 @@ export function defineRoutes<T extends Record<string, RouteDef>>(
       for (const prefix of prefixes) {
         app.on(method, `${prefix}${toHonoPath(def.path)}`, async (c) => {
           const request = parseRequest(def.request, await requestObject(c, def, method))
-          return c.json(await handler(request as RequestOf<RouteDef>, context, { header: (name) => c.req.header(name) }))
+          const http = { header: (name: string) => c.req.header(name), principal: c.get('principal') }
+          return c.json(await handler(request as RequestOf<RouteDef>, context, http))
         })
       }
     }

@@ -25,7 +25,20 @@ const tooLarge = (bytes: number | string, limit: number) =>
  * The request body as text, read chunk by chunk and abandoned as soon as it passes `limit` bytes:
  * a 600 MB chunked body costs the server at most `limit` bytes of memory, not 600 MB.
  */
-export async function readBodyText(c: Context, limit: number): Promise<string> {
+// The access-control middleware reads a body's fields before the handler does; both get the same
+// text from one read of the stream.
+const bodyTexts = new WeakMap<Request, Promise<string>>()
+
+export function readBodyText(c: Context, limit: number): Promise<string> {
+  let text = bodyTexts.get(c.req.raw)
+  if (!text) {
+    text = readBodyOnce(c, limit)
+    bodyTexts.set(c.req.raw, text)
+  }
+  return text
+}
+
+async function readBodyOnce(c: Context, limit: number): Promise<string> {
   const declared = Number(c.req.header('content-length') ?? 0)
   if (declared > limit) throw tooLarge(declared, limit)
   const body = c.req.raw.body

@@ -1,5 +1,7 @@
 import type { ArtifactRepository } from '@orchard/artifacts'
-import type { RegistryStore, TrackingStore } from '@orchard/store'
+import type { AuthStore, RegistryStore, TrackingStore } from '@orchard/store'
+import type { Authenticator } from './auth/authenticate.ts'
+import type { AuthSettings } from './auth/settings.ts'
 import type { WebhookSettings } from './webhooks/settings.ts'
 
 /** What every handler may use: the stores and the few settings that shape responses. */
@@ -16,6 +18,13 @@ export interface ServerContext {
   readonly webhookSettings?: WebhookSettings
   /** The server's artifact root: registered versions' copies of run files go under its `registry/`. */
   readonly defaultArtifactRoot?: string
+  /** Access control (`--app-name basic-auth`); absent, every request is served as before. */
+  readonly auth?: {
+    readonly store: AuthStore
+    readonly settings: AuthSettings
+    /** Set by createApp: handlers that change passwords or users make it forget cached logins. */
+    readonly authenticator?: Authenticator
+  }
   /**
    * Prefixes (paths or URIs) an experiment's artifact_location may lie under besides the default
    * artifact root and the artifacts destination (`--allowed-artifact-locations`).

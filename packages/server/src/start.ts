@@ -4,6 +4,10 @@ import { serve } from '@hono/node-server'
 import { openStores } from '@orchard/store'
 import type { TrackingStore } from '@orchard/store'
 import { createApp } from './app.ts'
+import { ensureAdmin } from './auth/bootstrap.ts'
+import type { InitialAdmin } from './auth/bootstrap.ts'
+import type { AuthSettings } from './auth/settings.ts'
+import type { SecuritySettings } from './security/settings.ts'
 import { answerClientErrors, closeWithin } from './http-guards.ts'
 import { WebhookDeliveryLoop } from './webhooks/delivery-loop.ts'
 import type { DeliveryLoopOptions } from './webhooks/delivery-loop.ts'
@@ -27,6 +31,13 @@ export interface ServerOptions {
   /** Webhook checks and delivery; MLflow's MLFLOW_WEBHOOK_* environment variables by default. */
   readonly webhookSettings?: WebhookSettings
   readonly webhookDelivery?: Pick<DeliveryLoopOptions, 'pollIntervalMs' | 'batchSize'>
+  /**
+   * Access control (`--app-name basic-auth`): every request needs credentials and the permission its
+   * route declares. `initialAdmin` is created on first start; without any admin the server refuses to start.
+   */
+  readonly auth?: AuthSettings & { readonly initialAdmin?: InitialAdmin }
+  /** `--allowed-hosts`, `--cors-allowed-origins`, `--x-frame-options`, `--disable-security-middleware`. */
+  readonly security?: SecuritySettings
   /** Prefixes an experiment's artifact_location may lie under besides the server's own roots. */
   readonly allowedArtifactLocations?: readonly string[]
   /** How long close() lets in-flight requests finish before cutting their connections; default 30 s. */
@@ -51,7 +62,15 @@ const DEFAULT_SHUTDOWN_DEADLINE_MS = 25_000
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   // One connection for both stores; closing the tracking store closes it.
-  const { trackingStore, registryStore } = await openStores(options.backendStoreUri, { defaultArtifactRoot: options.defaultArtifactRoot })
+  const { trackingStore, registryStore, authStore } = await openStores(options.backendStoreUri, { defaultArtifactRoot: options.defaultArtifactRoot })
+  if (options.auth) {
+    try {
+      await ensureAdmin(authStore, options.auth.initialAdmin)
+    } catch (error) {
+      await trackingStore.close()
+      throw error
+    }
+  }
   const webhookSettings = options.webhookSettings ?? webhookSettingsFromEnv()
   // Delivers what the registry queued, including what an earlier run of the server left undelivered.
   const deliveries = options.artifactsOnly
@@ -70,6 +89,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.artifactsDestination ? { artifactsDestination: options.artifactsDestination } : {}),
     ...(options.artifactsOnly ? { artifactsOnly: true } : {}),
     ...(options.logError ? { logError: options.logError } : {}),
+    ...(options.auth ? { auth: { store: authStore, settings: options.auth } } : {}),
+    ...(options.security ? { security: options.security } : {}),
   })
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve(

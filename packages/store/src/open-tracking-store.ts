@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path'
 import { OrchardError } from '@orchard/protocol'
-import { assertOrchardDatabase, initialise, latestVersion, loadMigrations, migrate, readSchemaState } from './migrations/runner.ts'
+import { assertOrchardDatabase, initialise, latestVersion, loadMigrations, migrate, pendingMigrations, readSchemaState } from './migrations/runner.ts'
 import { openPostgresDb } from './postgres/postgres-db.ts'
 import type { StoreContext } from './sql/context.ts'
 import type { Db } from './sql/db.ts'
@@ -63,7 +63,7 @@ export async function openStoreContext(uri: string, options: OpenTrackingStoreOp
     const latest = latestVersion(migrations)
     if (state.empty) {
       await initialise(db, dialect, migrations, now())
-    } else if (state.version < latest) {
+    } else if (state.version <= latest && pendingMigrations(state, migrations).length > 0) {
       throw new OrchardError(
         'INVALID_STATE',
         `The tracking database at ${uri} has schema version ${state.version}, but this version of Orchard needs ${latest}. ` +

@@ -1,4 +1,5 @@
 import type {
+  AccessScope,
   CreateExperimentInput,
   CreateRunInput,
   DatasetInput,
@@ -60,6 +61,7 @@ export interface SearchLoggedModelsQuery {
     readonly datasetDigest?: string
   }[]
   readonly pageToken?: string
+  readonly readableBy?: AccessScope
 }
 
 /**

@@ -2,6 +2,7 @@ import cluster from 'node:cluster'
 import { mkdir } from 'node:fs/promises'
 import { dirname, isAbsolute } from 'node:path'
 import type { ServerOptions } from '@orchard/server'
+import { authOptions, securityOptions } from '../auth-options.ts'
 import { UsageError, defineCommand } from '../command.ts'
 import { artifactsDestination, artifactsDestinationFlag, backendStoreUri, backendStoreUriFlag } from '../defaults.ts'
 import { parseInteger, parseList } from '../flag-values.ts'
@@ -42,6 +43,44 @@ export const command = defineCommand({
       type: 'boolean',
       description: 'Serve only the artifact proxy (/api/2.0/mlflow-artifacts/); tracking requests get 503',
     },
+    'app-name': {
+      type: 'string',
+      placeholder: 'name',
+      description: "'basic-auth' turns on authentication; first admin from ORCHARD_ADMIN_USERNAME/ORCHARD_ADMIN_PASSWORD",
+    },
+    'auth-default-permission': {
+      type: 'string',
+      placeholder: 'level',
+      description: 'What users hold on resources they have no grant on: READ, USE, EDIT, MANAGE or NO_PERMISSIONS',
+      default: 'READ',
+    },
+    'auth-config': {
+      type: 'string',
+      placeholder: 'file',
+      description: "MLflow's basic_auth.ini: default_permission, admin_username, admin_password; env MLFLOW_AUTH_CONFIG_PATH",
+    },
+    'allowed-hosts': {
+      type: 'string',
+      placeholder: 'list',
+      description: "Host headers served (DNS-rebinding guard), comma-separated: name, name:port, *.domain, '*'; env MLFLOW_SERVER_ALLOWED_HOSTS",
+      default: 'localhost and private addresses',
+    },
+    'cors-allowed-origins': {
+      type: 'string',
+      placeholder: 'list',
+      description: "Browser origins that may call the API, comma-separated: https://host:port, http://host:*, '*'",
+      default: 'http://localhost:*, http://127.0.0.1:*',
+    },
+    'x-frame-options': {
+      type: 'string',
+      placeholder: 'value',
+      description: 'X-Frame-Options of the UI: SAMEORIGIN, DENY or NONE',
+      default: 'SAMEORIGIN',
+    },
+    'disable-security-middleware': {
+      type: 'boolean',
+      description: 'Turn off the host, CSRF and CORS checks and the page headers (behind a proxy that does them)',
+    },
     'allowed-artifact-locations': {
       type: 'string',
       placeholder: 'prefixes',
@@ -66,6 +105,11 @@ export const command = defineCommand({
       throw new UsageError('--artifacts-only serves artifacts, so it cannot be combined with --no-serve-artifacts')
     }
     const destination = artifactsDestination(flags['artifacts-destination'])
+    const auth = await authOptions({
+      appName: flags['app-name'],
+      defaultPermission: flags['auth-default-permission'],
+      configPath: flags['auth-config'],
+    })
     const options: ServerOptions = {
       host: flags.host ?? '127.0.0.1',
       port,
@@ -73,6 +117,8 @@ export const command = defineCommand({
       defaultArtifactRoot: flags['default-artifact-root'] ?? (serveArtifacts ? PROXIED_ARTIFACT_ROOT : destination),
       ...(serveArtifacts ? { artifactsDestination: destination } : {}),
       ...(flags['artifacts-only'] ? { artifactsOnly: true } : {}),
+      ...(auth ? { auth } : {}),
+      security: securityOptions(flags),
       ...(flags['allowed-artifact-locations'] === undefined
         ? {}
         : { allowedArtifactLocations: parseList('allowed-artifact-locations', flags['allowed-artifact-locations']) }),
@@ -86,6 +132,16 @@ export const command = defineCommand({
     if (database) await mkdir(dirname(database), { recursive: true })
     // A folder is made ready; an s3:// destination needs no preparing.
     if (serveArtifacts && isAbsolute(destination)) await mkdir(destination, { recursive: true })
+    if (auth && workers > 1) {
+      // The first admin is made (or its absence reported) once here, not by N workers in a crash loop.
+      const [{ openAuthStore }, { ensureAdmin }] = await Promise.all([import('@orchard/store'), import('@orchard/server')])
+      const store = await openAuthStore(options.backendStoreUri, { defaultArtifactRoot: options.defaultArtifactRoot })
+      try {
+        await ensureAdmin(store, auth.initialAdmin)
+      } finally {
+        await store.close()
+      }
+    }
     const code =
       workers > 1
         ? await (await import('../serve/cluster.ts')).servePrimary(options, workers)

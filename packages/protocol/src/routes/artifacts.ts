@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { int64, optionalString, requiredString } from '../schema.ts'
+import { needs } from './permission.ts'
 import { route } from './route.ts'
 
 // MLflow's MlflowArtifactsService (mlflow_artifacts.proto): the artifact proxy of `mlflow server
@@ -12,24 +13,26 @@ const noFields = z.object({})
 
 export const mlflowArtifactRoutes = {
   /** The file's bytes, streamed; honours a single `Range`. */
-  downloadArtifact: route({ methods: ['GET'], path: '/mlflow-artifacts/artifacts/{artifact_path}', request: noFields }),
+  downloadArtifact: route({ methods: ['GET'], permission: needs.artifactPath('READ'), path: '/mlflow-artifacts/artifacts/{artifact_path}', request: noFields }),
   /** The raw request body becomes the file at `artifact_path`. Answers `{}`. */
-  uploadArtifact: route({ methods: ['PUT'], path: '/mlflow-artifacts/artifacts/{artifact_path}', request: noFields }),
+  uploadArtifact: route({ methods: ['PUT'], permission: needs.artifactPath('EDIT'), path: '/mlflow-artifacts/artifacts/{artifact_path}', request: noFields }),
   /** One level under `path` (relative to the destination root); entries are basenames. */
-  listArtifactsMlflowArtifacts: route({ methods: ['GET'], path: '/mlflow-artifacts/artifacts', request: z.object({ path: optionalString }) }),
+  listArtifactsMlflowArtifacts: route({ methods: ['GET'], permission: needs.artifactPath('READ', 'path'), path: '/mlflow-artifacts/artifacts', request: z.object({ path: optionalString }) }),
   /** A file, or a folder with everything under it. Answers `{}`. */
-  deleteArtifact: route({ methods: ['DELETE'], path: '/mlflow-artifacts/artifacts/{artifact_path}', request: noFields }),
+  deleteArtifact: route({ methods: ['DELETE'], permission: needs.artifactPath('MANAGE'), path: '/mlflow-artifacts/artifacts/{artifact_path}', request: noFields }),
   /**
    * `artifact_path` is the folder; the file is named after the basename of `path`, the client's local
    * file (MLflow's S3ArtifactRepository.create_multipart_upload).
    */
   createMultipartUpload: route({
     methods: ['POST'],
+    permission: needs.artifactPath('EDIT'),
     path: '/mlflow-artifacts/mpu/create/{artifact_path}',
     request: z.object({ path: requiredString, num_parts: int64 }),
   }),
   completeMultipartUpload: route({
     methods: ['POST'],
+    permission: needs.artifactPath('EDIT'),
     path: '/mlflow-artifacts/mpu/complete/{artifact_path}',
     request: z.object({
       path: requiredString,
@@ -43,6 +46,7 @@ export const mlflowArtifactRoutes = {
   }),
   abortMultipartUpload: route({
     methods: ['POST'],
+    permission: needs.artifactPath('EDIT'),
     path: '/mlflow-artifacts/mpu/abort/{artifact_path}',
     request: z.object({ path: requiredString, upload_id: requiredString }),
   }),
@@ -54,8 +58,31 @@ export const mlflowArtifactRoutes = {
  */
 export const getArtifactRoute = route({
   methods: ['GET'],
+  unprefixed: true,
+  permission: needs.run('READ'),
   path: '/get-artifact',
   request: z.object({ path: requiredString, run_id: optionalString, run_uuid: optionalString }),
+})
+
+/**
+ * MLflow's UI upload, `POST /ajax-api/2.0/mlflow/upload-artifact?run_uuid=…&path=…`: the raw body becomes
+ * one file of the run. Fields come from the query string.
+ */
+export const uploadRunArtifactRoute = route({
+  methods: ['POST'],
+  permission: needs.run('EDIT'),
+  ajaxOnly: true,
+  path: '/mlflow/upload-artifact',
+  request: z.object({ path: requiredString, run_id: optionalString, run_uuid: optionalString }),
+})
+
+/** MLflow's registry UI file view, `GET /model-versions/get-artifact?path=…&name=…&version=…`. */
+export const getModelVersionArtifactRoute = route({
+  methods: ['GET'],
+  permission: needs.registeredModel('READ'),
+  unprefixed: true,
+  path: '/model-versions/get-artifact',
+  request: z.object({ path: requiredString, name: requiredString, version: requiredString }),
 })
 
 export type MlflowArtifactRoutes = typeof mlflowArtifactRoutes

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { bool, int64, keyValue, optionalString, requiredString, stringList } from '../schema.ts'
+import { needs } from './permission.ts'
 import { route } from './route.ts'
 
 // MLflow 3.x logged models. 3.x Python clients call these even for plain 2.x workflows (for example,
@@ -15,6 +16,7 @@ export const loggedModelStatus = z.enum(
 export const loggedModelRoutes = {
   createLoggedModel: route({
     methods: ['POST'],
+    permission: needs.experiment('EDIT'),
     path: '/mlflow/logged-models',
     request: z.object({
       experiment_id: requiredString,
@@ -27,6 +29,7 @@ export const loggedModelRoutes = {
   }),
   searchLoggedModels: route({
     methods: ['POST'],
+    permission: needs.authenticated(),
     path: '/mlflow/logged-models/search',
     request: z.object({
       experiment_ids: stringList,
@@ -46,30 +49,35 @@ export const loggedModelRoutes = {
       page_token: optionalString,
     }),
   }),
-  getLoggedModel: route({ methods: ['GET'], path: '/mlflow/logged-models/{model_id}', request: z.object(modelId) }),
+  getLoggedModel: route({ methods: ['GET'], permission: needs.loggedModel('READ'), path: '/mlflow/logged-models/{model_id}', request: z.object(modelId) }),
   finalizeLoggedModel: route({
     methods: ['PATCH'],
+    permission: needs.loggedModel('EDIT'),
     path: '/mlflow/logged-models/{model_id}',
     request: z.object({ ...modelId, status: loggedModelStatus }),
   }),
-  deleteLoggedModel: route({ methods: ['DELETE'], path: '/mlflow/logged-models/{model_id}', request: z.object(modelId) }),
+  deleteLoggedModel: route({ methods: ['DELETE'], permission: needs.loggedModel('MANAGE'), path: '/mlflow/logged-models/{model_id}', request: z.object(modelId) }),
   setLoggedModelTags: route({
     methods: ['PATCH'],
+    permission: needs.loggedModel('EDIT'),
     path: '/mlflow/logged-models/{model_id}/tags',
     request: z.object({ ...modelId, tags: z.array(keyValue).optional() }),
   }),
   deleteLoggedModelTag: route({
     methods: ['DELETE'],
+    permission: needs.loggedModel('MANAGE'),
     path: '/mlflow/logged-models/{model_id}/tags/{tag_key}',
     request: z.object({ ...modelId, tag_key: requiredString }),
   }),
   logLoggedModelParams: route({
     methods: ['POST'],
+    permission: needs.loggedModel('EDIT'),
     path: '/mlflow/logged-models/{model_id}/params',
     request: z.object({ ...modelId, params: z.array(keyValue).optional() }),
   }),
   listLoggedModelArtifacts: route({
     methods: ['GET'],
+    permission: needs.loggedModel('READ'),
     path: '/mlflow/logged-models/{model_id}/artifacts/directories',
     request: z.object({ ...modelId, artifact_directory_path: optionalString, page_token: optionalString }),
   }),

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { bool, int64, keyValue, optionalString, requiredString, stringList } from '../schema.ts'
 import type { WireKeyValue } from '../wire.ts'
+import { needs } from './permission.ts'
 import { route } from './route.ts'
 
 // MLflow's model registry (mlflow/protos/model_registry.proto), plus Orchard's audit trail. Which
@@ -43,59 +44,70 @@ const search = {
 export const registryRoutes = {
   createRegisteredModel: route({
     methods: ['POST'],
+    permission: needs.authenticated(),
     path: '/mlflow/registered-models/create',
     request: z.object({ name: newModelName, tags, description: optionalString, ...comment }),
   }),
-  getRegisteredModel: route({ methods: ['GET'], path: '/mlflow/registered-models/get', request: z.object(name) }),
+  getRegisteredModel: route({ methods: ['GET'], permission: needs.registeredModel('READ'), path: '/mlflow/registered-models/get', request: z.object(name) }),
   renameRegisteredModel: route({
     methods: ['POST'],
+    permission: needs.registeredModel('EDIT'),
     path: '/mlflow/registered-models/rename',
     request: z.object({ ...name, new_name: newModelName, ...comment }),
   }),
   updateRegisteredModel: route({
     methods: ['PATCH'],
+    permission: needs.registeredModel('EDIT'),
     path: '/mlflow/registered-models/update',
     request: z.object({ ...name, description: optionalString, ...comment }),
   }),
   deleteRegisteredModel: route({
     methods: ['DELETE'],
+    permission: needs.registeredModel('MANAGE'),
     path: '/mlflow/registered-models/delete',
     request: z.object({ ...name, ...comment }),
   }),
-  searchRegisteredModels: route({ methods: ['GET'], path: '/mlflow/registered-models/search', request: z.object(search) }),
+  searchRegisteredModels: route({ methods: ['GET'], permission: needs.authenticated(), path: '/mlflow/registered-models/search', request: z.object(search) }),
   getLatestVersions: route({
     methods: ['POST', 'GET'],
+    permission: needs.registeredModel('READ'),
     path: '/mlflow/registered-models/get-latest-versions',
     request: z.object({ ...name, stages: stringList }),
   }),
   setRegisteredModelTag: route({
     methods: ['POST'],
+    permission: needs.registeredModel('EDIT'),
     path: '/mlflow/registered-models/set-tag',
     request: z.object({ ...name, key: requiredString, value: z.string({ error: 'expected a string' }).optional(), ...comment }),
   }),
   deleteRegisteredModelTag: route({
     methods: ['DELETE'],
+    permission: needs.registeredModel('EDIT'),
     path: '/mlflow/registered-models/delete-tag',
     request: z.object({ ...name, key: requiredString, ...comment }),
   }),
   setRegisteredModelAlias: route({
     methods: ['POST'],
+    permission: needs.registeredModel('EDIT'),
     path: '/mlflow/registered-models/alias',
     request: z.object({ ...nameVersion, alias: requiredString, ...comment }),
   }),
   deleteRegisteredModelAlias: route({
     methods: ['DELETE'],
+    permission: needs.registeredModel('MANAGE'),
     path: '/mlflow/registered-models/alias',
     request: z.object({ ...name, alias: requiredString, ...comment }),
   }),
   getModelVersionByAlias: route({
     methods: ['GET'],
+    permission: needs.registeredModel('READ'),
     path: '/mlflow/registered-models/alias',
     request: z.object({ ...name, alias: requiredString }),
   }),
 
   createModelVersion: route({
     methods: ['POST'],
+    permission: needs.registeredModel('EDIT'),
     path: '/mlflow/model-versions/create',
     request: z.object({
       ...name,
@@ -108,35 +120,41 @@ export const registryRoutes = {
       ...comment,
     }),
   }),
-  getModelVersion: route({ methods: ['GET'], path: '/mlflow/model-versions/get', request: z.object(nameVersion) }),
+  getModelVersion: route({ methods: ['GET'], permission: needs.registeredModel('READ'), path: '/mlflow/model-versions/get', request: z.object(nameVersion) }),
   updateModelVersion: route({
     methods: ['PATCH'],
+    permission: needs.registeredModel('EDIT'),
     path: '/mlflow/model-versions/update',
     request: z.object({ ...nameVersion, description: optionalString, ...comment }),
   }),
   deleteModelVersion: route({
     methods: ['DELETE'],
+    permission: needs.registeredModel('MANAGE'),
     path: '/mlflow/model-versions/delete',
     request: z.object({ ...nameVersion, ...comment }),
   }),
-  searchModelVersions: route({ methods: ['GET'], path: '/mlflow/model-versions/search', request: z.object(search) }),
+  searchModelVersions: route({ methods: ['GET'], permission: needs.authenticated(), path: '/mlflow/model-versions/search', request: z.object(search) }),
   transitionModelVersionStage: route({
     methods: ['POST'],
+    permission: needs.registeredModel('EDIT'),
     path: '/mlflow/model-versions/transition-stage',
     request: z.object({ ...nameVersion, stage: requiredString, archive_existing_versions: bool, ...comment }),
   }),
   setModelVersionTag: route({
     methods: ['POST'],
+    permission: needs.registeredModel('EDIT'),
     path: '/mlflow/model-versions/set-tag',
     request: z.object({ ...nameVersion, key: requiredString, value: z.string({ error: 'expected a string' }).optional(), ...comment }),
   }),
   deleteModelVersionTag: route({
     methods: ['DELETE'],
+    permission: needs.registeredModel('MANAGE'),
     path: '/mlflow/model-versions/delete-tag',
     request: z.object({ ...nameVersion, key: requiredString, ...comment }),
   }),
   getModelVersionDownloadUri: route({
     methods: ['GET'],
+    permission: needs.registeredModel('READ'),
     path: '/mlflow/model-versions/get-download-uri',
     request: z.object(nameVersion),
   }),
@@ -144,6 +162,7 @@ export const registryRoutes = {
   /** Orchard's append-only audit trail of registry changes, newest first. */
   searchRegistryEvents: route({
     methods: ['GET'],
+    permission: needs.registeredModel('READ'),
     path: '/orchard/registry/events',
     request: z.object({ name: optionalString, version: optionalString, max_results: int64.optional(), page_token: optionalString }),
   }),

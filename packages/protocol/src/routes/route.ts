@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { RoutePermission } from './permission.ts'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -15,8 +16,15 @@ export interface RouteDef<S extends z.ZodObject = z.ZodObject> {
   readonly version?: '2.0' | '3.0'
   /** Served only under `/ajax-api/` (MLflow registers a few UI helpers that way). */
   readonly ajaxOnly?: boolean
+  /** Served at the path itself, outside `/api` and `/ajax-api` (MLflow's UI download routes). */
+  readonly unprefixed?: boolean
   /** Request body limit in bytes; defaults to MAX_JSON_BODY_BYTES. */
   readonly maxBodyBytes?: number
+  /**
+   * What the caller needs when authentication is on. Optional in the type so that tables merge
+   * easily, but a route without one is served to admins only, and a test fails on it.
+   */
+  readonly permission?: RoutePermission
 }
 
 export const route = <S extends z.ZodObject>(def: RouteDef<S>): RouteDef<S> => def

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { MAX_BATCH_REQUEST_BYTES } from '../limits.ts'
 import { double, int64, keyValue, optionalString, requiredString, stringList } from '../schema.ts'
 import { viewType } from './experiments.ts'
+import { needs } from './permission.ts'
 import { route } from './route.ts'
 
 // Every run route names the run as `run_id`; the server copies a lone legacy `run_uuid` into it first,
@@ -42,6 +43,7 @@ const datasetSchema = z.object({
 export const runRoutes = {
   createRun: route({
     methods: ['POST'],
+    permission: needs.experiment('EDIT'),
     path: '/mlflow/runs/create',
     request: z.object({
       experiment_id: optionalString,
@@ -53,14 +55,16 @@ export const runRoutes = {
   }),
   updateRun: route({
     methods: ['POST'],
+    permission: needs.run('EDIT'),
     path: '/mlflow/runs/update',
     request: z.object({ ...runId, status: runStatus.optional(), end_time: int64.optional(), run_name: optionalString }),
   }),
-  deleteRun: route({ methods: ['POST'], path: '/mlflow/runs/delete', request: z.object(runId) }),
-  restoreRun: route({ methods: ['POST'], path: '/mlflow/runs/restore', request: z.object(runId) }),
-  getRun: route({ methods: ['GET'], path: '/mlflow/runs/get', request: z.object(runId) }),
+  deleteRun: route({ methods: ['POST'], permission: needs.run('MANAGE'), path: '/mlflow/runs/delete', request: z.object(runId) }),
+  restoreRun: route({ methods: ['POST'], permission: needs.run('MANAGE'), path: '/mlflow/runs/restore', request: z.object(runId) }),
+  getRun: route({ methods: ['GET'], permission: needs.run('READ'), path: '/mlflow/runs/get', request: z.object(runId) }),
   searchRuns: route({
     methods: ['POST'],
+    permission: needs.authenticated(),
     path: '/mlflow/runs/search',
     request: z.object({
       experiment_ids: stringList,
@@ -73,6 +77,7 @@ export const runRoutes = {
   }),
   logMetric: route({
     methods: ['POST'],
+    permission: needs.run('EDIT'),
     path: '/mlflow/runs/log-metric',
     request: z.object({
       ...runId,
@@ -87,17 +92,20 @@ export const runRoutes = {
   }),
   logParam: route({
     methods: ['POST'],
+    permission: needs.run('EDIT'),
     path: '/mlflow/runs/log-parameter',
     request: z.object({ ...runId, key: requiredString, value: text }),
   }),
   setTag: route({
     methods: ['POST'],
+    permission: needs.run('EDIT'),
     path: '/mlflow/runs/set-tag',
     request: z.object({ ...runId, key: requiredString, value: text }),
   }),
-  deleteTag: route({ methods: ['POST'], path: '/mlflow/runs/delete-tag', request: z.object({ ...runId, key: requiredString }) }),
+  deleteTag: route({ methods: ['POST'], permission: needs.run('EDIT'), path: '/mlflow/runs/delete-tag', request: z.object({ ...runId, key: requiredString }) }),
   logBatch: route({
     methods: ['POST'],
+    permission: needs.run('EDIT'),
     path: '/mlflow/runs/log-batch',
     maxBodyBytes: MAX_BATCH_REQUEST_BYTES,
     request: z.object({
@@ -109,11 +117,13 @@ export const runRoutes = {
   }),
   logModel: route({
     methods: ['POST'],
+    permission: needs.run('EDIT'),
     path: '/mlflow/runs/log-model',
     request: z.object({ ...runId, model_json: requiredString }),
   }),
   logInputs: route({
     methods: ['POST'],
+    permission: needs.run('EDIT'),
     path: '/mlflow/runs/log-inputs',
     request: z.object({
       ...runId,
@@ -124,6 +134,7 @@ export const runRoutes = {
   /** MLflow 3.x LogOutputs: links logged models to a run as outputs. */
   logOutputs: route({
     methods: ['POST'],
+    permission: needs.run('EDIT'),
     path: '/mlflow/runs/outputs',
     // `models` is required, as in MLflow's handler.
     request: z.object({ ...runId, models: z.array(z.object({ model_id: requiredString, step: int64.optional() })) }),
@@ -133,11 +144,13 @@ export const runRoutes = {
 export const metricRoutes = {
   getMetricHistory: route({
     methods: ['GET'],
+    permission: needs.run('READ'),
     path: '/mlflow/metrics/get-history',
     request: z.object({ ...runId, metric_key: requiredString, page_token: optionalString, max_results: int64.optional() }),
   }),
   getMetricHistoryBulk: route({
     methods: ['GET'],
+    permission: needs.runs('READ', 'run_id'),
     path: '/mlflow/metrics/get-history-bulk',
     ajaxOnly: true,
     // metric_key is checked by the handler, which has MLflow's own words for its absence.
@@ -145,6 +158,7 @@ export const metricRoutes = {
   }),
   getMetricHistoryBulkInterval: route({
     methods: ['GET'],
+    permission: needs.runs('READ', 'run_ids'),
     path: '/mlflow/metrics/get-history-bulk-interval',
     request: z.object({
       run_ids: stringList,
@@ -160,6 +174,7 @@ export const metricRoutes = {
 export const metricBucketRoutes = {
   getMetricHistoryBuckets: route({
     methods: ['GET'],
+    permission: needs.runs('READ', 'run_ids'),
     path: '/orchard/metrics/get-history-buckets',
     request: z.object({
       run_ids: stringList,
@@ -175,6 +190,7 @@ export const metricBucketRoutes = {
 export const artifactListRoutes = {
   listArtifacts: route({
     methods: ['GET'],
+    permission: needs.run('READ'),
     path: '/mlflow/artifacts/list',
     request: z.object({ ...runId, path: optionalString, page_token: optionalString }),
   }),

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { int64, optionalString, requiredString } from '../schema.ts'
+import { needs } from './permission.ts'
 import { route } from './route.ts'
 
 // MLflow 3.x's WebhookService (mlflow/protos/webhooks.proto), plus Orchard's delivery records.
@@ -23,6 +24,7 @@ const webhookId = { webhook_id: requiredString }
 export const webhookRoutes = {
   createWebhook: route({
     methods: ['POST'],
+    permission: needs.admin(),
     path: '/mlflow/webhooks',
     request: z.object({
       name: requiredString,
@@ -35,12 +37,14 @@ export const webhookRoutes = {
   }),
   listWebhooks: route({
     methods: ['GET'],
+    permission: needs.admin(),
     path: '/mlflow/webhooks',
     request: z.object({ max_results: int64.optional(), page_token: optionalString }),
   }),
-  getWebhook: route({ methods: ['GET'], path: '/mlflow/webhooks/{webhook_id}', request: z.object(webhookId) }),
+  getWebhook: route({ methods: ['GET'], permission: needs.admin(), path: '/mlflow/webhooks/{webhook_id}', request: z.object(webhookId) }),
   updateWebhook: route({
     methods: ['PATCH'],
+    permission: needs.admin(),
     path: '/mlflow/webhooks/{webhook_id}',
     request: z.object({
       ...webhookId,
@@ -52,9 +56,10 @@ export const webhookRoutes = {
       status: enumValue.optional(),
     }),
   }),
-  deleteWebhook: route({ methods: ['DELETE'], path: '/mlflow/webhooks/{webhook_id}', request: z.object(webhookId) }),
+  deleteWebhook: route({ methods: ['DELETE'], permission: needs.admin(), path: '/mlflow/webhooks/{webhook_id}', request: z.object(webhookId) }),
   testWebhook: route({
     methods: ['POST'],
+    permission: needs.admin(),
     path: '/mlflow/webhooks/{webhook_id}/test',
     request: z.object({ ...webhookId, event: webhookEventSchema.optional() }),
   }),
@@ -62,6 +67,7 @@ export const webhookRoutes = {
   /** Orchard's record of each delivery to a webhook (the outbox), newest first. */
   listWebhookDeliveries: route({
     methods: ['GET'],
+    permission: needs.admin(),
     path: '/orchard/webhooks/deliveries',
     request: z.object({ ...webhookId, max_results: int64.optional(), page_token: optionalString }),
   }),

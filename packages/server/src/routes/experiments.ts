@@ -4,6 +4,7 @@ import { experimentToWire, validateExperimentId, validateExperimentName, validat
 import { checkArtifactLocation } from '../artifact-locations.ts'
 import type { Handlers } from '../define-routes.ts'
 import { checkMaxResults, pageToWire } from './paging.ts'
+import { readableBy, scope } from '../auth/scope.ts'
 
 type ExperimentOperations = Pick<
   typeof trackingRoutes,
@@ -50,11 +51,13 @@ export const experimentHandlers: Handlers<ExperimentOperations> = {
     return { experiment: experimentToWire(experiment) }
   },
 
-  async searchExperiments(request, { trackingStore }) {
+  async searchExperiments(request, context, http) {
+    const { trackingStore } = context
     const maxResults = checkMaxResults(request.max_results, SEARCH_EXPERIMENTS_DEFAULT_MAX_RESULTS, SEARCH_EXPERIMENTS_MAX_RESULTS)
     const page = await trackingStore.searchExperiments({
       viewType: request.view_type ?? 'ACTIVE_ONLY',
       maxResults,
+      ...scope(readableBy(context, http)),
       ...(request.filter ? { filter: request.filter } : {}),
       ...(request.order_by?.length ? { orderBy: request.order_by } : {}),
       ...(request.page_token ? { pageToken: request.page_token } : {}),
@@ -62,11 +65,13 @@ export const experimentHandlers: Handlers<ExperimentOperations> = {
     return pageToWire('experiments', page, experimentToWire)
   },
 
-  async listExperiments(request, { trackingStore }) {
+  async listExperiments(request, context, http) {
+    const { trackingStore } = context
     const maxResults = checkMaxResults(request.max_results, SEARCH_EXPERIMENTS_MAX_RESULTS, SEARCH_EXPERIMENTS_MAX_RESULTS)
     const page = await trackingStore.searchExperiments({
       viewType: request.view_type ?? 'ACTIVE_ONLY',
       maxResults,
+      ...scope(readableBy(context, http)),
       ...(request.page_token ? { pageToken: request.page_token } : {}),
     })
     return {

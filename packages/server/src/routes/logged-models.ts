@@ -6,6 +6,7 @@ import type { Handlers } from '../define-routes.ts'
 import type { ServerContext } from '../server-context.ts'
 import { listRunArtifacts } from '../artifact-listing.ts'
 import { checkMaxResults } from './paging.ts'
+import { readableBy, scope } from '../auth/scope.ts'
 
 type LoggedModelOperations = Pick<
   typeof trackingRoutes,
@@ -41,7 +42,8 @@ export const loggedModelHandlers: Handlers<LoggedModelOperations> = {
     return { model: loggedModelToWire(model) }
   },
 
-  async searchLoggedModels(request, { trackingStore }) {
+  async searchLoggedModels(request, context, http) {
+    const { trackingStore } = context
     const maxResults = checkMaxResults(request.max_results, SEARCH_LOGGED_MODELS_DEFAULT_MAX_RESULTS, SEARCH_LOGGED_MODELS_MAX_RESULTS)
     // MLflow's handler requires the field; an empty list is accepted and matches nothing.
     if (request.experiment_ids === undefined) {
@@ -53,6 +55,7 @@ export const loggedModelHandlers: Handlers<LoggedModelOperations> = {
     const page = await trackingStore.searchLoggedModels({
       experimentIds,
       maxResults,
+      ...scope(readableBy(context, http)),
       ...(request.filter ? { filter: request.filter } : {}),
       ...(request.page_token ? { pageToken: request.page_token } : {}),
       ...(request.datasets?.length

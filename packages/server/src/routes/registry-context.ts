@@ -10,12 +10,16 @@ export function registryOf(context: ServerContext): RegistryStore {
   return context.registryStore
 }
 
-/** Who a request says it comes from. Orchard has no authentication yet; once it has, its user wins. */
+/**
+ * Who a request says it comes from, without authentication. With it on, the authenticated user is
+ * recorded and this header is ignored: a client could write any name in it.
+ */
 export const USER_HEADER = 'X-Orchard-User'
 // Audit user ids are short names or emails; MLflow's user_id columns are 256 wide.
 const MAX_USER_LENGTH = 256
 
 function userOf(http: RequestHeaders): string | undefined {
+  if (http.principal) return http.principal.user.username
   const user = http.header(USER_HEADER)?.trim()
   if (!user) return undefined
   if (user.length > MAX_USER_LENGTH || /\p{Cc}/u.test(user)) {
@@ -25,8 +29,8 @@ function userOf(http: RequestHeaders): string | undefined {
 }
 
 /**
- * The audit note of a request: who (the X-Orchard-User header; the store records `unknown` when
- * there is none) and its optional comment.
+ * The audit note of a request: who (the authenticated user, else the X-Orchard-User header; the store
+ * records `unknown` when there is neither) and its optional comment.
  */
 export function noteOf(request: { comment?: string | undefined }, http: RequestHeaders): AuditNote {
   const userId = userOf(http)

@@ -16,6 +16,7 @@ import {
 import type { Handlers } from '../define-routes.ts'
 import { checkMaxResults, pageToWire } from './paging.ts'
 import { noteOf, registryOf, toTags } from './registry-context.ts'
+import { readableBy, scope } from '../auth/scope.ts'
 
 type RegisteredModelOperations = Pick<
   typeof registryRoutes,
@@ -63,10 +64,11 @@ export const registeredModelHandlers: Handlers<RegisteredModelOperations> = {
     return {}
   },
 
-  async searchRegisteredModels(request, context) {
+  async searchRegisteredModels(request, context, http) {
     const maxResults = checkMaxResults(request.max_results, SEARCH_REGISTERED_MODELS_DEFAULT_MAX_RESULTS, SEARCH_REGISTERED_MODELS_MAX_RESULTS, 'handler')
     const page = await registryOf(context).searchRegisteredModels({
       maxResults,
+      ...scope(readableBy(context, http)),
       ...(request.filter ? { filter: request.filter } : {}),
       ...(request.order_by?.length ? { orderBy: request.order_by } : {}),
       ...(request.page_token ? { pageToken: request.page_token } : {}),

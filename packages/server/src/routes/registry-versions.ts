@@ -15,6 +15,7 @@ import type { Handlers } from '../define-routes.ts'
 import { checkModelVersionSource, modelVersionOrigin, recordVersionOnLoggedModel } from './model-version-source.ts'
 import { checkMaxResults, pageToWire } from './paging.ts'
 import { noteOf, registryOf, toTags } from './registry-context.ts'
+import { readableBy, scope } from '../auth/scope.ts'
 
 type ModelVersionOperations = Pick<
   typeof registryRoutes,
@@ -70,10 +71,11 @@ export const modelVersionHandlers: Handlers<ModelVersionOperations> = {
     return {}
   },
 
-  async searchModelVersions(request, context) {
+  async searchModelVersions(request, context, http) {
     const maxResults = checkMaxResults(request.max_results, SEARCH_MODEL_VERSIONS_DEFAULT_MAX_RESULTS, SEARCH_MODEL_VERSIONS_MAX_RESULTS, 'handler')
     const page = await registryOf(context).searchModelVersions({
       maxResults,
+      ...scope(readableBy(context, http)),
       ...(request.filter ? { filter: request.filter } : {}),
       ...(request.order_by?.length ? { orderBy: request.order_by } : {}),
       ...(request.page_token ? { pageToken: request.page_token } : {}),

@@ -21,6 +21,7 @@ import {
 import type { DatasetInput, Tag } from '@orchard/core'
 import type { Handlers } from '../define-routes.ts'
 import { checkMaxResults, pageToWire } from './paging.ts'
+import { readableBy, scope } from '../auth/scope.ts'
 
 type RunOperations = Pick<
   typeof trackingRoutes,
@@ -95,7 +96,8 @@ export const runHandlers: Handlers<RunOperations> = {
     return { run: runToWire(await trackingStore.getRun(request.run_id)) }
   },
 
-  async searchRuns(request, { trackingStore }) {
+  async searchRuns(request, context, http) {
+    const { trackingStore } = context
     const maxResults = checkMaxResults(request.max_results, SEARCH_RUNS_DEFAULT_MAX_RESULTS, SEARCH_RUNS_MAX_RESULTS, 'handler')
     const experimentIds = request.experiment_ids ?? []
     experimentIds.forEach(validateExperimentId)
@@ -103,6 +105,7 @@ export const runHandlers: Handlers<RunOperations> = {
       experimentIds,
       runViewType: request.run_view_type ?? 'ACTIVE_ONLY',
       maxResults,
+      ...scope(readableBy(context, http)),
       ...(request.filter ? { filter: request.filter } : {}),
       ...(request.order_by?.length ? { orderBy: request.order_by } : {}),
       ...(request.page_token ? { pageToken: request.page_token } : {}),

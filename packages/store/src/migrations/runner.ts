@@ -17,9 +17,11 @@ export function loadMigrations(dialect: Dialect): Migration[] {
   return readdirSync(folder)
     .filter((file) => FILE_PATTERN.test(file))
     .sort()
-    .map((file, index) => {
+    .map((file, index, files) => {
       const version = Number(file.slice(0, 3))
-      if (version !== index + 1) throw new Error(`migration ${file} is out of sequence (expected ${index + 1})`)
+      // Numbers only grow; a gap is allowed, because branches reserve numbers before they merge, and
+      // every migration not yet applied is applied whatever its number (see applyPending).
+      if (index > 0 && version <= Number(files[index - 1]?.slice(0, 3))) throw new Error(`migration ${file} is out of sequence`)
       return { version, name: file, sql: readFileSync(new URL(file, folder), 'utf8') }
     })
 }
@@ -29,6 +31,8 @@ export const latestVersion = (migrations: readonly Migration[]): number => migra
 export interface SchemaState {
   /** 0 when the database has no schema_version table. */
   readonly version: number
+  /** Every version applied (a database may hold 8 without 7 when 7 was merged later). */
+  readonly applied: ReadonlySet<number>
   /** No tables at all: a brand-new database that may be initialised without asking. */
   readonly empty: boolean
 }
@@ -41,10 +45,18 @@ async function currentVersion(db: Db): Promise<number> {
   return row?.version ?? 0
 }
 
+async function appliedVersions(db: Db): Promise<Set<number>> {
+  return new Set((await db.query<{ version: number }>('SELECT version FROM schema_version')).map((row) => Number(row.version)))
+}
+
+/** Migrations the database has not applied, whatever their number. */
+export const pendingMigrations = (state: SchemaState, migrations: readonly Migration[]): Migration[] =>
+  migrations.filter((migration) => !state.applied.has(migration.version))
+
 export async function readSchemaState(db: Db, dialect: Dialect): Promise<SchemaState> {
   const tables = (await db.query<{ name: string }>(dialect.listTablesSql)).map((t) => t.name)
-  if (!tables.includes('schema_version')) return { version: 0, empty: tables.length === 0 }
-  return { version: await currentVersion(db), empty: false }
+  if (!tables.includes('schema_version')) return { version: 0, applied: new Set(), empty: tables.length === 0 }
+  return { version: await currentVersion(db), applied: await appliedVersions(db), empty: false }
 }
 
 /** Refuses databases that are not Orchard's: tables but no schema_version (an MLflow database, say). */
@@ -89,9 +101,9 @@ export async function initialise(db: Db, dialect: Dialect, migrations: readonly 
 async function applyPending(tx: Db, dialect: Dialect, migrations: readonly Migration[], now: number): Promise<void> {
   if (dialect.migrationLockSql) await tx.query(dialect.migrationLockSql)
   await tx.exec(CREATE_VERSION_TABLE)
-  const done = await currentVersion(tx)
+  const done = await appliedVersions(tx)
   for (const migration of migrations) {
-    if (done >= migration.version) continue
+    if (done.has(migration.version)) continue
     await tx.exec(migration.sql)
     await tx.run('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)', [migration.version, now])
   }

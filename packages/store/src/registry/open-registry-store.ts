@@ -1,3 +1,5 @@
+import type { AuthStore } from '../auth/auth-store.ts'
+import { SqlAuthStore } from '../auth/sql-auth-store.ts'
 import { openStoreContext } from '../open-tracking-store.ts'
 import type { OpenTrackingStoreOptions } from '../open-tracking-store.ts'
 import { SqlTrackingStore } from '../sql/sql-tracking-store.ts'
@@ -24,7 +26,18 @@ export async function openRegistryStore(uri: string, options: OpenTrackingStoreO
 export async function openStores(
   uri: string,
   options: OpenTrackingStoreOptions = {},
-): Promise<{ trackingStore: TrackingStore; registryStore: RegistryStore }> {
+): Promise<{ trackingStore: TrackingStore; registryStore: RegistryStore; authStore: AuthStore }> {
   const ctx = await openStoreContext(uri, options)
-  return { trackingStore: new SqlTrackingStore(ctx), registryStore: new SqlRegistryStore(ctx, false) }
+  return { trackingStore: new SqlTrackingStore(ctx), registryStore: new SqlRegistryStore(ctx, false), authStore: new SqlAuthStore(ctx) }
+}
+
+/**
+ * Opens the users, grants and tokens of access control (they live in the tracking database) on their
+ * own connection; close() closes it. For tools such as `orchard db` and tests; the server shares
+ * the connection of openStores.
+ */
+export async function openAuthStore(uri: string, options: OpenTrackingStoreOptions = {}): Promise<AuthStore & { close(): Promise<void> }> {
+  const ctx = await openStoreContext(uri, options)
+  const store = new SqlAuthStore(ctx)
+  return Object.assign(store, { close: () => ctx.db.close() })
 }

@@ -1,5 +1,6 @@
 import { parseModelVersionFilter, parseModelVersionOrderBy, parseRegisteredModelFilter, parseRegisteredModelOrderBy, ownValue } from '@orchard/core'
 import type { Comparison, FilterNode, ModelVersion, OrderTerm, Page, RegisteredModel } from '@orchard/core'
+import { readableRegisteredModels } from '../auth/access-scope.ts'
 import { compareValue, compileFilter, fenceFor, unknownKey } from '../sql/compile-filter.ts'
 import type { StoreContext } from '../sql/context.ts'
 import { fragment, joinFragments } from '../sql/dialect.ts'
@@ -92,6 +93,7 @@ export async function searchRegisteredModels(ctx: StoreContext, query: SearchReg
     const conditions: Fragment[] = [fragment('m.registered_model_id <= ?', [watermark])]
     const prompts = queriesPrompts(filter)
     if (!prompts) conditions.push(notPrompt('registered_model_tags', 'p.registered_model_id = m.registered_model_id'))
+    if (query.readableBy) conditions.push(readableRegisteredModels('m.name', query.readableBy))
     if (filter) {
       const fence = fenceFor(dialect, filter)
       conditions.push(
@@ -125,6 +127,7 @@ export async function searchModelVersions(ctx: StoreContext, query: SearchRegist
     const conditions: Fragment[] = [fragment('v.creation_time <= ?', [watermark])]
     const prompts = queriesPrompts(filter)
     if (!prompts) conditions.push(notPrompt('model_version_tags', 'p.registered_model_id = v.registered_model_id AND p.version = v.version'))
+    if (query.readableBy) conditions.push(readableRegisteredModels('m.name', query.readableBy))
     if (filter) {
       const fence = fenceFor(dialect, filter)
       conditions.push(

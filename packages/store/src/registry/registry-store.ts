@@ -1,5 +1,5 @@
 import type { WebhookStore } from '../webhooks/webhook-store.ts'
-import type { AuditNote, ModelVersion, ModelVersionStage, Page, RegisteredModel, RegistryEvent, Tag } from '@orchard/core'
+import type { AccessScope, AuditNote, ModelVersion, ModelVersionStage, Page, RegisteredModel, RegistryEvent, Tag } from '@orchard/core'
 
 export interface CreateRegisteredModelInput {
   readonly name: string
@@ -25,6 +25,7 @@ export interface SearchRegistryQuery {
   readonly orderBy?: readonly string[]
   readonly maxResults: number
   readonly pageToken?: string
+  readonly readableBy?: AccessScope
 }
 
 export interface SearchRegistryEventsQuery {

@@ -2,6 +2,7 @@ import { parseExperimentFilter, parseExperimentOrderBy, ownValue } from '@orchar
 import type { Experiment, FilterNode, OrderTerm, Page } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol'
 import type { SearchExperimentsQuery } from '../tracking-store.ts'
+import { readableExperiments } from '../auth/access-scope.ts'
 import { compileExperimentFilter } from './compile-filter.ts'
 import { stagesFor } from './context.ts'
 import type { StoreContext } from './context.ts'
@@ -60,6 +61,7 @@ export async function searchExperimentsParsed(
   const conditions: Fragment[] = [fragment('e.experiment_id <= ?', [cursor.watermark])]
   if (query.viewType !== 'ALL') conditions.push(fragment('e.lifecycle_stage = ?', stagesFor(query.viewType)))
   if (filter) conditions.push(compileExperimentFilter(dialect, filter))
+  if (query.readableBy) conditions.push(readableExperiments('e.experiment_id', query.readableBy))
   const where = joinFragments(conditions, ' AND ')
   const rows = await db.query<ExperimentRow>(
     `SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE ${where.sql} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`,

@@ -1,6 +1,7 @@
 import { loggedModelAttribute, ownValue, parseLoggedModelFilter } from '@orchard/core'
 import type { Comparison, FilterNode, LoggedModel, Page } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol'
+import { readableExperimentIds } from '../auth/access-scope.ts'
 import type { SearchLoggedModelsQuery } from '../tracking-store.ts'
 import { compareValue, compileFilter, unknownKey } from './compile-filter.ts'
 import type { StoreContext } from './context.ts'
@@ -139,7 +140,8 @@ export async function searchLoggedModelsParsed(
         offset: 0,
         watermark: (await db.query<{ top: number | null }>('SELECT max(model_key) AS top FROM logged_models'))[0]?.top ?? 0,
       }
-  const experimentIds = query.experimentIds.map(parseExperimentId).filter((id) => id !== undefined)
+  const named = query.experimentIds.map(parseExperimentId).filter((id) => id !== undefined)
+  const experimentIds = query.readableBy ? await readableExperimentIds(db, dialect, named, query.readableBy) : named
   if (experimentIds.length === 0) return { items: [] }
   const conditions: Fragment[] = [
     dialect.inList('lm.experiment_id', experimentIds, 'bigint'),

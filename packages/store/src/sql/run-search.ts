@@ -1,6 +1,7 @@
 import { parseRunFilter, parseRunOrderBy } from '@orchard/core'
 import type { FilterNode, OrderTerm, Page, Run } from '@orchard/core'
 import type { SearchRunsQuery } from '../tracking-store.ts'
+import { readableExperimentIds } from '../auth/access-scope.ts'
 import { compileRunFilter } from './compile-filter.ts'
 import { stagesFor } from './context.ts'
 import type { StoreContext } from './context.ts'
@@ -65,7 +66,8 @@ export async function searchRunsParsed(
     o: query.orderBy ?? [],
     v: query.runViewType,
   })
-  const experimentIds = query.experimentIds.map(parseExperimentId).filter((id) => id !== undefined)
+  const named = query.experimentIds.map(parseExperimentId).filter((id) => id !== undefined)
+  const experimentIds = query.readableBy ? await readableExperimentIds(db, dialect, named, query.readableBy) : named
   const cursor = query.pageToken
     ? decodePageToken(query.pageToken, fingerprint)
     : {

@@ -1,0 +1,165 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import { HTTP_STATUS, MAX_JSON_BODY_BYTES, isOrchardError, queryToObject, uploadRunArtifactRoute } from '@orchard/protocol'
+import type { RoutePermission } from '@orchard/protocol'
+import type { AuthStore } from '@orchard/store'
+import { parseJsonBody } from '../json-body.ts'
+import { readBodyText } from '../request-limits.ts'
+import { Authenticator, clientAddress } from './authenticate.ts'
+import { ADMIN_ONLY, createAuthorizer } from './authorize.ts'
+import type { FieldReader } from './authorize.ts'
+import { RouteIndex } from './route-index.ts'
+import type { RouteMatch } from './route-index.ts'
+import type { AuthSettings } from './settings.ts'
+
+const PUBLIC: RoutePermission = { resource: 'public' }
+const AUTHENTICATED: RoutePermission = { resource: 'authenticated' }
+// Probes a load balancer or Kubernetes calls without credentials (MLflow leaves /health open too).
+const PUBLIC_PATHS = new Set(['/health', '/ready', '/version'])
+const API_PREFIXES = ['/api/', '/ajax-api/']
+
+const WWW_AUTHENTICATE = 'Basic realm="Orchard", charset="UTF-8"'
+const UNAUTHENTICATED_MESSAGE =
+  'You are not authenticated. Send HTTP Basic credentials (MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD) or a bearer token (MLFLOW_TRACKING_TOKEN).'
+
+/**
+ * What a request needs: its route's declared permission; for a path no route table knows, nothing
+ * (health probes), sign-in (the UI's pages and assets) or, under the API prefixes, an admin, so
+ * that a route added without a permission fails closed.
+ */
+function permissionFor(match: RouteMatch | undefined, path: string): RoutePermission {
+  if (match) return match.route.def.permission ?? ADMIN_ONLY
+  if (PUBLIC_PATHS.has(path)) return PUBLIC
+  return API_PREFIXES.some((prefix) => path.startsWith(prefix)) ? ADMIN_ONLY : AUTHENTICATED
+}
+
+/** Hono routes on the percent-decoded path; the check must see the same path. */
+function decodedPath(url: string): string {
+  const path = new URL(url).pathname
+  try {
+    return decodeURI(path)
+  } catch {
+    return path
+  }
+}
+
+/**
+ * Reads the fields a permission names exactly where the route's handler will read them: path
+ * parameters, then the query string for GET (and the raw-body upload), otherwise the JSON body.
+ * Reading them from anywhere else would let a request check one run and write another.
+ */
+function fieldReader(c: Context, match: RouteMatch | undefined): FieldReader {
+  const fromQuery = c.req.method === 'GET' || c.req.method === 'HEAD' || match?.route.def === uploadRunArtifactRoute
+  let body: Promise<Record<string, unknown>> | undefined
+  const searchParams = () => new URL(c.req.url).searchParams
+  return async (name) => {
+    if (match && name in match.params) return match.params[name]
+    if (fromQuery) {
+      // As the handler shapes it: repeated keys for list fields, the first value for scalars.
+      const params = searchParams()
+      return match ? queryToObject(match.route.def.request, params)[name] : (params.get(name) ?? undefined)
+    }
+    // readBodyText keeps the text, so the handler reads the same bytes again. A body the handler
+    // will refuse (too large, not JSON) reads as empty here; the handler then answers its error.
+    body ??= readBodyText(c, match?.route.def.maxBodyBytes ?? MAX_JSON_BODY_BYTES).then(
+      (text) => {
+        try {
+          return parseJsonBody(text)
+        } catch {
+          return {}
+        }
+      },
+      () => ({}),
+    )
+    return (await body)[name]
+  }
+}
+
+function errorResponse(c: Context, error: unknown): Response | undefined {
+  if (!isOrchardError(error) || error.code !== 'REQUEST_LIMIT_EXCEEDED') return undefined
+  const retryAfterS = (error as { retryAfterS?: number }).retryAfterS
+  return c.json(error.toJSON(), HTTP_STATUS[error.code] as 429, retryAfterS ? { 'Retry-After': String(retryAfterS) } : {})
+}
+
+export interface AccessControl {
+  readonly middleware: MiddlewareHandler
+  readonly authenticator: Authenticator
+}
+
+/**
+ * The one place access is enforced when authentication is on: every request is authenticated,
+ * then checked against the permission its route declares, before any handler runs. After a
+ * successful create it gives the creator MANAGE, and it keeps model grants in step with renames and
+ * deletes, as MLflow's after-request hooks do.
+ */
+export function accessControl(store: AuthStore, settings: AuthSettings): AccessControl {
+  const index = new RouteIndex()
+  const authenticator = new Authenticator(store, settings)
+  const authorizer = createAuthorizer(store, settings)
+
+  const middleware: MiddlewareHandler = async (c, next) => {
+    const path = decodedPath(c.req.url)
+    const match = index.match(c.req.method, path)
+    const permission = permissionFor(match, path)
+    if (permission.resource === 'public' || c.req.method === 'OPTIONS') return next()
+
+    let principal
+    try {
+      principal = await authenticator.authenticate(c.req.header('authorization'), clientAddress(c))
+    } catch (error) {
+      const response = errorResponse(c, error)
+      if (response) return response
+      throw error
+    }
+    if (!principal) {
+      return c.json({ error_code: 'UNAUTHENTICATED', message: UNAUTHENTICATED_MESSAGE }, 401, { 'WWW-Authenticate': WWW_AUTHENTICATE })
+    }
+    c.set('principal', principal)
+    const field = fieldReader(c, match)
+    if (!principal.user.isAdmin && !(await authorizer.allows(permission, principal.user, field))) {
+      return c.json({ error_code: 'PERMISSION_DENIED', message: `Permission denied: ${principal.user.username} may not ${c.req.method} ${path}.` }, 403)
+    }
+    await next()
+    if (match && c.res.ok) await afterSuccess(match.route.name, c, field, principal.user.username)
+  }
+
+  async function afterSuccess(routeName: string, c: Context, field: FieldReader, username: string): Promise<void> {
+    switch (routeName) {
+      case 'createExperiment': {
+        const { experiment_id: id } = (await c.res.clone().json()) as { experiment_id?: string }
+        if (id) await grantManage(() => store.createExperimentPermission(id, username, 'MANAGE'))
+        return
+      }
+      case 'createRegisteredModel': {
+        const body = (await c.res.clone().json()) as { registered_model?: { name?: string } }
+        const name = body.registered_model?.name
+        if (name) {
+          // A grant left by an earlier model of this name must not carry over to the new one.
+          await store.deleteRegisteredModelPermissions(name)
+          await grantManage(() => store.createRegisteredModelPermission(name, username, 'MANAGE'))
+        }
+        return
+      }
+      case 'renameRegisteredModel': {
+        const [name, newName] = [await field('name'), await field('new_name')]
+        if (typeof name === 'string' && typeof newName === 'string') await store.renameRegisteredModelPermissions(name, newName)
+        return
+      }
+      case 'deleteRegisteredModel': {
+        const name = await field('name')
+        if (typeof name === 'string') await store.deleteRegisteredModelPermissions(name)
+        return
+      }
+    }
+  }
+
+  return { middleware, authenticator }
+}
+
+async function grantManage(grant: () => Promise<unknown>): Promise<void> {
+  try {
+    await grant()
+  } catch (error) {
+    // Already there (an admin granted it first): the creator keeps what it has.
+    if (!isOrchardError(error) || error.code !== 'RESOURCE_ALREADY_EXISTS') throw error
+  }
+}

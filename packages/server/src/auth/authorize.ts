@@ -1,0 +1,98 @@
+import { permissionRank } from '@orchard/protocol'
+import type { PermissionLevel, RequiredLevel, RoutePermission } from '@orchard/protocol'
+import type { AuthStore, AuthUser, GrantLookup } from '@orchard/store'
+import type { AuthSettings } from './settings.ts'
+
+/** Reads one field of the request: path parameter, query string, then JSON body. */
+export type FieldReader = (name: string) => Promise<unknown>
+
+/** A route without a declared permission is for admins only: an unguarded route fails closed. */
+export const ADMIN_ONLY: RoutePermission = { resource: 'admin' }
+
+// MLflow caps multi-run reads at its get-history-bulk limits; checking more ids than this would let
+// one request cost a query per id.
+const MAX_IDS_CHECKED = 1000
+
+const asText = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined)
+
+const asList = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(asText).filter((v): v is string => v !== undefined)
+
+export interface Authorizer {
+  /** True when `user` (not an admin; admins pass without a check) may call a route needing `permission`. */
+  allows(permission: RoutePermission, user: AuthUser, field: FieldReader): Promise<boolean>
+}
+
+export function createAuthorizer(store: AuthStore, settings: AuthSettings): Authorizer {
+  const passes = (grant: PermissionLevel | undefined, level: RequiredLevel) =>
+    permissionRank(grant ?? settings.defaultPermission) >= permissionRank(level)
+  // A missing run, model or experiment is let through: the handler answers its 404, which says
+  // nothing the caller could not learn by guessing ids, and no data is returned or changed.
+  const passesLookup = (lookup: GrantLookup, level: RequiredLevel) => !lookup.found || passes(lookup.permission, level)
+
+  async function experiment(user: AuthUser, id: string, level: RequiredLevel): Promise<boolean> {
+    return passesLookup(await store.experimentGrant(user.id, id), level)
+  }
+
+  async function run(user: AuthUser, id: string, level: RequiredLevel): Promise<boolean> {
+    return passesLookup(await store.runGrant(user.id, id), level)
+  }
+
+  return {
+    async allows(permission, user, field) {
+      const level = permission.level ?? 'READ'
+      const name = permission.field ?? ''
+      switch (permission.resource) {
+        case 'public':
+        case 'authenticated':
+          return true
+        case 'admin':
+          return false
+        case 'self':
+          return asText(await field(name)) === user.username
+        case 'experiment':
+          // runs/create without an experiment id writes to the Default experiment, as MLflow.
+          return experiment(user, asText(await field(name)) ?? '0', level)
+        case 'experiment-name': {
+          const experimentName = asText(await field(name))
+          return experimentName === undefined || passesLookup(await store.experimentGrantByName(user.id, experimentName), level)
+        }
+        case 'experiments':
+        case 'runs': {
+          const ids = asList(await field(name))
+          if (ids.length > MAX_IDS_CHECKED) return false
+          for (const id of new Set(ids)) {
+            if (!(await (permission.resource === 'runs' ? run(user, id, level) : experiment(user, id, level)))) return false
+          }
+          return true
+        }
+        case 'run': {
+          // Handlers differ in which of run_id and the legacy run_uuid wins when both are sent, so
+          // both must pass.
+          for (const id of new Set([asText(await field(name)), asText(await field('run_uuid'))])) {
+            if (id !== undefined && !(await run(user, id, level))) return false
+          }
+          return true
+        }
+        case 'logged-model': {
+          const id = asText(await field(name))
+          return id === undefined || passesLookup(await store.loggedModelGrant(user.id, id), level)
+        }
+        case 'registered-model': {
+          const modelName = asText(await field(name))
+          // Without a name the route spans every model (the registry's audit trail): admins only.
+          return modelName !== undefined && passes(await store.registeredModelGrant(user.id, modelName), level)
+        }
+        case 'artifact-path': {
+          // The proxy's paths start with the experiment id (`<experiment_id>/<run_id>/artifacts/…`,
+          // `<experiment_id>/models/<model_id>/…`), MLflow's rule too. Anything else is for admins.
+          const path = asText(await field(name))?.replace(/^\/+/, '')
+          const experimentId = path === undefined ? undefined : /^(\d+)(?:\/|$)/.exec(path)?.[1]
+          if (experimentId === undefined) return false
+          const lookup = await store.experimentGrant(user.id, experimentId)
+          return lookup.found && passes(lookup.permission, level)
+        }
+      }
+    },
+  }
+}

@@ -1,0 +1,3 @@
+import { describeAuthMatrix } from './auth-matrix.ts'
+
+describeAuthMatrix('sqlite')

@@ -1,0 +1,102 @@
+import type { PermissionLevel } from '@orchard/protocol'
+
+export interface AuthUser {
+  readonly id: number
+  readonly username: string
+  readonly isAdmin: boolean
+}
+
+export interface ExperimentGrant {
+  readonly experimentId: string
+  readonly userId: number
+  readonly permission: PermissionLevel
+}
+
+export interface RegisteredModelGrant {
+  readonly name: string
+  readonly userId: number
+  readonly permission: PermissionLevel
+}
+
+export interface AccessTokenInfo {
+  readonly tokenId: string
+  readonly userId: number
+  readonly name: string
+  readonly creationTime: number
+  readonly expirationTime?: number
+  readonly lastUsedTime?: number
+  readonly revokedTime?: number
+}
+
+/** What a grant lookup found: the resource's experiment (runs, logged models) and the user's grant. */
+export interface GrantLookup {
+  /** False when the run, logged model or experiment does not exist. */
+  readonly found: boolean
+  readonly experimentId?: string
+  /** The user's explicit grant, when there is one; the server applies its default otherwise. */
+  readonly permission?: PermissionLevel
+}
+
+/** One entry of the access audit trail. */
+export interface AuthEvent {
+  readonly eventId: number
+  readonly timestamp: number
+  /** Who acted, or tried to (a failed sign-in records the name it tried). */
+  readonly username?: string
+  /** `login`, `login_failed`, `login_locked`, `user_created`, `permission_updated`, `token_revoked`, … */
+  readonly action: string
+  readonly target?: string
+  readonly address?: string
+}
+
+/**
+ * Users, their grants and their access tokens, in the tracking database (MLflow keeps them in a
+ * separate basic_auth.db; one store means one backup and one migration path). Store methods throw
+ * OrchardError with MLflow's codes and wording for missing users and grants.
+ */
+export interface AuthStore {
+  createUser(username: string, password: string, isAdmin?: boolean): Promise<AuthUser>
+  /** RESOURCE_DOES_NOT_EXIST in MLflow's words when absent. */
+  getUser(username: string): Promise<AuthUser>
+  findUser(username: string): Promise<AuthUser | undefined>
+  listUsers(): Promise<AuthUser[]>
+  countAdmins(): Promise<number>
+  /** The user when the password matches; the same time is spent when the user does not exist. */
+  authenticatePassword(username: string, password: string): Promise<AuthUser | undefined>
+  updatePassword(username: string, password: string): Promise<void>
+  updateAdmin(username: string, isAdmin: boolean): Promise<void>
+  deleteUser(username: string): Promise<void>
+
+  /** Returns the secret, which is never stored, with the token's record. */
+  createToken(userId: number, name: string, expirationTime?: number): Promise<{ secret: string; token: AccessTokenInfo }>
+  /** The token's user when the secret names a live token (not revoked, not expired). */
+  authenticateToken(secret: string): Promise<AuthUser | undefined>
+  listTokens(userId: number): Promise<AccessTokenInfo[]>
+  getToken(tokenId: string): Promise<AccessTokenInfo>
+  revokeToken(tokenId: string): Promise<void>
+
+  createExperimentPermission(experimentId: string, username: string, permission: PermissionLevel): Promise<ExperimentGrant>
+  getExperimentPermission(experimentId: string, username: string): Promise<ExperimentGrant>
+  updateExperimentPermission(experimentId: string, username: string, permission: PermissionLevel): Promise<void>
+  deleteExperimentPermission(experimentId: string, username: string): Promise<void>
+  listExperimentPermissions(userId: number): Promise<ExperimentGrant[]>
+
+  createRegisteredModelPermission(name: string, username: string, permission: PermissionLevel): Promise<RegisteredModelGrant>
+  getRegisteredModelPermission(name: string, username: string): Promise<RegisteredModelGrant>
+  updateRegisteredModelPermission(name: string, username: string, permission: PermissionLevel): Promise<void>
+  deleteRegisteredModelPermission(name: string, username: string): Promise<void>
+  listRegisteredModelPermissions(userId: number): Promise<RegisteredModelGrant[]>
+  renameRegisteredModelPermissions(oldName: string, newName: string): Promise<void>
+  deleteRegisteredModelPermissions(name: string): Promise<void>
+
+  /** One query per check: the experiment behind the resource and the user's grant on it. */
+  experimentGrant(userId: number, experimentId: string): Promise<GrantLookup>
+  experimentGrantByName(userId: number, name: string): Promise<GrantLookup>
+  runGrant(userId: number, runId: string): Promise<GrantLookup>
+  loggedModelGrant(userId: number, modelId: string): Promise<GrantLookup>
+  registeredModelGrant(userId: number, name: string): Promise<PermissionLevel | undefined>
+
+  recordEvent(event: Omit<AuthEvent, 'eventId' | 'timestamp'>): Promise<void>
+  /** Newest first; `before` is an event id from a previous page. */
+  listEvents(query: { readonly maxResults: number; readonly before?: number; readonly username?: string }): Promise<AuthEvent[]>
+}
