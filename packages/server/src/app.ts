@@ -14,6 +14,7 @@ import { registeredModelHandlers } from './routes/registry-models.ts'
 import { modelVersionHandlers } from './routes/registry-versions.ts'
 import { runHandlers } from './routes/runs.ts'
 import { webhookHandlers } from './routes/webhooks.ts'
+import { ServerMetrics } from './server-metrics.ts'
 import { VERSION } from './version.ts'
 
 export interface AppOptions extends ServerContext {
@@ -44,7 +45,11 @@ const ARTIFACTS_ONLY_MESSAGE =
 export function createApp(options: AppOptions): Hono {
   const app = new Hono()
   const logError = options.logError ?? ((error: unknown) => console.error(error))
-  const context: ServerContext = options
+  // Prometheus metrics: first, so every answer is counted; handlers get stores whose calls are timed.
+  const metrics = new ServerMetrics(options)
+  app.use('*', metrics.middleware)
+  app.get('/metrics', metrics.handler)
+  const context: ServerContext = metrics.instrument(options)
 
   // Liveness: the process serves HTTP. It stays 200 while the database is away, so an orchestrator
   // does not restart a server that would come back by itself.
