@@ -139,5 +139,6 @@ test('/metrics reports requests by status, latency, predictions and errors in Pr
   assert.ok(value(`orchard_serving_batch_size_bucket{${model},le="+Inf"}`) >= 1)
   assert.match(text, /^orchard_serving_model_info\{model_name="m",model_version="unregistered",model_uri="[^"]+"\} 1$/m)
   assert.match(text, /# TYPE orchard_serving_request_duration_seconds histogram/)
+  assert.ok(value('process_resident_memory_bytes') > 1e6)
   assert.deepEqual(errors, [], 'no input reached the unexpected-error path')
 })

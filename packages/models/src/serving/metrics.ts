@@ -41,6 +41,15 @@ export class ScoringMetrics {
     this.errors = r.counter('orchard_serving_errors_total', 'Failed scoring requests by error code.', ['model_name', 'model_version', 'error_code'])
     this.reloads = r.counter('orchard_serving_model_reloads_total', 'Times a new model version replaced the served one.', ['model_name'])
     this.info = r.gauge('orchard_serving_model_info', 'The model being served (1 for the current one).', ['model_name', 'model_version', 'model_uri'])
+    // The process, under the names the tracking server (and prom-client) use.
+    const rss = r.gauge('process_resident_memory_bytes', 'Resident memory size in bytes.')
+    const cpu = r.counter('process_cpu_seconds_total', 'User and system CPU time spent, in seconds.')
+    r.onCollect(() => {
+      rss.set([], process.memoryUsage.rss())
+      const usage = process.cpuUsage()
+      cpu.reset()
+      cpu.inc([], (usage.user + usage.system) / 1e6)
+    })
   }
 
   /** The model a request is counted against: read at its start, so a swap mid-request is not split. */
