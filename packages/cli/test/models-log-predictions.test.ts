@@ -68,7 +68,7 @@ test('a destination that cannot be written drops and counts rows, and every pred
       metrics = await (await fetch(`${cli.url}/metrics`)).text()
     }
     assert.match(metrics, /^orchard_prediction_log_dropped_rows_total\{reason="write_failed"\} 6$/m)
-    assert.match(metrics, /^orchard_scoring_requests_total\{status="200"\} 3$/m)
+    assert.match(metrics, /^orchard_serving_request_total\{model_name="model",model_version="unregistered",endpoint="\/invocations",http_response_code="200"\} 3$/m)
     assert.equal((await invoke(cli.url)).status, 200)
     assert.match(cli.output().stderr, /prediction log: .*rows dropped \(see \/metrics\)/)
   } finally {

@@ -55,7 +55,9 @@ test('serve --watch follows @champion to a new version under load with no failed
     assert.deepEqual(failures, [])
     assert.ok(seen.new >= 200, `served the new version ${seen.new} times`)
     const metrics = await (await fetch(`${cli.url}/metrics`)).text()
-    assert.match(metrics, /^orchard_scoring_model_reloads_total 1$/m)
+    assert.match(metrics, /^orchard_serving_model_reloads_total\{model_name="watched"\} 1$/m)
+    assert.match(metrics, /^orchard_serving_model_info\{model_name="watched",model_version="2",model_uri="models:\/watched@champion"\} 1$/m)
+    assert.match(metrics, /^orchard_serving_request_total\{model_name="watched",model_version="1",endpoint="\/invocations",http_response_code="200"\} \d+$/m)
     assert.match(cli.output().stderr, /Switched models:\/watched@champion to version 2/)
   } finally {
     stop = true

@@ -22,6 +22,7 @@ import { modelVersionHandlers } from './routes/registry-versions.ts'
 import { runHandlers } from './routes/runs.ts'
 import { serverInfoHandlers } from './routes/server-info.ts'
 import { webhookHandlers } from './routes/webhooks.ts'
+import { ServerMetrics } from './server-metrics.ts'
 import { VERSION } from './version.ts'
 
 export interface AppOptions extends ServerContext {
@@ -54,14 +55,21 @@ const ARTIFACTS_ONLY_MESSAGE =
 export function createApp(options: AppOptions): Hono {
   const app = new Hono()
   const logError = options.logError ?? ((error: unknown) => console.error(error))
+  // Prometheus metrics: first, so every answer is counted (refusals too); handlers get stores whose
+  // calls are timed.
+  const metrics = new ServerMetrics(options)
+  app.use('*', metrics.middleware)
   // Before authentication: a rebinding or cross-site request is refused whoever sends it.
   app.use('*', securityMiddleware(options.security))
-  let context: ServerContext = options
+  // Scraped without credentials, as MLflow's Prometheus exporter is: it holds counts and timings by
+  // route template, no names or data (docs/security.md).
+  app.get('/metrics', metrics.handler)
+  let context: ServerContext = metrics.instrument(options)
   if (options.auth) {
     // First: no handler runs before the request is authenticated and allowed.
     const control = accessControl(options.auth.store, options.auth.settings)
     app.use('*', control.middleware)
-    context = { ...options, auth: { ...options.auth, authenticator: control.authenticator } }
+    context = { ...context, auth: { ...options.auth, authenticator: control.authenticator } }
     defineRoutes(app, authRoutes, { ...userHandlers, ...permissionHandlers, ...tokenHandlers }, context)
   }
 

@@ -26,6 +26,9 @@ import type {
   Tag,
   UpdateRunInput,
 } from '@orchard/core'
+import type { PoolStats } from './sql/db.ts'
+
+export type { PoolStats } from './sql/db.ts'
 
 // Inputs live in @orchard/core so the browser-safe SDK and the store share one definition.
 export type {
@@ -134,5 +137,7 @@ export interface TrackingStore {
 
   /** Readiness: resolves once the database answered one query; throws TEMPORARILY_UNAVAILABLE when unreachable. */
   ping(): Promise<void>
+  /** The database connection pool's use now; undefined without a pool (SQLite). */
+  poolStats?(): PoolStats | undefined
   close(): Promise<void>
 }

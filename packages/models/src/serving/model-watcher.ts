@@ -29,7 +29,7 @@ export function watchModel(server: RunningScoringServer, currentVersion: string,
       if (next === version || stopped) return
       const model = await options.load(next)
       if (stopped) return void (await model.close())
-      await server.swap(model, next)
+      await server.swap(model, undefined, { version: next })
       version = next
       options.onSwitch?.(next)
     } catch (error) {

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { HTTP_STATUS, isOrchardError } from '@orchard/protocol'
+import { HTTP_STATUS, PROMETHEUS_CONTENT_TYPE, isOrchardError } from '@orchard/protocol'
 import type { LoadedModel } from '../load-model.ts'
 import type { ExtraColumns } from '../signature/enforce.ts'
 import { UnsupportedMediaType, parseInvocation, predictionsToJson } from '../scoring/payload.ts'
 import type { PredictionLogger } from '../monitoring/prediction-log.ts'
 import { acceptRequestId } from '../monitoring/prediction-log.ts'
 import { ScoringMetrics } from './metrics.ts'
+import type { ServedModel } from './metrics.ts'
 import { ModelSlot } from './model-slot.ts'
 
 /**
@@ -19,8 +20,11 @@ export const MAX_INVOCATION_BYTES = 64 * 1024 * 1024
 
 export interface ScoringServerOptions {
   readonly model: LoadedModel
-  /** Shown by /metrics; e.g. the model URI and version. */
+  /** Shown by /metrics as `model_uri`; e.g. the model URI. Defaults to the model's folder. */
   readonly modelLabel?: string
+  /** The `model_name` and `model_version` labels of /metrics (a registered model's); default: the folder's name, `unregistered`. */
+  readonly modelName?: string
+  readonly modelVersion?: string
   readonly host?: string
   /** 0 picks a free port. */
   readonly port?: number
@@ -45,7 +49,7 @@ export interface RunningScoringServer {
   /** The model answering new requests. */
   readonly model: LoadedModel
   /** Answer new requests with `model`; requests already running finish on the old one. */
-  swap(model: LoadedModel, label?: string): Promise<void>
+  swap(model: LoadedModel, label?: string, identity?: { readonly name?: string; readonly version: string }): Promise<void>
   close(): Promise<void>
 }
 
@@ -87,7 +91,13 @@ const errorJson = (code: string, message: string) => JSON.stringify({ error_code
 export async function startScoringServer(options: ScoringServerOptions): Promise<RunningScoringServer> {
   const slot = new ModelSlot(options.model)
   const metrics = new ScoringMetrics()
-  metrics.setModel(options.modelLabel ?? options.model.dir, false)
+  const predictionLogger = options.predictionLogger
+  if (predictionLogger) metrics.registry.addText(() => predictionLogger.renderMetrics())
+  const folderName = (dir: string) => dir.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || 'model'
+  metrics.setModel(
+    { name: options.modelName ?? folderName(options.model.dir), version: options.modelVersion ?? 'unregistered', uri: options.modelLabel ?? options.model.dir },
+    false,
+  )
   const limit = options.maxBodyBytes ?? MAX_INVOCATION_BYTES
   const logError = options.logError ?? ((error: unknown) => console.error(error))
 
@@ -98,11 +108,14 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
     const logger = options.predictionLogger
     let status = 200
     let rows = 0
+    const served: ServedModel = metrics.startRequest()
     try {
       const body = await readBody(request, limit)
       const text = await slot.use(async (model) => {
         const { table } = parseInvocation(body, request.headers['content-type'], model.inputSchema)
+        const predictStarted = performance.now()
         const predictions = await model.predict(table, options.extraColumns ? { extraColumns: options.extraColumns } : {})
+        metrics.observePredict(served, (performance.now() - predictStarted) / 1000)
         rows = table.rowCount
         const json = predictionsToJson(predictions)
         if (logger) {
@@ -120,21 +133,21 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
     } catch (error) {
       if (error instanceof UnsupportedMediaType) {
         status = 415
-        metrics.observeError('UNSUPPORTED_MEDIA_TYPE')
+        metrics.observeError(served, 'UNSUPPORTED_MEDIA_TYPE')
         send(response, 415, 'text/plain', error.message, requestId)
       } else if (error instanceof PayloadTooLarge) {
         status = 413
-        metrics.observeError('REQUEST_TOO_LARGE')
+        metrics.observeError(served, 'REQUEST_TOO_LARGE')
         send(response, 413, 'application/json', errorJson('BAD_REQUEST', error.message), requestId)
       } else if (isOrchardError(error)) {
         status = HTTP_STATUS[error.code]
-        metrics.observeError(error.code)
+        metrics.observeError(served, error.code)
         send(response, status, 'application/json', errorJson(error.code, error.message), requestId)
       } else {
         // A model's own code failed: MLflow answers 400 too, since the usual cause is input the model cannot take.
         status = 400
         logError(error)
-        metrics.observeError('BAD_REQUEST')
+        metrics.observeError(served, 'BAD_REQUEST')
         send(
           response,
           400,
@@ -144,7 +157,7 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
         )
       }
     } finally {
-      metrics.observeRequest(status, (performance.now() - started) / 1000, rows)
+      metrics.observeRequest(served, status, (performance.now() - started) / 1000, rows)
     }
   }
 
@@ -162,7 +175,16 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
     if (method !== 'GET' && method !== 'HEAD') return send(response, 405, 'application/json', errorJson('BAD_REQUEST', `Use GET for ${path}.`))
     if (path === '/ping' || path === '/health') return send(response, 200, 'application/json', '\n')
     if (path === '/version') return send(response, 200, 'application/json', options.version ?? 'orchard')
-    if (path === '/metrics') return send(response, 200, 'text/plain; version=0.0.4; charset=utf-8', metrics.render() + (options.predictionLogger?.renderMetrics() ?? ''))
+    if (path === '/metrics') {
+      metrics.render().then(
+        (text) => send(response, 200, PROMETHEUS_CONTENT_TYPE, text),
+        (error: unknown) => {
+          logError(error)
+          send(response, 500, 'application/json', errorJson('INTERNAL_ERROR', 'Internal error'))
+        },
+      )
+      return
+    }
     send(response, 404, 'application/json', errorJson('ENDPOINT_NOT_FOUND', `No route ${method} ${path}; the scoring server has /invocations, /ping, /health, /version and /metrics.`))
   }
 
@@ -188,9 +210,10 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
     get model() {
       return slot.model
     },
-    async swap(model, label) {
+    async swap(model, label, identity) {
       await slot.swap(model)
-      metrics.setModel(label ?? model.dir, true)
+      const previous = metrics.current()
+      metrics.setModel({ name: identity?.name ?? previous.name, version: identity?.version ?? previous.version, uri: label ?? previous.uri }, true)
     },
     async close() {
       await new Promise<void>((resolve) => {

@@ -21,7 +21,7 @@ function defaultDistDir(): string {
 
 // Paths the UI never answers, even for a browser asking for HTML: API and download routes keep their
 // own JSON 404s.
-const RESERVED_PREFIXES = ['/api', '/ajax-api', '/get-artifact', '/health', '/version', '/invocations']
+const RESERVED_PREFIXES = ['/api', '/ajax-api', '/get-artifact', '/health', '/version', '/invocations', '/metrics']
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',

@@ -2,7 +2,7 @@ import pg from 'pg'
 import { OrchardError } from '@orchard/protocol'
 import type { PoolClient, QueryResultRow } from 'pg'
 import { translateDriverError } from '../sql/db.ts'
-import type { Db, Statement } from '../sql/db.ts'
+import type { Db, PoolStats, Statement } from '../sql/db.ts'
 import { numberPlaceholders, postgresDialect } from '../sql/dialect-postgres.ts'
 
 // Deadlocks and serialisation failures are resolved by running the whole transaction again, and so
@@ -222,6 +222,10 @@ class PostgresDb implements Db {
         lease.release(rollbackFailed)
       }
     }
+  }
+
+  poolStats(): PoolStats {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount, max: this.pool.options.max ?? 10 }
   }
 
   async close(): Promise<void> {

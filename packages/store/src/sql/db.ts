@@ -25,6 +25,19 @@ export interface Db {
    */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>
   close(): Promise<void>
+  /** The connection pool's use now, where there is a pool (PostgreSQL). */
+  poolStats?(): PoolStats
+}
+
+/** A connection pool's state, for /metrics. */
+export interface PoolStats {
+  /** Connections open, busy or idle. */
+  readonly total: number
+  readonly idle: number
+  /** Requests waiting for a connection. */
+  readonly waiting: number
+  /** The most connections the pool opens. */
+  readonly max: number
 }
 
 /** Driver errors as the store reports them: a unique key clash is RESOURCE_ALREADY_EXISTS, as MLflow. */

@@ -77,6 +77,7 @@ export class SqlTrackingStore implements TrackingStore {
 
   garbageCollect = (options: GarbageCollectOptions) => garbageCollect(this.ctx, options)
 
+  poolStats = () => this.ctx.db.poolStats?.()
   ping = async () => void (await this.ctx.db.query('SELECT 1'))
   close = () => this.ctx.db.close()
 }

@@ -96,18 +96,21 @@ export const command = defineCommand({
       const initial = flags.watch ? await resolveVersion() : undefined
       const pinned = (version: { name: string; version: string }) => `models:/${version.name}/${version.version}`
       const model = await client.loadModel(initial ? pinned(initial) : uri, { extraColumns })
+      // The model_name/model_version of /metrics and of the prediction log.
+      const identity = initial ?? (/^models:/i.test(uri) ? (await client.resolveModelUri(uri)).modelVersion : undefined)
+      const modelName = identity?.name ?? basename(uri.replace(/\/+$/, '')) ?? 'model'
+      const modelVersion = identity?.version ?? 'unregistered'
       let predictionLogger: PredictionLogger | undefined
       if (flags['log-predictions']) {
         const { openArtifactRepository } = await import('@orchard/artifacts')
         const { PredictionLogger } = await import('@orchard/models')
         const destination = flags['log-destination'] ?? './prediction-logs'
         const sink = openArtifactRepository(/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(destination) ? destination : resolve(destination))
-        const identity = initial ?? (/^models:/i.test(uri) ? (await client.resolveModelUri(uri)).modelVersion : undefined)
         let failures = 0
         predictionLogger = new PredictionLogger({
           sink,
-          modelName: identity?.name ?? basename(uri.replace(/\/+$/, '')) ?? 'model',
-          modelVersion: identity?.version ?? 'unregistered',
+          modelName,
+          modelVersion,
           sampleRate,
           flushIntervalMs,
           // One line per failure burst, not per file: the metrics carry the counts.
@@ -118,7 +121,7 @@ export const command = defineCommand({
         process.stderr.write(`Logging ${sampleRate === 1 ? 'every request' : `${sampleRate * 100}% of requests`} to ${sink.uri}\n`)
       }
       try {
-        server = await startScoringServer({ model, modelLabel: uri, host, port, extraColumns, version: cliVersion(), ...(predictionLogger ? { predictionLogger } : {}) })
+        server = await startScoringServer({ model, modelLabel: uri, modelName, modelVersion, host, port, extraColumns, version: cliVersion(), ...(predictionLogger ? { predictionLogger } : {}) })
       } catch (error) {
         await model.close()
         throw explainListenError(error, host, port)
