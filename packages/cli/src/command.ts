@@ -23,6 +23,8 @@ export interface FlagSpec {
   readonly required?: boolean
   /** A one-letter alias, e.g. `m` for `-m` (MLflow's `-m, --model-uri`). */
   readonly short?: string
+  /** The environment variable for this flag where MLflow names it otherwise than the command's prefix does. */
+  readonly env?: string
 }
 
 interface PositionalSpec {
@@ -126,7 +128,7 @@ function flagsFromEnv(command: Command, prefix: string, given: ReadonlySet<strin
   const found: [string, string | boolean][] = []
   for (const [name, flag] of Object.entries(command.flags)) {
     if (given.has(name) || name.startsWith('no-') || flag.multiple) continue
-    const variable = flagEnvName(prefix, name)
+    const variable = flag.env ?? flagEnvName(prefix, name)
     const raw = process.env[variable]
     if (raw === undefined || raw === '') continue
     if (flag.type === 'string') {
@@ -204,7 +206,7 @@ export function renderHelp(path: string, command: Command): string {
     const fallback = typeof flag.default === 'function' ? flag.default() : flag.default
     const repeat = flag.multiple ? ' (repeatable)' : ''
     const note = flag.required ? 'required' : `default: ${fallback ?? (flag.type === 'boolean' ? 'off' : 'none')}`
-    const env = command.envPrefix && !name.startsWith('no-') && !flag.multiple ? `; env: ${flagEnvName(command.envPrefix, name)}` : ''
+    const env = command.envPrefix && !name.startsWith('no-') && !flag.multiple ? `; env: ${flag.env ?? flagEnvName(command.envPrefix, name)}` : ''
     return [left, `${flag.description}${repeat} (${note}${env})`]
   })
   rows.push(['-h, --help', 'Show this help'])

@@ -67,12 +67,15 @@ function sourceFiles(dir: string): string[] {
   })
 }
 
+// Strings that look like routes and are not: the folder MLflow mounts a project at inside a container.
+const NOT_ROUTES = new Set(['/mlflow/projects/code'])
+
 test('no SDK source types an MLflow route path: URLs come from the protocol route table', () => {
   const problems: string[] = []
   for (const file of sourceFiles(SRC)) {
     const visit = (node: ts.Node) => {
       if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) {
-        if (/\/mlflow\/|\/api\/\d/.test(node.text)) problems.push(`${file.slice(SRC.length)}: '${node.text}'`)
+        if (/\/mlflow\/|\/api\/\d/.test(node.text) && !NOT_ROUTES.has(node.text)) problems.push(`${file.slice(SRC.length)}: '${node.text}'`)
       }
       ts.forEachChild(node, visit)
     }

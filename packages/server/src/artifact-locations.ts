@@ -19,8 +19,10 @@ function placeOf(location: string): Place | undefined {
   const scheme = SCHEME.exec(location)?.[1]?.toLowerCase()
   if (scheme === undefined || (scheme.length === 1 && isAbsolute(location))) return { kind: 'local', path: resolve(location) }
   if (scheme === 'file') {
+    // `file:rel/x` is a relative path, resolved against the working directory as the store does.
+    if (!location.startsWith('file://')) return { kind: 'local', path: resolve(location.slice('file:'.length)) }
     try {
-      return { kind: 'local', path: resolve(fileURLToPath(location.startsWith('file://') ? location : `file://${location.slice('file:'.length)}`)) }
+      return { kind: 'local', path: resolve(fileURLToPath(location)) }
     } catch {
       return undefined
     }

@@ -11,15 +11,27 @@ describe('experiments routes', () => {
   })
   after(() => t.close())
 
-  it('resolves a relative local artifact_location against the working directory, as MLflow', async () => {
-    for (const [name, location, expected] of [
-      ['exp-relative', 'rel/mlruns', resolve('rel/mlruns')],
-      ['exp-relative-file', 'file:rel/x', `file://${resolve('rel/x')}`],
-      ['exp-s3', 's3://bucket/x', 's3://bucket/x'],
-    ]) {
-      const id = (await t.call('POST', 'experiments/create', { name, artifact_location: location })).json.experiment_id
-      assert.equal((await t.call('GET', 'experiments/get', { experiment_id: id })).json.experiment.artifact_location, expected)
+  it('resolves a relative local artifact_location against the working directory, as MLflow, then checks it is allowed', async () => {
+    // Where the operator allows these places (--allowed-artifact-locations), they are stored resolved.
+    const allowing = await openTestApp({ allowedArtifactLocations: [resolve('rel'), 's3://bucket'] })
+    try {
+      for (const [name, location, expected] of [
+        ['exp-relative', 'rel/mlruns', resolve('rel/mlruns')],
+        ['exp-relative-file', 'file:rel/x', `file://${resolve('rel/x')}`],
+        ['exp-s3', 's3://bucket/x', 's3://bucket/x'],
+      ]) {
+        const created = await allowing.call('POST', 'experiments/create', { name, artifact_location: location })
+        assert.equal(created.status, 200, JSON.stringify(created.json))
+        const id = created.json.experiment_id
+        assert.equal((await allowing.call('GET', 'experiments/get', { experiment_id: id })).json.experiment.artifact_location, expected)
+      }
+    } finally {
+      await allowing.close()
     }
+    // Elsewhere the resolved path is outside every root: refused, not written anywhere.
+    const refused = await t.call('POST', 'experiments/create', { name: 'exp-relative-refused', artifact_location: 'rel/mlruns' })
+    assert.equal(refused.status, 400)
+    assert.equal(refused.json.error_code, 'INVALID_PARAMETER_VALUE')
   })
 
   it('creates an experiment and gets it by id and by name, with tags', async () => {

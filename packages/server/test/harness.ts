@@ -21,11 +21,11 @@ export interface TestApp {
 }
 
 /** The app over a real SQLite store in a temp folder, driven in-process through its fetch handler. */
-export async function openTestApp(): Promise<TestApp> {
+export async function openTestApp(options: { allowedArtifactLocations?: readonly string[] } = {}): Promise<TestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'orchard-server-'))
   const store = await openTrackingStore(`sqlite:///${join(dir, 'orchard.db')}`, { defaultArtifactRoot: 'mlflow-artifacts:/' })
   const errors: unknown[] = []
-  const app = createApp({ trackingStore: store, artifactsDestination: join(dir, 'artifacts'), logError: (e) => errors.push(e) })
+  const app = createApp({ trackingStore: store, artifactsDestination: join(dir, 'artifacts'), logError: (e) => errors.push(e), ...options })
   return {
     store,
     dir,

@@ -57,29 +57,34 @@ export const command = defineCommand({
     'auth-config': {
       type: 'string',
       placeholder: 'file',
-      description: "MLflow's basic_auth.ini: default_permission, admin_username, admin_password; env MLFLOW_AUTH_CONFIG_PATH",
+      description: "MLflow's basic_auth.ini: default_permission, admin_username, admin_password",
+      env: 'MLFLOW_AUTH_CONFIG_PATH',
     },
     'allowed-hosts': {
       type: 'string',
       placeholder: 'list',
-      description: "Host headers served (DNS-rebinding guard), comma-separated: name, name:port, *.domain, '*'; env MLFLOW_SERVER_ALLOWED_HOSTS",
+      description: "Host headers served (DNS-rebinding guard), comma-separated: name, name:port, *.domain, '*'",
+      env: 'MLFLOW_SERVER_ALLOWED_HOSTS',
       default: 'localhost and private addresses',
     },
     'cors-allowed-origins': {
       type: 'string',
       placeholder: 'list',
       description: "Browser origins that may call the API, comma-separated: https://host:port, http://host:*, '*'",
+      env: 'MLFLOW_SERVER_CORS_ALLOWED_ORIGINS',
       default: 'http://localhost:*, http://127.0.0.1:*',
     },
     'x-frame-options': {
       type: 'string',
       placeholder: 'value',
       description: 'X-Frame-Options of the UI: SAMEORIGIN, DENY or NONE',
+      env: 'MLFLOW_SERVER_X_FRAME_OPTIONS',
       default: 'SAMEORIGIN',
     },
     'disable-security-middleware': {
       type: 'boolean',
       description: 'Turn off the host, CSRF and CORS checks and the page headers (behind a proxy that does them)',
+      env: 'MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE',
     },
     'allowed-artifact-locations': {
       type: 'string',

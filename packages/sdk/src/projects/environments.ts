@@ -10,6 +10,7 @@ import { runTool, which } from './tools.ts'
 
 /** How a project's environment is made: MLflow's --env-manager values. */
 export const ENV_MANAGERS = ['local', 'virtualenv', 'uv', 'conda'] as const
+/** One of ENV_MANAGERS. */
 export type EnvManager = (typeof ENV_MANAGERS)[number]
 
 /** What the run's command is started with, once the environment exists. */

@@ -13,6 +13,7 @@ import { shellQuote } from './shell-quote.ts'
 const PARAMETER_TYPES = ['string', 'float', 'int', 'path', 'uri'] as const
 type ParameterType = (typeof PARAMETER_TYPES)[number]
 
+/** A parameter an entry point declares: its name, MLflow type and default. */
 export interface ParameterSpec {
   readonly name: string
   readonly type: ParameterType
@@ -20,6 +21,7 @@ export interface ParameterSpec {
   readonly default?: string
 }
 
+/** An entry point of an MLproject file: its command template and declared parameters. */
 export interface EntryPoint {
   readonly name: string
   readonly parameters: readonly ParameterSpec[]
@@ -43,6 +45,7 @@ export type ProjectEnvironment =
   | { readonly kind: 'node'; readonly lockfile: string }
   | { readonly kind: 'none' }
 
+/** An MLproject file as read: its folder, name, entry points and environment. */
 export interface Project {
   readonly directory: string
   readonly name?: string

@@ -4,7 +4,9 @@
  * left behind. The CLI prints the message alone and exits 2, as for any usage mistake.
  */
 export class ProjectError extends Error {
+  /** Always `ProjectError`. */
   override readonly name = 'ProjectError'
+  /** A brand that survives duplicate copies of this module, where `instanceof` would not. */
   readonly isProjectError = true
 }
 

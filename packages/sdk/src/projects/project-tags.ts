@@ -1,5 +1,7 @@
-// The tags a project run carries. MLflow's own (mlflow/utils/mlflow_tags.py) first, so MLflow's UI
-// and clients read them; then Orchard's, which make `orchard run --from-run` and the run page work.
+/**
+ * The tags a project run carries. MLflow's own (mlflow/utils/mlflow_tags.py) first, so MLflow's UI
+ * and clients read them; then Orchard's, which make `orchard run --from-run` and the run page work.
+ */
 export const PROJECT_TAGS = {
   user: 'mlflow.user',
   runName: 'mlflow.runName',
@@ -31,4 +33,5 @@ export const PROJECT_TAGS = {
 export const PROJECT_SOURCE_TYPE = 'PROJECT'
 /** The artifact holding everything the command printed, stdout and stderr interleaved. */
 export const OUTPUT_ARTIFACT_DIR = 'project'
+/** The file in OUTPUT_ARTIFACT_DIR that holds the command's output. */
 export const OUTPUT_ARTIFACT_FILE = 'output.log'
