@@ -35,6 +35,30 @@ export function gridMetricKeys(runs: readonly Run[]): string[] {
   return [...share].sort(([a, x], [b, y]) => system(a) - system(b) || y - x || a.localeCompare(b)).map(([key]) => key)
 }
 
+/** The x axis, smoothing and log-scale controls shared by the chart grid and the single-metric chart. */
+export function ChartViewControls({ view, change }: { view: ChartView; change: (next: Partial<ChartView>) => void }) {
+  return (
+    <>
+      <label>
+        X axis{' '}
+        <select aria-label="X axis" value={view.x} onChange={(e) => change({ x: e.target.value as ChartView['x'] })}>
+          <option value="step">Step</option>
+          <option value="wall">Wall time</option>
+          <option value="relative">Relative time</option>
+        </select>
+      </label>
+      <label>
+        Smoothing{' '}
+        <input aria-label="Smoothing" type="range" min={0} max={0.99} step={0.01} value={view.smoothing} onChange={(e) => change({ smoothing: Number(e.target.value) })} />{' '}
+        <span className="muted">{view.smoothing.toFixed(2)}</span>
+      </label>
+      <label className="toggle">
+        <input type="checkbox" checked={view.log} onChange={(e) => change({ log: e.target.checked })} /> Log scale
+      </label>
+    </>
+  )
+}
+
 export function ChartGrid({ experimentIds, view, runs, theme, navigate }: Props) {
   const allKeys = useMemo(() => gridMetricKeys(runs), [runs])
   const shown = view.metrics ? view.metrics.filter((k) => allKeys.includes(k)) : allKeys
@@ -46,22 +70,7 @@ export function ChartGrid({ experimentIds, view, runs, theme, navigate }: Props)
     <>
       <div className="toolbar">
         <MetricChooser all={allKeys} shown={shown} onChange={(metrics) => change(metrics ? { metrics } : { metrics: undefined })} />
-        <label>
-          X axis{' '}
-          <select aria-label="X axis" value={view.x} onChange={(e) => change({ x: e.target.value as ChartView['x'] })}>
-            <option value="step">Step</option>
-            <option value="wall">Wall time</option>
-            <option value="relative">Relative time</option>
-          </select>
-        </label>
-        <label>
-          Smoothing{' '}
-          <input aria-label="Smoothing" type="range" min={0} max={0.99} step={0.01} value={view.smoothing} onChange={(e) => change({ smoothing: Number(e.target.value) })} />{' '}
-          <span className="muted">{view.smoothing.toFixed(2)}</span>
-        </label>
-        <label className="toggle">
-          <input type="checkbox" checked={view.log} onChange={(e) => change({ log: e.target.checked })} /> Log scale
-        </label>
+        <ChartViewControls view={view} change={change} />
       </div>
       <ul className="grid-legend" aria-label="Runs">
         {chartRuns.map((run, i) => (

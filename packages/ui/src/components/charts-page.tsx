@@ -8,7 +8,7 @@ import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
 import { useAsync } from '../use-async.ts'
 import type { AsyncState } from '../use-async.ts'
-import { ChartGrid, gridRuns } from './chart-grid.tsx'
+import { ChartGrid, ChartViewControls, gridRuns } from './chart-grid.tsx'
 import { MetricChart } from './metric-chart.tsx'
 import { Empty, ErrorBox, Loading } from './status.tsx'
 
@@ -105,22 +105,7 @@ function MetricPage({ experimentIds, view, experiments, theme, navigate, runs }:
             ))}
           </select>
         </label>
-        <label>
-          X axis{' '}
-          <select aria-label="X axis" value={view.x} onChange={(e) => change({ x: e.target.value as ChartView['x'] })}>
-            <option value="step">Step</option>
-            <option value="wall">Wall time</option>
-            <option value="relative">Relative time</option>
-          </select>
-        </label>
-        <label>
-          Smoothing{' '}
-          <input aria-label="Smoothing" type="range" min={0} max={0.99} step={0.01} value={view.smoothing} onChange={(e) => change({ smoothing: Number(e.target.value) })} />{' '}
-          <span className="muted">{view.smoothing.toFixed(2)}</span>
-        </label>
-        <label className="toggle">
-          <input type="checkbox" checked={view.log} onChange={(e) => change({ log: e.target.checked })} /> Log scale
-        </label>
+        <ChartViewControls view={view} change={change} />
       </div>
       {runs.status === 'loading' || points.status === 'loading' ? <Loading what="metric history" /> : null}
       {runs.status === 'error' ? <ErrorBox title="Could not load the runs" message={runs.message} /> : null}
