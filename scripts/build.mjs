@@ -7,7 +7,7 @@
 //   node scripts/build.mjs store ui   those packages and what they depend on (each package's `prepack`)
 //   node scripts/build.mjs --clean    remove every dist/ first
 import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -53,6 +53,32 @@ if (compiled.length > 0) {
     }
   }
 }
+
+// The newest modification time under `path` (a file or a folder), skipping dependencies and builds.
+function newest(path) {
+  if (!existsSync(path)) return 0
+  const info = statSync(path)
+  if (!info.isDirectory()) return info.mtimeMs
+  let latest = 0
+  for (const entry of readdirSync(path)) {
+    if (entry === 'node_modules' || entry === 'dist') continue
+    latest = Math.max(latest, newest(join(path, entry)))
+  }
+  return latest
+}
+
+// The UI bundle is rebuilt only when something it is made from changed: Vite empties dist/ first, and a
+// rebuild while a server serves that folder (a browser test beside `npm pack` or `npm start`) would
+// leave pages without their assets for a moment.
+function uiUpToDate() {
+  const built = join(root, 'packages/ui/dist/index.html')
+  if (!existsSync(built)) return false
+  const inputs = ['packages/ui/src', 'packages/ui/public', 'packages/ui/index.html', 'packages/ui/vite.config.ts', 'packages/ui/package.json',
+    'packages/sdk/src', 'packages/protocol/src', 'packages/core/src']
+  return Math.max(...inputs.map((input) => newest(join(root, input)))) <= statSync(built).mtimeMs
+}
+
+if (ui && uiUpToDate()) process.exit(0)
 
 if (ui) {
   let vite
