@@ -1,11 +1,12 @@
-import type { DatasetInput, Metric, Run, Tag } from '@orchard/core'
+import type { DatasetInput, Metric, ModelInput, ModelOutput, Run, Tag } from '@orchard/core'
+import { notFound } from '@orchard/protocol'
 import type { Db } from './db.ts'
 import { fragment } from './dialect.ts'
-import type { Dialect } from './dialect.ts'
+import type { Dialect, Fragment } from './dialect.ts'
 import { readJsonRows } from './json-rows.ts'
+import type { JsonRowsSource } from './json-rows.ts'
 import { decodeMetricValue } from './metric-value.ts'
-import { loadModelLinks } from './run-model-links.ts'
-import { toRunInfo } from './run-rows.ts'
+import { findRun, toRunInfo } from './run-rows.ts'
 import type { RunRow } from './run-rows.ts'
 
 const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
@@ -21,70 +22,41 @@ function groupBy<Row, Item>(rows: readonly Row[], runKey: (row: Row) => number, 
   return groups
 }
 
-interface InputRow {
-  readonly run_key: number
-  readonly input_key: number
-  readonly name: string
-  readonly digest: string
-  readonly source_type: string
-  readonly source: string
-  readonly schema: string | null
-  readonly profile: string | null
-}
+type KeyValue = [runKey: number, key: string, value: string]
+type Point = [runKey: number, key: string, value: number | string, timestamp: number, step: number, isNan: number]
+type InputSet = [runKey: number, inputKey: number, name: string, digest: string, sourceType: string, source: string, schema: string | null, profile: string | null]
+type InputTag = [inputKey: number, key: string, value: string]
+type Link = [runKey: number, linkKey: number, direction: string, modelId: string, step: number]
+type ChildSets = [KeyValue[], KeyValue[], Point[], InputSet[], InputTag[], Link[]]
 
-async function loadInputs(db: Db, dialect: Dialect, runKeys: readonly number[]): Promise<Map<number, DatasetInput[]>> {
-  const inRuns = dialect.inList('ri.run_key', runKeys, 'bigint')
-  const inputs = await db.query<InputRow>(
-    `SELECT ri.run_key, ri.input_key, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
-     FROM run_inputs ri JOIN datasets d ON d.dataset_key = ri.dataset_key
-     WHERE ${inRuns.sql} ORDER BY ri.input_key`,
-    inRuns.params,
-  )
-  if (inputs.length === 0) return new Map()
-  const tagsByInput = new Map<number, Tag[]>()
-  for (const tag of await db.query<{ input_key: number; key: string; value: string }>(
-    `SELECT t.input_key, t.key, t.value FROM run_input_tags t JOIN run_inputs ri ON ri.input_key = t.input_key
-     WHERE ${inRuns.sql}`,
-    inRuns.params,
-  )) {
-    let list = tagsByInput.get(tag.input_key)
-    if (!list) tagsByInput.set(tag.input_key, (list = []))
-    list.push({ key: tag.key, value: tag.value })
+/** Which runs to hydrate, as a condition on a run_key column. */
+type RunScope = (column: string) => Fragment
+
+/** The child rows of every run in scope, all in one query (one round trip on PostgreSQL). */
+function childSources(scope: RunScope): JsonRowsSource[] {
+  const from = (table: string, column = 'run_key') => {
+    const where = scope(column)
+    return fragment(`FROM ${table} WHERE ${where.sql}`, where.params)
   }
-  return groupBy(inputs, (row) => row.run_key, (row) => ({
-    tags: (tagsByInput.get(row.input_key) ?? []).sort(byKey),
-    dataset: {
-      name: row.name,
-      digest: row.digest,
-      sourceType: row.source_type,
-      source: row.source,
-      ...(row.schema !== null ? { schema: row.schema } : {}),
-      ...(row.profile !== null ? { profile: row.profile } : {}),
+  const inputsOfRuns = scope('run_key')
+  return [
+    { columns: ['run_key', 'key', 'value'], from: from('params') },
+    { columns: ['run_key', 'key', 'value'], from: from('tags') },
+    { columns: ['run_key', 'key', 'value', 'timestamp', 'step', 'is_nan'], from: from('latest_metrics') },
+    {
+      columns: ['ri.run_key', 'ri.input_key', 'd.name', 'd.digest', 'd.source_type', 'd.source', 'd.schema', 'd.profile'],
+      from: from('run_inputs ri JOIN datasets d ON d.dataset_key = ri.dataset_key', 'ri.run_key'),
     },
-  }))
+    {
+      columns: ['input_key', 'key', 'value'],
+      from: fragment(`FROM run_input_tags WHERE input_key IN (SELECT input_key FROM run_inputs WHERE ${inputsOfRuns.sql})`, inputsOfRuns.params),
+    },
+    { columns: ['run_key', 'link_key', 'direction', 'model_id', 'step'], from: from('run_model_links') },
+  ]
 }
 
-/**
- * Rows to full runs. A page of any size costs one query per child table (params, tags, latest
- * metrics, inputs, model links), never one per run.
- */
-export async function loadRuns(db: Db, dialect: Dialect, rows: readonly RunRow[]): Promise<Run[]> {
-  if (rows.length === 0) return []
-  const runKeys = rows.map((r) => r.run_key)
-  const inRuns = dialect.inList('run_key', runKeys, 'bigint')
-  type KeyValue = [runKey: number, key: string, value: string]
-  type Point = [runKey: number, key: string, value: number | string, timestamp: number, step: number, isNan: number]
-  const from = (table: string) => fragment(`FROM ${table} WHERE ${inRuns.sql}`, inRuns.params)
-  const [[params, tags, metrics], inputs, links] = await Promise.all([
-    readJsonRows<[KeyValue[], KeyValue[], Point[]]>(db, dialect, [
-      { columns: ['run_key', 'key', 'value'], from: from('params') },
-      { columns: ['run_key', 'key', 'value'], from: from('tags') },
-      { columns: ['run_key', 'key', 'value', 'timestamp', 'step', 'is_nan'], from: from('latest_metrics') },
-    ]),
-    loadInputs(db, dialect, runKeys),
-    loadModelLinks(db, dialect, runKeys),
-  ])
-  const runKey = (row: KeyValue | Point) => row[0]
+function assemble(rows: readonly RunRow[], [params, tags, metrics, inputs, inputTags, links]: ChildSets): Run[] {
+  const runKey = (row: { 0: number }) => Number(row[0])
   const paramsByRun = groupBy(params, runKey, ([, key, value]): Tag => ({ key, value }))
   const tagsByRun = groupBy(tags, runKey, ([, key, value]): Tag => ({ key, value }))
   const metricsByRun = groupBy(
@@ -92,14 +64,68 @@ export async function loadRuns(db: Db, dialect: Dialect, rows: readonly RunRow[]
     runKey,
     ([, key, value, timestamp, step, isNan]): Metric => ({ key, value: decodeMetricValue(Number(value), isNan), timestamp, step }),
   )
-  return rows.map((row) => ({
-    info: toRunInfo(row),
-    data: {
-      metrics: (metricsByRun.get(row.run_key) ?? []).sort(byKey),
-      params: (paramsByRun.get(row.run_key) ?? []).sort(byKey),
-      tags: (tagsByRun.get(row.run_key) ?? []).sort(byKey),
-    },
-    inputs: { datasetInputs: inputs.get(row.run_key) ?? [], modelInputs: links.inputs.get(Number(row.run_key)) ?? [] },
-    outputs: { modelOutputs: links.outputs.get(Number(row.run_key)) ?? [] },
-  }))
+  const tagsByInput = groupBy(inputTags, runKey, ([, key, value]): Tag => ({ key, value }))
+  const inputsByRun = groupBy(
+    [...inputs].sort((a, b) => a[1] - b[1]),
+    runKey,
+    ([, inputKey, name, digest, sourceType, source, schema, profile]): DatasetInput => ({
+      tags: (tagsByInput.get(Number(inputKey)) ?? []).sort(byKey),
+      dataset: {
+        name,
+        digest,
+        sourceType,
+        source,
+        ...(schema !== null ? { schema } : {}),
+        ...(profile !== null ? { profile } : {}),
+      },
+    }),
+  )
+  const ordered = [...links].sort((a, b) => a[1] - b[1])
+  const modelInputs = groupBy(ordered.filter((l) => l[2] === 'input'), runKey, ([, , , modelId]): ModelInput => ({ modelId }))
+  const modelOutputs = groupBy(ordered.filter((l) => l[2] !== 'input'), runKey, ([, , , modelId, step]): ModelOutput => ({ modelId, step: Number(step) }))
+  return rows.map((row) => {
+    const key = Number(row.run_key)
+    return {
+      info: toRunInfo(row),
+      data: {
+        metrics: (metricsByRun.get(key) ?? []).sort(byKey),
+        params: (paramsByRun.get(key) ?? []).sort(byKey),
+        tags: (tagsByRun.get(key) ?? []).sort(byKey),
+      },
+      inputs: { datasetInputs: inputsByRun.get(key) ?? [], modelInputs: modelInputs.get(key) ?? [] },
+      outputs: { modelOutputs: modelOutputs.get(key) ?? [] },
+    }
+  })
+}
+
+/**
+ * Rows to full runs. A page of any size costs one query for all its child rows (params, tags,
+ * latest metrics, inputs and their tags, model links), never one per run or per table.
+ */
+export async function loadRuns(db: Db, dialect: Dialect, rows: readonly RunRow[]): Promise<Run[]> {
+  if (rows.length === 0) return []
+  const runKeys = rows.map((r) => r.run_key)
+  const sets = await readJsonRows<ChildSets>(db, dialect, childSources((column) => dialect.inList(column, runKeys, 'bigint')))
+  return assemble(rows, sets)
+}
+
+const RUN_FIELDS = ['run_key', 'run_id', 'experiment_id', 'name', 'user_id', 'status', 'start_time', 'end_time', 'artifact_uri', 'lifecycle_stage'] as const
+
+/**
+ * One run by id, with everything runs/get returns, in a single query on PostgreSQL (one round trip);
+ * RESOURCE_DOES_NOT_EXIST when absent.
+ */
+export async function loadRun(db: Db, dialect: Dialect, runId: string): Promise<Run> {
+  // SQLite runs in-process: two statements cost less than one with the run looked up in each set.
+  if (dialect.name === 'sqlite') return (await loadRuns(db, dialect, [await findRun(db, runId)]))[0] as Run
+  const byId = fragment('FROM runs WHERE run_id = ?', [runId])
+  const scope: RunScope = (column) => fragment(`${column} = (SELECT run_key FROM runs WHERE run_id = ?)`, [runId])
+  const [found, ...children] = await readJsonRows<[unknown[][], ...ChildSets]>(db, dialect, [
+    { columns: RUN_FIELDS, from: byId },
+    ...childSources(scope),
+  ])
+  const values = found[0]
+  if (!values) throw notFound(`Run with id=${runId} not found`)
+  const row = Object.fromEntries(RUN_FIELDS.map((field, i) => [field, values[i]])) as unknown as RunRow
+  return assemble([row], children as unknown as ChildSets)[0] as Run
 }

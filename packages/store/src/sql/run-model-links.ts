@@ -43,32 +43,6 @@ export async function writeModelInputs(tx: Db, dialect: Dialect, run: RunRow, mo
   await tx.runBatch(dialect.insertRows('run_model_links', LINK, fresh.map((id) => [run.run_key, 'input', id, 0])))
 }
 
-interface RunModelLinks {
-  readonly inputs: Map<number, ModelInput[]>
-  readonly outputs: Map<number, ModelOutput[]>
-}
-
-/** Every link of these runs, in the order they were logged. */
-export async function loadModelLinks(db: Db, dialect: Dialect, runKeys: readonly number[]): Promise<RunModelLinks> {
-  const inRuns = dialect.inList('run_key', runKeys, 'bigint')
-  const rows = await db.query<{ run_key: number; direction: string; model_id: string; step: number | string }>(
-    `SELECT run_key, direction, model_id, step FROM run_model_links WHERE ${inRuns.sql} ORDER BY link_key`,
-    inRuns.params,
-  )
-  const links: RunModelLinks = { inputs: new Map(), outputs: new Map() }
-  for (const row of rows) {
-    const runKey = Number(row.run_key)
-    if (row.direction === 'input') {
-      const list = links.inputs.get(runKey) ?? []
-      links.inputs.set(runKey, [...list, { modelId: row.model_id }])
-    } else {
-      const list = links.outputs.get(runKey) ?? []
-      links.outputs.set(runKey, [...list, { modelId: row.model_id, step: Number(row.step) }])
-    }
-  }
-  return links
-}
-
 const MODEL_METRIC: readonly Column[] = [
   { name: 'model_key', type: 'bigint' },
   { name: 'key', type: 'text' },

@@ -5,7 +5,7 @@ import type { CreateRunInput, UpdateRunInput } from '../tracking-store.ts'
 import { appendUriPath } from './context.ts'
 import type { StoreContext } from './context.ts'
 import { checkExperimentActive, findExperiment } from './experiments.ts'
-import { loadRuns } from './hydrate-runs.ts'
+import { loadRun } from './hydrate-runs.ts'
 import { RUN_NAME_TAG, USER_TAG, writeTags } from './run-data.ts'
 import { generateRunName } from './run-name.ts'
 import { findActiveRun, findRun, toRunInfo } from './run-rows.ts'
@@ -50,8 +50,7 @@ export async function createRun(ctx: StoreContext, input: CreateRunInput): Promi
 }
 
 export async function getRun(ctx: StoreContext, runId: string): Promise<Run> {
-  const [run] = await loadRuns(ctx.db, ctx.dialect, [await findRun(ctx.db, runId)])
-  return run as Run
+  return loadRun(ctx.db, ctx.dialect, runId)
 }
 
 export async function updateRun(ctx: StoreContext, runId: string, input: UpdateRunInput): Promise<RunInfo> {
