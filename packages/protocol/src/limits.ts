@@ -69,3 +69,24 @@ export const MAX_JSON_DEPTH = 64
 export const MAX_ARTIFACT_PATH_SEGMENT_BYTES = 255
 /** A whole artifact path: S3's limit on object keys, well inside every file system's path limit. */
 export const MAX_ARTIFACT_PATH_BYTES = 1024
+
+/**
+ * How much work a server process takes on at once (`orchard server --max-concurrent-requests`,
+ * `--max-queued-requests`, `--request-timeout`): API requests beyond `maxConcurrent` wait in a queue
+ * of at most `maxQueued`; past that, or after `queueTimeoutMs` in it, and for a request unanswered
+ * after `requestTimeoutMs`, the answer is 503 TEMPORARILY_UNAVAILABLE with Retry-After.
+ */
+export interface LoadLimits {
+  readonly maxConcurrent: number
+  readonly maxQueued: number
+  readonly queueTimeoutMs: number
+  readonly requestTimeoutMs: number
+}
+
+export const DEFAULT_LOAD_LIMITS: LoadLimits = {
+  maxConcurrent: 64,
+  maxQueued: 1024,
+  // As long as a request may wait for a pooled PostgreSQL connection.
+  queueTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+}

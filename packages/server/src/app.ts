@@ -22,6 +22,8 @@ import { modelVersionHandlers } from './routes/registry-versions.ts'
 import { runHandlers } from './routes/runs.ts'
 import { serverInfoHandlers } from './routes/server-info.ts'
 import { webhookHandlers } from './routes/webhooks.ts'
+import { loadShedding } from './load-shedding.ts'
+import type { LoadLimits } from '@orchard/protocol'
 import { ServerMetrics } from './server-metrics.ts'
 import { VERSION } from './version.ts'
 
@@ -40,6 +42,8 @@ export interface AppOptions extends ServerContext {
   readonly logError?: (error: unknown) => void
   /** Host allow-list, CSRF and CORS checks, page headers: on with MLflow's defaults unless disabled. */
   readonly security?: SecuritySettings
+  /** Concurrency, queue and deadline limits on API requests; DEFAULT_LOAD_LIMITS when absent. */
+  readonly loadLimits?: LoadLimits
 }
 
 const errorBody = (code: ErrorCode, message: string) => ({ error_code: code, message })
@@ -61,6 +65,8 @@ export function createApp(options: AppOptions): Hono {
   app.use('*', metrics.middleware)
   // Before authentication: a rebinding or cross-site request is refused whoever sends it.
   app.use('*', securityMiddleware(options.security))
+  // Before authentication, which may itself query the store: overload is refused at the door.
+  app.use('*', loadShedding(options.loadLimits).middleware)
   // Scraped without credentials, as MLflow's Prometheus exporter is: it holds counts and timings by
   // route template, no names or data (docs/security.md).
   app.get('/metrics', metrics.handler)

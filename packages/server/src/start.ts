@@ -12,6 +12,7 @@ import { answerClientErrors, closeWithin } from './http-guards.ts'
 import { WebhookDeliveryLoop } from './webhooks/delivery-loop.ts'
 import type { DeliveryLoopOptions } from './webhooks/delivery-loop.ts'
 import { webhookSettingsFromEnv } from './webhooks/settings.ts'
+import type { LoadLimits } from '@orchard/protocol'
 import type { WebhookSettings } from './webhooks/settings.ts'
 
 export interface ServerOptions {
@@ -42,6 +43,8 @@ export interface ServerOptions {
   readonly allowedArtifactLocations?: readonly string[]
   /** How long close() lets in-flight requests finish before cutting their connections; default 30 s. */
   readonly shutdownDeadlineMs?: number
+  /** `--max-concurrent-requests`, `--max-queued-requests`, `--request-timeout`; DEFAULT_LOAD_LIMITS otherwise. */
+  readonly loadLimits?: LoadLimits
 }
 
 export interface RunningServer {
@@ -91,6 +94,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.logError ? { logError: options.logError } : {}),
     ...(options.auth ? { auth: { store: authStore, settings: options.auth } } : {}),
     ...(options.security ? { security: options.security } : {}),
+    ...(options.loadLimits ? { loadLimits: options.loadLimits } : {}),
   })
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve(

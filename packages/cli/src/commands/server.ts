@@ -1,6 +1,7 @@
 import cluster from 'node:cluster'
 import { mkdir } from 'node:fs/promises'
 import { dirname, isAbsolute } from 'node:path'
+import { DEFAULT_LOAD_LIMITS } from '@orchard/protocol'
 import type { ServerOptions } from '@orchard/server'
 import { authOptions, securityOptions } from '../auth-options.ts'
 import { UsageError, defineCommand } from '../command.ts'
@@ -98,12 +99,37 @@ export const command = defineCommand({
       description: 'Processes serving the same port (node:cluster); crashed ones are restarted',
       default: '1',
     },
+    'max-concurrent-requests': {
+      type: 'string',
+      placeholder: 'n',
+      description: 'API requests handled at once per process; more wait in a queue',
+      default: String(DEFAULT_LOAD_LIMITS.maxConcurrent),
+    },
+    'max-queued-requests': {
+      type: 'string',
+      placeholder: 'n',
+      description: 'API requests waiting for their turn; beyond this, 503 with Retry-After at once',
+      default: String(DEFAULT_LOAD_LIMITS.maxQueued),
+    },
+    'request-timeout': {
+      type: 'string',
+      placeholder: 'seconds',
+      description: 'Answer 503 to an API request not finished in this time (artifact transfers excepted)',
+      default: String(DEFAULT_LOAD_LIMITS.requestTimeoutMs / 1000),
+    },
   },
   envPrefix: 'MLFLOW_',
   example: 'orchard server --host 0.0.0.0 --port 5000 --backend-store-uri postgresql://orchard@db/orchard',
   async run({ flags, order }) {
     const port = parseInteger('port', flags.port ?? '5000', { min: 0, max: MAX_PORT })
     const workers = parseInteger('workers', flags.workers ?? '1', { min: 1, max: MAX_WORKERS })
+    const loadLimits = {
+      ...DEFAULT_LOAD_LIMITS,
+      maxConcurrent: parseInteger('max-concurrent-requests', flags['max-concurrent-requests'] ?? String(DEFAULT_LOAD_LIMITS.maxConcurrent), { min: 1, max: 100_000 }),
+      maxQueued: parseInteger('max-queued-requests', flags['max-queued-requests'] ?? String(DEFAULT_LOAD_LIMITS.maxQueued), { min: 0, max: 1_000_000 }),
+      requestTimeoutMs:
+        parseInteger('request-timeout', flags['request-timeout'] ?? String(DEFAULT_LOAD_LIMITS.requestTimeoutMs / 1000), { min: 1, max: 86_400 }) * 1000,
+    }
     // As with click's --x/--no-x pair in `mlflow server`, the last one given wins.
     const serveArtifacts = order.findLast((name) => name.endsWith('serve-artifacts')) !== 'no-serve-artifacts'
     if (flags['artifacts-only'] && !serveArtifacts) {
@@ -124,6 +150,7 @@ export const command = defineCommand({
       ...(flags['artifacts-only'] ? { artifactsOnly: true } : {}),
       ...(auth ? { auth } : {}),
       security: securityOptions(flags),
+      loadLimits,
       ...(flags['allowed-artifact-locations'] === undefined
         ? {}
         : { allowedArtifactLocations: parseList('allowed-artifact-locations', flags['allowed-artifact-locations']) }),
