@@ -2,43 +2,11 @@
 // load balancer would put them: concurrent writers through the proxy lose nothing, and registry
 // versions created concurrently on both replicas stay unique and dense.
 import assert from 'node:assert/strict'
-import { createServer, request } from 'node:http'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { testDatabase } from '@orchard/store/testing'
 import { startCli, tempDir } from '../../packages/cli/test/harness.ts'
 import type { RunningCli } from '../../packages/cli/test/harness.ts'
-
-/** A tiny HTTP round-robin proxy: each request goes to the next backend in turn. */
-async function roundRobin(backends: readonly string[]): Promise<{ url: string; counts: number[]; close(): Promise<void> }> {
-  const counts = backends.map(() => 0)
-  let next = 0
-  const server: Server = createServer((incoming, outgoing) => {
-    const index = next++ % backends.length
-    counts[index] = (counts[index] ?? 0) + 1
-    const target = new URL(incoming.url ?? '/', backends[index])
-    const forwarded = request(target, { method: incoming.method, headers: incoming.headers }, (answer) => {
-      outgoing.writeHead(answer.statusCode ?? 502, answer.headers)
-      answer.pipe(outgoing)
-    })
-    forwarded.on('error', () => {
-      outgoing.writeHead(502)
-      outgoing.end()
-    })
-    incoming.pipe(forwarded)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    counts,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
-}
+import { roundRobin } from './round-robin.ts'
 
 async function post(url: string, path: string, body: unknown): Promise<Record<string, any>> {
   const response = await fetch(`${url}/api/2.0/mlflow/${path}`, {
