@@ -1,0 +1,181 @@
+// How search and history costs grow with the size of one store: runs shaped as
+// ../shared/bench/search-scale.mjs shapes them (10 params, 10 metrics, 2 tags), seeded through the
+// store API in-process (fast), then metric points added in 10,000-point log-batches. At each
+// checkpoint the server, over HTTP, answers search-scale's filtered, ordered page of 1,000 and of 100
+// runs, a 1,000-step metric history, and the bucketed chart read of the largest metric.
+// Usage: node --conditions=orchard-source --import tsx bench/scale.ts [--runs 100000] [--points 10000000]
+//        [--only sqlite|postgres] [--queries 5]
+// Prints one line per checkpoint, then all of them as JSON.
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { startServer } from '@orchard/server'
+import { openTrackingStore } from '@orchard/store'
+import type { TrackingStore } from '@orchard/store'
+import { testDatabase } from '@orchard/store/testing'
+
+const { values: args } = parseArgs({
+  options: { runs: { type: 'string' }, points: { type: 'string' }, only: { type: 'string' }, queries: { type: 'string' } },
+})
+const RUNS = Number(args.runs ?? 100_000)
+const POINTS = Number(args.points ?? 10_000_000)
+const QUERIES = Number(args.queries ?? 5)
+const RUN_CHECKPOINTS = [10_000, 25_000, 50_000, 100_000, 250_000].filter((n) => n < RUNS).concat(RUNS)
+const POINT_CHECKPOINTS = [1_000_000, 10_000_000, 100_000_000].filter((n) => n < POINTS).concat(POINTS)
+const HEAVY_RUNS = 100
+const BATCH = 10_000
+
+let seed = 7
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
+const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+
+async function call(url: string, method: string, path: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  let target = path.startsWith('/') ? `${url}${path}` : `${url}/api/2.0/mlflow/${path}`
+  const init: RequestInit = { method, headers: { 'content-type': 'application/json' } }
+  if (method === 'GET') {
+    const query = new URLSearchParams()
+    for (const [k, v] of Object.entries(body)) for (const item of Array.isArray(v) ? v : [v]) query.append(k, String(item))
+    target += `?${query}`
+  } else init.body = JSON.stringify(body)
+  const response = await fetch(target, init)
+  const text = await response.text()
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${text.slice(0, 300)}`)
+  return JSON.parse(text) as Record<string, unknown>
+}
+
+async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<number> {
+  const xs: number[] = []
+  await fn(0) // warm
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now()
+    await fn(i)
+    xs.push(performance.now() - t0)
+  }
+  return Number(p50(xs).toFixed(1))
+}
+
+async function seedRuns(store: TrackingStore, experimentId: string, from: number, to: number): Promise<void> {
+  for (let i = from; i < to; i++) {
+    const run = await store.createRun({ experimentId, startTime: Date.now(), runName: `r${i}`, tags: [] })
+    const now = Date.now()
+    await store.logBatch(run.info.runId, {
+      params: Array.from({ length: 10 }, (_, j) => ({ key: `p${j}`, value: `v${(i * 7 + j) % 10}` })),
+      metrics: Array.from({ length: 10 }, (_, j) => ({ key: `m${j}`, value: rand(), timestamp: now, step: 0 })),
+      tags: [
+        { key: 'team', value: `t${i % 3}` },
+        { key: 'stage', value: i % 2 ? 'dev' : 'prod' },
+      ],
+    })
+    await store.updateRun(run.info.runId, { status: 'FINISHED', endTime: Date.now() })
+  }
+}
+
+async function measure(name: string, uri: string, sizeOf: () => string): Promise<Record<string, unknown>[]> {
+  const artifacts = mkdtempSync(join(tmpdir(), 'orchard-scale-artifacts-'))
+  const store = await openTrackingStore(uri, { defaultArtifactRoot: artifacts })
+  const server = await startServer({ host: '127.0.0.1', port: 0, backendStoreUri: uri, defaultArtifactRoot: artifacts })
+  const rows: Record<string, unknown>[] = []
+  try {
+    const experimentId = await store.createExperiment({ name: 'scale' })
+    const searchPage = (max: number) => (q: number) =>
+      call(server.url, 'POST', 'runs/search', {
+        experiment_ids: [experimentId],
+        filter: `metrics.m0 > 0.2 and params.p1 != 'v${q % 10}' and tags.team = 't${q % 3}'`,
+        order_by: ['metrics.m1 DESC'],
+        max_results: max,
+      })
+    // A run with a 1,000-step metric: its history read is timed at every checkpoint.
+    const probe = await store.createRun({ experimentId: '0', startTime: Date.now(), runName: 'probe', tags: [] })
+    await store.logBatch(probe.info.runId, { metrics: Array.from({ length: 1000 }, (_, s) => ({ key: 'loss', value: rand(), timestamp: s, step: s })) })
+    const history = () => call(server.url, 'GET', 'metrics/get-history', { run_id: probe.info.runId, metric_key: 'loss' })
+
+    let seeded = 0
+    let started = performance.now()
+    for (const checkpoint of RUN_CHECKPOINTS) {
+      await seedRuns(store, experimentId, seeded, checkpoint)
+      const seedRate = Math.round((checkpoint - seeded) / ((performance.now() - started) / 1000))
+      seeded = checkpoint
+      const row = {
+        backend: name,
+        runs: checkpoint,
+        points: 0,
+        seed_runs_per_s: seedRate,
+        page1000_p50_ms: await timed(QUERIES, searchPage(1000)),
+        page100_p50_ms: await timed(QUERIES, searchPage(100)),
+        history1000_p50_ms: await timed(QUERIES, history),
+        size: sizeOf(),
+      }
+      rows.push(row)
+      console.log(JSON.stringify(row))
+      started = performance.now()
+    }
+
+    const heavy: string[] = []
+    for (let i = 0; i < HEAVY_RUNS; i++) heavy.push((await store.createRun({ experimentId: '0', startTime: Date.now(), runName: `heavy${i}`, tags: [] })).info.runId)
+    const stepsPerBatch = BATCH / 10
+    let points = 0
+    let batchIndex = 0
+    started = performance.now()
+    for (const checkpoint of POINT_CHECKPOINTS) {
+      const from = points
+      while (points < checkpoint) {
+        const runId = heavy[batchIndex % HEAVY_RUNS] as string
+        const step0 = Math.floor(batchIndex / HEAVY_RUNS) * stepsPerBatch
+        const metrics = new Array(BATCH)
+        for (let i = 0; i < BATCH; i++) metrics[i] = { key: `h${i % 10}`, value: rand(), timestamp: step0 + Math.floor(i / 10), step: step0 + Math.floor(i / 10) }
+        await store.logBatch(runId, { metrics })
+        points += BATCH
+        batchIndex++
+      }
+      const insertRate = Math.round((points - from) / ((performance.now() - started) / 1000))
+      const buckets = () => call(server.url, 'GET', '/api/2.0/orchard/metrics/get-history-buckets', { run_ids: heavy.slice(0, 10), metric_key: 'h0', buckets: 500 })
+      const row = {
+        backend: name,
+        runs: seeded,
+        points,
+        insert_points_per_s: insertRate,
+        page1000_p50_ms: await timed(QUERIES, searchPage(1000)),
+        page100_p50_ms: await timed(QUERIES, searchPage(100)),
+        history1000_p50_ms: await timed(QUERIES, history),
+        steps_per_heavy_metric: Math.round(points / HEAVY_RUNS / 10),
+        buckets_10_runs_p50_ms: await timed(QUERIES, buckets),
+        size: sizeOf(),
+      }
+      rows.push(row)
+      console.log(JSON.stringify(row))
+      started = performance.now()
+    }
+  } finally {
+    await server.close()
+    await store.close()
+    rmSync(artifacts, { recursive: true, force: true })
+  }
+  return rows
+}
+
+const all: Record<string, unknown>[] = []
+if (args.only !== 'postgres') {
+  const dir = mkdtempSync(join(tmpdir(), 'orchard-scale-'))
+  const file = join(dir, 'orchard.db')
+  const size = () => {
+    let bytes = 0
+    for (const suffix of ['', '-wal']) bytes += statSync(file + suffix, { throwIfNoEntry: false })?.size ?? 0
+    return `${(bytes / 1e9).toFixed(2)} GB`
+  }
+  try {
+    all.push(...(await measure('sqlite', `sqlite:///${file}`, size)))
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+if (args.only !== 'sqlite') {
+  const database = testDatabase('orchard_scale')
+  await database.create()
+  try {
+    all.push(...(await measure('postgres', database.url, () => 'n/a')))
+  } finally {
+    await database.drop()
+  }
+}
+console.log(JSON.stringify(all))
