@@ -19,7 +19,8 @@ await Promise.all(Array.from({ length: 4 }, async () => { while (next < total) a
 console.log(Math.round(total / ((performance.now() - t0) / 1000)))
 `
 
-export async function httpCeiling(requests: number): Promise<{ bare_node_http_requests_per_s: number }> {
+/** A node:http server that reads each body and answers `{}`: the most any server can do per request here. */
+export async function startBareServer(): Promise<{ url: string; close(): void }> {
   const server = createServer((request, response) => {
     request.resume()
     request.on('end', () => {
@@ -28,9 +29,13 @@ export async function httpCeiling(requests: number): Promise<{ bare_node_http_re
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() }
+}
+
+export async function httpCeiling(requests: number): Promise<{ bare_node_http_requests_per_s: number }> {
+  const server = await startBareServer()
   try {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CLIENT, `http://127.0.0.1:${port}/`, String(requests)])
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CLIENT, `${server.url}/`, String(requests)])
     return { bare_node_http_requests_per_s: Number(stdout.trim()) }
   } finally {
     server.close()

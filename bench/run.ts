@@ -120,6 +120,16 @@ const table = [header, ...rows.map(([name, unit, get]) => [name, unit, ...result
 const widths = header.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)))
 for (const row of table) console.log(row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '))
 
+// Throughput under a real load generator (autocannon in its own process), with its raw limits.
+const throughputRun = await run(
+  process.execPath,
+  ['--conditions=orchard-source', '--import', 'tsx', join(import.meta.dirname, 'throughput.ts'), ...(quick ? ['--quick'] : []), ...(args.only ? ['--only', args.only] : [])],
+  { maxBuffer: 16 * 1024 * 1024 },
+)
+const throughputLines = throughputRun.stdout.trim().split('\n')
+console.log(throughputLines.slice(0, -1).join('\n'))
+const throughput = JSON.parse(throughputLines.at(-1) ?? '{}') as Record<string, unknown>
+
 let artifacts: Record<string, number> | undefined
 if (!args['skip-artifacts']) {
   const MiB = 1024 * 1024
@@ -138,4 +148,4 @@ if (!args['skip-taxi']) {
 const startup = await startupBenchmark(quick ? 2 : 5)
 console.log('server start-up (spawn to first 200 on /health; RSS after 2 s idle):')
 for (const [name, unit, key] of STARTUP_ROWS) console.log(`  ${name.padEnd(48)} ${fmt(startup[key]).padStart(12)} ${unit}`)
-console.log(JSON.stringify({ startup, raw_sqlite_rows_per_s: raw.rowsPerSecond, ...ceiling, results, artifacts, models, taxi }))
+console.log(JSON.stringify({ startup, raw_sqlite_rows_per_s: raw.rowsPerSecond, ...ceiling, results, throughput, artifacts, models, taxi }))

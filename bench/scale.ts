@@ -12,8 +12,8 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startServer } from '@orchard/server'
 import { openTrackingStore } from '@orchard/store'
-import type { TrackingStore } from '@orchard/store'
 import { testDatabase } from '@orchard/store/testing'
+import { seedSearchScaleRuns } from './seed-runs.ts'
 
 const { values: args } = parseArgs({
   options: { runs: { type: 'string' }, points: { type: 'string' }, only: { type: 'string' }, queries: { type: 'string' } },
@@ -55,22 +55,6 @@ async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<nu
   return Number(p50(xs).toFixed(1))
 }
 
-async function seedRuns(store: TrackingStore, experimentId: string, from: number, to: number): Promise<void> {
-  for (let i = from; i < to; i++) {
-    const run = await store.createRun({ experimentId, startTime: Date.now(), runName: `r${i}`, tags: [] })
-    const now = Date.now()
-    await store.logBatch(run.info.runId, {
-      params: Array.from({ length: 10 }, (_, j) => ({ key: `p${j}`, value: `v${(i * 7 + j) % 10}` })),
-      metrics: Array.from({ length: 10 }, (_, j) => ({ key: `m${j}`, value: rand(), timestamp: now, step: 0 })),
-      tags: [
-        { key: 'team', value: `t${i % 3}` },
-        { key: 'stage', value: i % 2 ? 'dev' : 'prod' },
-      ],
-    })
-    await store.updateRun(run.info.runId, { status: 'FINISHED', endTime: Date.now() })
-  }
-}
-
 async function measure(name: string, uri: string, sizeOf: () => string): Promise<Record<string, unknown>[]> {
   const artifacts = mkdtempSync(join(tmpdir(), 'orchard-scale-artifacts-'))
   const store = await openTrackingStore(uri, { defaultArtifactRoot: artifacts })
@@ -93,7 +77,7 @@ async function measure(name: string, uri: string, sizeOf: () => string): Promise
     let seeded = 0
     let started = performance.now()
     for (const checkpoint of RUN_CHECKPOINTS) {
-      await seedRuns(store, experimentId, seeded, checkpoint)
+      await seedSearchScaleRuns(store, experimentId, seeded, checkpoint, rand)
       const seedRate = Math.round((checkpoint - seeded) / ((performance.now() - started) / 1000))
       seeded = checkpoint
       const row = {

@@ -11,6 +11,7 @@ import { runToWire } from '@orchard/core'
 import { openTrackingStore } from '@orchard/store'
 import { testDatabase } from '@orchard/store/testing'
 import type { TrackingStore } from '@orchard/store'
+import { seedSearchScaleRuns } from './seed-runs.ts'
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string' }, only: { type: 'string' }, queries: { type: 'string' } } })
 const RUNS = Number(args.runs ?? 25_000)
@@ -23,19 +24,7 @@ const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
 async function seedStore(store: TrackingStore): Promise<string> {
   const experimentId = await store.createExperiment({ name: `profile-${Date.now()}` })
   const started = performance.now()
-  for (let i = 0; i < RUNS; i++) {
-    const run = await store.createRun({ experimentId, startTime: Date.now(), runName: `r${i}`, tags: [] })
-    const now = Date.now()
-    await store.logBatch(run.info.runId, {
-      params: Array.from({ length: 10 }, (_, j) => ({ key: `p${j}`, value: `v${(i * 7 + j) % 10}` })),
-      metrics: Array.from({ length: 10 }, (_, j) => ({ key: `m${j}`, value: rand(), timestamp: now, step: 0 })),
-      tags: [
-        { key: 'team', value: `t${i % 3}` },
-        { key: 'stage', value: i % 2 ? 'dev' : 'prod' },
-      ],
-    })
-    await store.updateRun(run.info.runId, { status: 'FINISHED', endTime: Date.now() })
-  }
+  await seedSearchScaleRuns(store, experimentId, 0, RUNS, rand)
   console.log(`  seeded ${RUNS} runs in ${((performance.now() - started) / 1000).toFixed(1)} s`)
   return experimentId
 }

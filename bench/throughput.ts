@@ -6,13 +6,12 @@
 // Prints a table, then every figure as one JSON line.
 import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs, promisify } from 'node:util'
-import pg from 'pg'
 import { startServer } from '@orchard/server'
+import { testDatabase } from '@orchard/store/testing'
+import { startBareServer } from './http-ceiling.ts'
 import { rawSqliteInsertRate } from './raw-sqlite.ts'
 
 const run = promisify(execFile)
@@ -28,7 +27,6 @@ const quick = args.quick ?? false
 const duration = Number(args.duration ?? (quick ? 3 : 10))
 const connections = Number(args.connections ?? 50)
 const BATCH_POINTS = 1000
-const pgAdminUrl = process.env.ORCHARD_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test'
 
 interface Load {
   requests_per_s: number
@@ -52,16 +50,9 @@ async function load(spec: Record<string, unknown>): Promise<Load> {
 }
 
 async function bareHttpCeiling(): Promise<Load> {
-  const server = createServer((request, response) => {
-    request.resume()
-    request.on('end', () => {
-      response.setHeader('content-type', 'application/json')
-      response.end('{}')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const server = await startBareServer()
   try {
-    return await load({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, path: '/' })
+    return await load({ url: server.url, path: '/' })
   } finally {
     server.close()
   }
@@ -108,21 +99,6 @@ async function measure(backend: string, backendStoreUri: string) {
   }
 }
 
-async function withPostgresDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `orchard_throughput_${process.pid}_${Date.now()}`
-  const admin = new pg.Client({ connectionString: pgAdminUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  try {
-    const url = new URL(pgAdminUrl)
-    url.pathname = `/${name}`
-    return await fn(url.toString())
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-    await admin.end()
-  }
-}
-
 const raw = rawSqliteInsertRate(1_000_000)
 const bare = await bareHttpCeiling()
 const results = []
@@ -134,7 +110,15 @@ if (args.only !== 'postgres') {
     rmSync(dir, { recursive: true, force: true })
   }
 }
-if (args.only !== 'sqlite') results.push(await withPostgresDatabase((url) => measure('postgres', url)))
+if (args.only !== 'sqlite') {
+  const database = testDatabase('orchard_throughput')
+  await database.create()
+  try {
+    results.push(await measure('postgres', database.url))
+  } finally {
+    await database.drop()
+  }
+}
 
 const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(1)} %`
 console.log(`autocannon, ${duration} s per figure; raw SQLite insert ${raw.rowsPerSecond.toLocaleString('en')} rows/s; bare node:http ${bare.requests_per_s.toLocaleString('en')} req/s (p99 ${bare.p99_ms} ms) at ${connections} connections`)

@@ -5,11 +5,10 @@
 import { execFile } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { chown, mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
-import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { freePort } from '../../packages/artifacts/test/moto.ts'
 
 const run = promisify(execFile)
 
@@ -28,15 +27,6 @@ function binDir(): string {
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0]
   if (!newest) throw new Error(`No PostgreSQL binaries under ${root}; set ORCHARD_PG_BINDIR to the folder holding initdb and pg_ctl.`)
   return join(root, newest, 'bin')
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  server.close()
-  if (address === null || typeof address === 'string') throw new Error('could not pick a free port')
-  return address.port
 }
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {

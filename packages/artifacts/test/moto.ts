@@ -25,7 +25,8 @@ export interface MotoServer {
   stop(): Promise<void>
 }
 
-async function freePort(): Promise<number> {
+/** A port free on loopback right now. */
+export async function freePort(): Promise<number> {
   const server = createServer()
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
