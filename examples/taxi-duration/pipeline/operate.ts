@@ -17,6 +17,7 @@ import { startServer } from '@orchard/server'
 import { tripRecords } from '../data/prepare.ts'
 import { loadMonth } from './dataset.ts'
 import { championModelUri, currentChampion, promoteToChampion, registerCandidate } from './promote.ts'
+import type { ModelSpec } from './fit-models.ts'
 import { retrain } from './retrain.ts'
 import type { RetrainResult } from './retrain.ts'
 import { train } from './train.ts'
@@ -35,6 +36,8 @@ export interface OperateOptions {
   readonly months: readonly string[]
   /** Trips scored per month (the first N kept trips); undefined scores the whole month. */
   readonly rows?: number
+  /** The models train and retrain fit (default: the full sweep). */
+  readonly sweep?: readonly ModelSpec[]
   readonly log: (line: string) => void
 }
 
@@ -139,14 +142,14 @@ export async function operate(options: OperateOptions): Promise<OperateResult> {
       return
     }
     log(`webhook: starting retrain --train ${trainMonth} --val ${nextMonth(trainMonth)}`)
-    retraining = retrain({ trackingUri: server.url, dataDir: options.dataDir, trainMonth, valMonth: nextMonth(trainMonth), modelName, margin: 0.01, log: (line) => log(`  retrain: ${line}`) })
+    retraining = retrain({ trackingUri: server.url, dataDir: options.dataDir, trainMonth, valMonth: nextMonth(trainMonth), modelName, margin: 0.01, ...(options.sweep ? { sweep: options.sweep } : {}), log: (line) => log(`  retrain: ${line}`) })
   })
   let serving: { url: string; stop(): Promise<void> } | undefined
   try {
     log(`tracking server ${server.url}; webhook receiver ${receiver.url}`)
     if (!(await currentChampion(client, modelName))) {
       log(`training the champion on ${options.trainMonth} (validated on ${options.valMonth})`)
-      const trained = await train({ trackingUri: server.url, dataDir: options.dataDir, trainMonth: options.trainMonth, valMonth: options.valMonth })
+      const trained = await train({ trackingUri: server.url, dataDir: options.dataDir, trainMonth: options.trainMonth, valMonth: options.valMonth, ...(options.sweep ? { sweep: options.sweep } : {}) })
       const reason = `${trained.best.name}: best validation RMSE ${trained.best.fitted.val.rmse.toFixed(4)} on ${options.valMonth}, trained on ${options.trainMonth}`
       const version = await registerCandidate(client, trained.best.modelUri, modelName, reason)
       await promoteToChampion(client, modelName, version.version, reason)
