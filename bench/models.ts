@@ -44,7 +44,7 @@ async function load(url: string, body: string, total: number, concurrency = 4): 
 const LOCATIONS = 115
 
 /** A model shaped like the course's taxi model: PU_DO one-hot over observed pairs, plus trip_distance. */
-function taxiSizedModel(): LinearModelData {
+export function taxiSizedModel(): LinearModelData {
   const names: string[] = []
   for (let pu = 1; names.length < 13_220; pu++) for (let d = 1; d <= LOCATIONS && names.length < 13_220; d++) names.push(`PU_DO=${pu}_${d}`)
   names.push('trip_distance')
@@ -59,15 +59,15 @@ function taxiSizedModel(): LinearModelData {
 
 /** Deterministic but irregular, so Parquet cannot dictionary-encode the distances away. */
 const noise = (i: number) => ((Math.imul(i, 2654435761) >>> 0) % 10_000) / 10_000
-const row = (i: number) => ({
+export const taxiRow = (i: number) => ({
   PULocationID: String(Math.floor(noise(i) * LOCATIONS) + 1),
   DOLocationID: String(Math.floor(noise(i + 7_919) * LOCATIONS) + 1),
   trip_distance: Math.round(noise(i * 31 + 1) * 2_000) / 100,
 })
 
-function splitBody(rows: number): string {
+export function splitBody(rows: number): string {
   const data = Array.from({ length: rows }, (_, i) => {
-    const r = row(i)
+    const r = taxiRow(i)
     return [r.PULocationID, r.DOLocationID, r.trip_distance]
   })
   return JSON.stringify({ dataframe_split: { columns: ['PULocationID', 'DOLocationID', 'trip_distance'], data } })
@@ -90,7 +90,7 @@ export async function modelsBenchmark(options: ModelsBenchOptions): Promise<Reco
   })
   try {
     const data = taxiSizedModel()
-    await saveLinearModel(join(dir, 'model'), data, { inputExample: [row(0), row(1)] })
+    await saveLinearModel(join(dir, 'model'), data, { inputExample: [taxiRow(0), taxiRow(1)] })
     const model = await loadModelFromDir(join(dir, 'model'))
     const server = await startScoringServer({ model, logError: () => {} })
     await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve))
@@ -123,7 +123,7 @@ export async function modelsBenchmark(options: ModelsBenchOptions): Promise<Reco
     }
     const rows = options.parquetRows
     const input = join(dir, 'trips.parquet')
-    const all = Array.from({ length: rows }, (_, i) => row(i))
+    const all = Array.from({ length: rows }, (_, i) => taxiRow(i))
     parquetWriteFile({
       filename: input,
       columnData: [

@@ -23,6 +23,9 @@ Commands:
   train      train linear, ridge and lasso models on --train, validate on --val, track everything,
              register the best as --model-name and make it champion if the model has none
   retrain    train a challenger and promote it over the champion if better by --margin
+  operate    run it as production: serve the champion trained on --train with prediction logging,
+             score 2023-01..03 through it over HTTP, run \`orchard monitor run\` after each month,
+             and let the alert webhook trigger retrain (a tracking server of its own in --work-dir)
 
 Options:
   --tracking-uri <uri>  where runs go (default: $MLFLOW_TRACKING_URI, else ./mlruns)
@@ -31,7 +34,8 @@ Options:
   --val YYYY-MM         validation month (default: 2021-02)
   --month YYYY-MM       the month to download or generate
   --color <color>       taxi color for download (default: green)
-  --rows <n>            rows to generate (default: 100000)
+  --rows <n>            rows to generate (default: 100000); operate: trips scored per month (default: all)
+  --work-dir <dir>      operate: server database, artifacts and prediction log (default: ./taxi-operate)
   --experiment <name>   experiment name (default: ${DEFAULT_EXPERIMENT})
   --model-name <name>   registered model name (default: taxi-duration)
   --margin <x>          retrain: relative RMSE improvement needed to promote (default: 0.01)
@@ -41,6 +45,7 @@ Examples:
   npm run taxi -- train --train 2021-01 --val 2021-02
   npm run taxi -- download --month 2023-04 --data-dir ./data
   npm run taxi -- generate --rows 5000000 --month 2030-01 --data-dir /tmp/taxi
+  npm run taxi -- operate --rows 5000 --work-dir /tmp/taxi-operate
 `
 
 class UsageError extends Error {}
@@ -56,6 +61,7 @@ const OPTIONS = {
   experiment: { type: 'string' },
   'model-name': { type: 'string' },
   margin: { type: 'string' },
+  'work-dir': { type: 'string' },
   help: { type: 'boolean' },
 } as const
 
@@ -136,6 +142,24 @@ async function main(argv: string[]): Promise<number> {
           console.log(`registered ${modelName} v${version.version}; the champion is unchanged (use retrain to challenge it)`)
         }
       }
+      await flush()
+      return 0
+    }
+    case 'operate': {
+      const rows = values.rows === undefined ? undefined : Number(values.rows)
+      if (rows !== undefined && (!Number.isInteger(rows) || rows <= 0)) throw new UsageError(`--rows must be a positive integer, got '${values.rows}'`)
+      const trainMonth = month(values.train, '--train', '2021-01')
+      const valMonth = month(values.val, '--val', '2021-02')
+      const months = ['2023-01', '2023-02', '2023-03']
+      for (const m of [trainMonth, valMonth, ...months]) {
+        const path = join(dataDir, tripFileName('green', m))
+        if (!existsSync(path)) throw new UsageError(`${path} does not exist: run \`npm run taxi -- download --month ${m}\` or pass --data-dir`)
+      }
+      const workDir = resolve(values['work-dir'] ?? 'taxi-operate')
+      if (existsSync(join(workDir, 'orchard.db'))) throw new UsageError(`${workDir} holds a previous run; remove it or pass another --work-dir`)
+      const { operate } = await import('./pipeline/operate.ts')
+      const result = await operate({ dataDir, workDir, modelName: values['model-name'] ?? 'taxi-duration', trainMonth, valMonth, months, ...(rows !== undefined ? { rows } : {}), log: (line) => console.log(line) })
+      console.log(`alerts: ${result.alerts.map((a) => `${a.month} (${a.jobs.join(', ')})`).join('; ') || 'none'}; webhook deliveries: ${result.deliveries.length}; served versions: ${result.servedVersions.map((v) => `v${v}`).join(' → ')}`)
       await flush()
       return 0
     }

@@ -74,10 +74,11 @@ const GROUPS: Readonly<Record<string, Group>> = {
     },
   },
   monitor: {
-    summary: 'Watch data and models in production: drift between a reference and current data, quality once labels arrive',
+    summary: 'Watch data and models in production: drift between a reference and current data, quality once labels arrive, and both on a schedule',
     verbs: {
       drift: () => import('./commands/monitor/drift.ts'),
       label: () => import('./commands/monitor/label.ts'),
+      run: () => import('./commands/monitor/run.ts'),
     },
   },
 }

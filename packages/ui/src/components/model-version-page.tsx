@@ -12,6 +12,8 @@ import { isMissing, useAsync } from '../use-async.ts'
 import { AuditTrail, EditableDescription, StageBadge, TagsEditor } from './registry-widgets.tsx'
 import { RunLink } from './run-link.tsx'
 import { ErrorBox, Loading, NotFound } from './status.tsx'
+import { MonitoringTab, VersionTabs } from './monitoring-tab.tsx'
+import type { VersionTab } from './monitoring-tab.tsx'
 
 interface Props {
   readonly name: string
@@ -25,6 +27,7 @@ export function ModelVersionPage({ name, version, navigate }: Props) {
   const events = useAsync(() => searchRegistryEvents(name, version), [name, version, revision])
   const after = <T,>(action: Promise<T>) => action.then((value) => (setRevision((r) => r + 1), value))
   const [deleting, setDeleting] = useState(false)
+  const [tab, setTab] = useState<VersionTab>('overview')
   if (isMissing(mv)) {
     return (
       <NotFound title={`${name} has no version ${version}`}>
@@ -64,9 +67,11 @@ export function ModelVersionPage({ name, version, navigate }: Props) {
           <p>The version, its tags and aliases go for good; its run and artifacts stay.</p>
         </ConfirmDialog>
       ) : null}
+      <VersionTabs tab={tab} onChange={setTab} />
+      {tab === 'monitoring' ? <MonitoringTab name={name} version={version} alert={mv.status === 'ready' ? mv.value.tags.find((t) => t.key === 'orchard.monitoring.alert')?.value : undefined} navigate={navigate} /> : null}
       {mv.status === 'loading' ? <Loading what="the model version" /> : null}
       {mv.status === 'error' ? <ErrorBox title="Could not load the model version" message={mv.message} /> : null}
-      {mv.status === 'ready' ? (
+      {mv.status === 'ready' && tab === 'overview' ? (
         <>
           <table className="kv version-facts">
             <tbody>
@@ -109,8 +114,8 @@ export function ModelVersionPage({ name, version, navigate }: Props) {
           <TagsEditor tags={mv.value.tags} onSet={(k, v) => after(setVersionTag(name, version, k, v))} onDelete={(k) => after(deleteVersionTag(name, version, k))} />
         </>
       ) : null}
-      <h2>Audit trail</h2>
-      <AuditTrail events={events} showVersion={false} />
+      {tab === 'overview' ? <h2>Audit trail</h2> : null}
+      {tab === 'overview' ? <AuditTrail events={events} showVersion={false} /> : null}
     </section>
   )
 }
