@@ -19,6 +19,26 @@ export interface CreateExperimentInput {
 export interface AccessScope {
   readonly userId: number
   readonly defaultCanRead: boolean
+  /** What the user's roles (its own and its groups') grant on this resource type; none when absent. */
+  readonly roles?: RoleScope
+}
+
+/**
+ * A user's role grants on one resource type, resolved by the server for a search: the highest grant
+ * wins (role grants and the user's own grants together), a DENY wins over every allow, and the
+ * default applies only to resources nothing grants.
+ */
+export interface RoleScope {
+  /** A DENY on every resource of the type (`*`, or the workspace): nothing is readable. */
+  readonly denyAll: boolean
+  /** The highest wildcard allow: every resource readable, or only NO_PERMISSIONS (overrides the default). */
+  readonly wildcard?: 'readable' | 'unreadable'
+  /** Keys (experiment ids, model names) a role grants READ or more on. */
+  readonly readable: readonly string[]
+  /** Keys a role grants only NO_PERMISSIONS on (the default no longer applies to them). */
+  readonly unreadable: readonly string[]
+  /** Keys a role denies. */
+  readonly denied: readonly string[]
 }
 
 /** One page of an experiment search. */

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { authRoutes, isOrchardError, registryRoutes, trackingRoutes, webhookRoutes } from '@orchard/protocol'
+import { authRoutes, isOrchardError, roleRoutes, registryRoutes, trackingRoutes, webhookRoutes } from '@orchard/protocol'
 import type { ErrorCode } from '@orchard/protocol'
 import { registerArtifactService } from './artifact-service/index.ts'
 import { registerGraphql } from './graphql/index.ts'
@@ -11,6 +11,7 @@ import { defineRoutes } from './define-routes.ts'
 import type { ServerContext } from './server-context.ts'
 import { artifactListHandlers } from './routes/artifacts.ts'
 import { permissionHandlers } from './routes/auth-permissions.ts'
+import { roleHandlers } from './routes/auth-roles.ts'
 import { tokenHandlers } from './routes/auth-tokens.ts'
 import { userHandlers } from './routes/auth-users.ts'
 import { experimentHandlers } from './routes/experiments.ts'
@@ -77,6 +78,7 @@ export function createApp(options: AppOptions): Hono {
     app.use('*', control.middleware)
     context = { ...context, auth: { ...options.auth, authenticator: control.authenticator } }
     defineRoutes(app, authRoutes, { ...userHandlers, ...permissionHandlers, ...tokenHandlers }, context)
+    defineRoutes(app, roleRoutes, roleHandlers, context)
   }
 
   // Liveness: the process serves HTTP. It stays 200 while the database is away, so an orchestrator

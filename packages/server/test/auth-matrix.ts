@@ -7,26 +7,32 @@ import { ADMIN, openAuthTestApp } from './auth-harness.ts'
 import type { AuthTestApp, Backend } from './auth-harness.ts'
 
 // The route × permission matrix: for every route of every protocol table and every method it
-// serves, six callers — anonymous, a user granted NO_PERMISSIONS, READ, EDIT, MANAGE, and an admin —
-// each get the answer the route's declared permission says. Each route gets fresh resources (an
-// experiment with a run and a logged model, a registered model with a version), so a call that is
-// allowed and changes something (a delete) cannot change what the next route sees, and after a
-// served write the next caller gets fresh ones too (a denied call changes nothing).
+// serves, seven callers — anonymous, users holding NO_PERMISSIONS, READ, EDIT, MANAGE, a user whose
+// MANAGE is outweighed by a DENY, and an admin — each get the answer the route's declared permission
+// says. The levels reach the users in every way a grant can: their own grant (MLflow's per-resource
+// permissions), a role assigned to them with grants on the resource, a role assigned to a group they
+// are in with `*` grants, and a group's role with a DENY on the resource. Each route gets fresh
+// resources (an experiment with a run and a logged model, a registered model with a version), so a
+// call that is allowed and changes something (a delete) cannot change what the next route sees, and
+// after a served write the next caller gets fresh ones too (a denied call changes nothing).
 
 interface Caller {
   readonly name: string
   readonly credentials?: readonly [string, string]
-  /** The grant on the route's experiment and registered model; admins need none. */
+  /** The level the caller holds on the route's experiment and registered model; admins need none. */
   readonly level?: PermissionLevel
+  /** How the level reaches the caller. */
+  readonly via?: 'own' | 'role' | 'group' | 'denied'
   readonly admin?: boolean
 }
 
 const CALLERS: readonly Caller[] = [
   { name: 'anonymous' },
-  { name: 'none', credentials: ['none', 'none-password-12'], level: 'NO_PERMISSIONS' },
-  { name: 'reader', credentials: ['reader', 'reader-password-1'], level: 'READ' },
-  { name: 'editor', credentials: ['editor', 'editor-password-1'], level: 'EDIT' },
-  { name: 'manager', credentials: ['manager', 'manager-password'], level: 'MANAGE' },
+  { name: 'none', credentials: ['none', 'none-password-12'], level: 'NO_PERMISSIONS', via: 'own' },
+  { name: 'reader', credentials: ['reader', 'reader-password-1'], level: 'READ', via: 'own' },
+  { name: 'editor', credentials: ['editor', 'editor-password-1'], level: 'EDIT', via: 'role' },
+  { name: 'manager', credentials: ['manager', 'manager-password'], level: 'MANAGE', via: 'group' },
+  { name: 'denied', credentials: ['denied', 'denied-password-1'], level: 'NO_PERMISSIONS', via: 'denied' },
   { name: 'admin', credentials: ADMIN, admin: true },
 ]
 
@@ -55,7 +61,36 @@ interface Fixture {
   modelName: string
 }
 
-async function makeFixture(app: AuthTestApp, tag: string): Promise<Fixture> {
+/** The roles behind the `role`, `group` and `denied` callers (created once; per-resource grants per fixture). */
+interface MatrixRoles {
+  editorRoleId: number
+  denyRoleId: number
+}
+
+async function setUpRoles(app: AuthTestApp): Promise<MatrixRoles> {
+  const store = app.authStore
+  // editor: a role of its own; grants on each fixture's resources are added as they are made.
+  const editorRole = await store.createRole('default', 'matrix-editor')
+  await store.assignRole('editor', editorRole.id)
+  // manager: MANAGE on every experiment and model through a group's role.
+  const managerRole = await store.createRole('default', 'matrix-manager')
+  await store.addRolePermission(managerRole.id, 'experiment', '*', 'MANAGE')
+  await store.addRolePermission(managerRole.id, 'registered_model', '*', 'MANAGE')
+  await store.createGroup('matrix-managers')
+  await store.addGroupMember('matrix-managers', 'manager')
+  await store.assignGroupRole('matrix-managers', managerRole.id)
+  // denied: MANAGE on everything from its own role, and a group role denying each fixture's resources.
+  const allRole = await store.createRole('default', 'matrix-all')
+  await store.addRolePermission(allRole.id, 'workspace', '*', 'MANAGE')
+  await store.assignRole('denied', allRole.id)
+  const denyRole = await store.createRole('default', 'matrix-deny')
+  await store.createGroup('matrix-denied')
+  await store.addGroupMember('matrix-denied', 'denied')
+  await store.assignGroupRole('matrix-denied', denyRole.id)
+  return { editorRoleId: editorRole.id, denyRoleId: denyRole.id }
+}
+
+async function makeFixture(app: AuthTestApp, roles: MatrixRoles, tag: string): Promise<Fixture> {
   const experimentName = `exp-${tag}`
   const experimentId = await app.trackingStore.createExperiment({ name: experimentName })
   const run = await app.trackingStore.createRun({ experimentId, userId: 'admin', startTime: 1, tags: [] })
@@ -66,8 +101,27 @@ async function makeFixture(app: AuthTestApp, tag: string): Promise<Fixture> {
   await app.registryStore.createModelVersion({ name: modelName, source: `mlflow-artifacts:/${experimentId}/${runId}/artifacts/model`, runId })
   for (const caller of CALLERS) {
     if (!caller.credentials || caller.admin || !caller.level) continue
-    await app.authStore.createExperimentPermission(experimentId, caller.credentials[0], caller.level)
-    await app.authStore.createRegisteredModelPermission(modelName, caller.credentials[0], caller.level)
+    const username = caller.credentials[0]
+    switch (caller.via) {
+      case 'own':
+        await app.authStore.createExperimentPermission(experimentId, username, caller.level)
+        await app.authStore.createRegisteredModelPermission(modelName, username, caller.level)
+        break
+      case 'role':
+        await app.authStore.addRolePermission(roles.editorRoleId, 'experiment', experimentId, caller.level)
+        await app.authStore.addRolePermission(roles.editorRoleId, 'registered_model', modelName, caller.level)
+        break
+      case 'denied':
+        // Its own MANAGE too, as a creator would hold: the DENY still wins.
+        await app.authStore.createExperimentPermission(experimentId, username, 'MANAGE')
+        await app.authStore.createRegisteredModelPermission(modelName, username, 'MANAGE')
+        await app.authStore.addRolePermission(roles.denyRoleId, 'experiment', experimentId, 'DENY')
+        await app.authStore.addRolePermission(roles.denyRoleId, 'registered_model', modelName, 'DENY')
+        break
+      case 'group':
+      case undefined:
+        break
+    }
   }
   return { experimentId, experimentName, runId, loggedModelId: model.modelId, modelName }
 }
@@ -104,6 +158,13 @@ function fieldValues(f: Fixture, def: RouteDef, caller: Caller): Record<string, 
     token_id: 'no-such-token',
     url: 'https://example.com/hook',
     events: [],
+    // Role and group routes: ids no role has (an admin's call answers 404, which is served).
+    role_id: 999999,
+    role_permission_id: 999999,
+    group_name: `group-${f.modelName}`,
+    resource_type: 'experiment',
+    resource_pattern: f.experimentId,
+    description: 'matrix',
   }
 }
 
@@ -132,11 +193,13 @@ function requestFor(def: RouteDef, method: string, values: Record<string, unknow
 export function describeAuthMatrix(backend: Backend): void {
   describe(`route × permission matrix (${backend})`, () => {
     let app: AuthTestApp
+    let roles: MatrixRoles
     before(async () => {
       app = await openAuthTestApp(backend)
       for (const caller of CALLERS) {
         if (caller.credentials && !caller.admin) await app.authStore.createUser(...caller.credentials)
       }
+      roles = await setUpRoles(app)
     })
     after(() => app.close())
 
@@ -146,7 +209,7 @@ export function describeAuthMatrix(backend: Backend): void {
       const wrong: string[] = []
       for (const [name, def] of routes) {
         for (const method of def.methods) {
-          let fixture = await makeFixture(app, `${name}-${method}`.toLowerCase())
+          let fixture = await makeFixture(app, roles, `${name}-${method}`.toLowerCase())
           for (const [index, caller] of CALLERS.entries()) {
             const { path, body } = requestFor(def, method, fieldValues(fixture, def, caller))
             const reply = await app.call(method, path, method === 'GET' ? body : def === uploadRunArtifactRoute ? 'hello' : body, caller.credentials ? { basic: caller.credentials } : undefined)
@@ -156,7 +219,7 @@ export function describeAuthMatrix(backend: Backend): void {
             if (got !== want) wrong.push(`${method} ${path} as ${caller.name}: want ${want}, got ${reply.status} ${JSON.stringify(reply.json).slice(0, 160)}`)
             if (got === 'denied') assert.equal(reply.json.error_code, 'PERMISSION_DENIED')
             // A served write may have renamed or deleted the resources: the next caller gets new ones.
-            if (got === 'served' && method !== 'GET') fixture = await makeFixture(app, `${name}-${method}-${index}`.toLowerCase())
+            if (got === 'served' && method !== 'GET') fixture = await makeFixture(app, roles, `${name}-${method}-${index}`.toLowerCase())
             checked++
           }
         }

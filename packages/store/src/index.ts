@@ -5,6 +5,7 @@ export { openAuthStore, openRegistryStore, openStores } from './registry/open-re
 export type * from './registry/registry-store.ts'
 export type * from './webhooks/webhook-store.ts'
 export type * from './auth/auth-store.ts'
+export { ROLE_RESOURCE_TYPES } from './auth/auth-store.ts'
 export { validatePermission } from './auth/sql-auth-store.ts'
 export { backupSqliteStore } from './sqlite/sqlite-backup.ts'
 export type { BackupProgress } from './sqlite/sqlite-backup.ts'

@@ -1,6 +1,8 @@
 import { permissionRank } from '@orchard/protocol'
 import type { PermissionLevel, RequiredLevel, RoutePermission } from '@orchard/protocol'
-import type { AuthStore, AuthUser, GrantLookup } from '@orchard/store'
+import type { AuthStore, AuthUser, EffectiveRoleGrant, GrantLookup } from '@orchard/store'
+import { DEFAULT_ROLE_WORKSPACE, resolvePermission } from './resolve.ts'
+import type { ResolvedPermission } from './resolve.ts'
 import type { AuthSettings } from './settings.ts'
 
 /** Reads one field of the request: path parameter, query string, then JSON body. */
@@ -24,22 +26,22 @@ export interface Authorizer {
 }
 
 export function createAuthorizer(store: AuthStore, settings: AuthSettings): Authorizer {
-  const passes = (grant: PermissionLevel | undefined, level: RequiredLevel) =>
-    permissionRank(grant ?? settings.defaultPermission) >= permissionRank(level)
-  // A missing run, model or experiment is let through: the handler answers its 404, which says
-  // nothing the caller could not learn by guessing ids, and no data is returned or changed.
-  const passesLookup = (lookup: GrantLookup, level: RequiredLevel) => !lookup.found || passes(lookup.permission, level)
-
-  async function experiment(user: AuthUser, id: string, level: RequiredLevel): Promise<boolean> {
-    return passesLookup(await store.experimentGrant(user.id, id), level)
-  }
-
-  async function run(user: AuthUser, id: string, level: RequiredLevel): Promise<boolean> {
-    return passesLookup(await store.runGrant(user.id, id), level)
-  }
+  const passes = (resolved: ResolvedPermission, level: RequiredLevel) => resolved !== 'DENY' && permissionRank(resolved) >= permissionRank(level)
 
   return {
     async allows(permission, user, field) {
+      // The user's role grants, read once per request and only when a check needs them.
+      const roleGrants: Partial<Record<'experiment' | 'registered_model', Promise<EffectiveRoleGrant[]>>> = {}
+      const grantsOf = (type: 'experiment' | 'registered_model') => (roleGrants[type] ??= store.effectiveRoleGrants(user.id, DEFAULT_ROLE_WORKSPACE, type))
+      const resolve = async (type: 'experiment' | 'registered_model', key: string, own: PermissionLevel | undefined) =>
+        resolvePermission(own, await grantsOf(type), key, settings.defaultPermission)
+      // A missing run, model or experiment is let through: the handler answers its 404, which says
+      // nothing the caller could not learn by guessing ids, and no data is returned or changed.
+      const passesLookup = async (lookup: GrantLookup, level: RequiredLevel) =>
+        !lookup.found || passes(await resolve('experiment', lookup.experimentId ?? '', lookup.permission), level)
+      const experiment = async (id: string, level: RequiredLevel) => passesLookup(await store.experimentGrant(user.id, id), level)
+      const run = async (id: string, level: RequiredLevel) => passesLookup(await store.runGrant(user.id, id), level)
+
       const level = permission.level ?? 'READ'
       const name = permission.field ?? ''
       switch (permission.resource) {
@@ -52,7 +54,7 @@ export function createAuthorizer(store: AuthStore, settings: AuthSettings): Auth
           return asText(await field(name)) === user.username
         case 'experiment':
           // runs/create without an experiment id writes to the Default experiment, as MLflow.
-          return experiment(user, asText(await field(name)) ?? '0', level)
+          return experiment(asText(await field(name)) ?? '0', level)
         case 'experiment-name': {
           const experimentName = asText(await field(name))
           return experimentName === undefined || passesLookup(await store.experimentGrantByName(user.id, experimentName), level)
@@ -62,7 +64,7 @@ export function createAuthorizer(store: AuthStore, settings: AuthSettings): Auth
           const ids = asList(await field(name))
           if (ids.length > MAX_IDS_CHECKED) return false
           for (const id of new Set(ids)) {
-            if (!(await (permission.resource === 'runs' ? run(user, id, level) : experiment(user, id, level)))) return false
+            if (!(await (permission.resource === 'runs' ? run(id, level) : experiment(id, level)))) return false
           }
           return true
         }
@@ -70,7 +72,7 @@ export function createAuthorizer(store: AuthStore, settings: AuthSettings): Auth
           // Handlers differ in which of run_id and the legacy run_uuid wins when both are sent, so
           // both must pass.
           for (const id of new Set([asText(await field(name)), asText(await field('run_uuid'))])) {
-            if (id !== undefined && !(await run(user, id, level))) return false
+            if (id !== undefined && !(await run(id, level))) return false
           }
           return true
         }
@@ -81,7 +83,8 @@ export function createAuthorizer(store: AuthStore, settings: AuthSettings): Auth
         case 'registered-model': {
           const modelName = asText(await field(name))
           // Without a name the route spans every model (the registry's audit trail): admins only.
-          return modelName !== undefined && passes(await store.registeredModelGrant(user.id, modelName), level)
+          if (modelName === undefined) return false
+          return passes(await resolve('registered_model', modelName, await store.registeredModelGrant(user.id, modelName)), level)
         }
         case 'artifact-path': {
           // The proxy's paths start with the experiment id (`<experiment_id>/<run_id>/artifacts/…`,
@@ -90,7 +93,7 @@ export function createAuthorizer(store: AuthStore, settings: AuthSettings): Auth
           const experimentId = path === undefined ? undefined : /^(\d+)(?:\/|$)/.exec(path)?.[1]
           if (experimentId === undefined) return false
           const lookup = await store.experimentGrant(user.id, experimentId)
-          return lookup.found && passes(lookup.permission, level)
+          return lookup.found && passes(await resolve('experiment', lookup.experimentId ?? experimentId, lookup.permission), level)
         }
       }
     },

@@ -2,15 +2,26 @@ import { permissionRank } from '@orchard/protocol'
 import type { AccessScope } from '@orchard/core'
 import type { RequestHeaders } from '../define-routes.ts'
 import type { ServerContext } from '../server-context.ts'
+import { DEFAULT_ROLE_WORKSPACE, roleScope } from './resolve.ts'
 
 /**
  * What a search may return to this caller: undefined (everything) without access control or for an
- * admin, otherwise the caller's grants with the server's default, applied in SQL by the store.
+ * admin, otherwise the caller's grants, its role grants on `resourceType` and the server's default,
+ * applied in SQL by the store.
  */
-export function readableBy(context: ServerContext, http: RequestHeaders): AccessScope | undefined {
+export async function readableBy(
+  context: ServerContext,
+  http: RequestHeaders,
+  resourceType: 'experiment' | 'registered_model',
+): Promise<AccessScope | undefined> {
   const user = http.principal?.user
   if (!context.auth || !user || user.isAdmin) return undefined
-  return { userId: user.id, defaultCanRead: permissionRank(context.auth.settings.defaultPermission) >= permissionRank('READ') }
+  const roles = roleScope(await context.auth.store.effectiveRoleGrants(user.id, DEFAULT_ROLE_WORKSPACE, resourceType))
+  return {
+    userId: user.id,
+    defaultCanRead: permissionRank(context.auth.settings.defaultPermission) >= permissionRank('READ'),
+    ...(roles ? { roles } : {}),
+  }
 }
 
 /** Spread into a search query: `readableBy` only when there is a scope (exactOptionalPropertyTypes). */

@@ -57,7 +57,7 @@ export const experimentHandlers: Handlers<ExperimentOperations> = {
     const page = await trackingStore.searchExperiments({
       viewType: request.view_type ?? 'ACTIVE_ONLY',
       maxResults,
-      ...scope(readableBy(context, http)),
+      ...scope(await readableBy(context, http, 'experiment')),
       ...(request.filter ? { filter: request.filter } : {}),
       ...(request.order_by?.length ? { orderBy: request.order_by } : {}),
       ...(request.page_token ? { pageToken: request.page_token } : {}),
@@ -71,7 +71,7 @@ export const experimentHandlers: Handlers<ExperimentOperations> = {
     const page = await trackingStore.searchExperiments({
       viewType: request.view_type ?? 'ACTIVE_ONLY',
       maxResults,
-      ...scope(readableBy(context, http)),
+      ...scope(await readableBy(context, http, 'experiment')),
       ...(request.page_token ? { pageToken: request.page_token } : {}),
     })
     return {

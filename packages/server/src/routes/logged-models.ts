@@ -55,7 +55,7 @@ export const loggedModelHandlers: Handlers<LoggedModelOperations> = {
     const page = await trackingStore.searchLoggedModels({
       experimentIds,
       maxResults,
-      ...scope(readableBy(context, http)),
+      ...scope(await readableBy(context, http, 'experiment')),
       ...(request.filter ? { filter: request.filter } : {}),
       ...(request.page_token ? { pageToken: request.page_token } : {}),
       ...(request.datasets?.length

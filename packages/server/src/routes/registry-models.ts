@@ -68,7 +68,7 @@ export const registeredModelHandlers: Handlers<RegisteredModelOperations> = {
     const maxResults = checkMaxResults(request.max_results, SEARCH_REGISTERED_MODELS_DEFAULT_MAX_RESULTS, SEARCH_REGISTERED_MODELS_MAX_RESULTS, 'handler')
     const page = await registryOf(context).searchRegisteredModels({
       maxResults,
-      ...scope(readableBy(context, http)),
+      ...scope(await readableBy(context, http, 'registered_model')),
       ...(request.filter ? { filter: request.filter } : {}),
       ...(request.order_by?.length ? { orderBy: request.order_by } : {}),
       ...(request.page_token ? { pageToken: request.page_token } : {}),

@@ -75,7 +75,7 @@ export const modelVersionHandlers: Handlers<ModelVersionOperations> = {
     const maxResults = checkMaxResults(request.max_results, SEARCH_MODEL_VERSIONS_DEFAULT_MAX_RESULTS, SEARCH_MODEL_VERSIONS_MAX_RESULTS, 'handler')
     const page = await registryOf(context).searchModelVersions({
       maxResults,
-      ...scope(readableBy(context, http)),
+      ...scope(await readableBy(context, http, 'registered_model')),
       ...(request.filter ? { filter: request.filter } : {}),
       ...(request.order_by?.length ? { orderBy: request.order_by } : {}),
       ...(request.page_token ? { pageToken: request.page_token } : {}),

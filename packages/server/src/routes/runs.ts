@@ -105,7 +105,7 @@ export const runHandlers: Handlers<RunOperations> = {
       experimentIds,
       runViewType: request.run_view_type ?? 'ACTIVE_ONLY',
       maxResults,
-      ...scope(readableBy(context, http)),
+      ...scope(await readableBy(context, http, 'experiment')),
       ...(request.filter ? { filter: request.filter } : {}),
       ...(request.order_by?.length ? { orderBy: request.order_by } : {}),
       ...(request.page_token ? { pageToken: request.page_token } : {}),

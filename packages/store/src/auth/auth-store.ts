@@ -49,12 +49,100 @@ export interface AuthEvent {
   readonly address?: string
 }
 
+/** What a role grant may hold: one of MLflow's levels, or Orchard's DENY, which wins over any allow. */
+export type GrantPermission = PermissionLevel | 'DENY'
+
+/** MLflow's role resource types that Orchard has; `workspace` (pattern `*`) covers every type. */
+export const ROLE_RESOURCE_TYPES = ['experiment', 'registered_model', 'workspace'] as const
+export type RoleResourceType = (typeof ROLE_RESOURCE_TYPES)[number]
+
+export interface RolePermission {
+  readonly id: number
+  readonly roleId: number
+  readonly resourceType: RoleResourceType
+  /** A resource's key (experiment id, registered model name) or `*`. */
+  readonly resourcePattern: string
+  readonly permission: GrantPermission
+}
+
+export interface Role {
+  readonly id: number
+  readonly name: string
+  readonly workspace: string
+  readonly description?: string
+  readonly permissions: readonly RolePermission[]
+}
+
+export interface RoleAssignment {
+  readonly id: number
+  readonly userId: number
+  readonly roleId: number
+}
+
+/** Orchard's groups of users: a role assigned to a group holds for every member. */
+export interface UserGroup {
+  readonly id: number
+  readonly name: string
+  readonly description?: string
+  readonly members: readonly string[]
+  readonly roleIds: readonly number[]
+}
+
+/** One grant that reaches a user through a role (their own or a group's). */
+export interface EffectiveRoleGrant {
+  readonly resourceType: RoleResourceType
+  readonly resourcePattern: string
+  readonly permission: GrantPermission
+}
+
+/**
+ * Roles, their grants and their assignment to users and groups. Store methods throw OrchardError
+ * with MLflow's codes and wording (`Role with id=… not found`).
+ */
+export interface RoleStore {
+  createRole(workspace: string, name: string, description?: string): Promise<Role>
+  getRole(roleId: number): Promise<Role>
+  /** Every role, or those of one workspace. */
+  listRoles(workspace?: string): Promise<Role[]>
+  updateRole(roleId: number, changes: { readonly name?: string; readonly description?: string }): Promise<Role>
+  deleteRole(roleId: number): Promise<void>
+
+  addRolePermission(roleId: number, resourceType: string, resourcePattern: string, permission: GrantPermission): Promise<RolePermission>
+  getRolePermission(rolePermissionId: number): Promise<RolePermission>
+  updateRolePermission(rolePermissionId: number, permission: GrantPermission): Promise<RolePermission>
+  removeRolePermission(rolePermissionId: number): Promise<void>
+  listRolePermissions(roleId: number): Promise<RolePermission[]>
+
+  assignRole(username: string, roleId: number): Promise<RoleAssignment>
+  unassignRole(username: string, roleId: number): Promise<void>
+  /** The roles assigned to the user directly (not through groups). */
+  listUserRoles(username: string): Promise<Role[]>
+  listRoleUsers(roleId: number): Promise<RoleAssignment[]>
+
+  createGroup(name: string, description?: string): Promise<UserGroup>
+  getGroup(name: string): Promise<UserGroup>
+  listGroups(): Promise<UserGroup[]>
+  deleteGroup(name: string): Promise<void>
+  addGroupMember(groupName: string, username: string): Promise<void>
+  removeGroupMember(groupName: string, username: string): Promise<void>
+  assignGroupRole(groupName: string, roleId: number): Promise<void>
+  unassignGroupRole(groupName: string, roleId: number): Promise<void>
+  /** The groups the user is a member of. */
+  listUserGroups(username: string): Promise<UserGroup[]>
+
+  /**
+   * In one query: the grants reaching `userId` through its roles and its groups' roles in
+   * `workspace` that apply to `resourceType` (its own type, or `workspace` with `*`).
+   */
+  effectiveRoleGrants(userId: number, workspace: string, resourceType: 'experiment' | 'registered_model'): Promise<EffectiveRoleGrant[]>
+}
+
 /**
  * Users, their grants and their access tokens, in the tracking database (MLflow keeps them in a
  * separate basic_auth.db; one store means one backup and one migration path). Store methods throw
  * OrchardError with MLflow's codes and wording for missing users and grants.
  */
-export interface AuthStore {
+export interface AuthStore extends RoleStore {
   createUser(username: string, password: string, isAdmin?: boolean): Promise<AuthUser>
   /** RESOURCE_DOES_NOT_EXIST in MLflow's words when absent. */
   getUser(username: string): Promise<AuthUser>

@@ -4,6 +4,7 @@ import type { PermissionLevel } from '@orchard/protocol'
 import type { StoreContext } from '../sql/context.ts'
 import { parseExperimentId } from '../sql/experiments.ts'
 import type { AccessTokenInfo, AuthEvent, AuthStore, AuthUser, ExperimentGrant, GrantLookup, RegisteredModelGrant } from './auth-store.ts'
+import { SqlRoleStore } from './sql-role-store.ts'
 import { TOKEN_PREFIX, hashPassword, newTokenSecret, tokenHash, verifyPassword } from './password.ts'
 
 // Bounds of the inputs that reach the KDF and the tables: a username travels in Basic credentials,
@@ -74,8 +75,10 @@ function experimentKey(experimentId: string): number {
 
 const userNotFound = (username: string) => notFound(`User with username=${username} not found`)
 
-export class SqlAuthStore implements AuthStore {
-  constructor(private readonly ctx: StoreContext) {}
+export class SqlAuthStore extends SqlRoleStore implements AuthStore {
+  constructor(ctx: StoreContext) {
+    super(ctx)
+  }
 
   private async userRow(username: string): Promise<UserRow | undefined> {
     const [row] = await this.ctx.db.query<UserRow>('SELECT user_id, username, password_hash, is_admin FROM users WHERE username = ?', [username])
