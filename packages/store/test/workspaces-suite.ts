@@ -102,7 +102,7 @@ export function describeWorkspaces(label: string, newDatabaseUri: () => Promise<
       const run = await store.createRun({ experimentId: id })
       await store.logMetric(run.info.runId, { key: 'loss', value: 1, timestamp: 1, step: 0 })
       await registry.forWorkspace(team).createRegisteredModel({ name: 'moved-model' })
-      await rejectsWith(workspaces.deleteWorkspace('team-b', 'RESTRICT'), 'INVALID_STATE', '1 experiment(s) and 1 registered model(s)')
+      await rejectsWith(workspaces.deleteWorkspace('team-b', 'RESTRICT'), 'INVALID_PARAMETER_VALUE', '1 experiment(s) and 1 registered model(s)')
       await workspaces.deleteWorkspace('team-b', 'SET_DEFAULT')
       assert.equal((await tracking.forWorkspace({ name: 'default' }).getRun(run.info.runId)).info.experimentId, id)
       assert.equal((await registry.getRegisteredModel('moved-model')).name, 'moved-model')
@@ -110,7 +110,7 @@ export function describeWorkspaces(label: string, newDatabaseUri: () => Promise<
 
       const clash = await workspaces.createWorkspace({ name: 'team-c' })
       await tracking.forWorkspace(clash).createExperiment({ name: 'moved' })
-      await rejectsWith(workspaces.deleteWorkspace('team-c', 'SET_DEFAULT'), 'INVALID_STATE', "'moved' exists in both")
+      await rejectsWith(workspaces.deleteWorkspace('team-c', 'SET_DEFAULT'), 'INVALID_PARAMETER_VALUE', "'moved' exists in both")
       const cascadeRun = await tracking.forWorkspace(clash).createRun({ experimentId: (await tracking.forWorkspace(clash).getExperimentByName('moved'))?.experimentId ?? '' })
       await workspaces.deleteWorkspace('team-c', 'CASCADE')
       await rejectsWith(tracking.getRun(cascadeRun.info.runId), 'RESOURCE_DOES_NOT_EXIST', 'not found')

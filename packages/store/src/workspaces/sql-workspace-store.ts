@@ -1,4 +1,4 @@
-import { alreadyExists, invalidParameter, notFound, OrchardError } from '@orchard/protocol'
+import { alreadyExists, invalidParameter, notFound } from '@orchard/protocol'
 import { DEFAULT_WORKSPACE } from '../sql/context.ts'
 import type { StoreContext } from '../sql/context.ts'
 import type { Db } from '../sql/db.ts'
@@ -75,8 +75,8 @@ export class SqlWorkspaceStore implements WorkspaceStore {
       const experiments = Number(held?.experiments ?? 0)
       const models = Number(held?.models ?? 0)
       if (mode === 'RESTRICT' && experiments + models > 0) {
-        throw new OrchardError(
-          'INVALID_STATE',
+        // A request the caller can fix, so a 4xx (INVALID_STATE would be MLflow's 500).
+        throw invalidParameter(
           `Workspace '${name}' still contains ${experiments} experiment(s) and ${models} registered model(s); delete or move them first, or delete with mode=CASCADE or mode=SET_DEFAULT.`,
         )
       }
@@ -107,6 +107,6 @@ async function assertNoClash(tx: Db, table: 'experiments' | 'registered_models',
     [DEFAULT_WORKSPACE, name],
   )
   if (clash) {
-    throw new OrchardError('INVALID_STATE', `Cannot move workspace '${name}' into '${DEFAULT_WORKSPACE}': '${clash.name}' exists in both (${table}).`)
+    throw invalidParameter(`Cannot move workspace '${name}' into '${DEFAULT_WORKSPACE}': '${clash.name}' exists in both (${table}).`)
   }
 }
