@@ -20,7 +20,7 @@ const asList = (value: unknown): string[] =>
 
 export interface Authorizer {
   /** True when `user` (not an admin; admins pass without a check) may call a route needing `permission`. */
-  allows(permission: RoutePermission, user: AuthUser, field: FieldReader): Promise<boolean>
+  allows(permission: RoutePermission, user: AuthUser, field: FieldReader, workspace?: string): Promise<boolean>
 }
 
 export function createAuthorizer(store: AuthStore, settings: AuthSettings): Authorizer {
@@ -39,7 +39,8 @@ export function createAuthorizer(store: AuthStore, settings: AuthSettings): Auth
   }
 
   return {
-    async allows(permission, user, field) {
+    // `workspace`: the request's (`--enable-workspaces`), where names are looked up.
+    async allows(permission, user, field, workspace) {
       const level = permission.level ?? 'READ'
       const name = permission.field ?? ''
       switch (permission.resource) {
@@ -55,7 +56,7 @@ export function createAuthorizer(store: AuthStore, settings: AuthSettings): Auth
           return experiment(user, asText(await field(name)) ?? '0', level)
         case 'experiment-name': {
           const experimentName = asText(await field(name))
-          return experimentName === undefined || passesLookup(await store.experimentGrantByName(user.id, experimentName), level)
+          return experimentName === undefined || passesLookup(await store.experimentGrantByName(user.id, experimentName, workspace), level)
         }
         case 'experiments':
         case 'runs': {
