@@ -5,6 +5,7 @@ import { parseJsonBody } from './json-body.ts'
 import type { Principal } from './auth/authenticate.ts'
 import { checkNoNul, checkOrderBy, checkQueryString, readBodyText } from './request-limits.ts'
 import type { ServerContext } from './server-context.ts'
+import { contextFor } from './workspaces/workspace-scope.ts'
 
 /** What a handler may read of the HTTP request beyond its parsed fields. */
 export interface RequestHeaders {
@@ -62,9 +63,7 @@ export function defineRoutes<T extends Record<string, RouteDef>>(
         app.on(method, `${prefix}${toHonoPath(def.path)}`, async (c) => {
           const request = parseRequest(def.request, await requestObject(c, def, method))
           const http = { header: (name: string) => c.req.header(name), principal: c.get('principal') }
-          const workspace = c.get('workspace')
-          const scoped = workspace !== undefined && context.workspaces?.scope ? await context.workspaces.scope(workspace) : context
-          const response = await handler(request as RequestOf<RouteDef>, scoped, http)
+          const response = await handler(request as RequestOf<RouteDef>, await contextFor(c, context), http)
           if (def.status === 204) return c.body(null, 204)
           return c.json(response, def.status ?? 200)
         })

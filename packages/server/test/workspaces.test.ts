@@ -110,6 +110,15 @@ describe('workspaces', () => {
     const otherRun = await call('GET', `runs/get?run_id=${runId}`)
     assert.equal(otherRun.status, 404)
     assert.equal(otherRun.json.error_code, 'RESOURCE_DOES_NOT_EXIST')
+    const graphql = (workspace?: string) =>
+      call('POST', '/graphql', {
+        body: { query: `{ mlflowGetRun(input: { runId: "${runId}" }) { run { info { runUuid } } apiError { code } } }` },
+        ...(workspace ? { workspace } : {}),
+      })
+    assert.equal((await graphql('team-b')).json.data.mlflowGetRun.run.info.runUuid, runId)
+    const graphqlElsewhere = await graphql()
+    assert.equal(graphqlElsewhere.json.data.mlflowGetRun, null)
+    assert.deepEqual(graphqlElsewhere.json.errors, [`Run with id=${runId} not found`])
     const logged = await call('POST', 'runs/log-metric', { body: { run_id: runId, key: 'k', value: 1, timestamp: 1 }, workspace: 'default' })
     assert.equal(logged.status, 404)
 

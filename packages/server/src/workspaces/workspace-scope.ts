@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { DEFAULT_WORKSPACE_NAME, invalidParameter, WORKSPACE_HEADER, workspaceNameProblem } from '@orchard/protocol'
 import type { RegistryStore, TrackingStore, Workspace, WorkspaceStore } from '@orchard/store'
 import type { ServerContext } from '../server-context.ts'
@@ -54,4 +54,10 @@ export function workspaceScoper(base: ServerContext, scoping: WorkspaceScoping):
     cache.set(name, { root: workspace.defaultArtifactRoot, context })
     return context
   }
+}
+
+/** The context a request's handlers get: its workspace's with workspaces enabled, else `context`. */
+export async function contextFor(c: Context, context: ServerContext): Promise<ServerContext> {
+  const workspace = c.get('workspace')
+  return workspace !== undefined && context.workspaces?.scope ? context.workspaces.scope(workspace) : context
 }
