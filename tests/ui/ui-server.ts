@@ -57,14 +57,20 @@ async function buildIfStale(): Promise<void> {
   }
 }
 
-export async function startUiServer(): Promise<UiServer> {
+/** `enableWorkspaces`: serve as `orchard server --enable-workspaces` does (store of workspaces, header). */
+export async function startUiServer(options: { enableWorkspaces?: boolean } = {}): Promise<UiServer> {
   const dir = await mkdtemp(join(tmpdir(), 'orchard-ui-'))
   await buildIfStale()
   const artifactsDir = join(dir, 'artifacts')
-  const { trackingStore: store, registryStore: registry } = await openStores(`sqlite:///${join(dir, 'orchard.db')}`, {
+  const { trackingStore: store, registryStore: registry, workspaceStore } = await openStores(`sqlite:///${join(dir, 'orchard.db')}`, {
     defaultArtifactRoot: 'mlflow-artifacts:/',
   })
-  const app = createApp({ trackingStore: store, registryStore: registry, artifactsDestination: artifactsDir })
+  const app = createApp({
+    trackingStore: store,
+    registryStore: registry,
+    artifactsDestination: artifactsDir,
+    ...(options.enableWorkspaces ? { workspaces: { store: workspaceStore } } : {}),
+  })
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s as Server)) as Server
     s.once('error', reject)

@@ -1,4 +1,4 @@
-import { OrchardError, codeForStatus } from '@orchard/protocol'
+import { OrchardError, WORKSPACE_HEADER, codeForStatus } from '@orchard/protocol'
 import type { RouteDef } from '@orchard/protocol'
 import { UsageError } from './command.ts'
 
@@ -9,12 +9,14 @@ import { UsageError } from './command.ts'
 const REQUEST_TIMEOUT_MS = 30_000
 
 export function credentialsHeader(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  if (env.MLFLOW_TRACKING_TOKEN) return { authorization: `Bearer ${env.MLFLOW_TRACKING_TOKEN}` }
+  // MLFLOW_WORKSPACE selects the workspace on a server started with --enable-workspaces.
+  const workspace: Record<string, string> = env.MLFLOW_WORKSPACE ? { [WORKSPACE_HEADER]: env.MLFLOW_WORKSPACE } : {}
+  if (env.MLFLOW_TRACKING_TOKEN) return { ...workspace, authorization: `Bearer ${env.MLFLOW_TRACKING_TOKEN}` }
   if (env.MLFLOW_TRACKING_USERNAME) {
     const pair = `${env.MLFLOW_TRACKING_USERNAME}:${env.MLFLOW_TRACKING_PASSWORD ?? ''}`
-    return { authorization: `Basic ${Buffer.from(pair).toString('base64')}` }
+    return { ...workspace, authorization: `Basic ${Buffer.from(pair).toString('base64')}` }
   }
-  return {}
+  return workspace
 }
 
 /** The server's base URL from the flag or MLFLOW_TRACKING_URI; these commands need a server. */

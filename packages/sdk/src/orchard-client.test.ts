@@ -93,6 +93,29 @@ test('MLFLOW_TRACKING_TOKEN is sent as a bearer token, or else username and pass
   }
 })
 
+test('MLFLOW_WORKSPACE is sent as X-MLFLOW-WORKSPACE, the workspace option wins, and nothing is sent without either', async () => {
+  const server = await recordingServer('not-found')
+  try {
+    await withEnv({ MLFLOW_WORKSPACE: 'team-a' }, async () => {
+      const fromEnv = new OrchardClient(server.url)
+      await fromEnv.getExperimentByName('x')
+      await fromEnv.close()
+      const fromOption = new OrchardClient(server.url, { workspace: 'team-b' })
+      await fromOption.getExperimentByName('x')
+      await fromOption.close()
+    })
+    assert.equal(process.env.MLFLOW_WORKSPACE, undefined)
+    const none = new OrchardClient(server.url)
+    await none.getExperimentByName('x')
+    await none.close()
+    assert.equal(server.headers[0]?.['x-mlflow-workspace'], 'team-a')
+    assert.equal(server.headers[1]?.['x-mlflow-workspace'], 'team-b')
+    assert.equal(server.headers[2]?.['x-mlflow-workspace'], undefined)
+  } finally {
+    await server.close()
+  }
+})
+
 test('MLFLOW_HTTP_REQUEST_TIMEOUT (seconds) bounds each attempt unless timeoutMs is given', async () => {
   const server = await recordingServer('hang')
   try {

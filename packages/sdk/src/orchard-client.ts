@@ -1,4 +1,5 @@
 import type { ArtifactFileInfo } from '@orchard/artifacts'
+import { WORKSPACE_HEADER } from '@orchard/protocol'
 import { HttpArtifactRepository } from './artifacts/http-artifact-repository.ts'
 import { RunArtifacts } from './artifacts/run-artifacts.ts'
 import type { ImageInput, TableData } from './artifacts/run-artifacts.ts'
@@ -57,6 +58,9 @@ function restOptions(options: OrchardClientOptions, env: NodeJS.ProcessEnv = pro
     const credentials = `${env.MLFLOW_TRACKING_USERNAME}:${env.MLFLOW_TRACKING_PASSWORD ?? ''}`
     headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`
   }
+  // MLflow's client variable for the workspace; the artifact proxy needs it too, so it goes in headers.
+  const workspace = options.workspace ?? env.MLFLOW_WORKSPACE
+  if (workspace) headers[WORKSPACE_HEADER] = workspace
   const timeoutSeconds = nonNegativeNumber(env.MLFLOW_HTTP_REQUEST_TIMEOUT)
   const maxRetries = nonNegativeNumber(env.MLFLOW_HTTP_REQUEST_MAX_RETRIES)
   return {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
-import { authRoutes, isOrchardError, roleRoutes, registryRoutes, trackingRoutes, webhookRoutes } from '@orchard/protocol'
-import type { ErrorCode } from '@orchard/protocol'
+import { authRoutes, isOrchardError, roleRoutes, registryRoutes, trackingRoutes, webhookRoutes, workspaceRoutes } from '@orchard/protocol'
+import type { ErrorCode, LoadLimits } from '@orchard/protocol'
 import { registerArtifactService } from './artifact-service/index.ts'
 import { registerGraphql } from './graphql/index.ts'
 import { accessControl } from './auth/access-control.ts'
@@ -23,8 +23,9 @@ import { modelVersionHandlers } from './routes/registry-versions.ts'
 import { runHandlers } from './routes/runs.ts'
 import { serverInfoHandlers } from './routes/server-info.ts'
 import { webhookHandlers } from './routes/webhooks.ts'
+import { workspaceHandlers } from './routes/workspaces.ts'
+import { workspaceHeader, workspaceScoper } from './workspaces/workspace-scope.ts'
 import { loadShedding } from './load-shedding.ts'
-import type { LoadLimits } from '@orchard/protocol'
 import { ServerMetrics } from './server-metrics.ts'
 import { VERSION } from './version.ts'
 
@@ -72,6 +73,17 @@ export function createApp(options: AppOptions): Hono {
   // route template, no names or data (docs/security.md).
   app.get('/metrics', metrics.handler)
   let context: ServerContext = metrics.instrument(options)
+  if (options.workspaces) {
+    // Before access control, so that its check sees the request's workspace.
+    app.use('*', workspaceHeader)
+    const scope = workspaceScoper(context, {
+      workspaces: options.workspaces.store,
+      trackingStore: options.trackingStore,
+      registryStore: options.registryStore,
+      instrument: (scoped) => metrics.instrument(scoped),
+    })
+    context = { ...context, workspaces: { store: options.workspaces.store, scope } }
+  }
   if (options.auth) {
     // First: no handler runs before the request is authenticated and allowed.
     const control = accessControl(options.auth.store, options.auth.settings)
@@ -102,6 +114,7 @@ export function createApp(options: AppOptions): Hono {
       { ...experimentHandlers, ...runHandlers, ...metricHandlers, ...artifactListHandlers, ...loggedModelHandlers, ...serverInfoHandlers },
       context,
     )
+    if (context.workspaces) defineRoutes(app, workspaceRoutes, workspaceHandlers, context)
     if (options.registryStore) {
       const onWrite = options.onWrite
       if (onWrite) {

@@ -5,6 +5,7 @@ import { parseJsonBody } from './json-body.ts'
 import type { Principal } from './auth/authenticate.ts'
 import { checkNoNul, checkOrderBy, checkQueryString, readBodyText } from './request-limits.ts'
 import type { ServerContext } from './server-context.ts'
+import { contextFor } from './workspaces/workspace-scope.ts'
 
 /** What a handler may read of the HTTP request beyond its parsed fields. */
 export interface RequestHeaders {
@@ -31,6 +32,8 @@ async function requestObject(c: Context, def: RouteDef, method: HttpMethod): Pro
   } else {
     raw = parseJsonBody(await readBodyText(c, def.maxBodyBytes ?? MAX_JSON_BODY_BYTES))
   }
+  // MLflow's DeleteWorkspace takes its mode from the query string.
+  if (method === 'DELETE') raw = { ...queryToObject(def.request, new URL(c.req.url).searchParams), ...raw }
   const pathParameters = c.req.param()
   checkNoNul(Object.entries(pathParameters))
   Object.assign(raw, pathParameters)
@@ -60,7 +63,9 @@ export function defineRoutes<T extends Record<string, RouteDef>>(
         app.on(method, `${prefix}${toHonoPath(def.path)}`, async (c) => {
           const request = parseRequest(def.request, await requestObject(c, def, method))
           const http = { header: (name: string) => c.req.header(name), principal: c.get('principal') }
-          return c.json(await handler(request as RequestOf<RouteDef>, context, http))
+          const response = await handler(request as RequestOf<RouteDef>, await contextFor(c, context), http)
+          if (def.status === 204) return c.body(null, 204)
+          return c.json(response, def.status ?? 200)
         })
       }
     }

@@ -1,5 +1,5 @@
 import type { ArtifactRepository } from '@orchard/artifacts'
-import type { AuthStore, RegistryStore, TrackingStore } from '@orchard/store'
+import type { AuthStore, RegistryStore, TrackingStore, WorkspaceStore } from '@orchard/store'
 import type { Authenticator } from './auth/authenticate.ts'
 import type { AuthSettings } from './auth/settings.ts'
 import type { WebhookSettings } from './webhooks/settings.ts'
@@ -30,4 +30,12 @@ export interface ServerContext {
    * artifact root and the artifacts destination (`--allowed-artifact-locations`).
    */
   readonly allowedArtifactLocations?: readonly string[]
+  /**
+   * Workspaces (`--enable-workspaces`): the store of workspaces, and the context of one workspace,
+   * which handlers of that workspace's requests receive instead of this one.
+   */
+  readonly workspaces?: {
+    readonly store: WorkspaceStore
+    readonly scope?: (name: string) => Promise<ServerContext>
+  }
 }

@@ -41,6 +41,11 @@ export interface ServerOptions {
   readonly security?: SecuritySettings
   /** Prefixes an experiment's artifact_location may lie under besides the server's own roots. */
   readonly allowedArtifactLocations?: readonly string[]
+  /**
+   * `--enable-workspaces` (MLflow 3.10): the `X-MLFLOW-WORKSPACE` header picks the workspace each
+   * request's experiments, runs and models live in; the workspace API is served.
+   */
+  readonly enableWorkspaces?: boolean
   /** How long close() lets in-flight requests finish before cutting their connections; default 30 s. */
   readonly shutdownDeadlineMs?: number
   /** `--max-concurrent-requests`, `--max-queued-requests`, `--request-timeout`; DEFAULT_LOAD_LIMITS otherwise. */
@@ -65,7 +70,7 @@ const DEFAULT_SHUTDOWN_DEADLINE_MS = 25_000
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   // One connection for both stores; closing the tracking store closes it.
-  const { trackingStore, registryStore, authStore } = await openStores(options.backendStoreUri, { defaultArtifactRoot: options.defaultArtifactRoot })
+  const { trackingStore, registryStore, authStore, workspaceStore } = await openStores(options.backendStoreUri, { defaultArtifactRoot: options.defaultArtifactRoot })
   if (options.auth) {
     try {
       await ensureAdmin(authStore, options.auth.initialAdmin)
@@ -95,6 +100,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.auth ? { auth: { store: authStore, settings: options.auth } } : {}),
     ...(options.security ? { security: options.security } : {}),
     ...(options.loadLimits ? { loadLimits: options.loadLimits } : {}),
+    ...(options.enableWorkspaces ? { workspaces: { store: workspaceStore } } : {}),
   })
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve(

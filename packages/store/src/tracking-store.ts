@@ -1,3 +1,4 @@
+import type { Workspace } from './workspaces/workspace-store.ts'
 import type {
   AccessScope,
   CreateExperimentInput,
@@ -137,6 +138,12 @@ export interface TrackingStore {
 
   /** Readiness: resolves once the database answered one query; throws TEMPORARILY_UNAVAILABLE when unreachable. */
   ping(): Promise<void>
+  /**
+   * The same store confined to one workspace (`orchard server --enable-workspaces`): names are
+   * looked up and created there, and ids of other workspaces' experiments, runs and logged models
+   * do not exist. Shares this store's connection.
+   */
+  forWorkspace(workspace: Workspace): TrackingStore
   /** The database connection pool's use now; undefined without a pool (SQLite). */
   poolStats?(): PoolStats | undefined
   close(): Promise<void>

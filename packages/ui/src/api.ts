@@ -3,11 +3,12 @@ import type { ErrorCode, Experiment, Page, Run } from '@orchard/sdk/rest'
 import { HTTP_STATUS, trackingRoutes } from '@orchard/protocol'
 import type { RouteDef } from '@orchard/protocol'
 import { meanOf } from './lib/aggregates.ts'
+import { workspaceHeaders } from './workspace.ts'
 
 // The UI talks to the server it was loaded from. Reads are retried once on a refused connection
 // (a restarting server); a person is waiting, so the timeout is short.
 const root = typeof window === 'undefined' ? 'http://localhost' : window.location.origin
-export const transport = new RestTransport(root, { timeoutMs: 30_000, retry: { maxRetries: 1 } })
+export const transport = new RestTransport(root, { timeoutMs: 30_000, retry: { maxRetries: 1 }, headers: workspaceHeaders })
 
 /** The message to show for a failed call: the server's own for OrchardErrors. */
 export const errorMessage = (error: unknown): string =>
@@ -43,7 +44,7 @@ const ERROR_CODES = new Set(Object.keys(HTTP_STATUS))
 export async function callRoute(def: RouteDef, fields: Fields): Promise<Record<string, unknown>> {
   const method = def.methods[0] ?? 'GET'
   let url = `${root}/${def.ajaxOnly ? 'ajax-api' : 'api'}/${def.version ?? '2.0'}${def.path}`
-  const init: RequestInit = { method, headers: { accept: 'application/json' } }
+  const init: RequestInit = { method, headers: { accept: 'application/json', ...workspaceHeaders } }
   if (method === 'GET') {
     const query = new URLSearchParams()
     for (const [name, value] of Object.entries(fields)) {
@@ -52,7 +53,7 @@ export async function callRoute(def: RouteDef, fields: Fields): Promise<Record<s
     }
     url += `?${query}`
   } else {
-    init.headers = { accept: 'application/json', 'content-type': 'application/json' }
+    init.headers = { accept: 'application/json', 'content-type': 'application/json', ...workspaceHeaders }
     init.body = JSON.stringify(fields)
   }
   const response = await fetch(url, init)

@@ -5,6 +5,7 @@ import type { Experiment } from './api.ts'
 import { ChartsPage } from './components/charts-page.tsx'
 import { ComparePage } from './components/compare-page.tsx'
 import { ExperimentsSidebar } from './components/experiments-sidebar.tsx'
+import { WorkspaceSwitcher } from './components/workspace-switcher.tsx'
 import { ModelPage } from './components/model-page.tsx'
 import { ModelVersionPage } from './components/model-version-page.tsx'
 import { ModelsPage } from './components/models-page.tsx'
@@ -188,6 +189,7 @@ export function App() {
           </a>
         </nav>
         <span className="spacer" />
+        <WorkspaceSwitcher />
         <button type="button" className="theme-toggle" onClick={toggleTheme} aria-label="Toggle dark theme">
           {theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>

@@ -93,6 +93,10 @@ export const command = defineCommand({
       description: "Comma-separated paths or URIs (s3://bucket/prefix) an experiment's artifact_location may lie under",
       default: 'only the default artifact root and the artifacts destination',
     },
+    'enable-workspaces': {
+      type: 'boolean',
+      description: 'Workspaces (MLflow 3.10): the X-MLFLOW-WORKSPACE header picks where experiments, runs and models live',
+    },
     workers: {
       type: 'string',
       placeholder: 'n',
@@ -151,6 +155,7 @@ export const command = defineCommand({
       ...(auth ? { auth } : {}),
       security: securityOptions(flags),
       loadLimits,
+      ...(flags['enable-workspaces'] ? { enableWorkspaces: true } : {}),
       ...(flags['allowed-artifact-locations'] === undefined
         ? {}
         : { allowedArtifactLocations: parseList('allowed-artifact-locations', flags['allowed-artifact-locations']) }),

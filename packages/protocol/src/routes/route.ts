@@ -18,6 +18,8 @@ export interface RouteDef<S extends z.ZodObject = z.ZodObject> {
   readonly ajaxOnly?: boolean
   /** Served at the path itself, outside `/api` and `/ajax-api` (MLflow's UI download routes). */
   readonly unprefixed?: boolean
+  /** The success status when it is not 200 (201 Created; 204 No Content, sent without a body). */
+  readonly status?: 201 | 204
   /** Request body limit in bytes; defaults to MAX_JSON_BODY_BYTES. */
   readonly maxBodyBytes?: number
   /**

@@ -1,4 +1,4 @@
-import { HTTP_STATUS, OrchardError, codeForStatus } from '@orchard/protocol'
+import { HTTP_STATUS, OrchardError, WORKSPACE_HEADER, codeForStatus } from '@orchard/protocol'
 import type { ErrorCode } from '@orchard/protocol'
 import type { RouteRequest } from './route-request.ts'
 import {
@@ -19,6 +19,11 @@ export interface HttpOptions {
   readonly retry?: Partial<RetryPolicy>
   /** Sent with every request, e.g. `{ authorization: 'Bearer …' }`. */
   readonly headers?: Readonly<Record<string, string>>
+  /**
+   * The workspace of a server started with `--enable-workspaces`, sent as `X-MLFLOW-WORKSPACE`;
+   * unset, the server uses `default`.
+   */
+  readonly workspace?: string
   /** The fetch to use; the global one by default. */
   readonly fetch?: typeof fetch
   /** Waits between retries; tests pass one that does not sleep. */
@@ -67,7 +72,7 @@ export class HttpClient {
     this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
     this.sleep = options.sleep ?? defaultSleep
     this.random = options.random ?? Math.random
-    this.headers = options.headers ?? {}
+    this.headers = { ...(options.workspace ? { [WORKSPACE_HEADER]: options.workspace } : {}), ...options.headers }
   }
 
   /**

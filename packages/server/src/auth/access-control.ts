@@ -115,7 +115,7 @@ export function accessControl(store: AuthStore, settings: AuthSettings): AccessC
     }
     c.set('principal', principal)
     const field = fieldReader(c, match)
-    if (!principal.user.isAdmin && !(await authorizer.allows(permission, principal.user, field))) {
+    if (!principal.user.isAdmin && !(await authorizer.allows(permission, principal.user, field, c.get('workspace')))) {
       return c.json({ error_code: 'PERMISSION_DENIED', message: `Permission denied: ${principal.user.username} may not ${c.req.method} ${path}.` }, 403)
     }
     await next()

@@ -22,17 +22,18 @@ const asList = (value: unknown): string[] =>
 
 export interface Authorizer {
   /** True when `user` (not an admin; admins pass without a check) may call a route needing `permission`. */
-  allows(permission: RoutePermission, user: AuthUser, field: FieldReader): Promise<boolean>
+  allows(permission: RoutePermission, user: AuthUser, field: FieldReader, workspace?: string): Promise<boolean>
 }
 
 export function createAuthorizer(store: AuthStore, settings: AuthSettings): Authorizer {
   const passes = (resolved: ResolvedPermission, level: RequiredLevel) => resolved !== 'DENY' && permissionRank(resolved) >= permissionRank(level)
 
   return {
-    async allows(permission, user, field) {
+    // `workspace`: the request's (`--enable-workspaces`), where names are looked up and whose roles apply.
+    async allows(permission, user, field, workspace) {
       // The user's role grants, read once per request and only when a check needs them.
       const roleGrants: Partial<Record<'experiment' | 'registered_model', Promise<EffectiveRoleGrant[]>>> = {}
-      const grantsOf = (type: 'experiment' | 'registered_model') => (roleGrants[type] ??= store.effectiveRoleGrants(user.id, DEFAULT_ROLE_WORKSPACE, type))
+      const grantsOf = (type: 'experiment' | 'registered_model') => (roleGrants[type] ??= store.effectiveRoleGrants(user.id, workspace ?? DEFAULT_ROLE_WORKSPACE, type))
       const resolve = async (type: 'experiment' | 'registered_model', key: string, own: PermissionLevel | undefined) =>
         resolvePermission(own, await grantsOf(type), key, settings.defaultPermission)
       // A missing run, model or experiment is let through: the handler answers its 404, which says
@@ -57,7 +58,7 @@ export function createAuthorizer(store: AuthStore, settings: AuthSettings): Auth
           return experiment(asText(await field(name)) ?? '0', level)
         case 'experiment-name': {
           const experimentName = asText(await field(name))
-          return experimentName === undefined || passesLookup(await store.experimentGrantByName(user.id, experimentName), level)
+          return experimentName === undefined || passesLookup(await store.experimentGrantByName(user.id, experimentName, workspace), level)
         }
         case 'experiments':
         case 'runs': {

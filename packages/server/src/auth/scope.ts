@@ -1,4 +1,4 @@
-import { permissionRank } from '@orchard/protocol'
+import { WORKSPACE_HEADER, permissionRank } from '@orchard/protocol'
 import type { AccessScope } from '@orchard/core'
 import type { RequestHeaders } from '../define-routes.ts'
 import type { ServerContext } from '../server-context.ts'
@@ -16,7 +16,9 @@ export async function readableBy(
 ): Promise<AccessScope | undefined> {
   const user = http.principal?.user
   if (!context.auth || !user || user.isAdmin) return undefined
-  const roles = roleScope(await context.auth.store.effectiveRoleGrants(user.id, DEFAULT_ROLE_WORKSPACE, resourceType))
+  // Roles are per workspace: the request's when workspaces are on (its header was checked already).
+  const workspace = (context.workspaces && http.header(WORKSPACE_HEADER)?.trim()) || DEFAULT_ROLE_WORKSPACE
+  const roles = roleScope(await context.auth.store.effectiveRoleGrants(user.id, workspace, resourceType))
   return {
     userId: user.id,
     defaultCanRead: permissionRank(context.auth.settings.defaultPermission) >= permissionRank('READ'),

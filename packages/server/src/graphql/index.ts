@@ -1,4 +1,4 @@
-import type { Hono } from 'hono'
+import type { Context, Hono } from 'hono'
 import { GraphQLError, execute, parse, validate } from 'graphql'
 import type { DocumentNode, ExecutionResult } from 'graphql'
 import { MAX_JSON_BODY_BYTES, invalidParameter, isOrchardError, parseRequest, registryRoutes, trackingRoutes } from '@orchard/protocol'
@@ -6,6 +6,7 @@ import type { RouteDef } from '@orchard/protocol'
 import type { Handler } from '../define-routes.ts'
 import { parseJsonBody } from '../json-body.ts'
 import type { ServerContext } from '../server-context.ts'
+import { contextFor } from '../workspaces/workspace-scope.ts'
 import { artifactListHandlers } from '../routes/artifacts.ts'
 import { experimentHandlers } from '../routes/experiments.ts'
 import { metricHandlers } from '../routes/metrics.ts'
@@ -174,14 +175,13 @@ async function run(request: GraphqlRequest, call: Call): Promise<ExecutionResult
 
 /** `GET|POST /graphql`, as MLflow serves it (no /ajax-api twin). */
 export function registerGraphql(app: Hono, context: ServerContext, logError: (error: unknown) => void): void {
-  const call: Call = { context, logError }
-  const reply = async (request: GraphqlRequest) => {
-    const result = await run(request, call)
+  const reply = async (c: Context, request: GraphqlRequest) => {
+    const result = await run(request, { context: await contextFor(c, context), logError })
     return { data: result.data ?? null, errors: result.errors?.length ? result.errors.map((e) => e.message) : null }
   }
   app.get('/graphql', async (c) => {
     const params = new URL(c.req.url).searchParams
-    return c.json(await reply(readRequest(Object.fromEntries(params))))
+    return c.json(await reply(c, readRequest(Object.fromEntries(params))))
   })
   app.post('/graphql', async (c) => {
     const declared = Number(c.req.header('content-length') ?? 0)
@@ -189,6 +189,6 @@ export function registerGraphql(app: Hono, context: ServerContext, logError: (er
     const text = await c.req.text()
     if (text.length > MAX_JSON_BODY_BYTES) throw invalidParameter(`Request body of ${text.length} bytes exceeds the limit of ${MAX_JSON_BODY_BYTES} bytes.`)
     // One operation per request: parseJsonBody refuses a JSON array of queries (batching).
-    return c.json(await reply(readRequest(parseJsonBody(text))))
+    return c.json(await reply(c, readRequest(parseJsonBody(text))))
   })
 }

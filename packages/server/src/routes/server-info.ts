@@ -20,14 +20,14 @@ function destinationOf(context: ServerContext): ArtifactRepository | undefined {
 export const serverInfoHandlers: Handlers<ServerInfoOperations> = {
   /**
    * MLflow 3's capability probe, answered for this configuration: the tracking store is always SQL
-   * (SQLite or PostgreSQL; MLflow says "SqlStore" for its SQLAlchemy store); there are no workspaces
-   * and no trace archival; multipart uploads go through the proxy only when its destination can take
+   * (SQLite or PostgreSQL; MLflow says "SqlStore" for its SQLAlchemy store); workspaces as started
+   * (`--enable-workspaces`); no trace archival; multipart uploads go through the proxy only when its destination can take
    * them (S3); downloads are never split into presigned parts.
    */
   getServerInfo(_request, context) {
     return {
       store_type: 'SqlStore',
-      workspaces_enabled: false,
+      workspaces_enabled: context.workspaces !== undefined,
       trace_archival_enabled: false,
       multipart_uploads_enabled: destinationOf(context)?.multipart !== undefined,
       multipart_downloads_enabled: false,

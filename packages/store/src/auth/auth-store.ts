@@ -179,7 +179,8 @@ export interface AuthStore extends RoleStore {
 
   /** One query per check: the experiment behind the resource and the user's grant on it. */
   experimentGrant(userId: number, experimentId: string): Promise<GrantLookup>
-  experimentGrantByName(userId: number, name: string): Promise<GrantLookup>
+  /** The experiment called `name` in `workspace` (default: `default`) and the user's grant on it. */
+  experimentGrantByName(userId: number, name: string, workspace?: string): Promise<GrantLookup>
   runGrant(userId: number, runId: string): Promise<GrantLookup>
   loggedModelGrant(userId: number, modelId: string): Promise<GrantLookup>
   registeredModelGrant(userId: number, name: string): Promise<PermissionLevel | undefined>

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { OrchardError, invalidParameter, isPermissionLevel, notFound } from '@orchard/protocol'
 import type { PermissionLevel } from '@orchard/protocol'
+import { DEFAULT_WORKSPACE } from '../sql/context.ts'
 import type { StoreContext } from '../sql/context.ts'
 import { parseExperimentId } from '../sql/experiments.ts'
 import type { AccessTokenInfo, AuthEvent, AuthStore, AuthUser, ExperimentGrant, GrantLookup, RegisteredModelGrant } from './auth-store.ts'
@@ -313,13 +314,13 @@ export class SqlAuthStore extends SqlRoleStore implements AuthStore {
     )
   }
 
-  async experimentGrantByName(userId: number, name: string): Promise<GrantLookup> {
+  async experimentGrantByName(userId: number, name: string, workspace = DEFAULT_WORKSPACE): Promise<GrantLookup> {
     // The active experiment wins over a deleted one of the same name, as getExperimentByName.
     return this.lookup(
       `SELECT e.experiment_id, p.permission FROM experiments e
        LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ?
-       WHERE e.name = ? ORDER BY CASE WHEN e.lifecycle_stage = 'active' THEN 0 ELSE 1 END LIMIT 1`,
-      [userId, name],
+       WHERE e.workspace = ? AND e.name = ? ORDER BY CASE WHEN e.lifecycle_stage = 'active' THEN 0 ELSE 1 END LIMIT 1`,
+      [userId, workspace, name],
     )
   }
 

@@ -82,10 +82,12 @@ export async function migrate(
   target = latestVersion(migrations),
 ): Promise<{ from: number; to: number }> {
   const from = (await readSchemaState(db, dialect)).version
-  for (const migration of migrations) {
-    if (migration.version > target) break
-    await db.transaction((tx) => applyPending(tx, dialect, [migration], now))
-  }
+  await withMigrationConnection(db, dialect, async () => {
+    for (const migration of migrations) {
+      if (migration.version > target) break
+      await db.transaction((tx) => applyPending(tx, dialect, [migration], now))
+    }
+  })
   return { from, to: Math.max(from, Math.min(target, latestVersion(migrations))) }
 }
 
@@ -95,7 +97,17 @@ export async function migrate(
  * version (which it would refuse, asking for an upgrade).
  */
 export async function initialise(db: Db, dialect: Dialect, migrations: readonly Migration[], now: number): Promise<void> {
-  await db.transaction((tx) => applyPending(tx, dialect, migrations, now))
+  await withMigrationConnection(db, dialect, () => db.transaction((tx) => applyPending(tx, dialect, migrations, now)))
+}
+
+async function withMigrationConnection(db: Db, dialect: Dialect, fn: () => Promise<void>): Promise<void> {
+  const settings = dialect.migrationConnectionSql
+  if (settings) await db.exec(settings.before)
+  try {
+    await fn()
+  } finally {
+    if (settings) await db.exec(settings.after)
+  }
 }
 
 async function applyPending(tx: Db, dialect: Dialect, migrations: readonly Migration[], now: number): Promise<void> {

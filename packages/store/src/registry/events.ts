@@ -1,4 +1,5 @@
 import type { AuditNote, Page, RegistryAction, RegistryEntityType, RegistryEvent } from '@orchard/core'
+import { workspaceOf } from '../sql/context.ts'
 import type { StoreContext } from '../sql/context.ts'
 import type { Db } from '../sql/db.ts'
 import { fragment, joinFragments } from '../sql/dialect.ts'
@@ -23,8 +24,11 @@ export const UNKNOWN_USER = 'unknown'
 export async function appendEvent(tx: Db, time: number, event: EventInput, note: AuditNote = {}): Promise<void> {
   const entityType: RegistryEntityType = event.version === undefined ? 'REGISTERED_MODEL' : 'MODEL_VERSION'
   await tx.run(
-    `INSERT INTO registry_events (registered_model_id, name, version, entity_type, action, key, from_value, to_value, comment, user_id, timestamp)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    // The model's workspace; a deleted model's row is gone, so then the one its earlier events carry.
+    `INSERT INTO registry_events (registered_model_id, name, version, entity_type, action, key, from_value, to_value, comment, user_id, timestamp, workspace)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(
+       (SELECT workspace FROM registered_models WHERE registered_model_id = ?),
+       (SELECT workspace FROM registry_events WHERE registered_model_id = ? ORDER BY event_id DESC LIMIT 1), 'default'))`,
     [
       event.modelId,
       event.name,
@@ -37,6 +41,8 @@ export async function appendEvent(tx: Db, time: number, event: EventInput, note:
       note.comment ?? null,
       note.userId ?? UNKNOWN_USER,
       time,
+      event.modelId,
+      event.modelId,
     ],
   )
 }
@@ -81,9 +87,9 @@ export async function searchRegistryEvents(ctx: StoreContext, query: SearchRegis
     // that had it before (renamed away or deleted); each name a model held appears on its events.
     conditions.push(
       fragment(
-        `registered_model_id IN (SELECT registered_model_id FROM registered_models WHERE name = ?
-           UNION SELECT registered_model_id FROM registry_events WHERE name = ?)`,
-        [query.name, query.name],
+        `registered_model_id IN (SELECT registered_model_id FROM registered_models WHERE name = ? AND workspace = ?
+           UNION SELECT registered_model_id FROM registry_events WHERE name = ? AND workspace = ?)`,
+        [query.name, workspaceOf(ctx), query.name, workspaceOf(ctx)],
       ),
     )
   }

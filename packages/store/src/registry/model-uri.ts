@@ -1,6 +1,7 @@
 import { canonicalStage, parseModelUri } from '@orchard/core'
 import type { ModelVersion } from '@orchard/core'
 import { invalidParameter, notFound } from '@orchard/protocol'
+import { workspaceOf } from '../sql/context.ts'
 import type { StoreContext } from '../sql/context.ts'
 import { VERSION_COLUMNS, VERSION_FROM, loadVersions } from './hydrate.ts'
 import type { VersionRow } from './hydrate.ts'
@@ -22,7 +23,7 @@ export async function resolveModelUri(ctx: StoreContext, uri: string): Promise<M
       throw invalidParameter(`The URI ${uri} names a logged model (models:/<model_id>), not a registered model version.`)
     default: {
       const stage = target.kind === 'stage' ? canonicalStage(target.stage) : undefined
-      const model = await findModel(ctx.db, target.name)
+      const model = await findModel(ctx.db, target.name, workspaceOf(ctx))
       const [row] = await ctx.db.query<VersionRow>(
         `SELECT ${VERSION_COLUMNS} FROM ${VERSION_FROM} WHERE v.registered_model_id = ?${stage ? ' AND v.current_stage = ?' : ''}
          ORDER BY v.version DESC LIMIT 1`,

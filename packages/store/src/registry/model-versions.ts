@@ -1,6 +1,7 @@
 import type { AuditNote, ModelVersion, ModelVersionStage, Tag } from '@orchard/core'
 import { ACTIVE_STAGES, MONITORING_ALERT_TAG, canonicalStage } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol'
+import { workspaceOf } from '../sql/context.ts'
 import type { StoreContext } from '../sql/context.ts'
 import type { Db } from '../sql/db.ts'
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts'
@@ -11,7 +12,7 @@ import { findVersion, modelNotFound, touchModel } from './registered-models.ts'
 import type { CreateModelVersionInput } from './registry-store.ts'
 
 async function loadVersion(db: Db, ctx: StoreContext, name: string, version: string): Promise<ModelVersion> {
-  return (await loadVersions(db, ctx.dialect, [await findVersion(db, name, version)]))[0] as ModelVersion
+  return (await loadVersions(db, ctx.dialect, [await findVersion(db, name, version, workspaceOf(ctx))]))[0] as ModelVersion
 }
 
 const eventOf = (row: VersionRow) => ({ modelId: row.registered_model_id, name: row.name, version: row.version })
@@ -33,8 +34,8 @@ export async function createModelVersion(ctx: StoreContext, input: CreateModelVe
     // transaction at a time. The counter never goes down, so deleted numbers are not reused.
     const [taken] = await tx.query<{ registered_model_id: number; version: number }>(
       `UPDATE registered_models SET next_version = next_version + 1, last_updated_time = ?
-       WHERE name = ? RETURNING registered_model_id, next_version - 1 AS version`,
-      [now, input.name],
+       WHERE workspace = ? AND name = ? RETURNING registered_model_id, next_version - 1 AS version`,
+      [now, workspaceOf(ctx), input.name],
     )
     if (!taken) throw modelNotFound(input.name)
     await tx.run(
@@ -88,7 +89,7 @@ export async function updateModelVersion(
   note?: AuditNote,
 ): Promise<ModelVersion> {
   return ctx.db.transaction(async (tx) => {
-    const row = await findVersion(tx, name, version)
+    const row = await findVersion(tx, name, version, workspaceOf(ctx))
     const now = ctx.now()
     await tx.run('UPDATE model_versions SET description = ?, last_updated_time = ? WHERE registered_model_id = ? AND version = ?', [
       description ?? null,
@@ -105,7 +106,7 @@ export async function updateModelVersion(
 
 export async function deleteModelVersion(ctx: StoreContext, name: string, version: string, note?: AuditNote): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const row = await findVersion(tx, name, version)
+    const row = await findVersion(tx, name, version, workspaceOf(ctx))
     const now = ctx.now()
     const aliases = await tx.query<{ alias: string }>('SELECT alias FROM registered_model_aliases WHERE registered_model_id = ? AND version = ? ORDER BY alias', [
       row.registered_model_id,
@@ -137,7 +138,7 @@ export async function transitionModelVersionStage(
     )
   }
   return ctx.db.transaction(async (tx) => {
-    const row = await findVersion(tx, name, version)
+    const row = await findVersion(tx, name, version, workspaceOf(ctx))
     const now = ctx.now()
     if (archiveExistingVersions) {
       const others = await tx.query<VersionRow>(
@@ -171,7 +172,7 @@ export async function transitionModelVersionStage(
 
 export async function setModelVersionTag(ctx: StoreContext, name: string, version: string, tag: Tag, note?: AuditNote): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const row = await findVersion(tx, name, version)
+    const row = await findVersion(tx, name, version, workspaceOf(ctx))
     const [old] = await tx.query<{ value: string }>('SELECT value FROM model_version_tags WHERE registered_model_id = ? AND version = ? AND key = ?', [
       row.registered_model_id,
       row.version,
@@ -202,7 +203,7 @@ function alertOf(value: string): unknown {
 
 export async function deleteModelVersionTag(ctx: StoreContext, name: string, version: string, key: string, note?: AuditNote): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const row = await findVersion(tx, name, version)
+    const row = await findVersion(tx, name, version, workspaceOf(ctx))
     const [old] = await tx.query<{ value: string }>('SELECT value FROM model_version_tags WHERE registered_model_id = ? AND version = ? AND key = ?', [
       row.registered_model_id,
       row.version,
@@ -217,7 +218,7 @@ export async function deleteModelVersionTag(ctx: StoreContext, name: string, ver
 }
 
 export async function getModelVersionDownloadUri(ctx: StoreContext, name: string, version: string): Promise<string> {
-  const row = await findVersion(ctx.db, name, version)
+  const row = await findVersion(ctx.db, name, version, workspaceOf(ctx))
   const [stored] = await ctx.db.query<{ storage_location: string | null }>(
     'SELECT storage_location FROM model_versions WHERE registered_model_id = ? AND version = ?',
     [row.registered_model_id, row.version],

@@ -5,6 +5,8 @@ import type { OpenTrackingStoreOptions } from '../open-tracking-store.ts'
 import { SqlTrackingStore } from '../sql/sql-tracking-store.ts'
 import type { TrackingStore } from '../tracking-store.ts'
 import type { RegistryStore } from './registry-store.ts'
+import { SqlWorkspaceStore } from '../workspaces/sql-workspace-store.ts'
+import type { WorkspaceStore } from '../workspaces/workspace-store.ts'
 import { SqlRegistryStore } from './sql-registry-store.ts'
 
 /**
@@ -26,9 +28,14 @@ export async function openRegistryStore(uri: string, options: OpenTrackingStoreO
 export async function openStores(
   uri: string,
   options: OpenTrackingStoreOptions = {},
-): Promise<{ trackingStore: TrackingStore; registryStore: RegistryStore; authStore: AuthStore }> {
+): Promise<{ trackingStore: TrackingStore; registryStore: RegistryStore; authStore: AuthStore; workspaceStore: WorkspaceStore }> {
   const ctx = await openStoreContext(uri, options)
-  return { trackingStore: new SqlTrackingStore(ctx), registryStore: new SqlRegistryStore(ctx, false), authStore: new SqlAuthStore(ctx) }
+  return {
+    trackingStore: new SqlTrackingStore(ctx),
+    registryStore: new SqlRegistryStore(ctx, false),
+    authStore: new SqlAuthStore(ctx),
+    workspaceStore: new SqlWorkspaceStore(ctx),
+  }
 }
 
 /**

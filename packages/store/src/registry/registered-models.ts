@@ -1,6 +1,7 @@
 import type { AuditNote, ModelVersion, RegisteredModel, Tag } from '@orchard/core'
 import { LATEST_ALIAS, canonicalStage, parseModelVersion } from '@orchard/core'
 import { alreadyExists, invalidParameter, isOrchardError, notFound } from '@orchard/protocol'
+import { workspaceOf } from '../sql/context.ts'
 import type { StoreContext } from '../sql/context.ts'
 import type { Db } from '../sql/db.ts'
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts'
@@ -13,16 +14,17 @@ export const modelNotFound = (name: string) => notFound(`Registered Model with n
 export const versionNotFound = (name: string, version: string | number) =>
   notFound(`Model Version (name=${name}, version=${version}) not found`)
 
-export async function findModel(db: Db, name: string): Promise<ModelRow> {
-  const [row] = await db.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM registered_models m WHERE m.name = ?`, [name])
+export async function findModel(db: Db, name: string, workspace: string): Promise<ModelRow> {
+  const [row] = await db.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM registered_models m WHERE m.workspace = ? AND m.name = ?`, [workspace, name])
   if (!row) throw modelNotFound(name)
   return row
 }
 
 /** The version row; a version that is not an integer is INVALID_PARAMETER_VALUE, as in MLflow. */
-export async function findVersion(db: Db, name: string, version: string): Promise<VersionRow> {
+export async function findVersion(db: Db, name: string, version: string, workspace: string): Promise<VersionRow> {
   const number = parseModelVersion(version)
-  const [row] = await db.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM ${VERSION_FROM} WHERE m.name = ? AND v.version = ?`, [
+  const [row] = await db.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM ${VERSION_FROM} WHERE m.workspace = ? AND m.name = ? AND v.version = ?`, [
+    workspace,
     name,
     number,
   ])
@@ -54,13 +56,13 @@ export async function createRegisteredModel(ctx: StoreContext, input: CreateRegi
 
 function createModelRow(ctx: StoreContext, input: CreateRegisteredModelInput, note?: AuditNote): Promise<RegisteredModel> {
   return ctx.db.transaction(async (tx) => {
-    const [taken] = await tx.query('SELECT 1 AS found FROM registered_models WHERE name = ?', [input.name])
+    const [taken] = await tx.query('SELECT 1 AS found FROM registered_models WHERE workspace = ? AND name = ?', [workspaceOf(ctx), input.name])
     if (taken) throw alreadyExists(`Registered Model (name=${input.name}) already exists.`)
     const now = ctx.now()
     const [row] = await tx.query<ModelRow>(
-      `INSERT INTO registered_models (name, description, user_id, creation_time, last_updated_time)
-       VALUES (?, ?, ?, ?, ?) RETURNING registered_model_id, name, description, user_id, creation_time, last_updated_time`,
-      [input.name, input.description ?? null, note?.userId ?? null, now, now],
+      `INSERT INTO registered_models (workspace, name, description, user_id, creation_time, last_updated_time)
+       VALUES (?, ?, ?, ?, ?, ?) RETURNING registered_model_id, name, description, user_id, creation_time, last_updated_time`,
+      [workspaceOf(ctx), input.name, input.description ?? null, note?.userId ?? null, now, now],
     )
     const model = row as ModelRow
     const tags = new Map((input.tags ?? []).map((t) => [t.key, t.value]))
@@ -78,7 +80,7 @@ function createModelRow(ctx: StoreContext, input: CreateRegisteredModelInput, no
 }
 
 export async function getRegisteredModel(ctx: StoreContext, name: string): Promise<RegisteredModel> {
-  return loadModel(ctx.db, ctx, await findModel(ctx.db, name))
+  return loadModel(ctx.db, ctx, await findModel(ctx.db, name, workspaceOf(ctx)))
 }
 
 export async function renameRegisteredModel(ctx: StoreContext, name: string, newName: string, note?: AuditNote): Promise<RegisteredModel> {
@@ -87,22 +89,22 @@ export async function renameRegisteredModel(ctx: StoreContext, name: string, new
 
 function renameModelRow(ctx: StoreContext, name: string, newName: string, note?: AuditNote): Promise<RegisteredModel> {
   return ctx.db.transaction(async (tx) => {
-    const row = await findModel(tx, name)
+    const row = await findModel(tx, name, workspaceOf(ctx))
     if (newName === name) return loadModel(tx, ctx, row)
-    const [taken] = await tx.query('SELECT 1 AS found FROM registered_models WHERE name = ?', [newName])
+    const [taken] = await tx.query('SELECT 1 AS found FROM registered_models WHERE workspace = ? AND name = ?', [workspaceOf(ctx), newName])
     if (taken) throw alreadyExists(`Registered Model (name=${newName}) already exists.`)
     const now = ctx.now()
     // Versions reference the model by id, so they follow; MLflow also bumps their update time.
     await tx.run('UPDATE registered_models SET name = ?, last_updated_time = ? WHERE registered_model_id = ?', [newName, now, row.registered_model_id])
     await tx.run('UPDATE model_versions SET last_updated_time = ? WHERE registered_model_id = ?', [now, row.registered_model_id])
     await appendEvent(tx, now, { modelId: row.registered_model_id, name, action: 'RENAME', from: name, to: newName }, note)
-    return loadModel(tx, ctx, await findModel(tx, newName))
+    return loadModel(tx, ctx, await findModel(tx, newName, workspaceOf(ctx)))
   })
 }
 
 export async function updateRegisteredModel(ctx: StoreContext, name: string, description: string | undefined, note?: AuditNote): Promise<RegisteredModel> {
   return ctx.db.transaction(async (tx) => {
-    const row = await findModel(tx, name)
+    const row = await findModel(tx, name, workspaceOf(ctx))
     const now = ctx.now()
     // MLflow stores what the request carried; an absent description clears it.
     const next = description ?? ''
@@ -110,13 +112,13 @@ export async function updateRegisteredModel(ctx: StoreContext, name: string, des
     if ((row.description ?? '') !== next) {
       await appendEvent(tx, now, { modelId: row.registered_model_id, name, action: 'UPDATE_DESCRIPTION', from: row.description ?? undefined, to: next }, note)
     }
-    return loadModel(tx, ctx, await findModel(tx, name))
+    return loadModel(tx, ctx, await findModel(tx, name, workspaceOf(ctx)))
   })
 }
 
 export async function deleteRegisteredModel(ctx: StoreContext, name: string, note?: AuditNote): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const row = await findModel(tx, name)
+    const row = await findModel(tx, name, workspaceOf(ctx))
     await tx.run('DELETE FROM registered_models WHERE registered_model_id = ?', [row.registered_model_id])
     await appendEvent(tx, ctx.now(), { modelId: row.registered_model_id, name, action: 'DELETE' }, note)
   })
@@ -124,14 +126,14 @@ export async function deleteRegisteredModel(ctx: StoreContext, name: string, not
 
 export async function getLatestVersions(ctx: StoreContext, name: string, stages?: readonly string[]): Promise<ModelVersion[]> {
   const wanted = stages?.length ? new Set(stages.map(canonicalStage)) : undefined
-  const row = await findModel(ctx.db, name)
+  const row = await findModel(ctx.db, name, workspaceOf(ctx))
   const rows = (await latestVersionRows(ctx.db, ctx.dialect, [row.registered_model_id])).filter((r) => !wanted || wanted.has(r.current_stage))
   return loadVersions(ctx.db, ctx.dialect, rows)
 }
 
 export async function setRegisteredModelTag(ctx: StoreContext, name: string, tag: Tag, note?: AuditNote): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const row = await findModel(tx, name)
+    const row = await findModel(tx, name, workspaceOf(ctx))
     const [old] = await tx.query<{ value: string }>('SELECT value FROM registered_model_tags WHERE registered_model_id = ? AND key = ?', [
       row.registered_model_id,
       tag.key,
@@ -148,7 +150,7 @@ export async function setRegisteredModelTag(ctx: StoreContext, name: string, tag
 
 export async function deleteRegisteredModelTag(ctx: StoreContext, name: string, key: string, note?: AuditNote): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const row = await findModel(tx, name)
+    const row = await findModel(tx, name, workspaceOf(ctx))
     const [old] = await tx.query<{ value: string }>('SELECT value FROM registered_model_tags WHERE registered_model_id = ? AND key = ?', [
       row.registered_model_id,
       key,
@@ -161,7 +163,7 @@ export async function deleteRegisteredModelTag(ctx: StoreContext, name: string, 
 
 export async function setRegisteredModelAlias(ctx: StoreContext, name: string, alias: string, version: string, note?: AuditNote): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const target = await findVersion(tx, name, version)
+    const target = await findVersion(tx, name, version, workspaceOf(ctx))
     const [old] = await tx.query<{ version: number }>('SELECT version FROM registered_model_aliases WHERE registered_model_id = ? AND alias = ?', [
       target.registered_model_id,
       alias,
@@ -193,7 +195,7 @@ export async function setRegisteredModelAlias(ctx: StoreContext, name: string, a
 
 export async function deleteRegisteredModelAlias(ctx: StoreContext, name: string, alias: string, note?: AuditNote): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const row = await findModel(tx, name)
+    const row = await findModel(tx, name, workspaceOf(ctx))
     const [old] = await tx.query<{ version: number }>('SELECT version FROM registered_model_aliases WHERE registered_model_id = ? AND alias = ?', [
       row.registered_model_id,
       alias,
@@ -207,7 +209,7 @@ export async function deleteRegisteredModelAlias(ctx: StoreContext, name: string
 }
 
 export async function getModelVersionByAlias(ctx: StoreContext, name: string, alias: string): Promise<ModelVersion> {
-  const model = await findModel(ctx.db, name)
+  const model = await findModel(ctx.db, name, workspaceOf(ctx))
   // MLflow answers `latest` with a latest version; Orchard picks the highest version number.
   const [row] =
     alias.toLowerCase() === LATEST_ALIAS

@@ -94,6 +94,7 @@ export async function searchRegisteredModels(ctx: StoreContext, query: SearchReg
     const prompts = queriesPrompts(filter)
     if (!prompts) conditions.push(notPrompt('registered_model_tags', 'p.registered_model_id = m.registered_model_id'))
     if (query.readableBy) conditions.push(readableRegisteredModels('m.name', query.readableBy))
+    if (ctx.workspace !== undefined) conditions.push(fragment('m.workspace = ?', [ctx.workspace]))
     if (filter) {
       const fence = fenceFor(dialect, filter)
       conditions.push(
@@ -128,6 +129,7 @@ export async function searchModelVersions(ctx: StoreContext, query: SearchRegist
     const prompts = queriesPrompts(filter)
     if (!prompts) conditions.push(notPrompt('model_version_tags', 'p.registered_model_id = v.registered_model_id AND p.version = v.version'))
     if (query.readableBy) conditions.push(readableRegisteredModels('m.name', query.readableBy))
+    if (ctx.workspace !== undefined) conditions.push(fragment('m.workspace = ?', [ctx.workspace]))
     if (filter) {
       const fence = fenceFor(dialect, filter)
       conditions.push(

@@ -1,3 +1,4 @@
+import type { Workspace } from '../workspaces/workspace-store.ts'
 import type { WebhookStore } from '../webhooks/webhook-store.ts'
 import type { AccessScope, AuditNote, ModelVersion, ModelVersionStage, Page, RegisteredModel, RegistryEvent, Tag } from '@orchard/core'
 
@@ -86,5 +87,7 @@ export interface RegistryStore extends WebhookStore {
   /** The audit trail, newest first. */
   searchRegistryEvents(query: SearchRegistryEventsQuery): Promise<Page<RegistryEvent>>
 
+  /** The same registry confined to one workspace; shares this store's connection. */
+  forWorkspace(workspace: Workspace): RegistryStore
   close(): Promise<void>
 }

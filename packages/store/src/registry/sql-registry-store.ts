@@ -1,6 +1,8 @@
 import type { AuditNote, ModelVersionStage, NewWebhook, Tag, WebhookAttemptResult, WebhookUpdate } from '@orchard/core'
 import { parseModelVersion } from '@orchard/core'
 import type { StoreContext } from '../sql/context.ts'
+import { workspaceContext } from '../sql/sql-tracking-store.ts'
+import type { Workspace } from '../workspaces/workspace-store.ts'
 import * as outbox from '../webhooks/outbox.ts'
 import * as webhooks from '../webhooks/webhooks.ts'
 import { searchRegistryEvents } from './events.ts'
@@ -25,6 +27,8 @@ export class SqlRegistryStore implements RegistryStore {
     private readonly ctx: StoreContext,
     private readonly ownsConnection = true,
   ) {}
+
+  forWorkspace = (workspace: Workspace): RegistryStore => new SqlRegistryStore(workspaceContext(this.ctx, workspace), false)
 
   createRegisteredModel = (input: CreateRegisteredModelInput, note?: AuditNote) => models.createRegisteredModel(this.ctx, input, note)
   getRegisteredModel = (name: string) => models.getRegisteredModel(this.ctx, name)

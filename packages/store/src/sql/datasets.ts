@@ -1,7 +1,7 @@
 import type { DatasetInput, DatasetSummary, ModelInput } from '@orchard/core'
 import type { StoreContext } from './context.ts'
 import { DATASET_CONTEXT_TAG } from './compile-filter.ts'
-import { parseExperimentId } from './experiments.ts'
+import { experimentIdsInWorkspace, parseExperimentId } from './experiments.ts'
 import { writeModelInputs } from './run-model-links.ts'
 import { findActiveRun } from './run-rows.ts'
 
@@ -25,7 +25,7 @@ export async function logInputs(
     if (!firstByIdentity.has(identity)) firstByIdentity.set(identity, input)
   }
   await ctx.db.transaction(async (tx) => {
-    const run = await findActiveRun(tx, runId)
+    const run = await findActiveRun(tx, runId, ctx.workspace)
     await writeModelInputs(tx, ctx.dialect, run, models)
     for (const { dataset, tags } of firstByIdentity.values()) {
       await tx.run(
@@ -60,7 +60,7 @@ export async function logInputs(
 
 /** Distinct (experiment, name, digest, context) of the datasets runs used in these experiments. */
 export async function searchDatasets(ctx: StoreContext, experimentIds: readonly string[]): Promise<DatasetSummary[]> {
-  const ids = experimentIds.map(parseExperimentId).filter((id) => id !== undefined)
+  const ids = await experimentIdsInWorkspace(ctx, experimentIds.map(parseExperimentId).filter((id) => id !== undefined))
   if (ids.length === 0) return []
   const inExperiments = ctx.dialect.inList('d.experiment_id', ids, 'bigint')
   const rows = await ctx.db.query<{ experiment_id: number; name: string; digest: string; context: string | null }>(

@@ -50,6 +50,7 @@ export const postgresDialect: Dialect = {
   // Also lifts the connections' statement_timeout for this transaction: building an index on a
   // large table may rightly take longer than any request should.
   migrationLockSql: `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY}), set_config('statement_timeout', '0', true)`,
+  migrationConnectionSql: undefined,
   subqueryFence: ' OFFSET 0',
   classifyError(error): DriverErrorKind | undefined {
     const code = errorCode(error)

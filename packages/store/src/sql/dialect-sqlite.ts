@@ -59,6 +59,7 @@ export const sqliteDialect: Dialect = {
   listTablesSql: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
   // BEGIN IMMEDIATE already takes the database's write lock.
   migrationLockSql: undefined,
+  migrationConnectionSql: { before: 'PRAGMA foreign_keys = OFF', after: 'PRAGMA foreign_keys = ON' },
   subqueryFence: '',
   classifyError(error): DriverErrorKind | undefined {
     const code = errorCode(error)

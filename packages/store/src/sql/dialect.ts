@@ -50,6 +50,12 @@ export interface Dialect {
   readonly listTablesSql: string
   /** Run first inside each migration transaction so that concurrent openers queue (PG advisory lock). */
   readonly migrationLockSql: string | undefined
+  /**
+   * Run on the connection outside the transaction before and after migrations. SQLite can drop a
+   * UNIQUE constraint only by rebuilding the table, and its documented rebuild procedure needs
+   * foreign keys off: with them on, dropping the old table cascades into every child row.
+   */
+  readonly migrationConnectionSql: { readonly before: string; readonly after: string } | undefined
   classifyError(error: unknown): DriverErrorKind | undefined
   /**
    * Appended inside an EXISTS subquery to keep it a per-row probe rather than a join the planner

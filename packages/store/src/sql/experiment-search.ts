@@ -62,6 +62,7 @@ export async function searchExperimentsParsed(
   if (query.viewType !== 'ALL') conditions.push(fragment('e.lifecycle_stage = ?', stagesFor(query.viewType)))
   if (filter) conditions.push(compileExperimentFilter(dialect, filter))
   if (query.readableBy) conditions.push(readableExperiments('e.experiment_id', query.readableBy))
+  if (ctx.workspace !== undefined) conditions.push(fragment('e.workspace = ?', [ctx.workspace]))
   const where = joinFragments(conditions, ' AND ')
   const rows = await db.query<ExperimentRow>(
     `SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE ${where.sql} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`,

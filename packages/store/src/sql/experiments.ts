@@ -1,7 +1,7 @@
 import type { Experiment, LifecycleStage, Tag } from '@orchard/core'
 import { alreadyExists, invalidParameter, notFound, OrchardError } from '@orchard/protocol'
 import type { CreateExperimentInput } from '../tracking-store.ts'
-import { appendUriPath } from './context.ts'
+import { appendUriPath, inWorkspace, workspaceOf } from './context.ts'
 import { resolveUriIfLocal } from './local-uri.ts'
 import type { StoreContext } from './context.ts'
 import type { Db } from './db.ts'
@@ -35,14 +35,31 @@ export function parseExperimentId(experimentId: string): number | undefined {
 
 const experimentNotFound = (experimentId: string) => notFound(`No Experiment with id=${experimentId} exists`)
 
-export async function findExperiment(db: Db, experimentId: string): Promise<ExperimentRow> {
+/** An experiment by id; with a workspace, one in another workspace does not exist. */
+export async function findExperiment(db: Db, experimentId: string, workspace?: string): Promise<ExperimentRow> {
   const id = parseExperimentId(experimentId)
+  const scope = inWorkspace('e.workspace', workspace)
   const [row] =
     id === undefined
       ? []
-      : await db.query<ExperimentRow>(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE e.experiment_id = ?`, [id])
+      : await db.query<ExperimentRow>(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE e.experiment_id = ?${scope.sql}`, [
+          id,
+          ...scope.params,
+        ])
   if (!row) throw experimentNotFound(experimentId)
   return row
+}
+
+/** The ids among `ids` that name experiments of the context's workspace (all of them without workspaces). */
+export async function experimentIdsInWorkspace(ctx: StoreContext, ids: readonly number[]): Promise<number[]> {
+  if (ctx.workspace === undefined || ids.length === 0) return [...ids]
+  const where = ctx.dialect.inList('experiment_id', ids, 'bigint')
+  const rows = await ctx.db.query<{ experiment_id: number }>(`SELECT experiment_id FROM experiments WHERE ${where.sql} AND workspace = ?`, [
+    ...where.params,
+    ctx.workspace,
+  ])
+  const inside = new Set(rows.map((row) => Number(row.experiment_id)))
+  return ids.filter((id) => inside.has(id))
 }
 
 export function checkExperimentActive(row: ExperimentRow): void {
@@ -77,8 +94,11 @@ export async function loadExperiments(db: Db, dialect: Dialect, rows: readonly E
   }))
 }
 
-async function assertNameFree(db: Db, name: string): Promise<void> {
-  const [taken] = await db.query<{ lifecycle_stage: string }>('SELECT lifecycle_stage FROM experiments WHERE name = ?', [name])
+async function assertNameFree(db: Db, name: string, workspace: string): Promise<void> {
+  const [taken] = await db.query<{ lifecycle_stage: string }>('SELECT lifecycle_stage FROM experiments WHERE workspace = ? AND name = ?', [
+    workspace,
+    name,
+  ])
   if (taken) {
     // Names stay taken while an experiment is deleted; `orchard gc` frees them, as in MLflow.
     const hint = taken.lifecycle_stage === 'deleted' ? ' (a deleted experiment has this name; restore it or run `orchard gc`)' : ''
@@ -104,14 +124,19 @@ async function upsertExperimentTags(tx: Db, dialect: Dialect, experimentId: numb
 }
 
 export async function createExperiment(ctx: StoreContext, input: CreateExperimentInput): Promise<string> {
+  // MLflow: with workspaces, an experiment's artifacts live under its workspace's root, always.
+  if (ctx.workspace !== undefined && input.artifactLocation) {
+    throw invalidParameter('Experiments cannot set artifact_location when workspaces are enabled; the workspace decides where artifacts go.')
+  }
   const artifactLocation = input.artifactLocation ? resolveUriIfLocal(input.artifactLocation) : undefined
+  const workspace = workspaceOf(ctx)
   return ctx.db.transaction(async (tx) => {
-    await assertNameFree(tx, input.name)
+    await assertNameFree(tx, input.name, workspace)
     const now = ctx.now()
     const [row] = await tx.query<{ experiment_id: number }>(
-      `INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time)
-       VALUES (?, ?, 'active', ?, ?) RETURNING experiment_id`,
-      [input.name, artifactLocation ?? '', now, now],
+      `INSERT INTO experiments (workspace, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+       VALUES (?, ?, ?, 'active', ?, ?) RETURNING experiment_id`,
+      [workspace, input.name, artifactLocation ?? '', now, now],
     )
     const id = (row as { experiment_id: number }).experiment_id
     if (!artifactLocation) {
@@ -141,25 +166,25 @@ export async function ensureDefaultExperiment(ctx: StoreContext): Promise<void> 
 }
 
 export async function getExperiment(ctx: StoreContext, experimentId: string): Promise<Experiment> {
-  const [experiment] = await loadExperiments(ctx.db, ctx.dialect, [await findExperiment(ctx.db, experimentId)])
+  const [experiment] = await loadExperiments(ctx.db, ctx.dialect, [await findExperiment(ctx.db, experimentId, ctx.workspace)])
   return experiment as Experiment
 }
 
 export async function getExperimentByName(ctx: StoreContext, name: string): Promise<Experiment | undefined> {
   const rows = await ctx.db.query<ExperimentRow>(
-    `SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE e.name = ?
+    `SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE e.workspace = ? AND e.name = ?
      ORDER BY CASE WHEN e.lifecycle_stage = 'active' THEN 0 ELSE 1 END LIMIT 1`,
-    [name],
+    [workspaceOf(ctx), name],
   )
   return (await loadExperiments(ctx.db, ctx.dialect, rows))[0]
 }
 
 export async function renameExperiment(ctx: StoreContext, experimentId: string, newName: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const row = await findExperiment(tx, experimentId)
+    const row = await findExperiment(tx, experimentId, ctx.workspace)
     if (row.lifecycle_stage !== 'active') throw new OrchardError('INVALID_STATE', 'Cannot rename a non-active experiment.')
     if (row.name === newName) return
-    await assertNameFree(tx, newName)
+    await assertNameFree(tx, newName, workspaceOf(ctx))
     await tx.run('UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?', [
       newName,
       ctx.now(),
@@ -171,7 +196,7 @@ export async function renameExperiment(ctx: StoreContext, experimentId: string, 
 /** Moves the experiment and all its runs to `to`; MLflow looks the experiment up only in `from`. */
 async function setExperimentLifecycle(ctx: StoreContext, experimentId: string, from: LifecycleStage, to: LifecycleStage) {
   await ctx.db.transaction(async (tx) => {
-    const row = await findExperiment(tx, experimentId)
+    const row = await findExperiment(tx, experimentId, ctx.workspace)
     if (row.lifecycle_stage !== from) throw experimentNotFound(experimentId)
     const now = ctx.now()
     const deletedTime = to === 'deleted' ? now : null
@@ -196,7 +221,7 @@ export const restoreExperiment = (ctx: StoreContext, experimentId: string) =>
 
 export async function setExperimentTag(ctx: StoreContext, experimentId: string, tag: Tag): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const row = await findExperiment(tx, experimentId)
+    const row = await findExperiment(tx, experimentId, ctx.workspace)
     checkExperimentActive(row)
     await upsertExperimentTags(tx, ctx.dialect, row.experiment_id, [tag])
   })
@@ -204,7 +229,7 @@ export async function setExperimentTag(ctx: StoreContext, experimentId: string, 
 
 export async function deleteExperimentTag(ctx: StoreContext, experimentId: string, key: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const row = await findExperiment(tx, experimentId)
+    const row = await findExperiment(tx, experimentId, ctx.workspace)
     checkExperimentActive(row)
     const deleted = await tx.run('DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?', [row.experiment_id, key])
     if (deleted === 0) throw notFound(`No tag with name: ${key} in experiment with id ${experimentId}`)

@@ -66,7 +66,7 @@ export async function garbageCollect(ctx: StoreContext, options: GarbageCollectO
     const runs = new Map<number, { runId: string; artifactUri: string }>()
     if (options.runIds) {
       for (const runId of options.runIds) {
-        const row = await findRun(tx, runId)
+        const row = await findRun(tx, runId, ctx.workspace)
         if (row.lifecycle_stage !== 'deleted') {
           throw invalidParameter(
             `Run ${runId} is not in \`deleted\` lifecycle stage. Only runs in \`deleted\` lifecycle stage can be deleted.`,

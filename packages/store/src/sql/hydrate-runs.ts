@@ -113,11 +113,12 @@ const RUN_FIELDS = ['run_key', 'run_id', 'experiment_id', 'name', 'user_id', 'st
 
 /**
  * One run by id, with everything runs/get returns, in a single query on PostgreSQL (one round trip);
- * RESOURCE_DOES_NOT_EXIST when absent.
+ * RESOURCE_DOES_NOT_EXIST when absent, or when it belongs to another workspace than `workspace`.
  */
-export async function loadRun(db: Db, dialect: Dialect, runId: string): Promise<Run> {
+export async function loadRun(db: Db, dialect: Dialect, runId: string, workspace?: string): Promise<Run> {
   // SQLite runs in-process: two statements cost less than one with the run looked up in each set.
-  if (dialect.name === 'sqlite') return (await loadRuns(db, dialect, [await findRun(db, runId)]))[0] as Run
+  // A workspace adds a join to the lookup; it goes the same way.
+  if (dialect.name === 'sqlite' || workspace !== undefined) return (await loadRuns(db, dialect, [await findRun(db, runId, workspace)]))[0] as Run
   const byId = fragment('FROM runs WHERE run_id = ?', [runId])
   const scope: RunScope = (column) => fragment(`${column} = (SELECT run_key FROM runs WHERE run_id = ?)`, [runId])
   const [found, ...children] = await readJsonRows<[unknown[][], ...ChildSets]>(db, dialect, [

@@ -7,7 +7,7 @@ import { compareValue, compileFilter, unknownKey } from './compile-filter.ts'
 import type { StoreContext } from './context.ts'
 import { fragment, joinFragments } from './dialect.ts'
 import type { Dialect, Fragment } from './dialect.ts'
-import { parseExperimentId } from './experiments.ts'
+import { experimentIdsInWorkspace, parseExperimentId } from './experiments.ts'
 import { LOGGED_MODEL_COLUMNS, loadLoggedModels } from './logged-models.ts'
 import type { LoggedModelRow } from './logged-models.ts'
 import { decodePageToken, encodePageToken, queryFingerprint } from './page-token.ts'
@@ -140,7 +140,7 @@ export async function searchLoggedModelsParsed(
         offset: 0,
         watermark: (await db.query<{ top: number | null }>('SELECT max(model_key) AS top FROM logged_models'))[0]?.top ?? 0,
       }
-  const named = query.experimentIds.map(parseExperimentId).filter((id) => id !== undefined)
+  const named = await experimentIdsInWorkspace(ctx, query.experimentIds.map(parseExperimentId).filter((id) => id !== undefined))
   const experimentIds = query.readableBy ? await readableExperimentIds(db, dialect, named, query.readableBy) : named
   if (experimentIds.length === 0) return { items: [] }
   const conditions: Fragment[] = [

@@ -40,8 +40,15 @@ const KEY_VALUE: readonly Column[] = [
 const modelNotFound = (modelId: string) => notFound(`Logged model with ID '${modelId}' not found.`)
 
 /** Any model, deleted ones included (MLflow's _get_logged_model_record). */
-async function findModel(db: Db, modelId: string): Promise<LoggedModelRow> {
-  const [row] = await db.query<LoggedModelRow>(`SELECT ${LOGGED_MODEL_COLUMNS} FROM logged_models lm WHERE lm.model_id = ?`, [modelId])
+async function findModel(db: Db, modelId: string, workspace: string | undefined): Promise<LoggedModelRow> {
+  const [row] =
+    workspace === undefined
+      ? await db.query<LoggedModelRow>(`SELECT ${LOGGED_MODEL_COLUMNS} FROM logged_models lm WHERE lm.model_id = ?`, [modelId])
+      : await db.query<LoggedModelRow>(
+          `SELECT ${LOGGED_MODEL_COLUMNS} FROM logged_models lm JOIN experiments e ON e.experiment_id = lm.experiment_id
+           WHERE lm.model_id = ? AND e.workspace = ?`,
+          [modelId, workspace],
+        )
   if (!row) throw modelNotFound(modelId)
   return row
 }
@@ -157,7 +164,7 @@ async function insertParams(tx: Db, dialect: Dialect, model: LoggedModelRow, par
 
 export async function createLoggedModel(ctx: StoreContext, input: CreateLoggedModelInput): Promise<LoggedModel> {
   const modelId = await ctx.db.transaction(async (tx) => {
-    const experiment = await findExperiment(tx, input.experimentId)
+    const experiment = await findExperiment(tx, input.experimentId, ctx.workspace)
     checkExperimentActive(experiment)
     const id = `m-${randomUUID().replaceAll('-', '')}`
     const now = ctx.now()
@@ -188,22 +195,22 @@ export async function createLoggedModel(ctx: StoreContext, input: CreateLoggedMo
 
 /** Deleted models are not found, as in MLflow. */
 export async function getLoggedModel(ctx: StoreContext, modelId: string): Promise<LoggedModel> {
-  const row = await findModel(ctx.db, modelId)
+  const row = await findModel(ctx.db, modelId, ctx.workspace)
   if (row.lifecycle_stage === 'deleted') throw modelNotFound(modelId)
   return (await loadLoggedModels(ctx.db, ctx.dialect, [row]))[0] as LoggedModel
 }
 
 export async function finalizeLoggedModel(ctx: StoreContext, modelId: string, status: LoggedModelStatus): Promise<LoggedModel> {
   await ctx.db.transaction(async (tx) => {
-    const row = await findModel(tx, modelId)
+    const row = await findModel(tx, modelId, ctx.workspace)
     await tx.run('UPDATE logged_models SET status = ?, last_update_time = ? WHERE model_key = ?', [status, ctx.now(), row.model_key])
   })
-  return (await loadLoggedModels(ctx.db, ctx.dialect, [await findModel(ctx.db, modelId)]))[0] as LoggedModel
+  return (await loadLoggedModels(ctx.db, ctx.dialect, [await findModel(ctx.db, modelId, ctx.workspace)]))[0] as LoggedModel
 }
 
 export async function deleteLoggedModel(ctx: StoreContext, modelId: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const row = await findModel(tx, modelId)
+    const row = await findModel(tx, modelId, ctx.workspace)
     const now = ctx.now()
     await tx.run(`UPDATE logged_models SET lifecycle_stage = 'deleted', last_update_time = ?, deleted_time = ? WHERE model_key = ?`, [
       now,
@@ -214,17 +221,17 @@ export async function deleteLoggedModel(ctx: StoreContext, modelId: string): Pro
 }
 
 export async function setLoggedModelTags(ctx: StoreContext, modelId: string, tags: readonly Tag[]): Promise<void> {
-  await ctx.db.transaction(async (tx) => upsertTags(tx, ctx.dialect, (await findModel(tx, modelId)).model_key, tags))
+  await ctx.db.transaction(async (tx) => upsertTags(tx, ctx.dialect, (await findModel(tx, modelId, ctx.workspace)).model_key, tags))
 }
 
 export async function deleteLoggedModelTag(ctx: StoreContext, modelId: string, key: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const row = await findModel(tx, modelId)
+    const row = await findModel(tx, modelId, ctx.workspace)
     const deleted = await tx.run('DELETE FROM logged_model_tags WHERE model_key = ? AND key = ?', [row.model_key, key])
     if (deleted === 0) throw notFound(`No tag with key '${key}' found for model with ID '${modelId}'.`)
   })
 }
 
 export async function logLoggedModelParams(ctx: StoreContext, modelId: string, params: readonly Param[]): Promise<void> {
-  await ctx.db.transaction(async (tx) => insertParams(tx, ctx.dialect, await findModel(tx, modelId), params))
+  await ctx.db.transaction(async (tx) => insertParams(tx, ctx.dialect, await findModel(tx, modelId, ctx.workspace), params))
 }

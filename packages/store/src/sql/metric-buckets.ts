@@ -41,7 +41,7 @@ export async function getMetricHistoryBuckets(
 ): Promise<MetricBuckets> {
   const { db, dialect } = ctx
   const runs = []
-  for (const runId of runIds) runs.push(await findRun(db, runId))
+  for (const runId of runIds) runs.push(await findRun(db, runId, ctx.workspace))
   const x = query.xAxis === 'step' ? 'step' : 'timestamp'
   const y = query.xAxis === 'step' ? 'timestamp' : 'step'
   const inRuns = dialect.inList('run_key', [...new Set(runs.map((r) => r.run_key))], 'bigint')

@@ -36,7 +36,7 @@ export async function getMetricHistory(
   key: string,
   query: MetricHistoryQuery = {},
 ): Promise<Page<Metric>> {
-  const run = await findRun(ctx.db, runId)
+  const run = await findRun(ctx.db, runId, ctx.workspace)
   const offset = query.pageToken ? decodeOffsetToken(query.pageToken) : 0
   // Only the columns that vary: each one costs ~15% of reading a 100,000-point history.
   const sql = `SELECT value, timestamp, step, is_nan FROM metrics WHERE run_key = ? AND key = ?
@@ -104,7 +104,7 @@ export async function getMetricHistoryBulkInterval(
 ): Promise<RunMetric[]> {
   const { db, dialect } = ctx
   const runs = []
-  for (const runId of runIds) runs.push(await findRun(db, runId))
+  for (const runId of runIds) runs.push(await findRun(db, runId, ctx.workspace))
   if (runs.length === 0) return []
   const inRuns = dialect.inList('run_key', runs.map((r) => r.run_key), 'bigint')
   const bounds = await db.query<{ low: number; high: number }>(

@@ -138,7 +138,7 @@ export async function logBatch(ctx: StoreContext, runId: string, batch: LogBatch
   const metrics = batch.metrics ?? []
   const tags = batch.tags ?? []
   await ctx.db.transaction(async (tx) => {
-    const run = await findActiveRun(tx, runId)
+    const run = await findActiveRun(tx, runId, ctx.workspace)
     await writeParams(tx, ctx.dialect, run, params, single)
     await writeMetrics(tx, ctx.dialect, run, metrics)
     await writeModelMetrics(tx, ctx.dialect, run, metrics)
@@ -148,7 +148,7 @@ export async function logBatch(ctx: StoreContext, runId: string, batch: LogBatch
 
 export async function deleteTag(ctx: StoreContext, runId: string, key: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const run = await findActiveRun(tx, runId)
+    const run = await findActiveRun(tx, runId, ctx.workspace)
     const deleted = await tx.run('DELETE FROM tags WHERE run_key = ? AND key = ?', [run.run_key, key])
     if (deleted === 0) throw notFound(`No tag with name: ${key} in run with id ${runId}`)
   })

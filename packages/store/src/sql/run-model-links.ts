@@ -19,7 +19,7 @@ const LINK: readonly Column[] = [
 /** runs/outputs: the models a run produced. As MLflow, the run must be active; the model is not looked up. */
 export async function logOutputs(ctx: StoreContext, runId: string, models: readonly ModelOutput[]): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const run = await findActiveRun(tx, runId)
+    const run = await findActiveRun(tx, runId, ctx.workspace)
     if (models.length === 0) return
     await tx.runBatch(ctx.dialect.insertRows('run_model_links', LINK, models.map((m) => [run.run_key, 'output', m.modelId, m.step])))
   })

@@ -32,8 +32,15 @@ export function toRunInfo(row: RunRow): RunInfo {
   }
 }
 
-export async function findRun(db: Db, runId: string): Promise<RunRow> {
-  const [row] = await db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.run_id = ?`, [runId])
+/** A run by id; with a workspace, a run of another workspace's experiment does not exist. */
+export async function findRun(db: Db, runId: string, workspace?: string): Promise<RunRow> {
+  const [row] =
+    workspace === undefined
+      ? await db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.run_id = ?`, [runId])
+      : await db.query<RunRow>(
+          `SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE r.run_id = ? AND e.workspace = ?`,
+          [runId, workspace],
+        )
   if (!row) throw notFound(`Run with id=${runId} not found`)
   return row
 }
@@ -45,8 +52,8 @@ export function checkRunActive(row: RunRow): void {
   }
 }
 
-export async function findActiveRun(db: Db, runId: string): Promise<RunRow> {
-  const row = await findRun(db, runId)
+export async function findActiveRun(db: Db, runId: string, workspace?: string): Promise<RunRow> {
+  const row = await findRun(db, runId, workspace)
   checkRunActive(row)
   return row
 }

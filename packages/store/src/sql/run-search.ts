@@ -8,7 +8,7 @@ import type { StoreContext } from './context.ts'
 import type { Db } from './db.ts'
 import { fragment, joinFragments } from './dialect.ts'
 import type { Fragment } from './dialect.ts'
-import { parseExperimentId } from './experiments.ts'
+import { experimentIdsInWorkspace, parseExperimentId } from './experiments.ts'
 import { loadRuns } from './hydrate-runs.ts'
 import { decodePageToken, encodePageToken, queryFingerprint } from './page-token.ts'
 import { planRunOrder } from './run-order.ts'
@@ -66,7 +66,7 @@ export async function searchRunsParsed(
     o: query.orderBy ?? [],
     v: query.runViewType,
   })
-  const named = query.experimentIds.map(parseExperimentId).filter((id) => id !== undefined)
+  const named = await experimentIdsInWorkspace(ctx, query.experimentIds.map(parseExperimentId).filter((id) => id !== undefined))
   const experimentIds = query.readableBy ? await readableExperimentIds(db, dialect, named, query.readableBy) : named
   const cursor = query.pageToken
     ? decodePageToken(query.pageToken, fingerprint)

@@ -13,7 +13,7 @@ import type { RunRow } from './run-rows.ts'
 
 export async function createRun(ctx: StoreContext, input: CreateRunInput): Promise<Run> {
   const runId = await ctx.db.transaction(async (tx) => {
-    const experiment = await findExperiment(tx, input.experimentId)
+    const experiment = await findExperiment(tx, input.experimentId, ctx.workspace)
     checkExperimentActive(experiment)
     const tags: Tag[] = [...(input.tags ?? [])]
     const nameTag = tags.findLast((t) => t.key === RUN_NAME_TAG)?.value
@@ -50,12 +50,12 @@ export async function createRun(ctx: StoreContext, input: CreateRunInput): Promi
 }
 
 export async function getRun(ctx: StoreContext, runId: string): Promise<Run> {
-  return loadRun(ctx.db, ctx.dialect, runId)
+  return loadRun(ctx.db, ctx.dialect, runId, ctx.workspace)
 }
 
 export async function updateRun(ctx: StoreContext, runId: string, input: UpdateRunInput): Promise<RunInfo> {
   return ctx.db.transaction(async (tx) => {
-    const row = await findActiveRun(tx, runId)
+    const row = await findActiveRun(tx, runId, ctx.workspace)
     const updated: RunRow = {
       ...row,
       ...(input.status ? { status: input.status } : {}),
@@ -72,7 +72,7 @@ export async function updateRun(ctx: StoreContext, runId: string, input: UpdateR
 
 async function setRunLifecycle(ctx: StoreContext, runId: string, stage: LifecycleStage): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const row = await findRun(tx, runId)
+    const row = await findRun(tx, runId, ctx.workspace)
     await tx.run('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_key = ?', [
       stage,
       stage === 'deleted' ? ctx.now() : null,

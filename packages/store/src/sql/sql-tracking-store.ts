@@ -13,7 +13,9 @@ import type {
   TrackingStore,
   UpdateRunInput,
 } from '../tracking-store.ts'
+import { appendUriPath, DEFAULT_WORKSPACE } from './context.ts'
 import type { StoreContext } from './context.ts'
+import type { Workspace } from '../workspaces/workspace-store.ts'
 import { logInputs, searchDatasets } from './datasets.ts'
 import { searchExperiments } from './experiment-search.ts'
 import * as experiments from './experiments.ts'
@@ -31,6 +33,8 @@ import * as runs from './runs.ts'
 /** The TrackingStore over any Db + Dialect: all behaviour lives in the modules it delegates to. */
 export class SqlTrackingStore implements TrackingStore {
   constructor(private readonly ctx: StoreContext) {}
+
+  forWorkspace = (workspace: Workspace): TrackingStore => new SqlTrackingStore(workspaceContext(this.ctx, workspace))
 
   createExperiment = (input: CreateExperimentInput) => experiments.createExperiment(this.ctx, input)
   getExperiment = (experimentId: string) => experiments.getExperiment(this.ctx, experimentId)
@@ -80,4 +84,15 @@ export class SqlTrackingStore implements TrackingStore {
   poolStats = () => this.ctx.db.poolStats?.()
   ping = async () => void (await this.ctx.db.query('SELECT 1'))
   close = () => this.ctx.db.close()
+}
+
+/**
+ * The context confined to one workspace. Its new experiments' artifacts go under the workspace's
+ * own root when it has one, else `<server root>/workspaces/<name>` (MLflow's layout); `default`
+ * keeps the server root, where experiments made before workspaces were enabled already live.
+ */
+export function workspaceContext(ctx: StoreContext, workspace: Workspace): StoreContext {
+  const artifactRoot =
+    workspace.defaultArtifactRoot ?? (workspace.name === DEFAULT_WORKSPACE ? ctx.artifactRoot : appendUriPath(ctx.artifactRoot, 'workspaces', workspace.name))
+  return { ...ctx, workspace: workspace.name, artifactRoot }
 }

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { openStores } from '@orchard/store'
+import type { TrackingStore } from '@orchard/store'
+import type { Hono } from 'hono'
+import { createApp } from '../src/app.ts'
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
+
+// With access control and workspaces both on, the permission check looks names up in the request's
+// workspace, and the workspace API's writes are for admins.
+describe('workspaces with authentication', () => {
+  let dir: string
+  let trackingStore: TrackingStore
+  let app: Hono
+  let teamExperiment: string
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'orchard-workspaces-auth-'))
+    const stores = await openStores(`sqlite:///${join(dir, 'orchard.db')}`, { defaultArtifactRoot: 'mlflow-artifacts:/' })
+    trackingStore = stores.trackingStore
+    await stores.authStore.createUser('root', 'root-password-123', true)
+    await stores.authStore.createUser('alice', 'alice-password-123')
+    const team = await stores.workspaceStore.createWorkspace({ name: 'team-a' })
+    teamExperiment = await trackingStore.forWorkspace(team).createExperiment({ name: 'churn' })
+    await trackingStore.createExperiment({ name: 'churn' })
+    await stores.authStore.createExperimentPermission(teamExperiment, 'alice', 'READ')
+    app = createApp({
+      trackingStore,
+      registryStore: stores.registryStore,
+      workspaces: { store: stores.workspaceStore },
+      auth: { store: stores.authStore, settings: { defaultPermission: 'NO_PERMISSIONS' } },
+    })
+  })
+  after(async () => {
+    await trackingStore.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  const call = async (method: string, path: string, user: [string, string], workspace?: string, body?: unknown) => {
+    const headers: Record<string, string> = { authorization: basic(...user), 'content-type': 'application/json' }
+    if (workspace) headers['X-MLFLOW-WORKSPACE'] = workspace
+    const response = await app.request(path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+    return { status: response.status, json: (await response.json()) as { error_code?: string; experiment?: { experiment_id: string } } }
+  }
+
+  it('checks an experiment name in the workspace the header names', async () => {
+    const alice: [string, string] = ['alice', 'alice-password-123']
+    const inTeam = await call('GET', '/api/2.0/mlflow/experiments/get-by-name?experiment_name=churn', alice, 'team-a')
+    assert.equal(inTeam.status, 200)
+    assert.equal(inTeam.json.experiment?.experiment_id, teamExperiment)
+    const inDefault = await call('GET', '/api/2.0/mlflow/experiments/get-by-name?experiment_name=churn', alice)
+    assert.equal(inDefault.status, 403)
+    assert.equal(inDefault.json.error_code, 'PERMISSION_DENIED')
+  })
+
+  it('lets any signed-in user list workspaces and only admins create them', async () => {
+    assert.equal((await call('GET', '/api/3.0/mlflow/workspaces', ['alice', 'alice-password-123'])).status, 200)
+    const refused = await call('POST', '/api/3.0/mlflow/workspaces', ['alice', 'alice-password-123'], undefined, { name: 'team-x' })
+    assert.equal(refused.status, 403)
+    assert.equal((await call('POST', '/api/3.0/mlflow/workspaces', ['root', 'root-password-123'], undefined, { name: 'team-x' })).status, 201)
+  })
+})
