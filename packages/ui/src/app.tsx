@@ -100,7 +100,7 @@ export function App() {
   }, [reload])
 
   const known = experiments.status === 'ready' ? experiments.value : []
-  const selectedIds = route.page === 'runs' || route.page === 'charts' || route.page === 'compare' ? route.experimentIds : route.page === 'run' ? [route.experimentId] : []
+  const selectedIds = route.page === 'runs' || route.page === 'charts' || route.page === 'compare' ? route.experimentIds : route.page === 'run' || route.page === 'experiment-permissions' ? [route.experimentId] : []
   const missing = useMissingExperiments(route.page === 'run' ? [] : selectedIds, experiments)
   const nameOf = (id: string) => known.find((e) => e.experimentId === id)?.name ?? `#${id}`
   const title =
