@@ -30,7 +30,9 @@ export function safeNext(value: string | undefined | null): string {
   return value
 }
 
-const isHttps = (c: Context) => new URL(c.req.url).protocol === 'https:'
+// Secure cookies when the browser speaks https to us or to the TLS proxy in front (which says so in
+// X-Forwarded-Proto). A forged header can only add the Secure flag, never remove it.
+const isHttps = (c: Context) => new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https'
 
 function errorPage(c: Context, status: 400 | 403 | 503, message: string): Response {
   return c.html(
