@@ -36,7 +36,7 @@ async function newestMtime(path: string): Promise<number> {
   return newest
 }
 
-async function buildIfStale(): Promise<void> {
+export async function buildIfStale(): Promise<void> {
   for (;;) {
     try {
       await mkdir(LOCK)

@@ -1,15 +1,17 @@
 import { Hono } from 'hono'
-import { authRoutes, isOrchardError, roleRoutes, registryRoutes, trackingRoutes, webhookRoutes, workspaceRoutes } from '@orchard/protocol'
+import { authRoutes, grantListRoutes, isOrchardError, roleRoutes, registryRoutes, trackingRoutes, webhookRoutes, workspaceRoutes } from '@orchard/protocol'
 import type { ErrorCode, LoadLimits } from '@orchard/protocol'
 import { registerArtifactService } from './artifact-service/index.ts'
 import { registerGraphql } from './graphql/index.ts'
 import { accessControl } from './auth/access-control.ts'
+import { SignIn } from './auth/sign-in.ts'
 import { securityMiddleware } from './security/security-middleware.ts'
 import type { SecuritySettings } from './security/settings.ts'
 import { registerUi } from './ui-static/index.ts'
 import { defineRoutes } from './define-routes.ts'
 import type { ServerContext } from './server-context.ts'
 import { artifactListHandlers } from './routes/artifacts.ts'
+import { grantListHandlers } from './routes/auth-grant-lists.ts'
 import { permissionHandlers } from './routes/auth-permissions.ts'
 import { roleHandlers } from './routes/auth-roles.ts'
 import { tokenHandlers } from './routes/auth-tokens.ts'
@@ -86,11 +88,15 @@ export function createApp(options: AppOptions): Hono {
   }
   if (options.auth) {
     // First: no handler runs before the request is authenticated and allowed.
-    const control = accessControl(options.auth.store, options.auth.settings)
+    const { sso } = options.auth
+    const signIn = sso && new SignIn(options.auth.store, sso, options.auth.signIn ?? {}, options.auth.settings.now)
+    const control = accessControl(options.auth.store, options.auth.settings, signIn)
     app.use('*', control.middleware)
+    signIn?.register(app, control.authenticator)
     context = { ...context, auth: { ...options.auth, authenticator: control.authenticator } }
     defineRoutes(app, authRoutes, { ...userHandlers, ...permissionHandlers, ...tokenHandlers }, context)
     defineRoutes(app, roleRoutes, roleHandlers, context)
+    defineRoutes(app, grantListRoutes, grantListHandlers, context)
   }
 
   // Liveness: the process serves HTTP. It stays 200 while the database is away, so an orchestrator

@@ -1,7 +1,8 @@
 import type { ArtifactRepository } from '@orchard/artifacts'
-import type { AuthStore, RegistryStore, TrackingStore, WorkspaceStore } from '@orchard/store'
+import type { AuthStore, RegistryStore, SsoStore, TrackingStore, WorkspaceStore } from '@orchard/store'
 import type { Authenticator } from './auth/authenticate.ts'
 import type { AuthSettings } from './auth/settings.ts'
+import type { SignInSettings } from './auth/sign-in-settings.ts'
 import type { WebhookSettings } from './webhooks/settings.ts'
 
 /** What every handler may use: the stores and the few settings that shape responses. */
@@ -24,6 +25,12 @@ export interface ServerContext {
     readonly settings: AuthSettings
     /** Set by createApp: handlers that change passwords or users make it forget cached logins. */
     readonly authenticator?: Authenticator
+    /**
+     * The UI's sign-in (password form, session cookie, --oidc-* single sign-on) and the grant lists of
+     * the permissions tabs; without it the UI relies on the browser's Basic dialog.
+     */
+    readonly sso?: SsoStore
+    readonly signIn?: SignInSettings
   }
   /**
    * Prefixes (paths or URIs) an experiment's artifact_location may lie under besides the default

@@ -7,6 +7,7 @@ import { createApp } from './app.ts'
 import { ensureAdmin } from './auth/bootstrap.ts'
 import type { InitialAdmin } from './auth/bootstrap.ts'
 import type { AuthSettings } from './auth/settings.ts'
+import type { SignInSettings } from './auth/sign-in-settings.ts'
 import type { SecuritySettings } from './security/settings.ts'
 import { answerClientErrors, closeWithin } from './http-guards.ts'
 import { WebhookDeliveryLoop } from './webhooks/delivery-loop.ts'
@@ -37,6 +38,8 @@ export interface ServerOptions {
    * route declares. `initialAdmin` is created on first start; without any admin the server refuses to start.
    */
   readonly auth?: AuthSettings & { readonly initialAdmin?: InitialAdmin }
+  /** With `auth`: the UI's sign-in page and session length, and single sign-on (`--oidc-*`). */
+  readonly signIn?: SignInSettings
   /** `--allowed-hosts`, `--cors-allowed-origins`, `--x-frame-options`, `--disable-security-middleware`. */
   readonly security?: SecuritySettings
   /** Prefixes an experiment's artifact_location may lie under besides the server's own roots. */
@@ -70,7 +73,7 @@ const DEFAULT_SHUTDOWN_DEADLINE_MS = 25_000
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   // One connection for both stores; closing the tracking store closes it.
-  const { trackingStore, registryStore, authStore, workspaceStore } = await openStores(options.backendStoreUri, { defaultArtifactRoot: options.defaultArtifactRoot })
+  const { trackingStore, registryStore, authStore, ssoStore, workspaceStore } = await openStores(options.backendStoreUri, { defaultArtifactRoot: options.defaultArtifactRoot })
   if (options.auth) {
     try {
       await ensureAdmin(authStore, options.auth.initialAdmin)
@@ -97,7 +100,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.artifactsDestination ? { artifactsDestination: options.artifactsDestination } : {}),
     ...(options.artifactsOnly ? { artifactsOnly: true } : {}),
     ...(options.logError ? { logError: options.logError } : {}),
-    ...(options.auth ? { auth: { store: authStore, settings: options.auth } } : {}),
+    ...(options.auth ? { auth: { store: authStore, settings: options.auth, sso: ssoStore, ...(options.signIn ? { signIn: options.signIn } : {}) } } : {}),
     ...(options.security ? { security: options.security } : {}),
     ...(options.loadLimits ? { loadLimits: options.loadLimits } : {}),
     ...(options.enableWorkspaces ? { workspaces: { store: workspaceStore } } : {}),

@@ -42,7 +42,7 @@ export async function openAuthTestApp(backend: Backend, settings: Partial<AuthSe
   const database = backend === 'postgres' ? testDatabase('orchard_auth') : undefined
   await database?.create()
   const uri = database ? database.url : `sqlite:///${join(dir, 'orchard.db')}`
-  const { trackingStore, registryStore, authStore } = await openStores(uri, {
+  const { trackingStore, registryStore, authStore, ssoStore } = await openStores(uri, {
     defaultArtifactRoot: 'mlflow-artifacts:/',
     ...(settings.now ? { now: settings.now } : {}),
   })
@@ -53,7 +53,7 @@ export async function openAuthTestApp(backend: Backend, settings: Partial<AuthSe
     registryStore,
     artifactsDestination: join(dir, 'artifacts'),
     logError: (e) => errors.push(e),
-    auth: { store: authStore, settings: { defaultPermission: 'READ' as PermissionLevel, ...settings } },
+    auth: { store: authStore, sso: ssoStore, settings: { defaultPermission: 'READ' as PermissionLevel, ...settings } },
   })
   return {
     trackingStore,

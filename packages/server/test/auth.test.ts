@@ -33,7 +33,10 @@ for (const backend of ['sqlite', 'postgres'] as const) describe(`access control 
   test('leaves /health and /ready open and guards the UI', async () => {
     assert.equal((await app.call('GET', '/health')).status, 200)
     assert.equal((await app.call('GET', '/ready')).status, 200)
-    assert.equal((await app.call('GET', '/', undefined, undefined, { accept: 'text/html' })).status, 401)
+    // Signed out, a browser opening a page is sent to the sign-in page (a script gets 401).
+    const page = await app.call('GET', '/', undefined, undefined, { accept: 'text/html' })
+    assert.equal(page.status, 302)
+    assert.equal(page.headers.get('location'), '/login?next=%2F')
   })
 
   test('gives the creator MANAGE and others the default READ, and answers 403 PERMISSION_DENIED', async () => {

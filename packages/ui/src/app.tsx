@@ -9,9 +9,11 @@ import { WorkspaceSwitcher } from './components/workspace-switcher.tsx'
 import { ModelPage } from './components/model-page.tsx'
 import { ModelVersionPage } from './components/model-version-page.tsx'
 import { ModelsPage } from './components/models-page.tsx'
+import { PermissionsPage } from './components/permissions-page.tsx'
 import { RunPage } from './components/run-page.tsx'
 import { RunsTable } from './components/runs-table.tsx'
 import { Empty, NotFound } from './components/status.tsx'
+import { UserMenu } from './components/user-menu.tsx'
 import { runsRoute } from './lib/routes.ts'
 import type { RunsView } from './lib/routes.ts'
 import { linkProps, useRoute } from './router.ts'
@@ -99,7 +101,7 @@ export function App() {
   }, [reload])
 
   const known = experiments.status === 'ready' ? experiments.value : []
-  const selectedIds = route.page === 'runs' || route.page === 'charts' || route.page === 'compare' ? route.experimentIds : route.page === 'run' ? [route.experimentId] : []
+  const selectedIds = route.page === 'runs' || route.page === 'charts' || route.page === 'compare' ? route.experimentIds : route.page === 'run' || route.page === 'experiment-permissions' ? [route.experimentId] : []
   const missing = useMissingExperiments(route.page === 'run' ? [] : selectedIds, experiments)
   const nameOf = (id: string) => known.find((e) => e.experimentId === id)?.name ?? `#${id}`
   const title =
@@ -109,6 +111,8 @@ export function App() {
     : route.page === 'models' ? 'Models'
     : route.page === 'model' ? `${route.name} · Models`
     : route.page === 'model-version' ? `${route.name} v${route.version} · Models`
+    : route.page === 'experiment-permissions' ? `Permissions · ${nameOf(route.experimentId)}`
+    : route.page === 'model-permissions' ? `Permissions · ${route.name} · Models`
     : route.page === 'compare' ? `Compare ${route.runIds.length} runs · ${route.experimentIds.map(nameOf).join(', ')}`
     : ''
   useEffect(() => {
@@ -116,7 +120,7 @@ export function App() {
   }, [title])
 
   useSearchShortcut()
-  const registry = route.page === 'models' || route.page === 'model' || route.page === 'model-version'
+  const registry = route.page === 'models' || route.page === 'model' || route.page === 'model-version' || route.page === 'model-permissions'
 
   const onView = (view: Partial<RunsView>) => {
     if (route.page === 'runs') navigate({ ...route, ...view })
@@ -159,6 +163,12 @@ export function App() {
     case 'model-version':
       main = <ModelVersionPage key={`${route.name}\u0000${route.version}`} name={route.name} version={route.version} navigate={navigate} />
       break
+    case 'experiment-permissions':
+      main = <PermissionsPage key={route.experimentId} target={{ kind: 'experiment', experimentId: route.experimentId }} title={nameOf(route.experimentId)} navigate={navigate} />
+      break
+    case 'model-permissions':
+      main = <PermissionsPage key={route.name} target={{ kind: 'model', name: route.name }} title={route.name} navigate={navigate} />
+      break
     case 'not-found':
       main = (
         <NotFound title="Page not found">
@@ -193,6 +203,7 @@ export function App() {
         <button type="button" className="theme-toggle" onClick={toggleTheme} aria-label="Toggle dark theme">
           {theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>
+        <UserMenu />
       </header>
       <div className="layout">
         {registry ? null : <ExperimentsSidebar

@@ -7,6 +7,7 @@ import { authOptions, securityOptions } from '../auth-options.ts'
 import { UsageError, defineCommand } from '../command.ts'
 import { artifactsDestination, artifactsDestinationFlag, backendStoreUri, backendStoreUriFlag } from '../defaults.ts'
 import { parseInteger, parseList } from '../flag-values.ts'
+import { signInOptions } from '../oidc-options.ts'
 import { sqliteFile } from '../sqlite-file.ts'
 
 const MAX_PORT = 65_535
@@ -60,6 +61,41 @@ export const command = defineCommand({
       placeholder: 'file',
       description: "MLflow's basic_auth.ini: default_permission, admin_username, admin_password",
       env: 'MLFLOW_AUTH_CONFIG_PATH',
+    },
+    'oidc-issuer': {
+      type: 'string',
+      placeholder: 'url',
+      description: 'Single sign-on for the UI: the OpenID Connect issuer (discovery at <url>/.well-known/openid-configuration)',
+    },
+    'oidc-client-id': { type: 'string', placeholder: 'id', description: "This server's client id at the identity provider" },
+    'oidc-client-secret': {
+      type: 'string',
+      placeholder: 'secret',
+      description: 'Client secret of a confidential client (prefer the environment variable); none for a public client with PKCE',
+    },
+    'oidc-redirect-uri': {
+      type: 'string',
+      placeholder: 'url',
+      description: 'Callback URL registered at the provider (behind a TLS proxy: https://<public host>/auth/oidc/callback)',
+      default: '<request origin>/auth/oidc/callback',
+    },
+    'oidc-scopes': { type: 'string', placeholder: 'list', description: 'Scopes to ask for, comma-separated', default: 'openid,profile,email' },
+    'oidc-username-claim': {
+      type: 'string',
+      placeholder: 'claim',
+      description: 'ID-token claim naming the Orchard user created on first sign-in',
+      default: 'preferred_username',
+    },
+    'oidc-groups-claim': {
+      type: 'string',
+      placeholder: 'claim',
+      description: "ID-token claim listing the user's IdP groups (stored on the user at each sign-in)",
+      default: 'groups',
+    },
+    'oidc-admin-groups': {
+      type: 'string',
+      placeholder: 'list',
+      description: 'IdP groups whose members are admins; when set, SSO users\' admin flag follows their groups',
     },
     'allowed-hosts': {
       type: 'string',
@@ -145,6 +181,7 @@ export const command = defineCommand({
       defaultPermission: flags['auth-default-permission'],
       configPath: flags['auth-config'],
     })
+    const signIn = signInOptions(flags, auth !== undefined)
     const options: ServerOptions = {
       host: flags.host ?? '127.0.0.1',
       port,
@@ -153,6 +190,7 @@ export const command = defineCommand({
       ...(serveArtifacts ? { artifactsDestination: destination } : {}),
       ...(flags['artifacts-only'] ? { artifactsOnly: true } : {}),
       ...(auth ? { auth } : {}),
+      ...(signIn ? { signIn } : {}),
       security: securityOptions(flags),
       loadLimits,
       ...(flags['enable-workspaces'] ? { enableWorkspaces: true } : {}),

@@ -10,6 +10,7 @@ import type { FieldReader } from './authorize.ts'
 import { RouteIndex } from './route-index.ts'
 import type { RouteMatch } from './route-index.ts'
 import type { AuthSettings } from './settings.ts'
+import type { SignIn } from './sign-in.ts'
 
 const PUBLIC: RoutePermission = { resource: 'public' }
 const AUTHENTICATED: RoutePermission = { resource: 'authenticated' }
@@ -91,7 +92,18 @@ export interface AccessControl {
  * successful create it gives the creator MANAGE, and it keeps model grants in step with renames and
  * deletes, as MLflow's after-request hooks do.
  */
-export function accessControl(store: AuthStore, settings: AuthSettings): AccessControl {
+/** A browser opening one of the UI's pages (not a script, not an API call). */
+const isPageNavigation = (c: Context) =>
+  (c.req.method === 'GET' || c.req.method === 'HEAD') && (c.req.header('sec-fetch-mode') === 'navigate' || (c.req.header('accept') ?? '').includes('text/html'))
+
+/**
+ * A request from a script on a page (the UI's own fetches send Sec-Fetch-Mode same-origin or cors):
+ * its 401 carries no Basic challenge, which would make the browser pop up a password dialog over
+ * the UI's own sign-in page. MLflow's clients send no Sec-Fetch headers and get the challenge.
+ */
+const isPageFetch = (c: Context) => ['same-origin', 'cors'].includes(c.req.header('sec-fetch-mode') ?? '')
+
+export function accessControl(store: AuthStore, settings: AuthSettings, signIn?: SignIn): AccessControl {
   const index = new RouteIndex()
   const authenticator = new Authenticator(store, settings)
   const authorizer = createAuthorizer(store, settings)
@@ -100,18 +112,25 @@ export function accessControl(store: AuthStore, settings: AuthSettings): AccessC
     const path = decodedPath(c.req.url)
     const match = index.match(c.req.method, path)
     const permission = permissionFor(match, path)
-    if (permission.resource === 'public' || c.req.method === 'OPTIONS') return next()
+    if (permission.resource === 'public' || c.req.method === 'OPTIONS' || (!match && signIn?.isPublic(path))) return next()
 
     let principal
+    const authorization = c.req.header('authorization')
     try {
-      principal = await authenticator.authenticate(c.req.header('authorization'), clientAddress(c))
+      // Credentials sent with the request win; without any, the UI's session cookie.
+      principal = authorization || !signIn ? await authenticator.authenticate(authorization, clientAddress(c)) : await signIn.principal(c)
     } catch (error) {
       const response = errorResponse(c, error)
       if (response) return response
       throw error
     }
     if (!principal) {
-      return c.json({ error_code: 'UNAUTHENTICATED', message: UNAUTHENTICATED_MESSAGE }, 401, { 'WWW-Authenticate': WWW_AUTHENTICATE })
+      if (signIn && !match && !authorization && isPageNavigation(c)) {
+        const url = new URL(c.req.url)
+        return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 302)
+      }
+      const challenge: Record<string, string> = signIn && isPageFetch(c) ? {} : { 'WWW-Authenticate': WWW_AUTHENTICATE }
+      return c.json({ error_code: 'UNAUTHENTICATED', message: UNAUTHENTICATED_MESSAGE }, 401, challenge)
     }
     c.set('principal', principal)
     const field = fieldReader(c, match)

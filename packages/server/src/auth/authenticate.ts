@@ -13,7 +13,7 @@ import type { AuthSettings } from './settings.ts'
 /** Who sent a request, once their credentials checked out. */
 export interface Principal {
   readonly user: AuthUser
-  readonly via: 'password' | 'token'
+  readonly via: 'password' | 'token' | 'session'
 }
 
 declare module 'hono' {

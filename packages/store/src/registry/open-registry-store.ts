@@ -1,5 +1,7 @@
 import type { AuthStore } from '../auth/auth-store.ts'
 import { SqlAuthStore } from '../auth/sql-auth-store.ts'
+import { SqlSsoStore } from '../auth/sso-store.ts'
+import type { SsoStore } from '../auth/sso-store.ts'
 import { openStoreContext } from '../open-tracking-store.ts'
 import type { OpenTrackingStoreOptions } from '../open-tracking-store.ts'
 import { SqlTrackingStore } from '../sql/sql-tracking-store.ts'
@@ -28,13 +30,14 @@ export async function openRegistryStore(uri: string, options: OpenTrackingStoreO
 export async function openStores(
   uri: string,
   options: OpenTrackingStoreOptions = {},
-): Promise<{ trackingStore: TrackingStore; registryStore: RegistryStore; authStore: AuthStore; workspaceStore: WorkspaceStore }> {
+): Promise<{ trackingStore: TrackingStore; registryStore: RegistryStore; authStore: AuthStore; ssoStore: SsoStore; workspaceStore: WorkspaceStore }> {
   const ctx = await openStoreContext(uri, options)
   return {
     trackingStore: new SqlTrackingStore(ctx),
     registryStore: new SqlRegistryStore(ctx, false),
     authStore: new SqlAuthStore(ctx),
     workspaceStore: new SqlWorkspaceStore(ctx),
+    ssoStore: new SqlSsoStore(ctx),
   }
 }
 

@@ -22,6 +22,7 @@ import { ConfirmDialog } from './confirm-dialog.tsx'
 import { AuditTrail, EditableDescription, StageBadge, TagsEditor } from './registry-widgets.tsx'
 import { RunLink } from './run-link.tsx'
 import { Empty, ErrorBox, Loading, NotFound } from './status.tsx'
+import { PermissionsLink } from './permissions-page.tsx'
 
 interface Props {
   readonly name: string
@@ -60,6 +61,7 @@ export function ModelPage({ name, navigate }: Props) {
       <header className="page-head">
         <h1>{name}</h1>
         <span className="spacer" />
+        <PermissionsLink target={{ kind: 'model', name }} navigate={navigate} />
         {model.status === 'ready' ? (
           <button type="button" className="danger" onClick={() => setDeletingModel(true)}>
             Delete model

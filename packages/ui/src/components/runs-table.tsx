@@ -18,6 +18,7 @@ import type { Navigate } from '../router.ts'
 import { ColumnChooser } from './column-chooser.tsx'
 import { SavedViews } from './saved-views.tsx'
 import { Empty, ErrorBox } from './status.tsx'
+import { PermissionsLink } from './permissions-page.tsx'
 
 const ROW_HEIGHT = 30
 const OVERSCAN = 12
@@ -349,6 +350,7 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
         <span className="muted" data-testid="run-count">
           {loaded.runs.length.toLocaleString('en-US')} runs{loaded.done ? '' : ' (loading…)'}
         </span>
+        {experimentIds.length === 1 ? <PermissionsLink target={{ kind: 'experiment', experimentId: experimentIds[0]! }} navigate={navigate} /> : null}
       </header>
       <div className="toolbar">
         <FilterBox draft={draft} onDraft={setDraft} keys={keys} onSubmit={submitFilter} onClear={view.filter ? () => onView({ filter: '' }) : undefined} />

@@ -8,6 +8,7 @@
 //   /models?filter=…                               registered models
 //   /models/<name>                                 one model: versions, aliases, tags, audit trail
 //   /models/<name>/versions/<version>              one model version
+//   /experiments/1/permissions, /models/<name>/permissions   who may do what (access control on)
 
 export type XAxis = 'step' | 'wall' | 'relative'
 export type RunTab = 'overview' | 'params' | 'metrics' | 'tags' | 'artifacts'
@@ -51,6 +52,8 @@ export type Route =
   | { readonly page: 'models'; readonly filter: string }
   | { readonly page: 'model'; readonly name: string }
   | { readonly page: 'model-version'; readonly name: string; readonly version: string }
+  | { readonly page: 'experiment-permissions'; readonly experimentId: string }
+  | { readonly page: 'model-permissions'; readonly name: string }
   | { readonly page: 'not-found'; readonly path: string }
 
 const list = (value: string | null) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)
@@ -75,6 +78,7 @@ export function parseRoute(pathname: string, search: string): Route {
     if (ids === undefined) return { page: 'models', filter: query.get('filter') ?? '' }
     if (third === undefined) return { page: 'model', name: ids }
     if (third === 'versions' && fourth !== undefined && rest.length === 0) return { page: 'model-version', name: ids, version: fourth }
+    if (third === 'permissions' && fourth === undefined) return { page: 'model-permissions', name: ids }
     return { page: 'not-found', path: pathname }
   }
   if (first !== 'experiments' || ids === undefined || list(ids).length === 0) return { page: 'not-found', path: pathname }
@@ -102,6 +106,7 @@ export function parseRoute(pathname: string, search: string): Route {
       ...(artifact ? { artifact } : {}),
     }
   }
+  if (third === 'permissions' && fourth === undefined && experimentIds.length === 1) return { page: 'experiment-permissions', experimentId: experimentIds[0]! }
   if (third === 'compare' && fourth === undefined) {
     return { page: 'compare', experimentIds, runIds: list(query.get('runs')), scatterX: query.get('sx') ?? '', scatterY: query.get('sy') ?? '' }
   }
@@ -162,6 +167,10 @@ export function routePath(route: Route): string {
       return `/models/${enc(route.name)}`
     case 'model-version':
       return `/models/${enc(route.name)}/versions/${enc(route.version)}`
+    case 'model-permissions':
+      return `/models/${enc(route.name)}/permissions`
+    case 'experiment-permissions':
+      return `/experiments/${enc(route.experimentId)}/permissions`
     case 'charts':
       return withQuery(`/experiments/${route.experimentIds.map(enc).join(',')}/charts`, [
         ['runs', route.runIds.join(',') || undefined],

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { signInOptions } from './oidc-options.ts'
+
+describe('--oidc-* flags', () => {
+  it('are off when none is given', () => {
+    assert.equal(signInOptions({}, true), undefined)
+  })
+
+  it('become the sign-in settings, lists split on commas', () => {
+    assert.deepEqual(
+      signInOptions(
+        {
+          'oidc-issuer': 'https://sso.example.com/realms/ml',
+          'oidc-client-id': 'orchard',
+          'oidc-client-secret': 's3cret',
+          'oidc-scopes': 'openid,profile,groups',
+          'oidc-groups-claim': 'roles',
+          'oidc-admin-groups': 'admins, mlops',
+        },
+        true,
+      ),
+      {
+        oidc: {
+          issuer: 'https://sso.example.com/realms/ml',
+          clientId: 'orchard',
+          clientSecret: 's3cret',
+          scopes: ['openid', 'profile', 'groups'],
+          groupsClaim: 'roles',
+          adminGroups: ['admins', 'mlops'],
+        },
+      },
+    )
+  })
+
+  it('refuse incomplete or meaningless settings with a usage error', () => {
+    assert.throws(() => signInOptions({ 'oidc-issuer': 'https://idp' }, false), /needs --app-name basic-auth/)
+    assert.throws(() => signInOptions({ 'oidc-issuer': 'https://idp' }, true), /both --oidc-issuer and --oidc-client-id/)
+    assert.throws(() => signInOptions({ 'oidc-client-id': 'x', 'oidc-admin-groups': 'a' }, true), /both --oidc-issuer/)
+    assert.throws(() => signInOptions({ 'oidc-issuer': 'not a url', 'oidc-client-id': 'x' }, true), /absolute URL/)
+    assert.throws(() => signInOptions({ 'oidc-issuer': 'ftp://idp', 'oidc-client-id': 'x' }, true), /http\(s\) URL/)
+    assert.throws(() => signInOptions({ 'oidc-issuer': 'https://idp', 'oidc-client-id': 'x', 'oidc-scopes': 'profile' }, true), /must include 'openid'/)
+  })
+})

@@ -1,0 +1,182 @@
+import type { Context, Hono } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { OrchardError, isOrchardError } from '@orchard/protocol'
+import type { AuthStore, SsoStore } from '@orchard/store'
+import type { Authenticator, Principal } from './authenticate.ts'
+import { clientAddress } from './authenticate.ts'
+import { OidcClient } from './oidc.ts'
+import type { OidcFlow } from './oidc.ts'
+import { DEFAULT_SESSION_TTL_MS, OIDC_FLOW_TTL_S } from './sign-in-settings.ts'
+import type { SignInSettings } from './sign-in-settings.ts'
+
+// The web UI's sign-in (with `--app-name basic-auth`): a password form and, with --oidc-issuer, single
+// sign-on. Either ends in a session cookie: HttpOnly (no script reads it), SameSite=Lax (a page on
+// another site cannot send it with a POST; the provider's redirect back, a top-level GET, does), Secure
+// on https. Writes from the UI are also checked by the security middleware's Origin rule (CSRF).
+
+export const SESSION_COOKIE = 'orchard_session'
+const FLOW_COOKIE = 'orchard_oidc'
+const CALLBACK_PATH = '/auth/oidc/callback'
+/** Paths anyone may load with sign-in on: the sign-in page and the files it is built from. */
+const PUBLIC_PREFIXES = ['/auth/', '/assets/']
+const PUBLIC_PATHS = new Set(['/login', '/favicon.svg'])
+const MAX_LOGIN_BODY_BYTES = 8192
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+
+/** A page on this server to return to: a path, never `//host` or another origin. */
+export function safeNext(value: string | undefined | null): string {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\r\n]/.test(value)) return '/'
+  return value
+}
+
+// Secure cookies when the browser speaks https to us or to the TLS proxy in front (which says so in
+// X-Forwarded-Proto). A forged header can only add the Secure flag, never remove it.
+const isHttps = (c: Context) => new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https'
+
+function errorPage(c: Context, status: 400 | 403 | 503, message: string): Response {
+  return c.html(
+    `<!doctype html><meta charset="utf-8"><title>Sign-in failed · Orchard</title>
+<body style="font-family:system-ui;max-width:40rem;margin:4rem auto;line-height:1.5">
+<h1>Sign-in failed</h1><p role="alert">${escapeHtml(message)}</p><p><a href="/login">Back to sign-in</a></p></body>`,
+    status,
+    { 'cache-control': 'no-store' },
+  )
+}
+
+function encodeFlow(flow: OidcFlow): string {
+  return Buffer.from(JSON.stringify(flow)).toString('base64url')
+}
+
+function decodeFlow(value: string | undefined): OidcFlow | undefined {
+  if (!value || value.length > 4096) return undefined
+  try {
+    const flow = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<OidcFlow>
+    const strings = [flow.state, flow.nonce, flow.codeVerifier, flow.next]
+    return strings.every((s) => typeof s === 'string' && s) ? (flow as OidcFlow) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export class SignIn {
+  private readonly oidc: OidcClient | undefined
+  private readonly ttlMs: number
+
+  constructor(
+    private readonly store: AuthStore,
+    private readonly sso: SsoStore,
+    private readonly settings: SignInSettings,
+    now: () => number = Date.now,
+  ) {
+    this.oidc = settings.oidc && new OidcClient(settings.oidc, now)
+    this.ttlMs = settings.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS
+  }
+
+  /** The sign-in page, its assets and the sign-in endpoints need no session. */
+  isPublic(path: string): boolean {
+    return PUBLIC_PATHS.has(path) || PUBLIC_PREFIXES.some((prefix) => path.startsWith(prefix))
+  }
+
+  hasSessionCookie(c: Context): boolean {
+    return getCookie(c, SESSION_COOKIE) !== undefined
+  }
+
+  /** The signed-in user of a request carrying a live session cookie. */
+  async principal(c: Context): Promise<Principal | undefined> {
+    const secret = getCookie(c, SESSION_COOKIE)
+    if (!secret) return undefined
+    const session = await this.sso.findSession(secret)
+    return session && { user: session.user, via: 'session' }
+  }
+
+  private async startSession(c: Context, userId: number, via: 'password' | 'oidc'): Promise<void> {
+    const secret = await this.sso.createSession(userId, via, this.ttlMs)
+    setCookie(c, SESSION_COOKIE, secret, { path: '/', httpOnly: true, sameSite: 'Lax', secure: isHttps(c), maxAge: Math.floor(this.ttlMs / 1000) })
+  }
+
+  private redirectUri(c: Context): string {
+    return this.settings.oidc?.redirectUri ?? new URL(CALLBACK_PATH, c.req.url).toString()
+  }
+
+  register(app: Hono, authenticator: Authenticator): void {
+    // What the sign-in page offers, and who is signed in (undefined before sign-in).
+    app.get('/auth/config', async (c) => {
+      const principal = await this.principal(c)
+      return c.json({
+        password: true,
+        oidc: this.oidc !== undefined,
+        ...(principal ? { user: { username: principal.user.username, is_admin: principal.user.isAdmin } } : {}),
+      })
+    })
+
+    app.post('/auth/login', async (c) => {
+      const text = await c.req.text()
+      let body: { username?: unknown; password?: unknown } = {}
+      try {
+        if (text.length <= MAX_LOGIN_BODY_BYTES) body = JSON.parse(text) as typeof body
+      } catch {
+        // Answered below as missing fields.
+      }
+      if (typeof body !== 'object' || body === null || typeof body.username !== 'string' || typeof body.password !== 'string' || !body.username) {
+        throw new OrchardError('INVALID_PARAMETER_VALUE', 'Send a JSON body with username and password.')
+      }
+      const authorization = `Basic ${Buffer.from(`${body.username}:${body.password}`).toString('base64')}`
+      const principal = await authenticator.authenticate(authorization, clientAddress(c))
+      if (!principal) return c.json({ error_code: 'UNAUTHENTICATED', message: 'Wrong user name or password.' }, 401)
+      await this.startSession(c, principal.user.id, 'password')
+      return c.json({ user: { username: principal.user.username, is_admin: principal.user.isAdmin } })
+    })
+
+    app.post('/auth/logout', async (c) => {
+      const secret = getCookie(c, SESSION_COOKIE)
+      if (secret) await this.sso.deleteSession(secret)
+      deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Lax', secure: isHttps(c) })
+      return c.json({})
+    })
+
+    app.get('/auth/oidc/login', async (c) => {
+      if (!this.oidc) return errorPage(c, 400, 'Single sign-on is not configured on this server (--oidc-issuer).')
+      let started
+      try {
+        started = await this.oidc.start(this.redirectUri(c), safeNext(c.req.query('next')))
+      } catch (error) {
+        return errorPage(c, 503, isOrchardError(error) ? error.message : 'The identity provider could not be reached.')
+      }
+      setCookie(c, FLOW_COOKIE, encodeFlow(started.flow), {
+        path: '/auth/oidc/',
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure: isHttps(c),
+        maxAge: OIDC_FLOW_TTL_S,
+      })
+      return c.redirect(started.url.toString(), 302)
+    })
+
+    app.get(CALLBACK_PATH, async (c) => {
+      if (!this.oidc) return errorPage(c, 400, 'Single sign-on is not configured on this server (--oidc-issuer).')
+      const flow = decodeFlow(getCookie(c, FLOW_COOKIE))
+      // One attempt per redirect: the state, nonce and verifier are never accepted twice.
+      deleteCookie(c, FLOW_COOKIE, { path: '/auth/oidc/', httpOnly: true, sameSite: 'Lax', secure: isHttps(c) })
+      const address = clientAddress(c)
+      if (!flow) {
+        await this.store.recordEvent({ action: 'login_failed', target: 'oidc: no sign-in in progress', address })
+        return errorPage(c, 400, 'This sign-in was not started here or took longer than 10 minutes. Start again from the sign-in page.')
+      }
+      try {
+        const identity = await this.oidc.finish(this.redirectUri(c), new URL(c.req.url).searchParams, flow)
+        const { user, created } = await this.sso.signInExternalUser(identity)
+        if (created) await this.store.recordEvent({ username: user.username, action: 'user_created', target: `oidc ${identity.subject}`, address })
+        await this.store.recordEvent({ username: user.username, action: 'login', target: 'oidc', address })
+        // Cached Basic logins carry the admin flag; a change made here must not wait for the cache.
+        authenticator.forget()
+        await this.startSession(c, user.id, 'oidc')
+        return c.redirect(flow.next, 302)
+      } catch (error) {
+        if (!isOrchardError(error)) throw error
+        await this.store.recordEvent({ action: 'login_failed', target: `oidc: ${error.message.slice(0, 200)}`, address })
+        return errorPage(c, error.code === 'TEMPORARILY_UNAVAILABLE' ? 503 : 403, error.message)
+      }
+    })
+  }
+}
