@@ -62,7 +62,7 @@ interface MonitoringData {
 }
 
 /** Which charts the logged metric keys make: drift per column, quality, traffic, latency, error rate. */
-export function monitoringCharts(keys: ReadonlySet<string>): Chart[] {
+function monitoringCharts(keys: ReadonlySet<string>): Chart[] {
   const sorted = [...keys].sort()
   const pick = (pattern: RegExp) => sorted.flatMap((key) => (pattern.exec(key) ? [{ key, label: pattern.exec(key)![1]! }] : []))
   const charts: Chart[] = [

@@ -9,7 +9,7 @@ import { parseAlertRule } from './monitoring-run.ts'
 
 export type AlertRule = NonNullable<ReturnType<typeof parseAlertRule>>
 
-export interface DriftJob {
+interface DriftJob {
   readonly reference: string
   readonly columns?: readonly string[]
   readonly numeric: readonly string[]
@@ -20,7 +20,7 @@ export interface DriftJob {
   readonly alert: boolean
 }
 
-export interface QualityJob {
+interface QualityJob {
   readonly labels: string
   readonly idColumn: string
   readonly labelColumn: string
@@ -30,7 +30,7 @@ export interface QualityJob {
   readonly alerts: readonly AlertRule[]
 }
 
-export interface ServingJob {
+interface ServingJob {
   /** A scoring server's base URL: its /metrics gives the error rate. */
   readonly url?: string
   readonly alerts: readonly AlertRule[]
@@ -100,7 +100,7 @@ function duration(object: Json, key: string, where: string): number | undefined 
 }
 
 /** Validates a parsed job file; relative paths are resolved against `baseDir`. */
-export function parseJobConfig(raw: unknown, baseDir: string): MonitorJobConfig {
+function parseJobConfig(raw: unknown, baseDir: string): MonitorJobConfig {
   const top = section(raw, 'the job file')
   if (!top) throw new UsageError('the job file must be a JSON object')
   allowedKeys(top, 'the job file', ['model', 'log_destination', 'experiment', 'tracking_uri', 'window', 'since', 'drift', 'quality', 'serving'])

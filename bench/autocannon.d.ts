@@ -1,0 +1,28 @@
+// The part of autocannon 9's API the benchmarks use (the package ships no types).
+declare module 'autocannon' {
+  interface Options {
+    readonly url: string
+    readonly method?: string
+    readonly headers?: Readonly<Record<string, string>>
+    readonly body?: string
+    readonly connections?: number
+    readonly duration?: number
+    readonly amount?: number
+  }
+  interface Histogram {
+    readonly average: number
+    readonly p50: number
+    readonly p90: number
+    readonly p99: number
+    readonly max: number
+  }
+  interface Result {
+    readonly latency: Histogram
+    readonly requests: Histogram & { readonly total: number }
+    readonly errors: number
+    readonly timeouts: number
+    readonly non2xx: number
+  }
+  function autocannon(options: Options): Promise<Result>
+  export default autocannon
+}
