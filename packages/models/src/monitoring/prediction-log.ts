@@ -5,8 +5,8 @@
 // so the logs scale with the artifact store, not the tracking database. Logging can never fail a
 // prediction: a full buffer or a failed write drops rows, counts them, and /metrics shows the count.
 import { randomBytes } from 'node:crypto'
-import { parquetWriteBuffer } from 'hyparquet-writer'
 import type { ColumnTable } from '../table.ts'
+import { ParquetEncoder } from './parquet-encoder.ts'
 
 /** Where log files go: an ArtifactRepository has this method (writes are atomic there). */
 export interface PredictionLogSink {
@@ -101,6 +101,7 @@ export class PredictionLogger {
   private sequence = 0
   private closed = false
   private readonly nonce = randomBytes(4).toString('hex')
+  private readonly encoder = new ParquetEncoder()
   private modelName: string
   private modelVersion: string
   private readonly stats = { requestsLogged: 0, rowsWritten: 0, filesWritten: 0, rowsDropped: { sampled_out: 0, buffer_full: 0, write_failed: 0, bad_output: 0 } }
@@ -173,6 +174,7 @@ export class PredictionLogger {
   async close(): Promise<void> {
     await this.flush()
     this.closed = true
+    await this.encoder.close()
   }
 
   getStats(): PredictionLogStats {
@@ -213,7 +215,7 @@ export class PredictionLogger {
       let rows = 0
       for (const r of requests) rows += r.input.rowCount
       try {
-        const bytes = this.encode(requests)
+        const bytes = await this.encode(requests)
         if (!bytes) continue
         // From here on, only the rows the file holds can be lost (bad outputs were counted apart).
         rows = bytes.rows
@@ -230,7 +232,7 @@ export class PredictionLogger {
   }
 
   /** The requests as one Parquet file: the log columns, then the union of input columns, then outputs. */
-  private encode(requests: Pending[]): (Uint8Array & { rows: number }) | undefined {
+  private async encode(requests: Pending[]): Promise<(Uint8Array & { rows: number }) | undefined> {
     const meta: unknown[][] = LOG_COLUMNS.map(() => [])
     const inputs = new Map<string, unknown[]>()
     const outputs = new Map<string, unknown[]>()
@@ -272,7 +274,7 @@ export class PredictionLogger {
       ...[...inputs].map(([name, data]) => parquetColumn(name, data)),
       ...[...outputs].map(([name, data]) => parquetColumn(name, data)),
     ]
-    const bytes = new Uint8Array(parquetWriteBuffer({ columnData })) as Uint8Array & { rows: number }
+    const bytes = (await this.encoder.encode(columnData)) as Uint8Array & { rows: number }
     bytes.rows = total
     return bytes
   }
