@@ -42,6 +42,31 @@ const GROUPS: Readonly<Record<string, Group>> = {
       revoke: () => import('./commands/tokens/revoke.ts'),
     },
   },
+  roles: {
+    summary: 'Create roles, grant and deny on them, and assign them to users (admins, authentication on)',
+    verbs: {
+      create: () => import('./commands/roles/create.ts'),
+      list: () => import('./commands/roles/list.ts'),
+      delete: () => import('./commands/roles/delete.ts'),
+      grant: () => import('./commands/roles/grant.ts'),
+      deny: () => import('./commands/roles/deny.ts'),
+      revoke: () => import('./commands/roles/revoke.ts'),
+      assign: () => import('./commands/roles/assign.ts'),
+      unassign: () => import('./commands/roles/unassign.ts'),
+    },
+  },
+  groups: {
+    summary: 'Create groups of users, manage their members and the roles they hold (admins, authentication on)',
+    verbs: {
+      create: () => import('./commands/groups/create.ts'),
+      list: () => import('./commands/groups/list.ts'),
+      delete: () => import('./commands/groups/delete.ts'),
+      'add-member': () => import('./commands/groups/add-member.ts'),
+      'remove-member': () => import('./commands/groups/remove-member.ts'),
+      'assign-role': () => import('./commands/groups/assign-role.ts'),
+      'unassign-role': () => import('./commands/groups/unassign-role.ts'),
+    },
+  },
   artifacts: {
     summary: "Upload, list and download runs' artifacts",
     verbs: {

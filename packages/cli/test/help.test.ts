@@ -24,8 +24,23 @@ const COMMANDS = [
   'models transition',
   'models alias',
   'models history',
+  'roles create',
+  'roles list',
+  'roles delete',
+  'roles grant',
+  'roles deny',
+  'roles revoke',
+  'roles assign',
+  'roles unassign',
+  'groups create',
+  'groups list',
+  'groups delete',
+  'groups add-member',
+  'groups remove-member',
+  'groups assign-role',
+  'groups unassign-role',
 ]
-const GROUPS = ['db', 'experiments', 'runs', 'models']
+const GROUPS = ['db', 'experiments', 'runs', 'models', 'roles', 'groups']
 
 // One of each kind through the real binary; every value check has its unit test next to its parser.
 const mistakes: [string[], RegExp][] = [
