@@ -14,6 +14,7 @@ import { ConfirmDialog } from './confirm-dialog.tsx'
 import { StageBadge } from './registry-widgets.tsx'
 import { MarkdownView } from './markdown-view.tsx'
 import { MetricChart } from './metric-chart.tsx'
+import { ProjectSection } from './project-section.tsx'
 import { Empty, ErrorBox, Loading, NotFound } from './status.tsx'
 
 const NOTE_TAG = 'mlflow.note.content'
@@ -214,6 +215,7 @@ function Overview({ run, navigate, onChanged }: { readonly run: Run; readonly na
           ))}
         </tbody>
       </table>
+      <ProjectSection run={run} navigate={navigate} />
       <NoteEditor run={run} note={note} onChanged={onChanged} />
       <Datasets run={run} />
       <RegisteredVersions runId={info.runId} navigate={navigate} />
