@@ -37,6 +37,8 @@ describe('projectRun', () => {
   it('leaves out --version for a plain folder and --env-manager for a docker or npm environment', () => {
     const project = projectRun(run({ 'mlflow.source.type': 'PROJECT', 'mlflow.source.name': '/home/me/my proj', 'mlflow.project.entryPoint': 'main', 'mlflow.project.env': 'docker' }, { lr: '0.1' }))
     assert.equal(project?.explicitCommand, "orchard run '/home/me/my proj' -e main -P lr=0.1 --experiment-id 7")
+    const built = projectRun(run({ 'mlflow.source.type': 'PROJECT', 'mlflow.source.name': '/p', 'mlflow.project.env': 'docker', 'mlflow.docker.image.uri': 'p:latest' }))
+    assert.equal(built?.explicitCommand, 'orchard run /p -e main --build-image --experiment-id 7')
   })
 
   it('shows every param of a run made by mlflow run, which has no list of the project’s parameters', () => {

@@ -19,6 +19,8 @@ const TAG = {
   reproduces: 'orchard.project.reproduces',
 } as const
 
+// Set on a run that built its image (`--build-image`).
+const DOCKER_IMAGE_URI_TAG = 'mlflow.docker.image.uri'
 /** Where `orchard run` stores the command's output. */
 export const PROJECT_OUTPUT_ARTIFACT = 'project/output.log'
 // The values --env-manager takes; npm and docker environments come from the project itself.
@@ -85,6 +87,7 @@ export function projectRun(run: RunLike): ProjectRun | undefined {
   words.push('-e', shellQuote(entryPoint))
   for (const [key, value] of parameters) words.push('-P', shellQuote(`${key}=${value}`))
   if (environment && ENV_MANAGERS.has(environment)) words.push('--env-manager', environment)
+  if (tags.has(DOCKER_IMAGE_URI_TAG)) words.push('--build-image')
   words.push('--experiment-id', shellQuote(run.info.experimentId))
   const present = (field: string, key: string) => {
     const value = tags.get(key)
