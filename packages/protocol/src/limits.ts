@@ -69,3 +69,6 @@ export const MAX_JSON_DEPTH = 64
 export const MAX_ARTIFACT_PATH_SEGMENT_BYTES = 255
 /** A whole artifact path: S3's limit on object keys, well inside every file system's path limit. */
 export const MAX_ARTIFACT_PATH_BYTES = 1024
+
+/** Runs one orchard/runs/move request may move: the authorizer checks at most this many ids. */
+export const MAX_RUNS_PER_MOVE = 1000

@@ -38,7 +38,7 @@ export function createAuthorizer(store: AuthStore, settings: AuthSettings): Auth
     return passesLookup(await store.runGrant(user.id, id), level)
   }
 
-  return {
+  const authorizer: Authorizer = {
     async allows(permission, user, field) {
       const level = permission.level ?? 'READ'
       const name = permission.field ?? ''
@@ -46,6 +46,9 @@ export function createAuthorizer(store: AuthStore, settings: AuthSettings): Auth
         case 'public':
         case 'authenticated':
           return true
+        case 'all':
+          for (const part of permission.parts ?? []) if (!(await authorizer.allows(part, user, field))) return false
+          return (permission.parts ?? []).length > 0
         case 'admin':
           return false
         case 'self':
@@ -95,4 +98,5 @@ export function createAuthorizer(store: AuthStore, settings: AuthSettings): Auth
       }
     },
   }
+  return authorizer
 }
