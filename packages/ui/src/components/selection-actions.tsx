@@ -1,7 +1,6 @@
 import { useRef, useState } from 'react'
-import { callRoute, transport } from '../api.ts'
+import { transport } from '../api.ts'
 import type { Experiment, Run } from '../api.ts'
-import { trackingRoutes } from '@orchard/protocol'
 import { ConfirmDialog } from './confirm-dialog.tsx'
 
 // What the runs table does to its ticked runs: move them to another experiment, delete or restore
@@ -79,7 +78,7 @@ export function SelectionActions({ runs, experimentIds, experiments, onChanged }
         <ConfirmDialog
           title={`Move ${title} to another experiment?`}
           confirmLabel="Move"
-          onConfirm={confirmed(() => callRoute(trackingRoutes.moveRuns, { run_ids: ids, experiment_id: target }))}
+          onConfirm={confirmed(() => transport.moveRuns(ids, target))}
           onClose={done}
         >
           <label className="stacked">
