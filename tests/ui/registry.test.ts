@@ -8,7 +8,7 @@ import { registryRoutes } from '@orchard/protocol'
 import type { RouteDef } from '@orchard/protocol'
 import { RestTransport } from '@orchard/sdk/rest'
 import type { Browser, Page } from 'playwright-core'
-import { SCREENSHOTS, launchBrowser, newPage } from './browser.ts'
+import { SCREENSHOTS, launchBrowser, newPage, settled } from './browser.ts'
 import { startUiServer } from './ui-server.ts'
 import type { UiServer } from './ui-server.ts'
 
@@ -165,6 +165,25 @@ describe('model registry pages in Chromium', () => {
     const tags = (await call(registryRoutes.getRegisteredModel, { name: MODEL })).registered_model.tags
     assert.deepEqual(tags, [{ key: 'owner', value: 'ana' }])
     await page.screenshot({ path: `${SCREENSHOTS}model.png` })
+  })
+
+  it('searches the model’s versions with a model-version filter, showing a bad filter’s error', async () => {
+    await call(registryRoutes.setModelVersionTag, { name: MODEL, version: '2', key: 'validated', value: 'yes' })
+    const shownVersions = () => page.locator('table.versions tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-version')))
+    const search = async (filter: string) => {
+      await page.getByLabel('Filter versions').fill(filter)
+      await page.getByRole('search', { name: 'Search versions' }).getByRole('button', { name: 'Search' }).click()
+    }
+    await search("tags.validated = 'yes'")
+    assert.deepEqual(await settled(shownVersions, (v) => v.length === 1), ['2'])
+    await search('version_number = 1 OR version_number = 3')
+    assert.deepEqual(await settled(shownVersions, (v) => v.length === 2), ['3', '1'])
+    await search('bogus = 1')
+    await page.getByRole('alert').filter({ hasText: "invalid attribute key 'bogus'" }).waitFor()
+    await search("run_id = 'nope'")
+    await page.getByText('No version matches this filter.').waitFor()
+    await page.getByRole('search', { name: 'Search versions' }).getByRole('button', { name: 'Clear' }).click()
+    assert.deepEqual(await settled(shownVersions, (v) => v.length === 3), ['3', '2', '1'])
   })
 
   it('opens a version page that links back to its run and to the model’s files', async () => {

@@ -19,11 +19,15 @@ describe('run page in Chromium', () => {
   let api: RestTransport
   let experimentId: string
   let runId: string
+  let loggedModelIds: string[]
 
-  const post = async (path: string, body: object) => {
-    const response = await fetch(`${server.url}/api/2.0/mlflow/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-    assert.equal(response.status, 200, await response.text())
+  const call = async (method: string, path: string, body: object) => {
+    const response = await fetch(`${server.url}/api/2.0/mlflow/${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const text = await response.text()
+    assert.equal(response.status, 200, text)
+    return JSON.parse(text) as { model: { info: { model_id: string } } }
   }
+  const post = (path: string, body: object) => call('POST', path, body)
 
   before(async () => {
     ;[server, browser] = await Promise.all([startUiServer(), launchBrowser()])
@@ -50,6 +54,13 @@ describe('run page in Chromium', () => {
     await post('registered-models/create', { name: 'taxi-duration' })
     await post('model-versions/create', { name: 'taxi-duration', source: `runs:/${runId}/model`, run_id: runId })
     await post('registered-models/alias', { name: 'taxi-duration', alias: 'champion', version: '1' })
+    // MLflow 3 logged models: one the run created, one made by another run that this run logged as an output.
+    const own = (await post('logged-models', { experiment_id: experimentId, name: 'ridge', model_type: 'sklearn', source_run_id: runId })).model.info.model_id
+    await call('PATCH', `logged-models/${own}`, { status: 'LOGGED_MODEL_READY' })
+    const other = await api.createRun({ experimentId, runName: 'pretrainer', startTime: T0 })
+    const base = (await post('logged-models', { experiment_id: experimentId, name: 'base-encoder', source_run_id: other.info.runId })).model.info.model_id
+    await post('runs/outputs', { run_id: runId, models: [{ model_id: base, step: 3 }] })
+    loggedModelIds = [own, base]
   })
 
   after(async () => {
@@ -80,6 +91,19 @@ describe('run page in Chromium', () => {
     await link.click()
     await page.waitForURL(/\/models\/taxi-duration\/versions\/1$/)
     await page.goBack()
+  })
+
+  it('lists the MLflow 3 logged models the run created or logged as outputs', async () => {
+    const section = page.getByRole('region', { name: 'Logged models' })
+    await section.locator('tbody tr').nth(1).waitFor()
+    const rows = await section.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 5).map((td) => td.textContent)))
+    assert.deepEqual(
+      rows.sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      [
+        ['base-encoder', loggedModelIds[1], 'pending', '', '3'],
+        ['ridge', loggedModelIds[0], 'ready', 'sklearn', ''],
+      ],
+    )
   })
 
   it('puts system metrics in their own section', async () => {

@@ -42,7 +42,7 @@ describe('orchard run', () => {
     const help = await orchard(dir.path, ['run', '--help'])
     assert.equal(help.code, 0)
     assert.match(help.stdout, /Usage: orchard run \[<uri>\] \[flags\]/)
-    for (const flag of ['-e, --entry-point', '-P, --param-list', '--version', '--experiment-name', '--env-manager', '--from-run', '--detach']) {
+    for (const flag of ['-e, --entry-point', '-P, --param-list', '--version', '--experiment-name', '--env-manager', '--build-image', '--from-run', '--detach']) {
       assert.ok(help.stdout.includes(flag), flag)
     }
     assert.match((await orchard(dir.path, ['--help'])).stdout, /run\s+Run an MLflow project/)
@@ -58,6 +58,7 @@ describe('orchard run', () => {
       [['-P', 'alpha=1', '-P', 'alpha=2'], "error: Repeated parameter: 'alpha'"],
       [['-e', 'nothing'], "error: Could not find nothing among entry points ['main', 'fail', 'long'] or interpret nothing as a runnable script. Supported script file extensions: ['.py', '.sh', '.js', '.mjs', '.ts']"],
       [['--version', 'v1'], 'error: Setting a version is only supported for Git project URIs'],
+      [['-P', 'alpha=1', '--build-image'], "error: --build-image builds an image FROM the project's docker_env image; this project declares no docker_env."],
     ]
     for (const [args, message] of cases) {
       const result = await orchard(dir.path, ['run', projectDir, '--tracking-uri', store, ...args])
@@ -73,6 +74,20 @@ describe('orchard run', () => {
     assert.equal(backend.code, 2)
     assert.match(backend.stderr, /--backend kubernetes is not available; Orchard runs projects locally/)
     assert.equal(existsSync(join(store, 'orchard.db')), false, 'nothing ran, nothing was created')
+  })
+
+  it('exits 2 before creating a run when --build-image cannot reach a container daemon', async (t) => {
+    const cli = ['docker', 'podman'].find((name) => process.env.PATH?.split(':').some((d) => existsSync(join(d, name))))
+    if (!cli) return t.skip('no docker or podman CLI on this machine')
+    const dockerDir = join(dir.path, 'docker-project')
+    await mkdir(dockerDir, { recursive: true })
+    await writeFile(join(dockerDir, 'MLproject'), 'name: d\ndocker_env:\n  image: alpine:3\nentry_points:\n  main:\n    command: "echo hi"\n')
+    const result = await orchard(dir.path, ['run', dockerDir, '--build-image', '--tracking-uri', join(dir.path, 'docker-store')])
+    if (result.code === 0) return t.skip('a container daemon is reachable here')
+    assert.equal(result.code, 2, result.stderr)
+    assert.match(result.stderr, new RegExp(`^error: This project runs in Docker \\(docker_env\\), and ${cli} cannot reach its daemon, which --build-image needs to build its image: `))
+    assert.doesNotMatch(result.stderr, STACK_FRAME)
+    assert.equal(existsSync(join(dir.path, 'docker-store', 'orchard.db')), false, 'no run was created')
   })
 
   it('runs in ./mlruns when no tracking URI is set, and returns the exit code of the command', async () => {

@@ -90,3 +90,6 @@ export const DEFAULT_LOAD_LIMITS: LoadLimits = {
   queueTimeoutMs: 10_000,
   requestTimeoutMs: 60_000,
 }
+
+/** Runs one orchard/runs/move request may move: the authorizer checks at most this many ids. */
+export const MAX_RUNS_PER_MOVE = 1000

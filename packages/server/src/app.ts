@@ -22,6 +22,7 @@ import { metricHandlers } from './routes/metrics.ts'
 import { registryEventHandlers } from './routes/registry-events.ts'
 import { registeredModelHandlers } from './routes/registry-models.ts'
 import { modelVersionHandlers } from './routes/registry-versions.ts'
+import { runMoveHandlers } from './routes/run-move.ts'
 import { runHandlers } from './routes/runs.ts'
 import { serverInfoHandlers } from './routes/server-info.ts'
 import { webhookHandlers } from './routes/webhooks.ts'
@@ -117,7 +118,7 @@ export function createApp(options: AppOptions): Hono {
     defineRoutes(
       app,
       trackingRoutes,
-      { ...experimentHandlers, ...runHandlers, ...metricHandlers, ...artifactListHandlers, ...loggedModelHandlers, ...serverInfoHandlers },
+      { ...experimentHandlers, ...runHandlers, ...runMoveHandlers, ...metricHandlers, ...artifactListHandlers, ...loggedModelHandlers, ...serverInfoHandlers },
       context,
     )
     if (context.workspaces) defineRoutes(app, workspaceRoutes, workspaceHandlers, context)

@@ -48,6 +48,8 @@ function expectedAllowed(def: RouteDef, caller: Caller): boolean {
     case 'authenticated':
     case 'self':
       return true
+    case 'all':
+      return (permission.parts ?? []).every((part) => expectedAllowed({ ...def, permission: part }, caller))
     default:
       return permissionRank(caller.level ?? 'NO_PERMISSIONS') >= permissionRank(permission?.level ?? 'READ')
   }

@@ -91,6 +91,11 @@ export interface TrackingStore {
   updateRun(runId: string, input: UpdateRunInput): Promise<RunInfo>
   deleteRun(runId: string): Promise<void>
   restoreRun(runId: string): Promise<void>
+  /**
+   * Orchard's own: move runs to another (active) experiment, all or nothing. Their artifact_uri is
+   * kept, so artifacts stay where they are.
+   */
+  moveRuns(runIds: readonly string[], experimentId: string): Promise<void>
   searchRuns(query: SearchRunsQuery): Promise<Page<Run>>
 
   logMetric(runId: string, metric: LoggedMetric): Promise<void>

@@ -8,6 +8,7 @@ import type { StoreHarness } from './suite/harness.ts'
 import { describeMetricBuckets } from './suite/metric-buckets.ts'
 import { describeMetrics } from './suite/metrics.ts'
 import { describeMigrations } from './suite/migrations.ts'
+import { describeMoveRuns } from './suite/move-runs.ts'
 import { describeRunSearch } from './suite/run-search.ts'
 import { describeRuns } from './suite/runs.ts'
 
@@ -19,6 +20,7 @@ export function describeTrackingStore(name: string, harness: StoreHarness): void
     describeExperiments(harness)
     describeExperimentSearch(harness)
     describeRuns(harness)
+    describeMoveRuns(harness)
     describeMetrics(harness)
     describeMetricBuckets(harness)
     describeRunSearch(harness)

@@ -105,13 +105,17 @@ export async function getRegisteredModel(name: string): Promise<RegisteredModel>
   return toModel((await callRoute(registryRoutes.getRegisteredModel, { name })).registered_model as WireRegisteredModel)
 }
 
-/** Every version of a model, newest first. */
-export async function searchModelVersions(name: string): Promise<ModelVersion[]> {
+/**
+ * Every version of a model, newest first; `filter` (MLflow's model-version grammar: `run_id = '…'`,
+ * `version_number > 3`, `tags.k = 'v'`, …) narrows them, in parentheses so its ORs stay inside.
+ */
+export async function searchModelVersions(name: string, filter = ''): Promise<ModelVersion[]> {
   const versions: ModelVersion[] = []
+  const ofModel = name.includes("'") ? `name = "${name}"` : `name = '${name}'`
   let pageToken: string | undefined
   do {
     const reply = await callRoute(registryRoutes.searchModelVersions, {
-      filter: name.includes("'") ? `name = "${name}"` : `name = '${name}'`,
+      filter: filter.trim() ? `${ofModel} AND (${filter.trim()})` : ofModel,
       max_results: 1000,
       page_token: pageToken,
     })

@@ -1,6 +1,6 @@
 import { experimentRoutes } from './experiments.ts'
 import { loggedModelRoutes } from './logged-models.ts'
-import { artifactListRoutes, metricBucketRoutes, metricRoutes, runRoutes } from './runs.ts'
+import { artifactListRoutes, metricBucketRoutes, metricRoutes, runMoveRoutes, runRoutes } from './runs.ts'
 import { serverInfoRoutes } from './server-info.ts'
 
 /** Every tracking RPC Orchard serves, keyed by MLflow's operation name. */
@@ -9,6 +9,7 @@ export const trackingRoutes = {
   ...runRoutes,
   ...metricRoutes,
   ...metricBucketRoutes,
+  ...runMoveRoutes,
   ...artifactListRoutes,
   ...loggedModelRoutes,
   ...serverInfoRoutes,

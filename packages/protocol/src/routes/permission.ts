@@ -25,6 +25,7 @@ export const isPermissionLevel = (value: unknown): value is PermissionLevel =>
  * - `self`: the user named by `field`, or an admin.
  * - `admin`: admins only (users, webhooks, gc).
  * - `public`: no credentials needed (health, version).
+ * - `all`: every one of `parts` must pass (a move of runs needs EDIT on the runs and on the destination).
  */
 export type ResourceKind =
   | 'experiment'
@@ -39,6 +40,7 @@ export type ResourceKind =
   | 'self'
   | 'admin'
   | 'public'
+  | 'all'
 
 export interface RoutePermission {
   readonly resource: ResourceKind
@@ -46,6 +48,8 @@ export interface RoutePermission {
   readonly level?: RequiredLevel
   /** The request field that names the resource. */
   readonly field?: string
+  /** For `all`: the permissions that must each pass. */
+  readonly parts?: readonly RoutePermission[]
 }
 
 /** Builders for the `permission` field of a route: one short call per route. */
@@ -62,4 +66,5 @@ export const needs = {
   self: (field = 'username'): RoutePermission => ({ resource: 'self', field }),
   admin: (): RoutePermission => ({ resource: 'admin' }),
   public: (): RoutePermission => ({ resource: 'public' }),
+  all: (...parts: RoutePermission[]): RoutePermission => ({ resource: 'all', parts }),
 }

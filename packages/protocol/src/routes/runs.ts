@@ -187,6 +187,19 @@ export const metricBucketRoutes = {
   }),
 }
 
+/**
+ * Orchard's move of runs to another experiment (MLflow has no such call): EDIT on every run (that
+ * is, on its experiment) and on the destination. The runs keep their artifact_uri.
+ */
+export const runMoveRoutes = {
+  moveRuns: route({
+    methods: ['POST'],
+    permission: needs.all(needs.runs('EDIT', 'run_ids'), needs.experiment('EDIT', 'experiment_id')),
+    path: '/orchard/runs/move',
+    request: z.object({ run_ids: stringList, experiment_id: requiredString }),
+  }),
+}
+
 export const artifactListRoutes = {
   listArtifacts: route({
     methods: ['GET'],

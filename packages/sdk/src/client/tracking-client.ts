@@ -213,6 +213,18 @@ export class TrackingClient {
   }
 
   /**
+   * Move runs to another active experiment, all or nothing (Orchard's own; MLflow has none). The
+   * runs keep their artifact_uri, so their artifacts stay where they were written.
+   *
+   * @example
+   * await client.moveRuns([runId], keepersExperimentId)
+   */
+  async moveRuns(runIds: readonly string[], experimentId: string): Promise<void> {
+    await this.flush()
+    await (await this.transport()).moveRuns(runIds, experimentId)
+  }
+
+  /**
    * One page of runs of the given experiments; pass nextPageToken as pageToken for the next.
    *
    * @example

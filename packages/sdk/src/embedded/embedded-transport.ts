@@ -16,6 +16,7 @@ import type { DatasetInput, Experiment, Metric, Page, Param, Run, RunInfo, RunMe
 import {
   METRIC_HISTORY_BULK_INTERVAL_MAX_RESULTS,
   METRIC_HISTORY_BULK_MAX_RUNS,
+  MAX_RUNS_PER_MOVE,
   SEARCH_EXPERIMENTS_MAX_RESULTS,
   SEARCH_RUNS_MAX_RESULTS,
   invalidParameter,
@@ -144,6 +145,15 @@ export class EmbeddedTransport extends EmbeddedRegistryTransport implements Tran
   async restoreRun(runId: string): Promise<void> {
     this.checkRunId(runId)
     return this.store.restoreRun(runId)
+  }
+
+  async moveRuns(runIds: readonly string[], experimentId: string): Promise<void> {
+    // The same checks as the server's orchard/runs/move.
+    if (runIds.length === 0) throw invalidParameter('MoveRuns request must specify at least one run_id.')
+    if (runIds.length > MAX_RUNS_PER_MOVE) throw invalidParameter(`MoveRuns request cannot specify more than ${MAX_RUNS_PER_MOVE} run_ids. Received ${runIds.length} run_ids.`)
+    runIds.forEach((id) => this.checkRunId(id))
+    validateExperimentId(experimentId)
+    return this.store.moveRuns(runIds, experimentId)
   }
 
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {

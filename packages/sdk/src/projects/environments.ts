@@ -4,6 +4,7 @@ import { cp, lstat, mkdir, readFile, readlink, realpath, rename, rm, stat, symli
 import { homedir } from 'node:os'
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
+import { buildProjectImage, builtImageTag, DOCKER_IMAGE_TAGS } from './build-image.ts'
 import type { DockerEnvironment, Project } from './mlproject.ts'
 import { ProjectError } from './project-error.ts'
 import { runTool, which } from './tools.ts'
@@ -20,6 +21,8 @@ export interface ActiveEnvironment {
   readonly variables: Readonly<Record<string, string>>
   /** True when a cached environment was used as it was. */
   readonly reused: boolean
+  /** Tags for the run that only building the environment tells (a built image's id). */
+  readonly tags?: Readonly<Record<string, string>>
   /** Undo what was put into the project folder (a node_modules link). */
   release(): Promise<void>
 }
@@ -45,6 +48,17 @@ export interface ContainerSpec {
   readonly image: string
   readonly volumes: readonly string[]
   readonly environment: readonly (string | readonly [string, string])[]
+  /** With --build-image: the code is copied into the image, not mounted. */
+  readonly codeInImage?: boolean
+}
+
+/** How planEnvironment treats a docker_env project. */
+export interface ContainerOptions {
+  /** Build an image FROM the project's with its code copied in (`--build-image`). */
+  readonly buildImage?: boolean
+  /** The project's name and commit, which name the built image. */
+  readonly projectName?: string
+  readonly commit?: string
 }
 
 /** Where environments are cached: ORCHARD_ENV_CACHE, else $XDG_CACHE_HOME/orchard/envs, else ~/.cache/orchard/envs. */
@@ -317,24 +331,36 @@ async function linkNodeModules(projectDir: string, modules: string, log: (text: 
   }
 }
 
-async function planDocker(spec: DockerEnvironment): Promise<EnvironmentPlan> {
-  const { image } = spec
+async function planDocker(spec: DockerEnvironment & { readonly directory: string }, options: ContainerOptions): Promise<EnvironmentPlan> {
+  const base = spec.image
   const docker = which('docker') ?? which('podman')
+  const purpose = options.buildImage ? ', which --build-image needs to build its image' : ''
   if (!docker) {
-    throw new ProjectError('This project runs in Docker (docker_env), and neither docker nor podman is on PATH. Install one, or run with --env-manager local to use what is installed.')
+    throw new ProjectError(`This project runs in Docker (docker_env), and neither docker nor podman is on PATH${purpose}. Install one, or run with --env-manager local to use what is installed.`)
   }
   const info = await runTool(docker, ['info', '--format', '{{.ServerVersion}}'], { log: () => {} })
   if (info.code !== 0) {
-    throw new ProjectError(`This project runs in Docker (docker_env), and ${basename(docker)} cannot reach its daemon: ${info.output.trim().split('\n').pop() ?? ''}`)
+    throw new ProjectError(`This project runs in Docker (docker_env), and ${basename(docker)} cannot reach its daemon${purpose}: ${info.output.trim().split('\n').pop() ?? ''}`)
+  }
+  if (options.buildImage) {
+    const tag = builtImageTag(options.projectName, options.commit)
+    return {
+      name: 'docker',
+      container: { executable: docker, image: tag, volumes: spec.volumes, environment: spec.environment, codeInImage: true },
+      async activate(log) {
+        const id = await buildProjectImage(docker, base, tag, spec.directory, log)
+        return { path: [], variables: {}, reused: false, tags: { [DOCKER_IMAGE_TAGS.uri]: tag, [DOCKER_IMAGE_TAGS.id]: id }, release: nothingToRelease }
+      },
+    }
   }
   return {
     name: 'docker',
-    container: { executable: docker, image, volumes: spec.volumes, environment: spec.environment },
+    container: { executable: docker, image: base, volumes: spec.volumes, environment: spec.environment },
     async activate(log) {
-      const present = await runTool(docker, ['image', 'inspect', image], { log: () => {} })
+      const present = await runTool(docker, ['image', 'inspect', base], { log: () => {} })
       if (present.code !== 0) {
-        const pull = await runTool(docker, ['pull', image], { log })
-        if (pull.code !== 0) throw failed(`${basename(docker)} pull ${image}`, pull.output)
+        const pull = await runTool(docker, ['pull', base], { log })
+        if (pull.code !== 0) throw failed(`${basename(docker)} pull ${base}`, pull.output)
       }
       return { path: [], variables: {}, reused: present.code === 0, release: nothingToRelease }
     },
@@ -351,11 +377,15 @@ const localPlan: EnvironmentPlan = {
  * --env-manager, the project's own declaration decides (MLflow's precedence); `local` uses what
  * is installed.
  */
-export async function planEnvironment(project: Project, manager: EnvManager | undefined, cacheDir: string = environmentCacheDir()): Promise<EnvironmentPlan> {
+export async function planEnvironment(project: Project, manager: EnvManager | undefined, cacheDir: string = environmentCacheDir(), container: ContainerOptions = {}): Promise<EnvironmentPlan> {
   const env = project.environment
+  if (container.buildImage && env.kind !== 'docker') {
+    throw new ProjectError('--build-image builds an image FROM the project\'s docker_env image; this project declares no docker_env.')
+  }
   if (env.kind === 'docker') {
     if (manager !== undefined && manager !== 'local') throw new ProjectError(`--env-manager ${manager} cannot be used with a docker_env project.`)
-    return manager === 'local' ? localPlan : planDocker(env)
+    if (manager === 'local' && container.buildImage) throw new ProjectError('--build-image runs the project in a container; it cannot be used with --env-manager local.')
+    return manager === 'local' ? localPlan : planDocker({ ...env, directory: project.directory }, container)
   }
   if (manager === 'local') return localPlan
   switch (env.kind) {

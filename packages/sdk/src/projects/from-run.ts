@@ -1,5 +1,6 @@
 import type { Run } from '@orchard/core'
 import type { TrackingClient } from '../client/tracking-client.ts'
+import { DOCKER_IMAGE_TAGS } from './build-image.ts'
 import { ENV_MANAGERS } from './environments.ts'
 import type { EnvManager } from './environments.ts'
 import { gitState } from './git.ts'
@@ -17,6 +18,8 @@ export interface Reproduction {
   /** Without Orchard's list of the project's parameters, keep only those the entry point declares. */
   readonly declaredOnly: boolean
   readonly envManager?: EnvManager
+  /** The run built its image (`--build-image`): so does the re-run. */
+  readonly buildImage?: boolean
   readonly experimentId: string
   readonly cwd?: string
 }
@@ -56,6 +59,7 @@ export async function reproductionOf(client: TrackingClient, runId: string, allo
     parameters,
     declaredOnly: !names,
     ...(envManager ? { envManager } : {}),
+    ...(tags.has(DOCKER_IMAGE_TAGS.uri) ? { buildImage: true } : {}),
     experimentId: run.info.experimentId,
     ...(cwd ? { cwd } : {}),
   }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import type { Writable } from 'node:stream'
+import { CONTAINER_WORKDIR } from './build-image.ts'
 import type { ContainerSpec } from './environments.ts'
 import { ProjectError } from './project-error.ts'
 
@@ -19,10 +20,11 @@ export interface CommandOutcome {
 const DEFAULT_KILL_GRACE_MS = 30_000
 const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }
 
-/** `docker run` of the command in the project's image, the project folder mounted as MLflow mounts it. */
+/** `docker run` of the command in the project's image, the project folder mounted as MLflow mounts it (or built in). */
 export function dockerCommand(container: ContainerSpec, directory: string, command: string, variables: Record<string, string>, trackingUri: string): [string, string[]] {
-  const workdir = '/mlflow/projects/code'
-  const args = ['run', '--rm', '--init', '-v', `${directory}:${workdir}`, '-w', workdir]
+  const workdir = CONTAINER_WORKDIR
+  // A built image holds the code already (--build-image); otherwise the folder is mounted, as MLflow does.
+  const args = ['run', '--rm', '--init', ...(container.codeInImage ? [] : ['-v', `${directory}:${workdir}`]), '-w', workdir]
   // The run's store or server must be reachable from inside: the host network for a server, the
   // store's folder mounted at the same path for an embedded store.
   if (/^https?:/i.test(trackingUri)) args.push('--network', 'host')

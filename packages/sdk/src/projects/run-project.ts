@@ -35,6 +35,8 @@ export interface RunProjectOptions {
   readonly runName?: string
   /** How the environment is made; default: what the project declares. */
   readonly envManager?: EnvManager
+  /** For a docker_env project: build an image FROM its image with the code copied in, and run in it. */
+  readonly buildImage?: boolean
   /** Default: MLFLOW_TRACKING_URI, else ./mlruns. */
   readonly trackingUri?: string
   /** Re-run this project run: same source commit, entry point, parameters and environment manager. */
@@ -97,7 +99,7 @@ function absoluteTrackingUri(uri: string, cwd: string): string {
 }
 
 async function prepare(options: RunProjectOptions, client: OrchardClient): Promise<PreparedProject> {
-  let { uri, version, entryPoint, parameters, envManager } = options
+  let { uri, version, entryPoint, parameters, envManager, buildImage } = options
   let cwd = resolve(options.cwd ?? process.cwd())
   let reproduces: string | undefined
   let experimentId: string | undefined
@@ -109,6 +111,7 @@ async function prepare(options: RunProjectOptions, client: OrchardClient): Promi
     const reproduction = await reproductionOf(client, options.fromRun, options.allowDirty ?? false)
     ;({ uri, version, entryPoint, parameters } = reproduction)
     envManager ??= reproduction.envManager
+    buildImage ??= reproduction.buildImage
     cwd = reproduction.cwd ?? cwd
     reproduces = reproduction.runId
     declaredOnly = reproduction.declaredOnly
@@ -124,7 +127,11 @@ async function prepare(options: RunProjectOptions, client: OrchardClient): Promi
     // relative `path` default is still resolved from the project, not from where the run started.
     const given = reproduces ? replayedParameters(parameters ?? {}, spec, declaredOnly) : (parameters ?? {})
     const computed = computeParameters(spec, given, { cwd, projectDirectory: source.directory })
-    const plan = await planEnvironment(project, envManager, options.envCacheDir)
+    const plan = await planEnvironment(project, envManager, options.envCacheDir, {
+      ...(buildImage ? { buildImage } : {}),
+      ...(project.name !== undefined ? { projectName: project.name } : {}),
+      ...(source.git?.commit ? { commit: source.git.commit } : {}),
+    })
     return { source, entryPoint: name, computed, plan, cwd, ...(reproduces ? { reproduces } : {}), ...(experimentId ? { experimentId } : {}) }
   } catch (error) {
     await source.cleanup()
@@ -277,6 +284,7 @@ async function execute(
   try {
     const active = await prepared.plan.activate(say)
     try {
+      for (const [key, value] of Object.entries(active.tags ?? {})) await client.setTag(run.runId, key, value)
       const trackingUri = absoluteTrackingUri(client.trackingUri, prepared.cwd)
       const runVariables = { MLFLOW_RUN_ID: run.runId, MLFLOW_TRACKING_URI: trackingUri, MLFLOW_EXPERIMENT_ID: run.experimentId }
       const env = childEnvironment(active, process.env, runVariables)

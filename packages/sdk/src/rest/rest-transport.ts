@@ -181,6 +181,10 @@ export class RestTransport extends RestRegistryTransport implements Transport {
     await this.call('restoreRun', { run_id: runId })
   }
 
+  async moveRuns(runIds: readonly string[], experimentId: string): Promise<void> {
+    await this.call('moveRuns', { run_ids: runIds, experiment_id: experimentId })
+  }
+
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
     const reply = await this.call('searchRuns', {
       experiment_ids: query.experimentIds,

@@ -75,6 +75,8 @@ export interface Transport extends RegistryTransport {
   deleteRun(runId: string): Promise<void>
   /** Restore a deleted run. */
   restoreRun(runId: string): Promise<void>
+  /** Orchard's own: move runs to another active experiment, all or nothing; artifacts stay where they are. */
+  moveRuns(runIds: readonly string[], experimentId: string): Promise<void>
   /** One page of runs. */
   searchRuns(query: SearchRunsQuery): Promise<Page<Run>>
 

@@ -28,7 +28,7 @@ export interface Authorizer {
 export function createAuthorizer(store: AuthStore, settings: AuthSettings): Authorizer {
   const passes = (resolved: ResolvedPermission, level: RequiredLevel) => resolved !== 'DENY' && permissionRank(resolved) >= permissionRank(level)
 
-  return {
+  const authorizer: Authorizer = {
     // `workspace`: the request's (`--enable-workspaces`), where names are looked up and whose roles apply.
     async allows(permission, user, field, workspace) {
       // The user's role grants, read once per request and only when a check needs them.
@@ -49,6 +49,9 @@ export function createAuthorizer(store: AuthStore, settings: AuthSettings): Auth
         case 'public':
         case 'authenticated':
           return true
+        case 'all':
+          for (const part of permission.parts ?? []) if (!(await authorizer.allows(part, user, field, workspace))) return false
+          return (permission.parts ?? []).length > 0
         case 'admin':
           return false
         case 'self':
@@ -99,4 +102,5 @@ export function createAuthorizer(store: AuthStore, settings: AuthSettings): Auth
       }
     },
   }
+  return authorizer
 }

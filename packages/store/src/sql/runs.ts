@@ -83,3 +83,17 @@ async function setRunLifecycle(ctx: StoreContext, runId: string, stage: Lifecycl
 
 export const deleteRun = (ctx: StoreContext, runId: string) => setRunLifecycle(ctx, runId, 'deleted')
 export const restoreRun = (ctx: StoreContext, runId: string) => setRunLifecycle(ctx, runId, 'active')
+
+/**
+ * Orchard's move of runs to another experiment (MLflow has none): all or nothing, into an active
+ * experiment. The runs keep their artifact_uri, so their artifacts stay where they were written.
+ */
+export async function moveRuns(ctx: StoreContext, runIds: readonly string[], experimentId: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const experiment = await findExperiment(tx, experimentId)
+    checkExperimentActive(experiment)
+    const rows: RunRow[] = []
+    for (const runId of new Set(runIds)) rows.push(await findRun(tx, runId))
+    for (const row of rows) await tx.run('UPDATE runs SET experiment_id = ? WHERE run_key = ?', [experiment.experiment_id, row.run_key])
+  })
+}

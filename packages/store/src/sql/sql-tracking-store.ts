@@ -51,6 +51,7 @@ export class SqlTrackingStore implements TrackingStore {
   updateRun = (runId: string, input: UpdateRunInput) => runs.updateRun(this.ctx, runId, input)
   deleteRun = (runId: string) => runs.deleteRun(this.ctx, runId)
   restoreRun = (runId: string) => runs.restoreRun(this.ctx, runId)
+  moveRuns = (runIds: readonly string[], experimentId: string) => runs.moveRuns(this.ctx, runIds, experimentId)
   searchRuns = (query: SearchRunsQuery) => searchRuns(this.ctx, query)
 
   logMetric = (runId: string, metric: LoggedMetric) => logBatch(this.ctx, runId, { metrics: [metric] }, true)

@@ -40,6 +40,10 @@ export function ModelPage({ name, navigate }: Props) {
   const refresh = () => setRevision((r) => r + 1)
   const model = useAsync(() => getRegisteredModel(name), [name, revision])
   const versions = useAsync(() => searchModelVersions(name), [name, revision])
+  // The versions table can be narrowed by a model-version filter; aliases still see every version.
+  const [versionFilter, setVersionFilter] = useState('')
+  const [versionDraft, setVersionDraft] = useState('')
+  const filtered = useAsync(() => (versionFilter ? searchModelVersions(name, versionFilter) : Promise.resolve(undefined)), [name, revision, versionFilter])
   const events = useAsync(() => searchRegistryEvents(name), [name, revision])
   const [pending, setPending] = useState<Pending>()
   const [deletingModel, setDeletingModel] = useState(false)
@@ -99,13 +103,43 @@ export function ModelPage({ name, navigate }: Props) {
         </>
       ) : null}
       <h2>Versions</h2>
-      {versions.status === 'loading' ? <Loading what="versions" /> : null}
+      <form
+        className="inline-form version-filter"
+        role="search"
+        aria-label="Search versions"
+        onSubmit={(e) => {
+          e.preventDefault()
+          setVersionFilter(versionDraft.trim())
+        }}
+      >
+        <input
+          aria-label="Filter versions"
+          placeholder="version_number > 2 AND tags.validated = 'yes'  ·  run_id = '…'"
+          value={versionDraft}
+          onChange={(e) => setVersionDraft(e.target.value)}
+        />
+        <button type="submit">Search</button>
+        {versionFilter ? (
+          <button type="button" onClick={() => (setVersionDraft(''), setVersionFilter(''))}>
+            Clear
+          </button>
+        ) : null}
+      </form>
+      {versionFilter && filtered.status === 'error' ? <ErrorBox title="Bad version filter" message={filtered.message} /> : null}
+      {versions.status === 'loading' || (versionFilter && filtered.status === 'loading') ? <Loading what="versions" /> : null}
       {versions.status === 'error' ? <ErrorBox title="Could not load the versions" message={versions.message} /> : null}
-      {versions.status === 'ready' ? (
+      {versions.status === 'ready' && !(versionFilter && filtered.status !== 'ready') ? (
         versions.value.length === 0 ? (
           <Empty>No versions yet. Register a run's model to create version 1.</Empty>
+        ) : versionFilter && filtered.status === 'ready' && filtered.value?.length === 0 ? (
+          <Empty>No version matches this filter.</Empty>
         ) : (
-          <VersionsTable name={name} versions={versions.value} navigate={navigate} onTransition={(version, stage) => setPending({ kind: 'transition', version, stage })} />
+          <VersionsTable
+            name={name}
+            versions={versionFilter && filtered.status === 'ready' && filtered.value ? filtered.value : versions.value}
+            navigate={navigate}
+            onTransition={(version, stage) => setPending({ kind: 'transition', version, stage })}
+          />
         )
       ) : null}
       {model.status === 'ready' ? (

@@ -13,7 +13,9 @@ import { ArtifactBrowser } from './artifact-browser.tsx'
 import { ConfirmDialog } from './confirm-dialog.tsx'
 import { StageBadge } from './registry-widgets.tsx'
 import { MarkdownView } from './markdown-view.tsx'
+import { LoggedModelsSection } from './logged-models-section.tsx'
 import { MetricChart } from './metric-chart.tsx'
+import { ProjectSection } from './project-section.tsx'
 import { Empty, ErrorBox, Loading, NotFound } from './status.tsx'
 
 const NOTE_TAG = 'mlflow.note.content'
@@ -214,8 +216,10 @@ function Overview({ run, navigate, onChanged }: { readonly run: Run; readonly na
           ))}
         </tbody>
       </table>
+      <ProjectSection run={run} navigate={navigate} />
       <NoteEditor run={run} note={note} onChanged={onChanged} />
       <Datasets run={run} />
+      <LoggedModelsSection run={run} />
       <RegisteredVersions runId={info.runId} navigate={navigate} />
     </div>
   )

@@ -16,6 +16,7 @@ import { nestRuns } from '../lib/run-tree.ts'
 import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
 import { ColumnChooser } from './column-chooser.tsx'
+import { SelectionActions } from './selection-actions.tsx'
 import { SavedViews } from './saved-views.tsx'
 import { Empty, ErrorBox } from './status.tsx'
 import { PermissionsLink } from './permissions-page.tsx'
@@ -143,9 +144,9 @@ interface Loaded {
   readonly error?: string
 }
 
-function useRuns(experimentIds: readonly string[], view: RunsView): Loaded {
+function useRuns(experimentIds: readonly string[], view: RunsView, revision: number): Loaded {
   const [state, setState] = useState<Loaded>({ runs: [], done: false })
-  const key = JSON.stringify([experimentIds, view.filter, view.order, view.showDeleted])
+  const key = JSON.stringify([experimentIds, view.filter, view.order, view.showDeleted, revision])
   useEffect(() => {
     let live = true
     setState({ runs: [], done: false })
@@ -179,7 +180,9 @@ function useRuns(experimentIds: readonly string[], view: RunsView): Loaded {
 }
 
 export function RunsTable({ experimentIds, experiments, view, onView, navigate }: Props) {
-  const loaded = useRuns(experimentIds, view)
+  // Bumped after an edit of the selected runs, which reads them again.
+  const [revision, setRevision] = useState(0)
+  const loaded = useRuns(experimentIds, view, revision)
   const [draft, setDraft] = useState(view.filter)
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set())
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
@@ -387,6 +390,15 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
         <button type="button" disabled={rows.length === 0} onClick={exportCsv} title="Download the rows and columns shown as CSV">
           Export CSV
         </button>
+        <SelectionActions
+          runs={loaded.runs.filter((r) => selected.has(r.info.runId))}
+          experimentIds={experimentIds}
+          experiments={experiments}
+          onChanged={(action) => {
+            if (action === 'move' || action === 'delete' || action === 'restore') setSelected(new Set())
+            setRevision((r) => r + 1)
+          }}
+        />
       </div>
       {loaded.error ? <ErrorBox title="Search failed" message={loaded.error} /> : null}
       {!loaded.error && loaded.done && loaded.runs.length === 0 ? (
