@@ -133,6 +133,24 @@ describe('sign-in, access tokens and permissions tabs in Chromium', () => {
     }
   })
 
+  it('sends the page to the sign-in page when its session ends while it is open', async () => {
+    const page = await newPage(browser)
+    try {
+      await signIn(page, 'eve', 'eve-password-12', '/models')
+      await page.getByText('shared-model').waitFor()
+      // The session ends on the server (signed out from another tab); the browser still holds the cookie.
+      const cookie = (await page.context().cookies(server.url)).find((c) => c.name === 'orchard_session')!
+      const out = await fetch(`${server.url}/auth/logout`, { method: 'POST', headers: { cookie: `orchard_session=${cookie.value}`, 'content-type': 'application/json' }, body: '{}' })
+      assert.equal(out.status, 200)
+      // The next API call of the page gets 401: to the sign-in page, without the browser's Basic dialog.
+      await page.getByRole('link', { name: 'shared-model' }).click()
+      await page.waitForURL(/\/login\?next=%2Fmodels%2Fshared-model$/)
+      await page.getByRole('heading', { name: 'Sign in to Orchard' }).waitFor()
+    } finally {
+      await page.context().close()
+    }
+  })
+
   it('lets an admin manage a registered model’s permissions, then signs out', async () => {
     const page = await newPage(browser)
     try {

@@ -108,12 +108,15 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const page = await request('/experiments/0?filter=x', { headers: { accept: 'text/html', 'sec-fetch-mode': 'navigate' } })
       assert.equal(page.status, 302)
       assert.equal(page.headers.get('location'), `/login?next=${encodeURIComponent('/experiments/0?filter=x')}`)
-      const fromPage = await request('/api/2.0/mlflow/experiments/search?max_results=1', { headers: { 'sec-fetch-mode': 'same-origin' } })
+      const fromPage = await request('/api/2.0/mlflow/experiments/search?max_results=1', { headers: { 'sec-fetch-mode': 'same-origin', 'sec-fetch-site': 'same-origin' } })
       assert.equal(fromPage.status, 401)
       assert.equal(fromPage.headers.get('www-authenticate'), null)
-      const client = await request('/api/2.0/mlflow/experiments/search?max_results=1')
-      assert.equal(client.status, 401)
-      assert.match(client.headers.get('www-authenticate') ?? '', /^Basic/)
+      // Node's fetch sends Sec-Fetch-Mode: cors (and no Sec-Fetch-Site): a client, challenged.
+      for (const headers of [{}, { 'sec-fetch-mode': 'cors' }] as Record<string, string>[]) {
+        const client = await request('/api/2.0/mlflow/experiments/search?max_results=1', { headers })
+        assert.equal(client.status, 401)
+        assert.match(client.headers.get('www-authenticate') ?? '', /^Basic/)
+      }
       // The sign-in page itself, and what it needs, load without a session.
       assert.notEqual((await request('/login', { headers: { accept: 'text/html' } })).status, 302)
       assert.deepEqual(await (await request('/auth/config')).json(), { password: true, oidc: false })
@@ -158,6 +161,14 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       await assert.rejects(ssoStore.signInExternalUser({ subject: 'https://idp|999', username: 'admin', groups: [] }), { code: 'PERMISSION_DENIED' })
       await assert.rejects(ssoStore.signInExternalUser({ subject: 'https://idp|998', username: 'has space', groups: [] }), { code: 'PERMISSION_DENIED' })
       assert.equal((await authStore.getUser('admin')).isAdmin, true)
+      // Groups take admin away again, but never from the last admin.
+      assert.equal((await ssoStore.signInExternalUser({ subject: 'https://idp|123', username: 'carol', groups: [], isAdmin: false })).user.isAdmin, false)
+      const admins = await authStore.listUsers()
+      for (const user of admins) if (user.isAdmin && user.username !== 'admin') await authStore.updateAdmin(user.username, false)
+      await authStore.updateAdmin('carol', true)
+      await authStore.updateAdmin('admin', false)
+      assert.equal((await ssoStore.signInExternalUser({ subject: 'https://idp|123', username: 'carol', groups: [], isAdmin: false })).user.isAdmin, true)
+      await authStore.updateAdmin('admin', true)
     })
   })
 }

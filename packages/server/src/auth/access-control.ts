@@ -97,11 +97,13 @@ const isPageNavigation = (c: Context) =>
   (c.req.method === 'GET' || c.req.method === 'HEAD') && (c.req.header('sec-fetch-mode') === 'navigate' || (c.req.header('accept') ?? '').includes('text/html'))
 
 /**
- * A request from a script on a page (the UI's own fetches send Sec-Fetch-Mode same-origin or cors):
- * its 401 carries no Basic challenge, which would make the browser pop up a password dialog over
- * the UI's own sign-in page. MLflow's clients send no Sec-Fetch headers and get the challenge.
+ * A request from a script on one of this server's pages (browsers mark the UI's own fetches
+ * Sec-Fetch-Site: same-origin, which no script can forge or omit): its 401 carries no Basic
+ * challenge, which would make the browser pop up a password dialog over the UI's own sign-in page.
+ * MLflow's clients and Node's fetch send no Sec-Fetch-Site and get the challenge.
  */
-const isPageFetch = (c: Context) => ['same-origin', 'cors'].includes(c.req.header('sec-fetch-mode') ?? '')
+const isPageFetch = (c: Context) =>
+  c.req.header('sec-fetch-site') === 'same-origin' && ['same-origin', 'cors'].includes(c.req.header('sec-fetch-mode') ?? '')
 
 export function accessControl(store: AuthStore, settings: AuthSettings, signIn?: SignIn): AccessControl {
   const index = new RouteIndex()

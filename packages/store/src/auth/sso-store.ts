@@ -86,7 +86,12 @@ export class SqlSsoStore implements SsoStore {
 
   private async update(row: UserRow, identity: ExternalIdentity): Promise<AuthUser> {
     const groups = JSON.stringify(identity.groups.slice(0, MAX_GROUPS))
-    const isAdmin = identity.isAdmin === undefined ? Number(row.is_admin) : identity.isAdmin ? 1 : 0
+    let isAdmin = identity.isAdmin === undefined ? Number(row.is_admin) : identity.isAdmin ? 1 : 0
+    if (isAdmin === 0 && Number(row.is_admin) === 1) {
+      // As users/update-admin: the server keeps one admin, so the last one stays one whatever the groups say.
+      const [admins] = await this.ctx.db.query<{ n: number }>('SELECT count(*) AS n FROM users WHERE is_admin = 1')
+      if (Number(admins?.n ?? 0) <= 1) isAdmin = 1
+    }
     await this.ctx.db.run('UPDATE users SET idp_groups = ?, is_admin = ? WHERE user_id = ?', [groups, isAdmin, row.user_id])
     return toUser({ ...row, is_admin: isAdmin })
   }
