@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import type { Context } from 'hono'
 import { authRoutes, grantListRoutes, isOrchardError, roleRoutes, registryRoutes, trackingRoutes, webhookRoutes, workspaceRoutes } from '@orchard/protocol'
 import type { ErrorCode, LoadLimits } from '@orchard/protocol'
 import { registerArtifactService } from './artifact-service/index.ts'
@@ -27,7 +28,7 @@ import { runHandlers } from './routes/runs.ts'
 import { serverInfoHandlers } from './routes/server-info.ts'
 import { webhookHandlers } from './routes/webhooks.ts'
 import { workspaceHandlers } from './routes/workspaces.ts'
-import { workspaceHeader, workspaceScoper } from './workspaces/workspace-scope.ts'
+import { contextFor, workspaceHeader, workspaceScoper } from './workspaces/workspace-scope.ts'
 import { loadShedding } from './load-shedding.ts'
 import { ServerMetrics } from './server-metrics.ts'
 import { VERSION } from './version.ts'
@@ -133,7 +134,12 @@ export function createApp(options: AppOptions): Hono {
       defineRoutes(app, registryRoutes, { ...registeredModelHandlers, ...modelVersionHandlers, ...registryEventHandlers }, context)
       defineRoutes(app, webhookRoutes, webhookHandlers, context)
     }
-    registerArtifactService(app, { destination: options.artifactsDestination, trackingStore: options.trackingStore, registryStore: options.registryStore })
+    registerArtifactService(app, {
+      destination: options.artifactsDestination,
+      trackingStore: options.trackingStore,
+      registryStore: options.registryStore,
+      ...(context.workspaces ? { scope: (c: Context) => contextFor(c, context) } : {}),
+    })
     registerGraphql(app, context, logError)
     // Last: the UI answers browser navigations to any path the API does not own.
     registerUi(app)

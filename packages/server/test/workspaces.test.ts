@@ -119,6 +119,11 @@ describe('workspaces', () => {
     const graphqlElsewhere = await graphql()
     assert.equal(graphqlElsewhere.json.data.mlflowGetRun, null)
     assert.deepEqual(graphqlElsewhere.json.errors, [`Run with id=${runId} not found`])
+    const download = await call('GET', `/get-artifact?path=model.pkl&run_uuid=${runId}`)
+    assert.equal(download.status, 404)
+    assert.match(download.json.message, new RegExp(`Run with id=${runId} not found`))
+    const downloadInB = await call('GET', `/get-artifact?path=model.pkl&run_uuid=${runId}`, { workspace: 'team-b' })
+    assert.doesNotMatch(JSON.stringify(downloadInB.json), /Run with id=/)
     const logged = await call('POST', 'runs/log-metric', { body: { run_id: runId, key: 'k', value: 1, timestamp: 1 }, workspace: 'default' })
     assert.equal(logged.status, 404)
 

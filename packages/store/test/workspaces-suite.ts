@@ -2,7 +2,10 @@ import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import { isOrchardError } from '@orchard/protocol'
 import type { ErrorCode } from '@orchard/protocol'
-import { openStores } from '../src/index.ts'
+import { openStores, upgradeTrackingStore } from '../src/index.ts'
+import { migrate, loadMigrations } from '../src/migrations/runner.ts'
+import { connect } from '../src/open-tracking-store.ts'
+import { parseStoreUri } from '../src/store-uri.ts'
 import type { RegistryStore, TrackingStore, WorkspaceStore } from '../src/index.ts'
 
 const rejectsWith = (promise: Promise<unknown>, code: ErrorCode, fragment: string) =>
@@ -20,6 +23,45 @@ export function describeWorkspaces(label: string, newDatabaseUri: () => Promise<
       opened.push(stores.trackingStore)
       return { tracking: stores.trackingStore, registry: stores.registryStore, workspaces: stores.workspaceStore }
     }
+
+    it('upgrades a database made before workspaces without losing a row, and keeps the cascades', async () => {
+      const uri = await newDatabaseUri()
+      const { db, dialect } = connect(parseStoreUri(uri))
+      try {
+        await migrate(db, dialect, loadMigrations(dialect), 1, 8)
+        await db.run(
+          `INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES ('old', 's3://b/old', 'active', 1, 1)`,
+        )
+        await db.run(
+          `INSERT INTO runs (run_id, experiment_id, name, user_id, status, artifact_uri, lifecycle_stage)
+           SELECT 'r1', experiment_id, 'run', 'u', 'FINISHED', 's3://b/old/r1', 'active' FROM experiments WHERE name = 'old'`,
+        )
+        await db.run(`INSERT INTO params (run_key, key, value) SELECT run_key, 'lr', '0.1' FROM runs WHERE run_id = 'r1'`)
+        await db.run(`INSERT INTO registered_models (name, creation_time, last_updated_time, next_version) VALUES ('old-model', 1, 1, 2)`)
+        await db.run(
+          `INSERT INTO model_versions (registered_model_id, version, creation_time, last_updated_time, current_stage, source) SELECT registered_model_id, 1, 1, 1, 'None', 's3://m' FROM registered_models`,
+        )
+      } finally {
+        await db.close()
+      }
+      await upgradeTrackingStore(uri)
+      const stores = await openStores(uri)
+      opened.push(stores.trackingStore)
+      const run = await stores.trackingStore.getRun('r1')
+      assert.deepEqual(run.data.params, [{ key: 'lr', value: '0.1' }])
+      const oldId = (await stores.trackingStore.getExperimentByName('old'))?.experimentId ?? ''
+      assert.equal(run.info.experimentId, oldId)
+      assert.equal((await stores.registryStore.getModelVersion('old-model', '1')).source, 's3://m')
+      // The next experiment id continues after the old ones.
+      assert.ok(Number(await stores.trackingStore.createExperiment({ name: 'new' })) > Number(oldId))
+      // Foreign keys still point at the rebuilt tables: deleting a model removes its versions.
+      await stores.registryStore.deleteRegisteredModel('old-model')
+      await stores.registryStore.createRegisteredModel({ name: 'old-model' })
+      await rejectsWith(stores.registryStore.getModelVersion('old-model', '1'), 'RESOURCE_DOES_NOT_EXIST', 'not found')
+      await stores.trackingStore.deleteExperiment(oldId)
+      await stores.trackingStore.garbageCollect({ experimentIds: [oldId] })
+      await rejectsWith(stores.trackingStore.getRun('r1'), 'RESOURCE_DOES_NOT_EXIST', 'not found')
+    })
 
     it('has the default workspace from the start and keeps it', async () => {
       const { workspaces } = await open()

@@ -12,10 +12,10 @@ export const DEFAULT_WORKSPACE_NAME = 'default'
 
 // MLflow's WorkspaceNameValidator: Kubernetes-style names, 2 to 63 characters, and a few names that
 // would collide with the server's own paths.
-export const WORKSPACE_NAME_PATTERN = /^(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
-export const WORKSPACE_NAME_MIN_LENGTH = 2
-export const WORKSPACE_NAME_MAX_LENGTH = 63
-export const RESERVED_WORKSPACE_NAMES: readonly string[] = ['workspaces', 'api', 'ajax-api', 'static-files']
+const WORKSPACE_NAME_PATTERN = /^(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
+const WORKSPACE_NAME_MIN_LENGTH = 2
+const WORKSPACE_NAME_MAX_LENGTH = 63
+const RESERVED_WORKSPACE_NAMES: readonly string[] = ['workspaces', 'api', 'ajax-api', 'static-files']
 
 /** MLflow's message for a name it refuses, or undefined for a good one. */
 export function workspaceNameProblem(name: string): string | undefined {

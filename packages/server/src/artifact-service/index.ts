@@ -21,6 +21,8 @@ export interface ArtifactServiceOptions {
   readonly trackingStore?: Pick<TrackingStore, 'getRun'> | undefined
   /** Enables MLflow's registry UI route, `GET /model-versions/get-artifact`. */
   readonly registryStore?: Pick<RegistryStore, 'getModelVersionDownloadUri'> | undefined
+  /** With workspaces: the stores of the request's workspace, used instead of the two above. */
+  readonly scope?: (c: Context) => Promise<{ trackingStore?: Pick<TrackingStore, 'getRun'>; registryStore?: Pick<RegistryStore, 'getModelVersionDownloadUri'> | undefined }>
 }
 
 const API_PREFIXES = ['/api/2.0', '/ajax-api/2.0'] as const
@@ -112,11 +114,16 @@ export function registerArtifactService(app: Hono, options: ArtifactServiceOptio
     }
   }
 
-  const { trackingStore } = options
+  const { trackingStore, scope } = options
+  const trackingOf = async (c: Context, store: Pick<TrackingStore, 'getRun'>) => (scope ? ((await scope(c)).trackingStore ?? store) : store)
   if (trackingStore) {
-    app.get('/get-artifact', (c) => getArtifactHandler(c, trackingStore, destination))
-    app.post('/ajax-api/2.0/mlflow/upload-artifact', (c) => uploadRunArtifactHandler(c, trackingStore, destination))
+    app.get('/get-artifact', async (c) => getArtifactHandler(c, await trackingOf(c, trackingStore), destination))
+    app.post('/ajax-api/2.0/mlflow/upload-artifact', async (c) => uploadRunArtifactHandler(c, await trackingOf(c, trackingStore), destination))
   }
   const { registryStore } = options
-  if (registryStore) app.get('/model-versions/get-artifact', (c) => getModelVersionArtifactHandler(c, registryStore, destination))
+  if (registryStore) {
+    app.get('/model-versions/get-artifact', async (c) =>
+      getModelVersionArtifactHandler(c, scope ? ((await scope(c)).registryStore ?? registryStore) : registryStore, destination),
+    )
+  }
 }

@@ -92,9 +92,10 @@ export function createAuthorizer(store: AuthStore, settings: AuthSettings): Auth
         }
         case 'artifact-path': {
           // The proxy's paths start with the experiment id (`<experiment_id>/<run_id>/artifacts/…`,
-          // `<experiment_id>/models/<model_id>/…`), MLflow's rule too. Anything else is for admins.
+          // `<experiment_id>/models/<model_id>/…`), MLflow's rule too; with workspaces they sit under
+          // `workspaces/<name>/` (experiment ids are unique across workspaces). Anything else is for admins.
           const path = asText(await field(name))?.replace(/^\/+/, '')
-          const experimentId = path === undefined ? undefined : /^(\d+)(?:\/|$)/.exec(path)?.[1]
+          const experimentId = path === undefined ? undefined : /^(?:workspaces\/[a-z0-9-]+\/)?(\d+)(?:\/|$)/.exec(path)?.[1]
           if (experimentId === undefined) return false
           const lookup = await store.experimentGrant(user.id, experimentId)
           return lookup.found && passes(await resolve('experiment', lookup.experimentId ?? experimentId, lookup.permission), level)
