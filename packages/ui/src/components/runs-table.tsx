@@ -16,6 +16,8 @@ import { nestRuns } from '../lib/run-tree.ts'
 import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
 import { ColumnChooser } from './column-chooser.tsx'
+import { moveTo } from '../lib/reorder.ts'
+import { useReorder } from './use-reorder.ts'
 import { SavedViews } from './saved-views.tsx'
 import { Empty, ErrorBox } from './status.tsx'
 
@@ -282,6 +284,10 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
     choose(chosen.map((id) => (id === column.id ? withAggregate(key, aggregate) : id)))
   }
 
+  // Chosen columns move within their group (the group headers stay together); the order is the
+  // chosen list's, so it is remembered and shared with the rest of the column state.
+  const moveColumn = (id: string, target: string) => choose(moveTo(chosen, id, target))
+
   const resize = (id: string, width: number, done: boolean) => {
     setWidths((current) => {
       const next = { ...current, [id]: Math.round(Math.min(Math.max(width, MIN_WIDTH), MAX_WIDTH)) }
@@ -399,6 +405,8 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
           order={order}
           onSort={sortBy}
           onResize={resize}
+          movable={chosen}
+          onMoveColumn={moveColumn}
           onAggregate={setAggregate}
           expanded={expanded}
           onToggle={(id) => setExpanded((s) => toggled(s, id))}
@@ -424,6 +432,9 @@ interface GridProps {
   readonly onAggregate: (column: Column, aggregate: Aggregate) => void
   /** A column's new width while dragging (`done` false) and once let go (`done` true: remembered). */
   readonly onResize: (id: string, width: number, done: boolean) => void
+  /** Columns that can be dragged (or moved with Alt+Shift+Arrow) within their group. */
+  readonly movable: readonly string[]
+  readonly onMoveColumn: (id: string, target: string) => void
   readonly expanded: ReadonlySet<string>
   readonly onToggle: (runId: string) => void
   readonly selected: ReadonlySet<string>
@@ -487,6 +498,18 @@ function VirtualGrid(props: GridProps) {
   }, [])
 
   const nameWidth = props.nameWidth
+  const movable = (c: Column | undefined) => c !== undefined && props.movable.includes(c.id)
+  const byId = (id: string) => props.columns.find((c) => c.id === id)
+  const reorder = useReorder({
+    onMove: props.onMoveColumn,
+    canDrop: (id, target) => movable(byId(target)) && byId(id)?.group === byId(target)?.group,
+    neighbour: (id, step) => {
+      const index = props.columns.findIndex((c) => c.id === id)
+      const next = props.columns[index + step]
+      return movable(next) && next!.group === props.columns[index]?.group ? next!.id : undefined
+    },
+    describe: (id) => `column ${byId(id)?.label ?? id}`,
+  })
   const width = CHECK_WIDTH + nameWidth + props.columns.reduce((sum, c) => sum + c.width, 0)
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
   const last = Math.min(props.rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN)
@@ -500,14 +523,16 @@ function VirtualGrid(props: GridProps) {
   }
   const header = (c: Column, pinned: boolean) => {
     const state = c.sort ? sortState(c) : undefined
+    const canMove = !pinned && movable(c)
     return (
       <div
         key={c.id}
+        {...(canMove ? reorder.itemProps(c.id) : {})}
         className={`cell head${c.group === 'metrics' ? ' num' : ''}${pinned ? ' pinned name-head' : ''}`}
         role="columnheader"
         aria-sort={state}
         style={{ width: c.width, ...(pinned ? { left: CHECK_WIDTH } : {}) }}
-        title={c.id === 'run_name' || c.group === 'attributes' ? c.label : `${c.id}${c.sort ? ' (click to sort)' : ''}`}
+        title={c.id === 'run_name' || c.group === 'attributes' ? c.label : `${c.id}${c.sort ? ' (click to sort)' : ''}${canMove ? '; drag or Alt+Shift+←/→ to move' : ''}`}
       >
         {c.sort ? (
           <button type="button" className="sort" onClick={() => props.onSort(c)} data-column={c.id}>
@@ -540,6 +565,10 @@ function VirtualGrid(props: GridProps) {
   }
 
   return (
+    <>
+    <span className="sr-only" aria-live="polite">
+      {reorder.announcement}
+    </span>
     <div className="grid-scroll" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} role="table" aria-label="Runs table" aria-rowcount={props.rows.length}>
       <div className="grid-head" role="rowgroup" style={{ width }}>
         <div className="grid-row grid-groups" role="row" style={{ width }}>
@@ -631,6 +660,7 @@ function VirtualGrid(props: GridProps) {
         })}
       </div>
     </div>
+    </>
   )
 }
 
