@@ -88,7 +88,8 @@ export async function chartGrid(page: Page, url: string): Promise<{ firstScreen:
         check()
       })
     const figures = () => [...document.querySelectorAll<HTMLElement>('[data-testid=chart-grid] > figure')]
-    const drawn = (f: HTMLElement) => f.dataset.kind !== undefined && f.querySelector('canvas, svg') !== null
+    // A chart scrolled far out of view gives up its canvas (chart-grid.tsx) once it has drawn.
+    const drawn = (f: HTMLElement) => f.dataset.kind !== undefined && f.querySelector('canvas, svg, .chart-parked') !== null
     await until(() => {
       const inView = figures().filter((f) => f.getBoundingClientRect().top < innerHeight)
       return inView.length > 0 && inView.every(drawn)

@@ -1,5 +1,6 @@
 // The data `npm run bench:ui` measures the UI over, written straight into a SQLite store through
 // Orchard's own store API (the same rows a server would write).
+import Database from 'better-sqlite3'
 import type { TrackingStore } from '@orchard/store'
 
 export const T0 = 1_763_000_000_000
@@ -46,4 +47,36 @@ export async function seedChartGrid(store: TrackingStore, runs: number, metrics:
     }
   }
   return { experimentId, runIds }
+}
+
+/**
+ * `runs` runs with `keys` params and metrics each, fast: one run is written through the store, then
+ * copied in SQL inside one transaction (the store's own tables and columns; params, metric history
+ * and latest values varied per run as `seedRuns` varies them). Run by run, 100,000 runs take many
+ * minutes on a busy machine; this takes seconds. The copies share the template's artifact URI.
+ */
+export async function seedManyRuns(store: TrackingStore, databasePath: string, name: string, runs: number, keys: number): Promise<string> {
+  const experimentId = await seedRuns(store, name, 1, keys)
+  const db = new Database(databasePath)
+  try {
+    const template = (db.prepare('SELECT run_key FROM runs WHERE experiment_id = ?').get(Number(experimentId)) as { run_key: number }).run_key
+    db.transaction(() => {
+      db.prepare(
+        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+         INSERT INTO runs (run_id, experiment_id, name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage)
+         SELECT lower(hex(randomblob(16))), experiment_id, 'run-' || i, user_id, status, start_time + i, end_time, artifact_uri, lifecycle_stage FROM runs, n WHERE run_key = ?`,
+      ).run(runs - 1, template)
+      const copies = 'SELECT run_key, run_key - ? AS i FROM runs WHERE experiment_id = ? AND run_key != ?'
+      db.prepare(`INSERT INTO params (run_key, key, value) SELECT c.run_key, p.key, CAST((c.i * 7 + CAST(substr(p.key, 2) AS INTEGER)) % 13 AS TEXT) FROM (${copies}) c, params p WHERE p.run_key = ?`).run(template, Number(experimentId), template, template)
+      for (const table of ['metrics', 'latest_metrics']) {
+        db.prepare(
+          `INSERT INTO ${table} (run_key, key, value, timestamp, step, is_nan)
+           SELECT c.run_key, m.key, ((c.i * 31 + CAST(substr(m.key, 2) AS INTEGER)) % 97) / 97.0, m.timestamp + c.i, m.step, 0 FROM (${copies}) c, ${table} m WHERE m.run_key = ?`,
+        ).run(template, Number(experimentId), template, template)
+      }
+    })()
+  } finally {
+    db.close()
+  }
+  return experimentId
 }

@@ -22,7 +22,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { openTrackingStore } from '@orchard/store'
 import { build } from 'vite'
-import { seedChartGrid, seedLongHistory, seedRuns } from './ui-seed.ts'
+import { seedChartGrid, seedLongHistory, seedManyRuns, seedRuns } from './ui-seed.ts'
 import { chartGrid, groupBy, scroll, sortBy } from './ui-interactions.ts'
 
 const { values: args } = parseArgs({
@@ -47,11 +47,11 @@ const KEYS = 20
 // The 100,000-run experiment is about the table's length, not its width: a few keys per run.
 const BIG_KEYS = 2
 
-async function seed(uri: string) {
+async function seed(uri: string, databasePath: string) {
   const store = await openTrackingStore(uri, { defaultArtifactRoot: 'mlflow-artifacts:/' })
   try {
     const experimentId = await seedRuns(store, 'bench/runs', RUNS, KEYS)
-    const bigExperimentId = await seedRuns(store, 'bench/100k-runs', BIG_RUNS, BIG_KEYS)
+    const bigExperimentId = await seedManyRuns(store, databasePath, 'bench/100k-runs', BIG_RUNS, BIG_KEYS)
     const chart = await seedLongHistory(store, STEPS)
     const grid = await seedChartGrid(store, GRID_RUNS, GRID_METRICS, GRID_STEPS)
     return { experimentId, bigExperimentId, chartExperimentId: chart.experimentId, chartRunId: chart.runId, grid }
@@ -105,7 +105,7 @@ try {
   await build({ root: fileURLToPath(new URL('../packages/ui/', import.meta.url)), logLevel: 'warn' })
   const uri = `sqlite:///${join(dir, 'orchard.db')}`
   const seedStart = performance.now()
-  const ids = await seed(uri)
+  const ids = await seed(uri, join(dir, 'orchard.db'))
   console.log(
     `seeded ${RUNS.toLocaleString('en')} runs × ${KEYS} params × ${KEYS} metrics, ${BIG_RUNS.toLocaleString('en')} runs × ${BIG_KEYS} × ${BIG_KEYS}, a ${STEPS.toLocaleString('en')}-step metric and ${GRID_RUNS} runs × ${GRID_METRICS} metrics × ${GRID_STEPS} steps in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
   )

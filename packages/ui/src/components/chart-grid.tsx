@@ -168,14 +168,25 @@ interface CellProps {
 
 function ChartCell({ metric, runs, view, theme, open, navigate, controls, reorder }: CellProps) {
   const host = useRef<HTMLElement>(null)
+  // `visible`: has come near the view once (its history is fetched then, and kept). `near`: is near
+  // it now. Only charts near the view hold a uPlot instance, so a setting changed with 100 charts on
+  // the page rebuilds the few in view, not all of them (a log toggle took ~40 ms a chart).
   const [visible, setVisible] = useState(false)
+  const [near, setNear] = useState(false)
   useEffect(() => {
     const element = host.current
-    if (!element || visible) return
-    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setVisible(true), { rootMargin: '300px' })
+    if (!element) return
+    const observer = new IntersectionObserver(
+      (entries) => {
+        const now = entries.some((e) => e.isIntersecting)
+        setNear(now)
+        if (now) setVisible(true)
+      },
+      { rootMargin: '300px' },
+    )
     observer.observe(element)
     return () => observer.disconnect()
-  }, [visible])
+  }, [])
   const runIds = runs.map((r) => r.runId)
   const history = useAsync(
     () => (visible ? metricHistoryBuckets(runIds, metric, { xAxis: view.x === 'step' ? 'step' : 'timestamp', buckets: GRID_BUCKETS }) : Promise.resolve(undefined)),
@@ -205,7 +216,11 @@ function ChartCell({ metric, runs, view, theme, open, navigate, controls, reorde
             return point ? [{ label: run.label, value: point.value, color: colorOf(i) }] : []
           })} metric={metric} log={view.log} />
         ) : (
-          <MetricChart runs={runs} points={points} metric={metric} x={view.x} smoothing={view.smoothing} log={view.log} theme={theme} height={220} legend={false} />
+          near ? (
+            <MetricChart runs={runs} points={points} metric={metric} x={view.x} smoothing={view.smoothing} log={view.log} theme={theme} height={220} legend={false} />
+          ) : (
+            <div className="chart chart-parked" style={{ height: 220 }} />
+          )
         )
       ) : null}
     </figure>
