@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { RestTransport } from '@orchard/sdk/rest'
 import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, newPage, settled } from './browser.ts'
+import { SCREENSHOTS, launchBrowser, newPage, settled } from './browser.ts'
 import { startUiServer } from './ui-server.ts'
 import type { UiServer } from './ui-server.ts'
 
@@ -112,6 +112,9 @@ describe('chart grid layout in Chromium', () => {
     await assertLabelsFit(parallel.locator('svg.parallel'), '.axis-title')
     assert.deepEqual(await charts(), [LONG, 'accuracy', 'loss', `scatter|params.lr|metrics.${LONG}`, `parallel|${axes.join('|')}`])
     await page.keyboard.press('Escape')
+    await page.locator('.add-chart summary').click()
+    await scatter.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: `${SCREENSHOTS}chart-layout.png`, fullPage: true })
   })
 
   it('keeps the layout on reload and opens it again from the runs table', async () => {
