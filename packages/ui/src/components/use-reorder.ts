@@ -5,7 +5,7 @@ import type { DragEvent, KeyboardEvent } from 'react'
 // alternative: Alt+Shift+Arrow on an item (or anything focused inside it) moves it one place. A
 // live region says where it went, and focus stays on what was focused, wherever the item lands.
 
-export const MOVE_KEYS = 'Alt+Shift+ArrowLeft Alt+Shift+ArrowRight'
+const MOVE_KEYS = 'Alt+Shift+ArrowLeft Alt+Shift+ArrowRight'
 
 interface Options {
   /** Put `id` where `target` is now. */
