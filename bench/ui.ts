@@ -1,11 +1,16 @@
-// `npm run bench:ui`: the web UI in headless Chromium against a real server (SQLite). Seeds 10,000 runs
-// × 20 params × 20 metrics and one run with a 100,000-step metric, then times, from navigation start:
-//   - the runs table: until the first rows are painted (the table's `orchard:first-rows` mark, then
-//     the next frame);
+// `npm run bench:ui`: the web UI in headless Chromium against a real server (SQLite). Seeds
+// (bench/ui-seed.ts) 10,000 runs × 20 params × 20 metrics, 100,000 runs × 2 params × 2 metrics, one run
+// with a 100,000-step metric and 100 runs × 100 metrics × 100 steps, then times, from navigation start:
+//   - the runs table (10,000 and 100,000 runs): until the first rows are painted (the table's
+//     `orchard:first-rows` mark, then the next frame);
 //   - the chart: until the 100,000-step metric is painted (uPlot's first `orchard:chart-drawn` mark,
 //     then the next frame).
 // Each is measured --repeat times in fresh pages of one browser context: the first is cold (no cached
-// assets), the median is over all. Options: --runs N, --steps N, --repeat N.
+// assets), the median is over all. Then, inside the page (bench/ui-interactions.ts): scrolling the
+// 100,000-run table (frame intervals), sorting the 10,000-run table by a metric and grouping it by a
+// param (change → painted), and the chart grid of 100 runs × 100 metrics (first screen drawn, every
+// chart drawn, longest task, a log-scale toggle). Options: --runs, --big-runs, --steps, --grid-runs,
+// --grid-metrics, --grid-steps, --repeat.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,36 +22,39 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { openTrackingStore } from '@orchard/store'
 import { build } from 'vite'
+import { seedChartGrid, seedLongHistory, seedManyRuns, seedRuns } from './ui-seed.ts'
+import { chartGrid, groupBy, scroll, sortBy } from './ui-interactions.ts'
 
 const { values: args } = parseArgs({
-  options: { runs: { type: 'string', default: '10000' }, steps: { type: 'string', default: '100000' }, repeat: { type: 'string', default: '5' } },
+  options: {
+    runs: { type: 'string', default: '10000' },
+    'big-runs': { type: 'string', default: '100000' },
+    steps: { type: 'string', default: '100000' },
+    'grid-runs': { type: 'string', default: '100' },
+    'grid-metrics': { type: 'string', default: '100' },
+    'grid-steps': { type: 'string', default: '100' },
+    repeat: { type: 'string', default: '5' },
+  },
 })
 const RUNS = Number(args.runs)
+const BIG_RUNS = Number(args['big-runs'])
 const STEPS = Number(args.steps)
+const GRID_RUNS = Number(args['grid-runs'])
+const GRID_METRICS = Number(args['grid-metrics'])
+const GRID_STEPS = Number(args['grid-steps'])
 const REPEAT = Number(args.repeat)
 const KEYS = 20
-const T0 = 1_763_000_000_000
+// The 100,000-run experiment is about the table's length, not its width: a few keys per run.
+const BIG_KEYS = 2
 
-async function seed(uri: string): Promise<{ experimentId: string; chartExperimentId: string; chartRunId: string }> {
+async function seed(uri: string, databasePath: string) {
   const store = await openTrackingStore(uri, { defaultArtifactRoot: 'mlflow-artifacts:/' })
   try {
-    const experimentId = await store.createExperiment({ name: 'bench/runs' })
-    for (let i = 0; i < RUNS; i++) {
-      const { runId } = (await store.createRun({ experimentId, runName: `run-${i}`, startTime: T0 + i, tags: [] })).info
-      await store.logBatch(runId, {
-        params: Array.from({ length: KEYS }, (_, k) => ({ key: `p${k}`, value: String((i * 7 + k) % 13) })),
-        metrics: Array.from({ length: KEYS }, (_, k) => ({ key: `m${k}`, value: ((i * 31 + k) % 97) / 97, timestamp: T0 + i, step: 0 })),
-      })
-    }
-    const chartExperimentId = await store.createExperiment({ name: 'bench/long-history' })
-    const { runId: chartRunId } = (await store.createRun({ experimentId: chartExperimentId, runName: 'long', startTime: T0, tags: [] })).info
-    for (let start = 0; start < STEPS; start += 1000) {
-      const count = Math.min(1000, STEPS - start)
-      await store.logBatch(chartRunId, {
-        metrics: Array.from({ length: count }, (_, i) => ({ key: 'loss', value: 1 / (1 + (start + i) / 1000) + 0.01 * Math.sin(start + i), timestamp: T0 + (start + i) * 10, step: start + i })),
-      })
-    }
-    return { experimentId, chartExperimentId, chartRunId }
+    const experimentId = await seedRuns(store, 'bench/runs', RUNS, KEYS)
+    const bigExperimentId = await seedManyRuns(store, databasePath, 'bench/100k-runs', BIG_RUNS, BIG_KEYS)
+    const chart = await seedLongHistory(store, STEPS)
+    const grid = await seedChartGrid(store, GRID_RUNS, GRID_METRICS, GRID_STEPS)
+    return { experimentId, bigExperimentId, chartExperimentId: chart.experimentId, chartRunId: chart.runId, grid }
   } finally {
     await store.close()
   }
@@ -97,8 +105,10 @@ try {
   await build({ root: fileURLToPath(new URL('../packages/ui/', import.meta.url)), logLevel: 'warn' })
   const uri = `sqlite:///${join(dir, 'orchard.db')}`
   const seedStart = performance.now()
-  const ids = await seed(uri)
-  console.log(`seeded ${RUNS.toLocaleString('en')} runs × ${KEYS} params × ${KEYS} metrics and a ${STEPS.toLocaleString('en')}-step metric in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`)
+  const ids = await seed(uri, join(dir, 'orchard.db'))
+  console.log(
+    `seeded ${RUNS.toLocaleString('en')} runs × ${KEYS} params × ${KEYS} metrics, ${BIG_RUNS.toLocaleString('en')} runs × ${BIG_KEYS} × ${BIG_KEYS}, a ${STEPS.toLocaleString('en')}-step metric and ${GRID_RUNS} runs × ${GRID_METRICS} metrics × ${GRID_STEPS} steps in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+  )
   const server = await startServerProcess(uri, join(dir, 'artifacts'))
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -107,6 +117,9 @@ try {
   })
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    // tsx compiles the functions handed to page.evaluate with esbuild's keepNames, whose `__name`
+    // helper is not in the page.
+    await context.addInitScript({ content: 'window.__name = (f) => f' })
     const figures: Record<string, { cold: number; median: number; all: number[] }> = {}
     const record = (name: string, all: number[]) => (figures[name] = { cold: all[0]!, median: median(all), all })
     const measure = async (name: string, url: string, mark: string, settled?: { name: string; when: () => boolean }) => {
@@ -127,10 +140,51 @@ try {
       `${server.url}/experiments/${ids.chartExperimentId}/charts?runs=${ids.chartRunId}&metric=loss`,
       'orchard:chart-drawn',
     )
+    const allLoaded = () => {
+      const count = document.querySelector('[data-testid=run-count]')?.textContent ?? ''
+      return count !== '' && !count.includes('loading')
+    }
+    await measure(`runs table, ${BIG_RUNS} runs: first rows painted (ms)`, `${server.url}/experiments/${ids.bigExperimentId}`, 'orchard:first-rows')
+    const interactions: Record<string, number[]> = {}
+    const add = (name: string, values: readonly number[]) => (interactions[name] = [...(interactions[name] ?? []), ...values])
+    {
+      const page = await context.newPage()
+      await page.goto(`${server.url}/experiments/${ids.bigExperimentId}`)
+      await page.waitForFunction(allLoaded, undefined, { timeout: 600_000, polling: 250 })
+      const frames = await scroll(page)
+      const loaded = await page.getByTestId('run-count').textContent()
+      add(`runs table, ${BIG_RUNS} runs (${loaded}): scroll frame interval, median (ms)`, [frames.median])
+      add(`runs table, ${BIG_RUNS} runs: scroll frame interval, 95th percentile (ms)`, [frames.p95])
+      add(`runs table, ${BIG_RUNS} runs: scroll frames over 20 ms (%)`, [frames.slowShare * 100])
+      await page.close()
+    }
+    {
+      const page = await context.newPage()
+      await page.goto(`${server.url}/experiments/${ids.experimentId}?cols=metrics.m3,metrics.m7,params.p0,params.p1`)
+      await page.waitForFunction(allLoaded, undefined, { timeout: 300_000, polling: 250 })
+      for (let i = 0; i < REPEAT; i++) {
+        add(`runs table, ${RUNS} runs × ${KEYS} × ${KEYS}: sort by a metric, click → sorted rows painted (ms)`, await sortBy(page, 'metrics.m3'))
+        await page.waitForFunction(allLoaded, undefined, { timeout: 300_000, polling: 250 })
+      }
+      for (let i = 0; i < REPEAT; i++) add(`runs table, ${RUNS} runs × ${KEYS} × ${KEYS}: group by a param (13 groups), change → painted (ms)`, [await groupBy(page, 'params.p0')])
+      await page.close()
+    }
+    {
+      const page = await context.newPage()
+      const grid = await chartGrid(page, `${server.url}/experiments/${ids.grid.experimentId}/charts?runs=${ids.grid.runIds.join(',')}`)
+      add(`chart grid, ${GRID_RUNS} runs × ${GRID_METRICS} metrics: navigation → first screen of charts drawn (ms)`, [grid.firstScreen])
+      add(`chart grid: every one of the ${GRID_METRICS} charts shown and drawn (ms)`, [grid.all])
+      add('chart grid: longest main-thread task while loading and drawing (ms)', [grid.longestTask])
+      add(`chart grid, ${GRID_METRICS} charts drawn: log-scale toggle → next frame (ms)`, [grid.toggle])
+      await page.close()
+    }
     console.log('| figure | cold (first load) | median of ' + REPEAT + ' |')
     console.log('|---|---|---|')
     for (const [name, f] of Object.entries(figures)) console.log(`| ${name} | ${Math.round(f.cold)} | ${Math.round(f.median)} |`)
-    console.log(JSON.stringify(Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, f.all.map(Math.round)]))))
+    console.log('| interaction | first | median |')
+    console.log('|---|---|---|')
+    for (const [name, all] of Object.entries(interactions)) console.log(`| ${name} | ${all[0]!.toFixed(1)} | ${median(all).toFixed(1)} |`)
+    console.log(JSON.stringify({ ...Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, f.all.map(Math.round)])), ...interactions }))
   } finally {
     await browser.close()
     server.close()

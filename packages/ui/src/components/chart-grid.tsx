@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
+import type { ReactNode } from 'react'
 import { metricHistoryBuckets, transport } from '../api.ts'
 import type { MetricPoint, Run } from '../api.ts'
 import { formatCompact } from '../lib/format.ts'
@@ -7,7 +8,15 @@ import type { ChartView, Route } from '../lib/routes.ts'
 import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
 import { useAsync } from '../use-async.ts'
+import { chartTitle, parseChartItem } from '../lib/chart-layout.ts'
+import type { ChartSpec } from '../lib/chart-layout.ts'
+import { moveTo } from '../lib/reorder.ts'
+import { chartsKey, writeStored } from '../lib/stored.ts'
+import { AddChart } from './add-chart.tsx'
 import { BarChart } from './bar-chart.tsx'
+import { ColumnChart } from './column-charts.tsx'
+import type { LabelledRun } from './column-charts.tsx'
+import { useReorder } from './use-reorder.ts'
 import { MetricChart } from './metric-chart.tsx'
 import { Empty, ErrorBox, Loading } from './status.tsx'
 
@@ -61,17 +70,43 @@ export function ChartViewControls({ view, change }: { view: ChartView; change: (
 
 export function ChartGrid({ experimentIds, view, runs, theme, navigate }: Props) {
   const allKeys = useMemo(() => gridMetricKeys(runs), [runs])
-  const shown = view.metrics ? view.metrics.filter((k) => allKeys.includes(k)) : allKeys
+  // The grid's charts in order: metric charts of metrics these runs have, and the column charts.
+  const shown = useMemo(
+    () => (view.metrics ? view.metrics.filter((item) => { const spec = parseChartItem(item); return spec.kind !== 'metric' || allKeys.includes(spec.metric) }) : allKeys),
+    [view.metrics?.join(','), allKeys],
+  )
   const [pages, setPages] = useState(1)
   const chartRuns = useMemo(() => runs.map((r) => ({ runId: r.info.runId, experimentId: r.info.experimentId, label: r.info.runName || r.info.runId.slice(0, 8) })), [runs])
-  const change = (next: Partial<ChartView>) => navigate({ page: 'charts', experimentIds, ...view, ...next }, { replace: true })
+  const columnRuns = useMemo<LabelledRun[]>(
+    () => runs.map((r) => ({ runId: r.info.runId, label: r.info.runName || r.info.runId.slice(0, 8), params: new Map(r.data.params.map((p) => [p.key, p.value])), metrics: new Map(r.data.metrics.map((m) => [m.key, m.value])) })),
+    [runs],
+  )
+  const columns = useMemo(() => [...new Set(runs.flatMap((r) => r.data.params.map((p) => `params.${p.key}`)))].sort().concat(allKeys.map((k) => `metrics.${k}`)), [runs, allKeys])
+  // Every change is also this browser's layout for these experiments: the Charts page opens on it
+  // and a saved view of the runs table takes it along.
+  const change = (next: Partial<ChartView>) => {
+    const merged = { ...view, ...next }
+    writeStored(chartsKey(experimentIds), { charts: merged.metrics, x: merged.x, smoothing: merged.smoothing, log: merged.log })
+    navigate({ page: 'charts', experimentIds, ...merged }, { replace: true })
+  }
+  const visible = shown.slice(0, pages * CHARTS_PER_PAGE)
+  const reorder = useReorder({
+    onMove: (item, target) => change({ metrics: moveTo(shown, item, target) }),
+    neighbour: (item, step) => visible[visible.indexOf(item) + step],
+    describe: (item) => `chart ${chartTitle(parseChartItem(item))} to place ${shown.indexOf(item) + 1} of ${shown.length}`,
+  })
+  const remove = (item: string) => change({ metrics: shown.filter((i) => i !== item) })
 
   return (
     <>
       <div className="toolbar">
         <MetricChooser all={allKeys} shown={shown} onChange={(metrics) => change(metrics ? { metrics } : { metrics: undefined })} />
+        <AddChart columns={columns} onAdd={(item) => change({ metrics: [...shown.filter((i) => i !== item), item] })} />
         <ChartViewControls view={view} change={change} />
       </div>
+      <span className="sr-only" aria-live="polite">
+        {reorder.announcement}
+      </span>
       <ul className="grid-legend" aria-label="Runs">
         {chartRuns.map((run, i) => (
           <li key={run.runId}>
@@ -80,11 +115,36 @@ export function ChartGrid({ experimentIds, view, runs, theme, navigate }: Props)
           </li>
         ))}
       </ul>
-      {shown.length === 0 ? <Empty>{allKeys.length ? 'No metric chosen: pick some under “Metrics”.' : 'These runs have no metrics.'}</Empty> : null}
+      {shown.length === 0 ? <Empty>{allKeys.length ? 'No chart chosen: pick metrics under “Metrics” or add a chart.' : 'These runs have no metrics.'}</Empty> : null}
       <div className="chart-grid" data-testid="chart-grid">
-        {shown.slice(0, pages * CHARTS_PER_PAGE).map((key) => (
-          <ChartCell key={key} metric={key} runs={chartRuns} view={view} theme={theme} open={{ page: 'charts', experimentIds, ...view, metric: key }} navigate={navigate} />
-        ))}
+        {visible.map((item, index) => {
+          const spec = parseChartItem(item)
+          const title = chartTitle(spec)
+          const controls = (
+            <>
+              <button type="button" className="link" aria-label={`Move ${title} earlier`} title="Move earlier (or drag the chart; Alt+Shift+←)" disabled={index === 0} onClick={() => reorder.move(item, visible[index - 1]!)}>
+                ◀
+              </button>
+              <button type="button" className="link" aria-label={`Move ${title} later`} title="Move later (or drag the chart; Alt+Shift+→)" disabled={index === visible.length - 1} onClick={() => reorder.move(item, visible[index + 1]!)}>
+                ▶
+              </button>
+              <button type="button" className="link" aria-label={`Remove ${title}`} title="Remove this chart" onClick={() => remove(item)}>
+                ✕
+              </button>
+            </>
+          )
+          return spec.kind === 'metric' ? (
+            <ChartCell key={item} metric={spec.metric} runs={chartRuns} view={view} theme={theme} open={{ page: 'charts', experimentIds, ...view, metric: spec.metric }} navigate={navigate} controls={controls} reorder={reorder.itemProps(item)} />
+          ) : (
+            <figure key={item} className={`chart-cell${spec.kind === 'parallel' ? ' wide' : ''}`} data-chart={item} data-kind={spec.kind} {...reorder.itemProps(item)}>
+              <figcaption>
+                <span title={title}>{title}</span>
+                <div className="chart-actions">{controls}</div>
+              </figcaption>
+              <ColumnChart spec={spec as Exclude<ChartSpec, { kind: 'metric' }>} runs={columnRuns} />
+            </figure>
+          )
+        })}
       </div>
       {shown.length > pages * CHARTS_PER_PAGE ? (
         <button type="button" className="more" onClick={() => setPages((p) => p + 1)}>
@@ -102,18 +162,31 @@ interface CellProps {
   readonly theme: string
   readonly open: Route
   readonly navigate: Navigate
+  readonly controls: ReactNode
+  readonly reorder: ReturnType<ReturnType<typeof useReorder>['itemProps']>
 }
 
-function ChartCell({ metric, runs, view, theme, open, navigate }: CellProps) {
+function ChartCell({ metric, runs, view, theme, open, navigate, controls, reorder }: CellProps) {
   const host = useRef<HTMLElement>(null)
+  // `visible`: has come near the view once (its history is fetched then, and kept). `near`: is near
+  // it now. Only charts near the view hold a uPlot instance, so a setting changed with 100 charts on
+  // the page rebuilds the few in view, not all of them (a log toggle took ~40 ms a chart).
   const [visible, setVisible] = useState(false)
+  const [near, setNear] = useState(false)
   useEffect(() => {
     const element = host.current
-    if (!element || visible) return
-    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setVisible(true), { rootMargin: '300px' })
+    if (!element) return
+    const observer = new IntersectionObserver(
+      (entries) => {
+        const now = entries.some((e) => e.isIntersecting)
+        setNear(now)
+        if (now) setVisible(true)
+      },
+      { rootMargin: '300px' },
+    )
     observer.observe(element)
     return () => observer.disconnect()
-  }, [visible])
+  }, [])
   const runIds = runs.map((r) => r.runId)
   const history = useAsync(
     () => (visible ? metricHistoryBuckets(runIds, metric, { xAxis: view.x === 'step' ? 'step' : 'timestamp', buckets: GRID_BUCKETS }) : Promise.resolve(undefined)),
@@ -123,12 +196,15 @@ function ChartCell({ metric, runs, view, theme, open, navigate }: CellProps) {
   // A metric each run logged once is a value per run, not a history: bars compare it better.
   const single = points !== undefined && singleValued(points)
   return (
-    <figure className="chart-cell" ref={host} data-metric={metric} data-kind={points === undefined ? undefined : single ? 'bar' : 'line'}>
+    <figure className="chart-cell" ref={host} data-metric={metric} data-chart={metric} data-kind={points === undefined ? undefined : single ? 'bar' : 'line'} {...reorder}>
       <figcaption>
         <span title={metric}>{metric}</span>
-        <a {...linkProps(open, navigate)} aria-label={`Open ${metric}`} title="Open this chart on its own page (zoom to every point)">
-          ⤢
-        </a>
+        <div className="chart-actions">
+          {controls}
+          <a {...linkProps(open, navigate)} aria-label={`Open ${metric}`} title="Open this chart on its own page (zoom to every point)">
+            ⤢
+          </a>
+        </div>
       </figcaption>
       {history.status === 'error' ? <ErrorBox message={history.message} /> : null}
       {points === undefined && history.status !== 'error' ? <Loading what={metric} /> : null}
@@ -140,7 +216,11 @@ function ChartCell({ metric, runs, view, theme, open, navigate }: CellProps) {
             return point ? [{ label: run.label, value: point.value, color: colorOf(i) }] : []
           })} metric={metric} log={view.log} />
         ) : (
-          <MetricChart runs={runs} points={points} metric={metric} x={view.x} smoothing={view.smoothing} log={view.log} theme={theme} height={220} legend={false} />
+          near ? (
+            <MetricChart runs={runs} points={points} metric={metric} x={view.x} smoothing={view.smoothing} log={view.log} theme={theme} height={220} legend={false} />
+          ) : (
+            <div className="chart chart-parked" style={{ height: 220 }} />
+          )
         )
       ) : null}
     </figure>
@@ -162,19 +242,21 @@ function MetricChooser({ all, shown, onChange }: { readonly all: readonly string
   const [search, setSearch] = useState('')
   const needle = search.trim().toLowerCase()
   const matching = needle ? all.filter((k) => k.toLowerCase().includes(needle)) : all
-  const toggle = (key: string) => onChange(shown.includes(key) ? shown.filter((k) => k !== key) : all.filter((k) => k === key || shown.includes(k)))
+  // The grid's order (and its scatter and parallel charts) is kept: a metric ticked on goes last.
+  const toggle = (key: string) => onChange(shown.includes(key) ? shown.filter((k) => k !== key) : [...shown, key])
+  const isMetric = (item: string) => parseChartItem(item).kind === 'metric'
   return (
     <details className="column-chooser metric-chooser">
       <summary>
-        Metrics ({shown.length} of {all.length})
+        Metrics ({shown.filter(isMetric).length} of {all.length})
       </summary>
       <div className="popover">
         <div className="chooser-head">
           <input type="search" aria-label="Search metrics" placeholder="Search metrics" value={search} onChange={(e) => setSearch(e.target.value)} />
-          <button type="button" onClick={() => onChange(undefined)}>
+          <button type="button" onClick={() => onChange(shown.some((i) => !isMetric(i)) ? [...shown, ...all.filter((k) => !shown.includes(k))] : undefined)}>
             All
           </button>
-          <button type="button" onClick={() => onChange([])}>
+          <button type="button" onClick={() => onChange(shown.filter((i) => !isMetric(i)))}>
             None
           </button>
         </div>

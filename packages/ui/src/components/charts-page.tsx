@@ -8,6 +8,8 @@ import { linkProps } from '../router.ts'
 import type { Navigate } from '../router.ts'
 import { useAsync } from '../use-async.ts'
 import type { AsyncState } from '../use-async.ts'
+import { isChartLayout, isDefaultLayout } from '../lib/chart-layout.ts'
+import { chartsKey, readStored } from '../lib/stored.ts'
 import { ChartGrid, ChartViewControls, gridRuns } from './chart-grid.tsx'
 import { MetricChart } from './metric-chart.tsx'
 import { Empty, ErrorBox, Loading } from './status.tsx'
@@ -27,7 +29,20 @@ interface Props {
 }
 
 export function ChartsPage(props: Props) {
-  const { experimentIds, view, experiments, theme, navigate } = props
+  const { experimentIds, experiments, theme, navigate } = props
+  // A grid opened with no layout in its URL (the runs table's Charts button) gets this browser's
+  // last layout for these experiments, or the one a saved view brought; the URL then says so.
+  const [stored, setStored] = useState(() => {
+    const layout = readStored(chartsKey(experimentIds), isChartLayout)
+    const plain = !props.view.metric && isDefaultLayout({ charts: props.view.metrics, x: props.view.x, smoothing: props.view.smoothing, log: props.view.log })
+    return plain && layout && !isDefaultLayout(layout) ? layout : undefined
+  })
+  const view: ChartView = stored ? { ...props.view, ...(stored.charts ? { metrics: stored.charts } : {}), x: stored.x, smoothing: stored.smoothing, log: stored.log } : props.view
+  useEffect(() => {
+    if (!stored) return
+    navigate({ page: 'charts', experimentIds, ...view }, { replace: true })
+    setStored(undefined)
+  }, [])
   const runs = useAsync(() => gridRuns(experimentIds, view.runIds, DEFAULT_RUNS), [experimentIds.join(','), view.runIds.join(',')])
   const back: Route = { page: 'runs', experimentIds, filter: '', order: '', columns: undefined, showDeleted: false }
   const names = experimentIds.map((id) => experiments.find((e) => e.experimentId === id)?.name ?? `#${id}`)

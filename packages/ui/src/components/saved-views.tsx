@@ -4,6 +4,8 @@ import { errorMessage, transport } from '../api.ts'
 import type { RunsView } from '../lib/routes.ts'
 import { SHARED_VIEW_PREFIX, SHARE_KEY_PARAM, newViewId, parseSavedView, savedViewValue } from '../lib/saved-views.ts'
 import type { SavedView } from '../lib/saved-views.ts'
+import { isChartLayout } from '../lib/chart-layout.ts'
+import { chartsKey, readStored, writeStored } from '../lib/stored.ts'
 import { useAsync } from '../use-async.ts'
 
 interface Props {
@@ -16,7 +18,8 @@ interface Props {
 
 // Saved views of one experiment's runs table: listed from its `mlflow.sharedViewState.*` tags, opened
 // from the list or by a link with `?viewStateShareKey=<id>` (as MLflow's own links), saved and
-// deleted here. A view holds the filter, sort, deleted-runs toggle and the columns.
+// deleted here. A view holds the filter, sort, deleted-runs toggle, the columns, and the chart grid's
+// layout as this browser last left it (opening the view makes it the layout the Charts page opens on).
 export function SavedViews({ experimentId, view, columns, onApply }: Props) {
   const [revision, setRevision] = useState(0)
   const [name, setName] = useState('')
@@ -28,12 +31,17 @@ export function SavedViews({ experimentId, view, columns, onApply }: Props) {
       ? experiment.value.tags.flatMap((t) => parseSavedView(t.key, t.value) ?? []).sort((a, b) => a.name.localeCompare(b.name))
       : []
 
+  const apply = (saved: SavedView) => {
+    if (saved.charts) writeStored(chartsKey([experimentId]), saved.charts)
+    onApply(saved.view)
+  }
+
   // A shared link opens its view once the experiment's tags are in.
   const [shareKey] = useState(() => new URLSearchParams(window.location.search).get(SHARE_KEY_PARAM))
   useEffect(() => {
     if (!shareKey || experiment.status !== 'ready') return
     const shared = views.find((v) => v.id === shareKey)
-    if (shared) onApply(shared.view)
+    if (shared) apply(shared)
     else setError(`No saved view “${shareKey}” in this experiment.`)
   }, [shareKey, experiment.status])
 
@@ -53,7 +61,7 @@ export function SavedViews({ experimentId, view, columns, onApply }: Props) {
     const trimmed = name.trim()
     const existing = views.find((v) => v.name === trimmed)
     const id = existing?.id ?? newViewId()
-    const value = savedViewValue(trimmed, view, columns, Date.now(), existing?.createdAt)
+    const value = savedViewValue(trimmed, view, columns, Date.now(), existing?.createdAt, readStored(chartsKey([experimentId]), isChartLayout))
     if (await act(() => transport.setExperimentTag(experimentId, { key: `${SHARED_VIEW_PREFIX}${id}`, value }))) setName('')
   }
   const link = (id: string) => `${window.location.origin}/experiments/${encodeURIComponent(experimentId)}?${SHARE_KEY_PARAM}=${encodeURIComponent(id)}`
@@ -66,7 +74,7 @@ export function SavedViews({ experimentId, view, columns, onApply }: Props) {
         <ul className="view-list">
           {views.map((v) => (
             <li key={v.id}>
-              <button type="button" className="link" onClick={() => onApply(v.view)} title={v.view.filter || 'no filter'}>
+              <button type="button" className="link" onClick={() => apply(v)} title={v.view.filter || 'no filter'}>
                 {v.name}
               </button>
               <span className="row-buttons">

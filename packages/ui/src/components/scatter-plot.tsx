@@ -10,6 +10,8 @@ interface Props {
   readonly runs: readonly (CompareRun & { readonly label: string })[]
   readonly x: Axis
   readonly y: Axis
+  /** Scale to the container's width (a chart grid cell) instead of a fixed 520 px; labels scale with it. */
+  readonly fit?: boolean
 }
 
 const WIDTH = 520
@@ -32,11 +34,11 @@ const xAnchor = (at: number) => (at <= 0.001 ? 'start' : at >= 0.999 ? 'end' : '
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
 const short = (id: string) => id.replace(/^(params|metrics)\./, '')
 
-export function ScatterPlot({ runs, x, y }: Props) {
+export function ScatterPlot({ runs, x, y, fit = false }: Props) {
   const px = (p: number) => PAD.left + p * (WIDTH - PAD.left - PAD.right)
   const py = (p: number) => HEIGHT - PAD.bottom - p * (HEIGHT - PAD.top - PAD.bottom)
   return (
-    <svg className="scatter" role="img" aria-label={`Scatter of ${short(y.id)} against ${short(x.id)}`} width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`}>
+    <svg className="scatter" role="img" aria-label={`Scatter of ${short(y.id)} against ${short(x.id)}`} width={fit ? '100%' : WIDTH} {...(fit ? {} : { height: HEIGHT })} viewBox={`0 0 ${WIDTH} ${HEIGHT}`}>
       <line x1={px(0)} x2={px(1)} y1={py(0)} y2={py(0)} className="axis-line" />
       <line x1={px(0)} x2={px(0)} y1={py(0)} y2={py(1)} className="axis-line" />
       {ticks(x).map((t) => (

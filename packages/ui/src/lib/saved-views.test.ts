@@ -32,3 +32,14 @@ it('reads a view MLflow’s UI saved (no Orchard columns, attribute order) and r
   assert.equal(parseSavedView('mlflow.note.content', '{}'), undefined)
   assert.equal(parseSavedView('mlflow.sharedViewState.bad', 'not json'), undefined)
 })
+
+it('saves the chart layout as MLflow chart cards and reads it back; an MLflow view’s own cards too', () => {
+  const charts = { charts: ['loss', 'scatter|params.alpha|metrics.val_rmse'], x: 'wall', smoothing: 0.5, log: true } as const
+  const value = savedViewValue('Charts', view, [], 1000, 1000, charts)
+  const state = JSON.parse(JSON.parse(value).state)
+  assert.deepEqual(state.orchardCharts.compareRunCharts.map((c: { type: string }) => c.type), ['LINE', 'SCATTER'])
+  assert.deepEqual(parseSavedView('mlflow.sharedViewState.c', value)?.charts, charts)
+  assert.equal(parseSavedView('mlflow.sharedViewState.c', savedViewValue('No charts', view, [], 1000))?.charts, undefined)
+  const mlflow = JSON.stringify({ searchFilter: '', compareRunCharts: [{ type: 'LINE', metricKey: 'loss', xAxisKey: 'step', lineSmoothness: 0, scaleType: 'log' }] })
+  assert.deepEqual(parseSavedView('mlflow.sharedViewState.m', JSON.stringify({ name: 'M', state: mlflow }))?.charts, { charts: ['loss'], x: 'step', smoothing: 0, log: true })
+})

@@ -3,8 +3,11 @@
 // whose `state` is itself JSON text. MLflow's reader takes `searchFilter`, `orderByKey`,
 // `orderByAsc` and `lifecycleFilter` from it and ignores keys it does not know, so Orchard keeps its
 // columns and grouping under `orchardColumns` and `orchardGroupBy` in the same state: each UI opens
-// the other's views.
+// the other's views. The chart grid's layout goes under `orchardCharts`, as MLflow's own chart cards
+// (see chart-layout.ts); a view saved by MLflow's UI has its charts read from its `compareRunCharts`.
 
+import { layoutState, parseLayoutState } from './chart-layout.ts'
+import type { ChartLayout } from './chart-layout.ts'
 import { parseOrderTerm } from './columns.ts'
 import type { RunsView } from './routes.ts'
 
@@ -18,6 +21,8 @@ export interface SavedView {
   readonly createdAt: number
   readonly updatedAt: number
   readonly view: Partial<RunsView>
+  /** The chart grid's layout saved with the view, if any. */
+  readonly charts?: ChartLayout
 }
 
 interface State {
@@ -27,6 +32,8 @@ interface State {
   readonly lifecycleFilter?: unknown
   readonly orchardColumns?: unknown
   readonly orchardGroupBy?: unknown
+  readonly orchardCharts?: unknown
+  readonly compareRunCharts?: unknown
 }
 
 /** The order term MLflow's `orderByKey` + `orderByAsc` spell (``metrics.`loss` DESC``). */
@@ -42,6 +49,8 @@ export function parseSavedView(key: string, value: string): SavedView | undefine
     const envelope = JSON.parse(value) as { name?: unknown; createdAt?: unknown; updatedAt?: unknown; state?: unknown }
     const state = (typeof envelope.state === 'string' ? JSON.parse(envelope.state) : envelope.state) as State | undefined
     if (!state || typeof state !== 'object') return undefined
+    // MLflow writes an empty card list until its UI has generated charts: no layout to take then.
+    const charts = parseLayoutState(state.orchardCharts) ?? (Array.isArray(state.compareRunCharts) && state.compareRunCharts.length > 0 ? parseLayoutState({ compareRunCharts: state.compareRunCharts }) : undefined)
     const columns = Array.isArray(state.orchardColumns) && state.orchardColumns.every((c) => typeof c === 'string') ? (state.orchardColumns as string[]) : undefined
     return {
       id: key.slice(SHARED_VIEW_PREFIX.length),
@@ -55,6 +64,7 @@ export function parseSavedView(key: string, value: string): SavedView | undefine
         ...(columns ? { columns } : {}),
         ...(typeof state.orchardGroupBy === 'string' && state.orchardGroupBy ? { groupBy: state.orchardGroupBy } : {}),
       },
+      ...(charts ? { charts } : {}),
     }
   } catch {
     return undefined
@@ -62,7 +72,7 @@ export function parseSavedView(key: string, value: string): SavedView | undefine
 }
 
 /** The tag value for a view of the table as it is now. */
-export function savedViewValue(name: string, view: RunsView, columns: readonly string[], now: number, createdAt = now): string {
+export function savedViewValue(name: string, view: RunsView, columns: readonly string[], now: number, createdAt = now, charts?: ChartLayout): string {
   const order = parseOrderTerm(view.order)
   const orderByKey = order
     ? order.target.includes('.')
@@ -75,6 +85,7 @@ export function savedViewValue(name: string, view: RunsView, columns: readonly s
     lifecycleFilter: view.showDeleted ? 'Deleted' : 'Active',
     orchardColumns: columns,
     ...(view.groupBy ? { orchardGroupBy: view.groupBy } : {}),
+    ...(charts ? { orchardCharts: layoutState(charts) } : {}),
   }
   return JSON.stringify({ name, createdAt, updatedAt: now, state: JSON.stringify(state) })
 }

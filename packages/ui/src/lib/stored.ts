@@ -29,3 +29,4 @@ export const isWidthMap = (value: unknown): value is Record<string, number> =>
 /** Storage keys: one set per experiment selection, so each experiment keeps its own table. */
 export const columnsKey = (experimentIds: readonly string[]) => `orchard.columns.${experimentIds.join(',')}`
 export const widthsKey = (experimentIds: readonly string[]) => `orchard.widths.${experimentIds.join(',')}`
+export const chartsKey = (experimentIds: readonly string[]) => `orchard.charts.${experimentIds.join(',')}`
