@@ -2,7 +2,7 @@
 // without --log-predictions, loaded by autocannon from this process (the servers are their own
 // processes). The two variants are measured in alternating rounds (A B, B A, …) so that a change
 // in the machine's load (other processes share the cores) hits both alike; each figure is the
-// median over the rounds. Run alone: node --conditions=orchard-source --import tsx bench/prediction-logging.ts [--quick]
+// median over the rounds. Run alone: node --conditions=orchard-source --import tsx bench/prediction-logging.ts [--quick] [--rate N]
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
@@ -46,6 +46,8 @@ export interface LoggingBenchOptions {
   readonly seconds: number
   readonly connections: number
   readonly bodies: readonly number[]
+  /** Requests per second in all (autocannon's overallRate): latency below saturation instead of at it. */
+  readonly rate?: number
 }
 
 /** Per body size: median p50/p99 latency (ms) and req/s of each variant, and the p99 ratio. */
@@ -61,7 +63,7 @@ export async function predictionLoggingBenchmark(options: LoggingBenchOptions): 
     try {
       for (const rows of options.bodies) {
         const body = splitBody(rows)
-        const run = (served: Served) => autocannon({ url: `${served.url}/invocations`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: options.connections, duration: options.seconds })
+        const run = (served: Served) => autocannon({ url: `${served.url}/invocations`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: options.connections, duration: options.seconds, ...(options.rate ? { overallRate: options.rate } : {}) })
         // Warm-up: JIT, the model's caches, the logger's first flush.
         await run(plain)
         await run(logged)
@@ -94,7 +96,7 @@ export async function predictionLoggingBenchmark(options: LoggingBenchOptions): 
 }
 
 export function printPredictionLoggingBenchmark(results: Record<string, number>, options: LoggingBenchOptions): void {
-  console.log(`prediction logging on /invocations (autocannon, ${options.connections} connections, ${options.rounds} interleaved rounds of ${options.seconds} s per variant; medians):`)
+  console.log(`prediction logging on /invocations (autocannon, ${options.connections} connections${options.rate ? `, ${options.rate} req/s in all` : ', as fast as served'}, ${options.rounds} interleaved rounds of ${options.seconds} s per variant; medians):`)
   for (const rows of options.bodies) {
     for (const variant of ['plain', 'logged'] as const) {
       const label = `  ${rows} row${rows === 1 ? '' : 's'}, ${variant === 'plain' ? 'without logging' : '--log-predictions'}`
@@ -107,7 +109,12 @@ export function printPredictionLoggingBenchmark(results: Record<string, number>,
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const quick = process.argv.includes('--quick')
-  const options = quick ? { rounds: 2, seconds: 2, connections: 4, bodies: [1] } : { rounds: 6, seconds: 5, connections: 4, bodies: [1, 100] }
+  const rateAt = process.argv.indexOf('--rate')
+  const rate = rateAt > 0 ? Number(process.argv[rateAt + 1]) : undefined
+  const options = {
+    ...(quick ? { rounds: 2, seconds: 2, connections: 4, bodies: [1] } : { rounds: 6, seconds: 5, connections: 4, bodies: [1, 100] }),
+    ...(rate ? { rate } : {}),
+  }
   const results = await predictionLoggingBenchmark(options)
   printPredictionLoggingBenchmark(results, options)
   console.log(JSON.stringify(results))

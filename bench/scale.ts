@@ -38,7 +38,9 @@ async function call(url: string, method: string, path: string, body: Record<stri
     for (const [k, v] of Object.entries(body)) for (const item of Array.isArray(v) ? v : [v]) query.append(k, String(item))
     target += `?${query}`
   } else init.body = JSON.stringify(body)
-  const response = await fetch(target, init)
+  // Seeding runs in this process and blocks its event loop for seconds: a kept-alive connection can be
+  // closed by the server's idle timer at the moment the client reuses it. Such a request is sent again.
+  const response = await fetch(target, init).catch(() => fetch(target, init))
   const text = await response.text()
   if (!response.ok) throw new Error(`${path}: ${response.status} ${text.slice(0, 300)}`)
   return JSON.parse(text) as Record<string, unknown>

@@ -13,8 +13,6 @@ export type {
 export { listArtifactsAt, openArtifactRepository, proxiedArtifactPath } from './registry.ts'
 export type { OpenRepositoryOptions } from './registry.ts'
 export { LocalArtifactRepository } from './local/local-repository.ts'
-export { S3ArtifactRepository } from './s3/s3-repository.ts'
-export { s3ClientFromEnv } from './s3/s3-client.ts'
 export { guessMimeType } from './mime-type.ts'
 export { forEachLimited, joinArtifactPath, walkLocalFiles, writeFileAtomically } from './transfer.ts'
 export { downloadArtifactPath, downloadWithListing, uploadLocalPath } from './progress-transfer.ts'

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { LocalArtifactRepository } from './local/local-repository.ts'
 import { listArtifactsAt, openArtifactRepository, proxiedArtifactPath } from './registry.ts'
-import { S3ArtifactRepository } from './s3/s3-repository.ts'
+import { LazyS3Repository } from './s3/lazy-s3-repository.ts'
 
 describe('openArtifactRepository', () => {
   it('opens file: URIs, absolute and relative paths as local folders', () => {
@@ -19,7 +19,7 @@ describe('openArtifactRepository', () => {
 
   it('opens s3:// URIs on S3 and keeps the prefix', () => {
     const repository = openArtifactRepository('s3://bucket/some/prefix/')
-    assert.ok(repository instanceof S3ArtifactRepository)
+    assert.ok(repository instanceof LazyS3Repository)
     assert.equal(repository.child('0/run').uri, 's3://bucket/some/prefix/0/run')
   })
 

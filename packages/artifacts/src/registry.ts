@@ -5,7 +5,7 @@ import { OrchardError, invalidParameter } from '@orchard/protocol'
 import { LocalArtifactRepository } from './local/local-repository.ts'
 import type { ArtifactFileInfo, ArtifactRepository } from './repository.ts'
 import { proxiedArtifactPath } from './proxied-path.ts'
-import { S3ArtifactRepository } from './s3/s3-repository.ts'
+import { LazyS3Repository } from './s3/lazy-s3-repository.ts'
 
 export interface OpenRepositoryOptions {
   /**
@@ -45,7 +45,8 @@ const openProxied: Opener = (uri, options) => {
 // The one registry of artifact stores, by URI scheme. Bare paths (no scheme) are local, as in MLflow.
 const OPENERS: Readonly<Record<string, Opener>> = {
   file: openLocal,
-  s3: (uri, options) => new S3ArtifactRepository(uri, options.s3Client ? { client: options.s3Client } : {}),
+  // The AWS SDK is loaded when an S3 repository is first used, not when Orchard starts.
+  s3: (uri, options) => new LazyS3Repository(uri, options.s3Client ? { client: options.s3Client } : {}),
   'mlflow-artifacts': openProxied,
   http: openProxied,
   https: openProxied,

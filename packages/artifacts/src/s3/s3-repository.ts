@@ -33,6 +33,7 @@ import { normalizeArtifactPath } from '../resolve-inside.ts'
 import { downloadWithListing } from '../progress-transfer.ts'
 import { forEachLimited, joinArtifactPath, toReadable, walkLocalFiles } from '../transfer.ts'
 import { sharedS3Client } from './s3-client.ts'
+import { parseS3Uri } from './s3-uri.ts'
 import { s3ErrorCode, translateS3Error } from './s3-errors.ts'
 
 // S3's own limits and our upload shape. 8 MB parts × 4 in flight bound one upload's memory at ~32 MB
@@ -43,13 +44,6 @@ const MAX_MULTIPART_PARTS = 10_000
 const DELETE_BATCH = 1000
 // boto3's generate_presigned_url default, which MLflow uses for part URLs.
 const PRESIGNED_URL_SECONDS = 3600
-
-/** `s3://bucket/some/prefix` → bucket and key prefix (no leading or trailing slash). */
-export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
-  const match = /^s3:\/\/([^/]+)\/*(.*)$/.exec(uri)
-  if (!match || !match[1]) throw invalidParameter(`Not an S3 URI: '${uri}'. Expected s3://<bucket>/<path>.`)
-  return { bucket: match[1], prefix: normalizeArtifactPath(match[2]?.replace(/\/+$/, '')) }
-}
 
 /** Artifacts under an S3 (or S3-compatible) prefix. */
 export class S3ArtifactRepository implements ArtifactRepository {

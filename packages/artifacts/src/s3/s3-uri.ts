@@ -1,0 +1,9 @@
+import { invalidParameter } from '@orchard/protocol'
+import { normalizeArtifactPath } from '../resolve-inside.ts'
+
+/** `s3://bucket/some/prefix` → bucket and key prefix (no leading or trailing slash). */
+export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
+  const match = /^s3:\/\/([^/]+)\/*(.*)$/.exec(uri)
+  if (!match || !match[1]) throw invalidParameter(`Not an S3 URI: '${uri}'. Expected s3://<bucket>/<path>.`)
+  return { bucket: match[1], prefix: normalizeArtifactPath(match[2]?.replace(/\/+$/, '')) }
+}
