@@ -80,7 +80,7 @@ async function loadMonitoring(name: string, version: string): Promise<Monitoring
   const experimentIds = (await listExperiments(false)).map((e) => e.experimentId)
   const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
   const filter = `tags.\`orchard.monitoring.model_name\` = ${quote(name)} AND tags.\`orchard.monitoring.model_version\` = ${quote(version)}`
-  const runs = experimentIds.length === 0 ? [] : await readAll((pageToken) => transport.searchRuns({ experimentIds, filter, orderBy: ['attributes.start_time DESC'], maxResults: MAX_RUNS, ...(pageToken ? { pageToken } : {}) }), MAX_RUNS)
+  const runs = experimentIds.length === 0 ? [] : await readAll((pageToken) => transport.searchRuns({ experimentIds, filter, runViewType: 'ACTIVE_ONLY', orderBy: ['attributes.start_time DESC'], maxResults: MAX_RUNS, ...(pageToken ? { pageToken } : {}) }), MAX_RUNS)
   const runIds = runs.slice(0, MAX_RUNS).map((r) => r.info.runId)
   const keys = new Set(runs.flatMap((r) => r.data.metrics.map((m) => m.key)))
   const charts = await Promise.all(
