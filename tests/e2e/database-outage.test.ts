@@ -9,29 +9,8 @@ import { runSql, testDatabase } from '@orchard/store/testing'
 import { OrchardClient } from '@orchard/sdk'
 import { startCli, tempDir } from '../../packages/cli/test/harness.ts'
 import type { RunningCli } from '../../packages/cli/test/harness.ts'
-
-interface Answer {
-  readonly status: number
-  readonly retryAfter: string | null
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly json: any
-}
-
-async function call(url: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  const text = await response.text()
-  let json: unknown = text
-  try {
-    json = JSON.parse(text)
-  } catch {
-    // /health and /ready answer plain text
-  }
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), json }
-}
+import { call } from './http-call.ts'
+import type { Answer } from './http-call.ts'
 
 /** An answer the server may give while its database is unreliable: success, or a 503 to retry. */
 function assertOkOrUnavailable(answer: Answer, what: string): void {

@@ -14,29 +14,17 @@ import { startReceiver } from '../../packages/server/test/webhook-receiver.ts'
 import type { Receiver } from '../../packages/server/test/webhook-receiver.ts'
 import { startPrivatePostgres } from './private-postgres.ts'
 import type { PrivatePostgres } from './private-postgres.ts'
+import { call } from './http-call.ts'
 import { roundRobin } from './round-robin.ts'
 import type { RoundRobin } from './round-robin.ts'
 
 const SECRET = 'replica-secret'
 
-async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(`${url}/api/2.0/mlflow/${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  const text = await response.text()
-  let json: unknown = text
-  try {
-    json = JSON.parse(text)
-  } catch {
-    // a proxy's bare 502
-  }
-  return { status: response.status, json }
-}
+/** The MLflow REST API of the server at `url`. */
+const api = (url: string, method: string, path: string, body?: unknown) => call(url, method, `/api/2.0/mlflow/${path}`, body)
 
 async function ok(url: string, method: string, path: string, body?: unknown): Promise<any> {
-  const reply = await call(url, method, path, body)
+  const reply = await api(url, method, path, body)
   if (reply.status !== 200) throw new Error(`${path}: ${reply.status} ${JSON.stringify(reply.json)}`)
   return reply.json
 }
@@ -55,7 +43,7 @@ async function writeUnderLoad(url: string, runId: string, stop: Promise<void>, w
     Array.from({ length: writers }, async (_, w) => {
       for (let batch = 0; !stopped; batch++) {
         const steps = Array.from({ length: 10 }, (_, i) => w * 1_000_000 + batch * 10 + i)
-        const reply = await call(url, 'POST', 'runs/log-batch', {
+        const reply = await api(url, 'POST', 'runs/log-batch', {
           run_id: runId,
           metrics: steps.map((step) => ({ key: 'loss', value: step, timestamp: 1, step })),
         }).catch(() => ({ status: 0, json: undefined }))

@@ -72,7 +72,7 @@ export function createApp(options: AppOptions): Hono {
   // Before authentication: a rebinding or cross-site request is refused whoever sends it.
   app.use('*', securityMiddleware(options.security))
   // Before authentication, which may itself query the store: overload is refused at the door.
-  app.use('*', loadShedding(options.loadLimits).middleware)
+  app.use('*', loadShedding(options.loadLimits))
   // Scraped without credentials, as MLflow's Prometheus exporter is: it holds counts and timings by
   // route template, no names or data (docs/security.md).
   app.get('/metrics', metrics.handler)

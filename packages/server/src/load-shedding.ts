@@ -71,9 +71,9 @@ export class AdmissionGate {
  * SQLite statement cannot be interrupted) and still holds its place in the gate until then, so a
  * stalled database cannot draw in unbounded work.
  */
-export function loadShedding(limits: LoadLimits = DEFAULT_LOAD_LIMITS): { middleware: MiddlewareHandler; gate: AdmissionGate } {
+export function loadShedding(limits: LoadLimits = DEFAULT_LOAD_LIMITS): MiddlewareHandler {
   const gate = new AdmissionGate(limits)
-  const middleware: MiddlewareHandler = async (c, next) => {
+  return async (c, next) => {
     if (!isLimitedPath(c.req.path)) return next()
     const release = await gate.enter()
     const work = next().finally(release)
@@ -92,5 +92,4 @@ export function loadShedding(limits: LoadLimits = DEFAULT_LOAD_LIMITS): { middle
       clearTimeout(timer)
     }
   }
-  return { middleware, gate }
 }

@@ -1,8 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { ArtifactBody, ArtifactFileInfo, ArtifactRepository, MultipartUploadPart, MultipartUploads, OpenedArtifact, WriteOptions } from '../repository.ts'
-import { normalizeArtifactPath } from '../resolve-inside.ts'
-import { joinArtifactPath } from '../transfer.ts'
-import { parseS3Uri } from './s3-uri.ts'
+import { parseS3Uri, s3Key } from './s3-uri.ts'
 
 /**
  * An S3 repository whose AWS SDK is loaded on its first operation. Loading the SDK costs about half a
@@ -61,7 +59,7 @@ export class LazyS3Repository implements ArtifactRepository {
   }
 
   child(path: string): ArtifactRepository {
-    const key = joinArtifactPath(this.prefix, normalizeArtifactPath(path))
+    const key = s3Key(this.prefix, path)
     if (key === this.prefix) return this
     return new LazyS3Repository(`s3://${this.bucket}/${key}`, this.options, async () => (await this.repository()).child(path))
   }

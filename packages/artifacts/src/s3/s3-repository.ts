@@ -33,7 +33,7 @@ import { normalizeArtifactPath } from '../resolve-inside.ts'
 import { downloadWithListing } from '../progress-transfer.ts'
 import { forEachLimited, joinArtifactPath, toReadable, walkLocalFiles } from '../transfer.ts'
 import { sharedS3Client } from './s3-client.ts'
-import { parseS3Uri } from './s3-uri.ts'
+import { parseS3Uri, s3Key } from './s3-uri.ts'
 import { s3ErrorCode, translateS3Error } from './s3-errors.ts'
 
 // S3's own limits and our upload shape. 8 MB parts × 4 in flight bound one upload's memory at ~32 MB
@@ -70,7 +70,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
   }
 
   private key(path: string | undefined): string {
-    return joinArtifactPath(this.prefix, normalizeArtifactPath(path))
+    return s3Key(this.prefix, path)
   }
 
   private fileKey(path: string): string {

@@ -1,12 +1,11 @@
 import type { DatasetInput, Metric, ModelInput, ModelOutput, Run, Tag } from '@orchard/core'
-import { notFound } from '@orchard/protocol'
 import type { Db } from './db.ts'
 import { fragment } from './dialect.ts'
 import type { Dialect, Fragment } from './dialect.ts'
 import { readJsonRows } from './json-rows.ts'
 import type { JsonRowsSource } from './json-rows.ts'
 import { decodeMetricValue } from './metric-value.ts'
-import { findRun, toRunInfo } from './run-rows.ts'
+import { RUN_FIELDS, findRun, runNotFound, toRunInfo } from './run-rows.ts'
 import type { RunRow } from './run-rows.ts'
 
 const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
@@ -109,8 +108,6 @@ export async function loadRuns(db: Db, dialect: Dialect, rows: readonly RunRow[]
   return assemble(rows, sets)
 }
 
-const RUN_FIELDS = ['run_key', 'run_id', 'experiment_id', 'name', 'user_id', 'status', 'start_time', 'end_time', 'artifact_uri', 'lifecycle_stage'] as const
-
 /**
  * One run by id, with everything runs/get returns, in a single query on PostgreSQL (one round trip);
  * RESOURCE_DOES_NOT_EXIST when absent, or when it belongs to another workspace than `workspace`.
@@ -126,7 +123,7 @@ export async function loadRun(db: Db, dialect: Dialect, runId: string, workspace
     ...childSources(scope),
   ])
   const values = found[0]
-  if (!values) throw notFound(`Run with id=${runId} not found`)
+  if (!values) throw runNotFound(runId)
   const row = Object.fromEntries(RUN_FIELDS.map((field, i) => [field, values[i]])) as unknown as RunRow
   return assemble([row], children as unknown as ChildSets)[0] as Run
 }

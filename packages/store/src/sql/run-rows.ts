@@ -15,8 +15,12 @@ export interface RunRow {
   readonly lifecycle_stage: LifecycleStage
 }
 
-export const RUN_COLUMNS =
-  'r.run_key, r.run_id, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, r.lifecycle_stage'
+/** The runs table's columns a RunRow holds, in its order. */
+export const RUN_FIELDS = ['run_key', 'run_id', 'experiment_id', 'name', 'user_id', 'status', 'start_time', 'end_time', 'artifact_uri', 'lifecycle_stage'] as const
+
+export const RUN_COLUMNS = RUN_FIELDS.map((field) => `r.${field}`).join(', ')
+
+export const runNotFound = (runId: string) => notFound(`Run with id=${runId} not found`)
 
 export function toRunInfo(row: RunRow): RunInfo {
   return {
@@ -41,7 +45,7 @@ export async function findRun(db: Db, runId: string, workspace?: string): Promis
           `SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE r.run_id = ? AND e.workspace = ?`,
           [runId, workspace],
         )
-  if (!row) throw notFound(`Run with id=${runId} not found`)
+  if (!row) throw runNotFound(runId)
   return row
 }
 
