@@ -159,12 +159,31 @@ function optimizeIfFree(connection: Connection, pragma: string): void {
   }
 }
 
+/**
+ * Switching a new database to WAL needs a lock that SQLite's busy handler does not wait for, so
+ * processes opening one new file at once (a server and a training script) can be told it is locked.
+ * The switch is retried while busy, for up to the busy timeout; it happens once, at open.
+ */
+function setJournalMode(connection: Connection, pragma: string): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  for (;;) {
+    try {
+      connection.pragma(pragma)
+      return
+    } catch (error) {
+      if (!isBusy(error) || Date.now() > deadline) throw error
+      Atomics.wait(pause, 0, 0, 5)
+    }
+  }
+}
+
 /** Opens a SQLite database file (or `:memory:`) tuned for a tracking server. */
 export function openSqliteDb(path: string): Db {
   const connection = new Database(path, { timeout: BUSY_TIMEOUT_MS })
   // WAL lets readers in other processes proceed during writes; synchronous=NORMAL is durable in WAL
   // mode except for the last transactions on power loss, and makes commits several times faster.
-  connection.pragma('journal_mode = WAL')
+  setJournalMode(connection, 'journal_mode = WAL')
   connection.pragma('synchronous = NORMAL')
   connection.pragma('foreign_keys = ON')
   connection.pragma('busy_timeout = 0')
