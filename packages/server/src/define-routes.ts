@@ -1,9 +1,9 @@
 import type { Context, Hono } from 'hono'
 import { MAX_JSON_BODY_BYTES, parseRequest, queryToObject } from '@orchard/protocol'
 import type { HttpMethod, RequestOf, RouteDef } from '@orchard/protocol'
-import { parseJsonBody } from './json-body.ts'
+import { readJsonBody } from './json-body.ts'
 import type { Principal } from './auth/authenticate.ts'
-import { checkNoNul, checkOrderBy, checkQueryString, readBodyText } from './request-limits.ts'
+import { checkNoNul, checkOrderBy, checkQueryString } from './request-limits.ts'
 import type { ServerContext } from './server-context.ts'
 import { contextFor } from './workspaces/workspace-scope.ts'
 
@@ -30,7 +30,8 @@ async function requestObject(c: Context, def: RouteDef, method: HttpMethod): Pro
     checkNoNul(query)
     raw = queryToObject(def.request, query)
   } else {
-    raw = parseJsonBody(await readBodyText(c, def.maxBodyBytes ?? MAX_JSON_BODY_BYTES))
+    // A copy: path parameters and run_id are added below, and the parsed body is shared.
+    raw = { ...(await readJsonBody(c, def.maxBodyBytes ?? MAX_JSON_BODY_BYTES)) }
   }
   // MLflow's DeleteWorkspace takes its mode from the query string.
   if (method === 'DELETE') raw = { ...queryToObject(def.request, new URL(c.req.url).searchParams), ...raw }

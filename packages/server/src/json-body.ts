@@ -1,4 +1,6 @@
+import type { Context } from 'hono'
 import { MAX_JSON_DEPTH, invalidParameter } from '@orchard/protocol'
+import { readBodyText } from './request-limits.ts'
 
 // Python's json module (used by MLflow's Python client through requests) writes non-finite floats as
 // the bare tokens NaN, Infinity and -Infinity, which JSON.parse refuses. MLflow's server accepts
@@ -86,4 +88,21 @@ export function parseJsonBody(text: string, decodedOnce = false): Record<string,
     throw invalidParameter('The request body must be a JSON object.')
   }
   return value as Record<string, unknown>
+}
+
+// The access-control middleware reads a body's fields before the handler parses it; both share one
+// parse (of the one read of the stream), so a 100-metric log-batch is not scanned and parsed twice.
+const parsedBodies = new WeakMap<Request, Promise<Record<string, unknown>>>()
+
+/**
+ * The request's JSON body, parsed once per request (a rejection for a body that is too large or not
+ * JSON). The object is shared: a caller that changes it must copy it first.
+ */
+export function readJsonBody(c: Context, limit: number): Promise<Readonly<Record<string, unknown>>> {
+  let parsed = parsedBodies.get(c.req.raw)
+  if (!parsed) {
+    parsed = readBodyText(c, limit).then((text) => parseJsonBody(text))
+    parsedBodies.set(c.req.raw, parsed)
+  }
+  return parsed
 }

@@ -27,6 +27,8 @@ export interface AuthTestApp {
   readonly trackingStore: TrackingStore
   readonly registryStore: RegistryStore
   readonly authStore: AuthStore
+  /** The database's URI, for a second server on the same database (openReplica). */
+  readonly uri: string
   /** `path` is relative to /api/2.0/mlflow/ unless it starts with `/`. GET sends `body` as a query string. */
   call(method: string, path: string, body?: unknown, credentials?: Credentials, headers?: Record<string, string>): Promise<AuthReply>
   close(): Promise<void>
@@ -42,16 +44,36 @@ export async function openAuthTestApp(backend: Backend, settings: Partial<AuthSe
   const database = backend === 'postgres' ? testDatabase('orchard_auth') : undefined
   await database?.create()
   const uri = database ? database.url : `sqlite:///${join(dir, 'orchard.db')}`
+  const app = await connect(uri, settings, join(dir, 'artifacts'))
+  await ensureAdmin(app.authStore, { username: ADMIN[0], password: ADMIN[1] })
+  return {
+    ...app,
+    async close() {
+      await app.close()
+      await database?.drop()
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/**
+ * A second server process's view of `first`'s database: its own connection, caches and change
+ * counters (as a replica behind a load balancer, or `orchard server --workers`), in this process.
+ */
+export function openReplica(first: AuthTestApp, settings: Partial<AuthSettings> = {}): Promise<AuthTestApp> {
+  return connect(first.uri, settings, join(tmpdir(), 'orchard-auth-replica-artifacts'))
+}
+
+async function connect(uri: string, settings: Partial<AuthSettings>, artifactsDestination: string): Promise<AuthTestApp> {
   const { trackingStore, registryStore, authStore, ssoStore } = await openStores(uri, {
     defaultArtifactRoot: 'mlflow-artifacts:/',
     ...(settings.now ? { now: settings.now } : {}),
   })
-  await ensureAdmin(authStore, { username: ADMIN[0], password: ADMIN[1] })
   const errors: unknown[] = []
   const app = createApp({
     trackingStore,
     registryStore,
-    artifactsDestination: join(dir, 'artifacts'),
+    artifactsDestination,
     logError: (e) => errors.push(e),
     auth: { store: authStore, sso: ssoStore, settings: { defaultPermission: 'READ' as PermissionLevel, ...settings } },
   })
@@ -59,6 +81,7 @@ export async function openAuthTestApp(backend: Backend, settings: Partial<AuthSe
     trackingStore,
     registryStore,
     authStore,
+    uri,
     async call(method, path, body, credentials, extraHeaders = {}) {
       let url = path.startsWith('/') ? path : `/api/2.0/mlflow/${path}`
       const headers: Record<string, string> = { 'content-type': 'application/json', ...extraHeaders }
@@ -89,8 +112,6 @@ export async function openAuthTestApp(backend: Backend, settings: Partial<AuthSe
     },
     async close() {
       await trackingStore.close()
-      await database?.drop()
-      await rm(dir, { recursive: true, force: true })
     },
   }
 }

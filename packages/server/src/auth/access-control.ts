@@ -2,8 +2,8 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { HTTP_STATUS, MAX_JSON_BODY_BYTES, isOrchardError, queryToObject, uploadRunArtifactRoute } from '@orchard/protocol'
 import type { RoutePermission } from '@orchard/protocol'
 import type { AuthStore } from '@orchard/store'
-import { parseJsonBody } from '../json-body.ts'
-import { readBodyText } from '../request-limits.ts'
+import { readJsonBody } from '../json-body.ts'
+import { cachedGrants } from './access-cache.ts'
 import { Authenticator, clientAddress } from './authenticate.ts'
 import { ADMIN_ONLY, createAuthorizer } from './authorize.ts'
 import type { FieldReader } from './authorize.ts'
@@ -50,7 +50,7 @@ function decodedPath(url: string): string {
  */
 function fieldReader(c: Context, match: RouteMatch | undefined): FieldReader {
   const fromQuery = c.req.method === 'GET' || c.req.method === 'HEAD' || match?.route.def === uploadRunArtifactRoute
-  let body: Promise<Record<string, unknown>> | undefined
+  let body: Promise<Readonly<Record<string, unknown>>> | undefined
   const searchParams = () => new URL(c.req.url).searchParams
   return async (name) => {
     if (match && name in match.params) return match.params[name]
@@ -59,18 +59,9 @@ function fieldReader(c: Context, match: RouteMatch | undefined): FieldReader {
       const params = searchParams()
       return match ? queryToObject(match.route.def.request, params)[name] : (params.get(name) ?? undefined)
     }
-    // readBodyText keeps the text, so the handler reads the same bytes again. A body the handler
+    // readJsonBody keeps the parsed body, so the handler reads the same object. A body the handler
     // will refuse (too large, not JSON) reads as empty here; the handler then answers its error.
-    body ??= readBodyText(c, match?.route.def.maxBodyBytes ?? MAX_JSON_BODY_BYTES).then(
-      (text) => {
-        try {
-          return parseJsonBody(text)
-        } catch {
-          return {}
-        }
-      },
-      () => ({}),
-    )
+    body ??= readJsonBody(c, match?.route.def.maxBodyBytes ?? MAX_JSON_BODY_BYTES).catch(() => ({}))
     return (await body)[name]
   }
 }
@@ -108,7 +99,7 @@ const isPageFetch = (c: Context) =>
 export function accessControl(store: AuthStore, settings: AuthSettings, signIn?: SignIn): AccessControl {
   const index = new RouteIndex()
   const authenticator = new Authenticator(store, settings)
-  const authorizer = createAuthorizer(store, settings)
+  const authorizer = createAuthorizer(cachedGrants(store, authenticator.cache), settings)
 
   const middleware: MiddlewareHandler = async (c, next) => {
     const path = decodedPath(c.req.url)
@@ -119,8 +110,10 @@ export function accessControl(store: AuthStore, settings: AuthSettings, signIn?:
     let principal
     const authorization = c.req.header('authorization')
     try {
+      // What this process remembers about access, dropped first if access changed (see AccessCache).
+      await authenticator.cache.refresh()
       // Credentials sent with the request win; without any, the UI's session cookie.
-      principal = authorization || !signIn ? await authenticator.authenticate(authorization, clientAddress(c)) : await signIn.principal(c)
+      principal = authorization || !signIn ? await authenticator.authenticate(authorization, clientAddress(c)) : await signIn.principal(c, authenticator)
     } catch (error) {
       const response = errorResponse(c, error)
       if (response) return response

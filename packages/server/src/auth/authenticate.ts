@@ -1,8 +1,10 @@
-import { createHmac, randomBytes } from 'node:crypto'
+import { hash, randomBytes } from 'node:crypto'
 import type { Context } from 'hono'
-import type { AuthStore, AuthUser } from '@orchard/store'
+import type { AuthStore, AuthUser, UiSession } from '@orchard/store'
+import { AccessCache } from './access-cache.ts'
 import { LoginLimiter } from './login-limiter.ts'
 import {
+  DEFAULT_ACCESS_SYNC_MS,
   DEFAULT_CREDENTIAL_CACHE_MS,
   DEFAULT_FAILURE_WINDOW_MS,
   DEFAULT_MAX_FAILURES_PER_ADDRESS,
@@ -27,7 +29,6 @@ declare module 'hono' {
 const TOKEN_PREFIX = 'orchard_pat_'
 // Longer headers are not credentials anyone issued; refusing them bounds the work per request.
 const MAX_AUTHORIZATION_LENGTH = 4096
-const MAX_CACHED_CREDENTIALS = 10_000
 
 /** The client's address as the socket reports it (no X-Forwarded-For: a client could forge it). */
 export function clientAddress(c: Context): string {
@@ -49,14 +50,19 @@ function decodeBasic(value: string): { username: string; password: string } | un
 
 /**
  * Checks the credentials of a request: HTTP Basic (a password or a personal access token as the
- * password) or `Authorization: Bearer <token>` (MLFLOW_TRACKING_TOKEN). Verified passwords are
- * remembered for credentialCacheMs under an HMAC with a key that lives only in this process.
+ * password), `Authorization: Bearer <token>` (MLFLOW_TRACKING_TOKEN) or the UI's session cookie.
+ * Verified credentials are remembered for credentialCacheMs (never past a token's or session's
+ * expiry) under a hash keyed with a secret that lives only in this process, so that neither the credential
+ * nor anything that verifies it sits in memory; the AccessCache drops them all when access changes
+ * (a revoked token, a changed password, an ended session), here at once and across processes
+ * within its sync interval. Only successes are remembered: a wrong password costs scrypt every time.
  */
 export class Authenticator {
-  private readonly cache = new Map<string, { user: AuthUser; until: number }>()
-  private readonly cacheKey = randomBytes(32)
+  readonly cache: AccessCache
+  private readonly cacheKey = randomBytes(32).toString('base64')
   private readonly limiter: LoginLimiter
   private readonly now: () => number
+  private readonly ttlMs: number
 
   constructor(
     private readonly store: AuthStore,
@@ -64,6 +70,31 @@ export class Authenticator {
   ) {
     this.now = settings.now ?? Date.now
     this.limiter = new LoginLimiter(settings.failureWindowMs ?? DEFAULT_FAILURE_WINDOW_MS, this.now)
+    this.ttlMs = settings.credentialCacheMs ?? DEFAULT_CREDENTIAL_CACHE_MS
+    this.cache = new AccessCache(store, settings.accessSyncMs ?? DEFAULT_ACCESS_SYNC_MS, this.now)
+  }
+
+  // SHA-256 of a per-process random key and the credential: a one-shot hash costs about a tenth of
+  // an HMAC object in Node, and the digest never leaves this process, so length extension is moot.
+  private keyOf(kind: string, secret: string): string {
+    return hash('sha256', `${this.cacheKey}\0${kind}\0${secret}`, 'base64')
+  }
+
+  /** Remembers a verified principal until min(now + ttl, the credential's own expiry). */
+  private remembered(kind: string, secret: string, verify: () => Promise<{ principal: Principal; expiresAt?: number } | undefined>): Promise<Principal | undefined> {
+    if (this.ttlMs <= 0) return verify().then((verified) => verified?.principal)
+    return this.cache.credential(this.keyOf(kind, secret), async () => {
+      const verified = await verify()
+      return verified && { value: verified.principal, until: Math.min(this.now() + this.ttlMs, verified.expiresAt ?? Number.POSITIVE_INFINITY) }
+    })
+  }
+
+  /** The principal of a UI session cookie; `find` is the session store's lookup. */
+  session(secret: string, find: (secret: string) => Promise<UiSession | undefined>): Promise<Principal | undefined> {
+    return this.remembered('session', secret, async () => {
+      const session = await find(secret)
+      return session && { principal: { user: session.user, via: 'session' }, expiresAt: session.expirationTime }
+    })
   }
 
   private async check(key: string, limit: number, username: string | undefined, address: string): Promise<void> {
@@ -75,7 +106,7 @@ export class Authenticator {
     }
   }
 
-  /** Drops remembered passwords: a password, admin flag or user changed. */
+  /** Drops remembered credentials and grants (store changes do this by themselves; see AccessCache). */
   forget(): void {
     this.cache.clear()
   }
@@ -88,35 +119,43 @@ export class Authenticator {
     const value = authorization.slice(space + 1).trim()
     const addressKey = `address:${address}`
     if (scheme === 'bearer') {
-      await this.check(addressKey, this.settings.maxFailuresPerAddress ?? DEFAULT_MAX_FAILURES_PER_ADDRESS, undefined, address)
-      const user = await this.store.authenticateToken(value)
-      if (!user) {
+      const principal = await this.remembered('token', value, async () => {
+        await this.check(addressKey, this.settings.maxFailuresPerAddress ?? DEFAULT_MAX_FAILURES_PER_ADDRESS, undefined, address)
+        return this.verifyToken(value)
+      })
+      if (!principal) {
         this.limiter.fail(addressKey)
         await this.store.recordEvent({ action: 'login_failed', target: 'bearer token', address })
       }
-      return user && { user, via: 'token' }
+      return principal
     }
     if (scheme !== 'basic') return undefined
     const credentials = decodeBasic(value)
     if (!credentials) return undefined
     const { username, password } = credentials
-    const key = createHmac('sha256', this.cacheKey).update(`${username}\0${password}`).digest('base64')
-    const cached = this.cache.get(key)
-    if (cached && cached.until > this.now()) return { user: cached.user, via: password.startsWith(TOKEN_PREFIX) ? 'token' : 'password' }
+    return this.remembered('basic', `${username}\0${password}`, () => this.verifyBasic(username, password, addressKey, address))
+  }
 
+  private async verifyToken(secret: string): Promise<{ principal: Principal; expiresAt?: number } | undefined> {
+    const owner = await this.store.verifyToken(secret)
+    return owner && { principal: { user: owner.user, via: 'token' }, ...(owner.expirationTime !== undefined ? { expiresAt: owner.expirationTime } : {}) }
+  }
+
+  /** A Basic pair checked in the store (scrypt, or a token as the password), with lockout and audit. */
+  private async verifyBasic(username: string, password: string, addressKey: string, address: string): Promise<{ principal: Principal; expiresAt?: number } | undefined> {
     const userKey = `user:${username}`
     await this.check(userKey, this.settings.maxFailuresPerUser ?? DEFAULT_MAX_FAILURES_PER_USER, username, address)
     await this.check(addressKey, this.settings.maxFailuresPerAddress ?? DEFAULT_MAX_FAILURES_PER_ADDRESS, username, address)
-    let user: AuthUser | undefined
-    let via: Principal['via'] = 'password'
+    let verified: { principal: Principal; expiresAt?: number } | undefined
     if (password.startsWith(TOKEN_PREFIX)) {
-      via = 'token'
-      const owner = await this.store.authenticateToken(password)
-      user = owner?.username === username ? owner : undefined
+      const token = await this.verifyToken(password)
+      verified = token?.principal.user.username === username ? token : undefined
     } else {
-      user = await this.store.authenticatePassword(username, password)
+      const user = await this.store.authenticatePassword(username, password)
+      verified = user && { principal: { user, via: 'password' } }
     }
-    if (!user) {
+    const via = password.startsWith(TOKEN_PREFIX) ? 'token' : 'password'
+    if (!verified) {
       this.limiter.fail(userKey)
       this.limiter.fail(addressKey)
       await this.store.recordEvent({ username, action: 'login_failed', target: via === 'token' ? 'token as password' : 'password', address })
@@ -125,12 +164,6 @@ export class Authenticator {
     this.limiter.succeed(userKey)
     // One sign-in per verified password (then cached), not one per request.
     if (via === 'password') await this.store.recordEvent({ username, action: 'login', address })
-    // Tokens are checked on every use (revocation is immediate); passwords are remembered a while.
-    const ttl = this.settings.credentialCacheMs ?? DEFAULT_CREDENTIAL_CACHE_MS
-    if (via === 'password' && ttl > 0) {
-      if (this.cache.size >= MAX_CACHED_CREDENTIALS) this.cache.clear()
-      this.cache.set(key, { user, until: this.now() + ttl })
-    }
-    return { user, via }
+    return verified
   }
 }

@@ -1,6 +1,7 @@
 import { permissionRank } from '@orchard/protocol'
 import type { PermissionLevel, RequiredLevel, RoutePermission } from '@orchard/protocol'
-import type { AuthStore, AuthUser, EffectiveRoleGrant, GrantLookup } from '@orchard/store'
+import type { AuthUser, EffectiveRoleGrant, GrantLookup } from '@orchard/store'
+import type { GrantSource } from './access-cache.ts'
 import { DEFAULT_ROLE_WORKSPACE, resolvePermission } from './resolve.ts'
 import type { ResolvedPermission } from './resolve.ts'
 import type { AuthSettings } from './settings.ts'
@@ -25,7 +26,8 @@ export interface Authorizer {
   allows(permission: RoutePermission, user: AuthUser, field: FieldReader, workspace?: string): Promise<boolean>
 }
 
-export function createAuthorizer(store: AuthStore, settings: AuthSettings): Authorizer {
+/** `store`: where grants are read, the AuthStore itself or its reads through an AccessCache. */
+export function createAuthorizer(store: GrantSource, settings: AuthSettings): Authorizer {
   const passes = (resolved: ResolvedPermission, level: RequiredLevel) => resolved !== 'DENY' && permissionRank(resolved) >= permissionRank(level)
 
   const authorizer: Authorizer = {

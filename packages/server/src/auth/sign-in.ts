@@ -82,10 +82,11 @@ export class SignIn {
     return getCookie(c, SESSION_COOKIE) !== undefined
   }
 
-  /** The signed-in user of a request carrying a live session cookie. */
-  async principal(c: Context): Promise<Principal | undefined> {
+  /** The signed-in user of a request carrying a live session cookie (remembered by `authenticator`, when given). */
+  async principal(c: Context, authenticator?: Authenticator): Promise<Principal | undefined> {
     const secret = getCookie(c, SESSION_COOKIE)
     if (!secret) return undefined
+    if (authenticator) return authenticator.session(secret, (value) => this.sso.findSession(value))
     const session = await this.sso.findSession(secret)
     return session && { user: session.user, via: 'session' }
   }

@@ -159,6 +159,8 @@ export interface AuthStore extends RoleStore {
   createToken(userId: number, name: string, expirationTime?: number): Promise<{ secret: string; token: AccessTokenInfo }>
   /** The token's user when the secret names a live token (not revoked, not expired). */
   authenticateToken(secret: string): Promise<AuthUser | undefined>
+  /** As authenticateToken, with the token's expiry, so that a cache of verified tokens can honour it. */
+  verifyToken(secret: string): Promise<{ readonly user: AuthUser; readonly expirationTime?: number } | undefined>
   listTokens(userId: number): Promise<AccessTokenInfo[]>
   getToken(tokenId: string): Promise<AccessTokenInfo>
   revokeToken(tokenId: string): Promise<void>
@@ -184,6 +186,15 @@ export interface AuthStore extends RoleStore {
   runGrant(userId: number, runId: string): Promise<GrantLookup>
   loggedModelGrant(userId: number, modelId: string): Promise<GrantLookup>
   registeredModelGrant(userId: number, name: string): Promise<PermissionLevel | undefined>
+
+  /**
+   * Changes to access (grants, roles, groups, users, revoked tokens, ended sessions, moved runs) made
+   * through this store's connection in this process: read before each request, so that a server's
+   * caches drop what such a change made stale before the next request.
+   */
+  localAccessChanges(): number
+  /** The database's count of access changes made by any process (servers poll it; see access-changes.ts). */
+  accessChangeVersion(): Promise<number>
 
   recordEvent(event: Omit<AuthEvent, 'eventId' | 'timestamp'>): Promise<void>
   /** Newest first; `before` is an event id from a previous page. */

@@ -5,6 +5,7 @@ import { DEFAULT_WORKSPACE } from '../sql/context.ts'
 import type { StoreContext } from '../sql/context.ts'
 import { parseExperimentId } from '../sql/experiments.ts'
 import type { AccessTokenInfo, AuthEvent, AuthStore, AuthUser, ExperimentGrant, GrantLookup, RegisteredModelGrant } from './auth-store.ts'
+import { accessChangeLog } from './access-changes.ts'
 import { SqlRoleStore } from './sql-role-store.ts'
 import { TOKEN_PREFIX, hashPassword, newTokenSecret, tokenHash, verifyPassword } from './password.ts'
 
@@ -166,10 +167,14 @@ export class SqlAuthStore extends SqlRoleStore implements AuthStore {
   }
 
   async authenticateToken(secret: string): Promise<AuthUser | undefined> {
+    return (await this.verifyToken(secret))?.user
+  }
+
+  async verifyToken(secret: string): Promise<{ user: AuthUser; expirationTime?: number } | undefined> {
     if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return undefined
     const now = this.ctx.now()
-    const [row] = await this.ctx.db.query<UserRow & { token_id: string; last_used_time: number | null }>(
-      `SELECT u.user_id, u.username, u.password_hash, u.is_admin, t.token_id, t.last_used_time
+    const [row] = await this.ctx.db.query<UserRow & { token_id: string; last_used_time: number | null; expiration_time: number | null }>(
+      `SELECT u.user_id, u.username, u.password_hash, u.is_admin, t.token_id, t.last_used_time, t.expiration_time
        FROM access_tokens t JOIN users u ON u.user_id = t.user_id
        WHERE t.secret_hash = ? AND t.revoked_time IS NULL AND (t.expiration_time IS NULL OR t.expiration_time > ?)`,
       [tokenHash(secret), now],
@@ -177,9 +182,17 @@ export class SqlAuthStore extends SqlRoleStore implements AuthStore {
     if (!row) return undefined
     // last_used_time is for people reviewing their tokens; a minute's precision saves a write per request.
     if (row.last_used_time === null || now - Number(row.last_used_time) > 60_000) {
-      await this.ctx.db.run('UPDATE access_tokens SET last_used_time = ? WHERE token_id = ?', [now, row.token_id])
+      await this.plain.db.run('UPDATE access_tokens SET last_used_time = ? WHERE token_id = ?', [now, row.token_id])
     }
-    return toUser(row)
+    return { user: toUser(row), ...(row.expiration_time !== null ? { expirationTime: Number(row.expiration_time) } : {}) }
+  }
+
+  localAccessChanges(): number {
+    return accessChangeLog(this.plain.db).local
+  }
+
+  accessChangeVersion(): Promise<number> {
+    return accessChangeLog(this.plain.db).version()
   }
 
   async listTokens(userId: number): Promise<AccessTokenInfo[]> {
@@ -353,7 +366,8 @@ export class SqlAuthStore extends SqlRoleStore implements AuthStore {
   async recordEvent(event: Omit<AuthEvent, 'eventId' | 'timestamp'>): Promise<void> {
     // Bounded: a failed sign-in records the name it tried, which anyone may make up.
     const clip = (text: string | undefined) => (text === undefined ? null : text.slice(0, MAX_USERNAME_LENGTH))
-    await this.ctx.db.run('INSERT INTO auth_events (timestamp, username, action, target, address) VALUES (?, ?, ?, ?, ?)', [
+    // An audit entry changes no one's access: it does not drop the servers' caches.
+    await this.plain.db.run('INSERT INTO auth_events (timestamp, username, action, target, address) VALUES (?, ?, ?, ?, ?)', [
       this.ctx.now(),
       clip(event.username),
       event.action,

@@ -1,5 +1,6 @@
 import { OrchardError, invalidParameter, isPermissionLevel, notFound } from '@orchard/protocol'
 import type { StoreContext } from '../sql/context.ts'
+import { withAccessTracking } from './access-changes.ts'
 import { ROLE_RESOURCE_TYPES } from './auth-store.ts'
 import type {
   EffectiveRoleGrant,
@@ -80,7 +81,14 @@ function validateGrantPermission(permission: string): GrantPermission {
  * check (effectiveRoleGrants) is one query joining the user's roles and its groups' roles.
  */
 export class SqlRoleStore implements RoleStore {
-  constructor(protected readonly ctx: StoreContext) {}
+  /** Writes through `ctx` note an access change (see access-changes.ts); `plain` writes do not. */
+  protected readonly ctx: StoreContext
+  protected readonly plain: StoreContext
+
+  constructor(ctx: StoreContext) {
+    this.plain = ctx
+    this.ctx = withAccessTracking(ctx)
+  }
 
   private async userId(username: string): Promise<number> {
     const [row] = await this.ctx.db.query<{ user_id: number }>('SELECT user_id FROM users WHERE username = ?', [username])

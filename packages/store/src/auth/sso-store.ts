@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { OrchardError } from '@orchard/protocol'
 import type { PermissionLevel } from '@orchard/protocol'
 import type { StoreContext } from '../sql/context.ts'
+import { withAccessTracking } from './access-changes.ts'
 import { parseExperimentId } from '../sql/experiments.ts'
 import type { AuthUser } from './auth-store.ts'
 
@@ -77,7 +78,14 @@ function parseGroups(text: string | null | undefined): string[] {
 }
 
 export class SqlSsoStore implements SsoStore {
-  constructor(private readonly ctx: StoreContext) {}
+  /** Writes through `ctx` note an access change (see access-changes.ts); starting a session does not. */
+  private readonly ctx: StoreContext
+  private readonly plain: StoreContext
+
+  constructor(ctx: StoreContext) {
+    this.plain = ctx
+    this.ctx = withAccessTracking(ctx)
+  }
 
   private async bySubject(subject: string): Promise<UserRow | undefined> {
     const [row] = await this.ctx.db.query<UserRow>('SELECT user_id, username, is_admin FROM users WHERE idp_subject = ?', [subject])
@@ -135,9 +143,9 @@ export class SqlSsoStore implements SsoStore {
   async createSession(userId: number, via: UiSession['via'], ttlMs: number): Promise<string> {
     const now = this.ctx.now()
     // Expired sessions are removed as new ones start (an indexed range delete), so the table stays small.
-    await this.ctx.db.run('DELETE FROM ui_sessions WHERE expiration_time <= ?', [now])
+    await this.plain.db.run('DELETE FROM ui_sessions WHERE expiration_time <= ?', [now])
     const secret = `${SESSION_PREFIX}${randomBytes(32).toString('base64url')}`
-    await this.ctx.db.run('INSERT INTO ui_sessions (session_hash, user_id, via, creation_time, expiration_time) VALUES (?, ?, ?, ?, ?)', [
+    await this.plain.db.run('INSERT INTO ui_sessions (session_hash, user_id, via, creation_time, expiration_time) VALUES (?, ?, ?, ?, ?)', [
       sessionHash(secret),
       userId,
       via,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { LifecycleStage, Run, RunInfo, Tag } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol'
 import type { CreateRunInput, UpdateRunInput } from '../tracking-store.ts'
+import { accessChangeLog } from '../auth/access-changes.ts'
 import { appendUriPath } from './context.ts'
 import type { StoreContext } from './context.ts'
 import { checkExperimentActive, findExperiment } from './experiments.ts'
@@ -96,4 +97,6 @@ export async function moveRuns(ctx: StoreContext, runIds: readonly string[], exp
     for (const runId of new Set(runIds)) rows.push(await findRun(tx, runId))
     for (const row of rows) await tx.run('UPDATE runs SET experiment_id = ? WHERE run_key = ?', [experiment.experiment_id, row.run_key])
   })
+  // A run's access follows its experiment: servers drop what they cached of these runs' grants.
+  await accessChangeLog(ctx.db).changed()
 }

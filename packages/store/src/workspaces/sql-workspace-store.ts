@@ -2,6 +2,7 @@ import { alreadyExists, invalidParameter, notFound } from '@orchard/protocol'
 import { DEFAULT_WORKSPACE } from '../sql/context.ts'
 import type { StoreContext } from '../sql/context.ts'
 import type { Db } from '../sql/db.ts'
+import { accessChangeLog } from '../auth/access-changes.ts'
 import type { Workspace, WorkspaceDeletionMode, WorkspaceStore } from './workspace-store.ts'
 
 interface WorkspaceRow {
@@ -98,6 +99,8 @@ export class SqlWorkspaceStore implements WorkspaceStore {
       }
       await tx.run('DELETE FROM workspaces WHERE name = ?', [name])
     })
+    // Experiments and models left the workspace whose roles applied to them.
+    await accessChangeLog(this.ctx.db).changed()
   }
 }
 

@@ -1,0 +1,10 @@
+-- Version 12: one counter that every change to who may do what bumps (grants, roles, groups, users,
+-- tokens revoked, sessions ended, runs moved). Servers cache verified credentials and resolved
+-- permissions in memory and read this counter every couple of seconds, so a change made by one
+-- server process (or the CLI) reaches every other process on the same database within that bound.
+
+CREATE TABLE access_changes (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+);
+INSERT INTO access_changes (id, version) VALUES (1, 0);
