@@ -17,6 +17,7 @@ describe('workspaces with authentication', () => {
   let trackingStore: TrackingStore
   let app: Hono
   let teamExperiment: string
+  let teamModel: string
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'orchard-workspaces-auth-'))
     const stores = await openStores(`sqlite:///${join(dir, 'orchard.db')}`, { defaultArtifactRoot: 'mlflow-artifacts:/' })
@@ -27,6 +28,12 @@ describe('workspaces with authentication', () => {
     teamExperiment = await trackingStore.forWorkspace(team).createExperiment({ name: 'churn' })
     await trackingStore.createExperiment({ name: 'churn' })
     await stores.authStore.createExperimentPermission(teamExperiment, 'alice', 'READ')
+    // In team-b alice may read everything; that must not reach team-a.
+    await stores.workspaceStore.createWorkspace({ name: 'team-b' })
+    const readers = await stores.authStore.createRole('team-b', 'readers')
+    await stores.authStore.addRolePermission(readers.id, 'workspace', '*', 'READ')
+    await stores.authStore.assignRole('alice', readers.id)
+    teamModel = (await trackingStore.forWorkspace(team).createLoggedModel({ experimentId: teamExperiment, name: 'churn-model' })).modelId
     app = createApp({
       trackingStore,
       registryStore: stores.registryStore,
@@ -69,6 +76,32 @@ describe('workspaces with authentication', () => {
     assert.notEqual(own.status, 403)
     const other = await call('GET', '/api/2.0/mlflow-artifacts/artifacts/workspaces/team-a/0/run/artifacts/model.pkl', alice, 'team-a')
     assert.equal(other.status, 403)
+  })
+
+  it("does not let one workspace's roles reach another workspace's artifacts through the proxy", async () => {
+    const alice: [string, string] = ['alice', 'alice-password-123']
+    const path = `/api/2.0/mlflow-artifacts/artifacts/workspaces/team-a/${teamExperiment}/run/artifacts/model.pkl`
+    // team-b's `*` READ role would pass a check that ignored the workspace.
+    const fromB = await call('GET', path, alice, 'team-b')
+    assert.equal(fromB.status, 403)
+    // A path outside the request's workspace root, naming team-a's experiment, is refused too.
+    const unprefixed = await call('GET', `/api/2.0/mlflow-artifacts/artifacts/${teamExperiment}/run/artifacts/model.pkl`, alice, 'team-a')
+    assert.equal(unprefixed.status, 403)
+    assert.notEqual((await call('GET', path, alice, 'team-a')).status, 403)
+  })
+
+  it("answers 404 for a logged model of another workspace, to its owner's grants and to an admin", async () => {
+    const alice: [string, string] = ['alice', 'alice-password-123']
+    const root: [string, string] = ['root', 'root-password-123']
+    assert.equal((await call('GET', `/api/2.0/mlflow/logged-models/${teamModel}`, alice, 'team-a')).status, 200)
+    for (const user of [alice, root]) {
+      const other = await call('GET', `/api/2.0/mlflow/logged-models/${teamModel}`, user, 'team-b')
+      assert.equal(other.status, 404)
+      assert.equal(other.json.error_code, 'RESOURCE_DOES_NOT_EXIST')
+      const deleted = await call('DELETE', `/api/2.0/mlflow/logged-models/${teamModel}`, user, 'team-b')
+      assert.notEqual(deleted.status, 200)
+    }
+    assert.equal((await call('GET', `/api/2.0/mlflow/logged-models/${teamModel}`, root, 'team-a')).status, 200)
   })
 
   it('lets any signed-in user list workspaces and only admins create them', async () => {

@@ -97,9 +97,14 @@ export function createAuthorizer(store: GrantSource, settings: AuthSettings): Au
           // `<experiment_id>/models/<model_id>/…`), MLflow's rule too; with workspaces they sit under
           // `workspaces/<name>/` (experiment ids are unique across workspaces). Anything else is for admins.
           const path = asText(await field(name))?.replace(/^\/+/, '')
-          const experimentId = path === undefined ? undefined : /^(?:workspaces\/[a-z0-9-]+\/)?(\d+)(?:\/|$)/.exec(path)?.[1]
+          const parts = path === undefined ? undefined : /^(?:workspaces\/([a-z0-9-]+)\/)?(\d+)(?:\/|$)/.exec(path)
+          const experimentId = parts?.[2]
           if (experimentId === undefined) return false
           const lookup = await store.experimentGrant(user.id, experimentId)
+          // The proxy serves paths, not workspace-scoped stores: with workspaces on, the path's
+          // workspace and its experiment's must be the request's, or the request's roles would
+          // reach another workspace's experiments.
+          if (workspace !== undefined && ((parts?.[1] ?? DEFAULT_ROLE_WORKSPACE) !== workspace || lookup.workspace !== workspace)) return false
           return lookup.found && passes(await resolve('experiment', lookup.experimentId ?? experimentId, lookup.permission), level)
         }
       }

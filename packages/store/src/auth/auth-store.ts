@@ -35,6 +35,8 @@ export interface GrantLookup {
   readonly experimentId?: string
   /** The user's explicit grant, when there is one; the server applies its default otherwise. */
   readonly permission?: PermissionLevel
+  /** The experiment's workspace (experimentGrant only): a proxied artifact path is checked against it. */
+  readonly workspace?: string
 }
 
 /** One entry of the access audit trail. */

@@ -320,7 +320,7 @@ export class SqlAuthStore extends SqlRoleStore implements AuthStore {
     const id = parseExperimentId(experimentId)
     if (id === undefined) return { found: false }
     return this.lookup(
-      `SELECT e.experiment_id, p.permission FROM experiments e
+      `SELECT e.experiment_id, e.workspace, p.permission FROM experiments e
        LEFT JOIN experiment_permissions p ON p.experiment_id = e.experiment_id AND p.user_id = ?
        WHERE e.experiment_id = ?`,
       [userId, id],
@@ -396,8 +396,13 @@ export class SqlAuthStore extends SqlRoleStore implements AuthStore {
   }
 
   private async lookup(sql: string, params: readonly unknown[]): Promise<GrantLookup> {
-    const [row] = await this.ctx.db.query<{ experiment_id: number; permission: PermissionLevel | null }>(sql, params)
+    const [row] = await this.ctx.db.query<{ experiment_id: number; permission: PermissionLevel | null; workspace?: string }>(sql, params)
     if (!row) return { found: false }
-    return { found: true, experimentId: String(row.experiment_id), ...(row.permission ? { permission: row.permission } : {}) }
+    return {
+      found: true,
+      experimentId: String(row.experiment_id),
+      ...(row.permission ? { permission: row.permission } : {}),
+      ...(row.workspace !== undefined ? { workspace: row.workspace } : {}),
+    }
   }
 }
