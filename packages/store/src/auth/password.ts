@@ -11,7 +11,7 @@ const SALT_BYTES = 16
 // scrypt needs 128 * N * r bytes; node's default cap (32 MiB) is exactly that, so leave headroom.
 const MAX_MEMORY = 64 * 1024 * 1024
 
-function derive(password: string, salt: Buffer, cost: number, blockSize: number, parallelism: number): Promise<Buffer> {
+function scryptKey(password: string, salt: Buffer, cost: number, blockSize: number, parallelism: number): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     scrypt(password.normalize('NFC'), salt, KEY_BYTES, { N: cost, r: blockSize, p: parallelism, maxmem: MAX_MEMORY }, (error, key) =>
       error ? reject(error) : resolve(key),
@@ -19,25 +19,41 @@ function derive(password: string, salt: Buffer, cost: number, blockSize: number,
   )
 }
 
+/**
+ * The KDF every password check goes through, as an object so that a test can count its runs: the
+ * proof that a check with no real hash behind it (an unknown or single-sign-on-only user) still
+ * pays for one, and so takes as long as a wrong password.
+ */
+export const passwordKdf = { derive: scryptKey }
+
 /** `scrypt$N$r$p$salt$key`, salt and key in base64url. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(SALT_BYTES)
-  const key = await derive(password, salt, COST, BLOCK_SIZE, PARALLELISM)
+  const key = await passwordKdf.derive(password, salt, COST, BLOCK_SIZE, PARALLELISM)
   return ['scrypt', COST, BLOCK_SIZE, PARALLELISM, salt.toString('base64url'), key.toString('base64url')].join('$')
 }
 
-// A hash to compare against when the user does not exist, so that an unknown name costs as long
-// as a wrong password and response times do not tell which names exist.
+// A hash to compare against when there is no real one (the user does not exist, or signs in only
+// through single sign-on and has none), so that such a name costs as long as a wrong password and
+// response times do not tell which names exist or which are SSO-only.
 let decoy: Promise<string> | undefined
 
-/** Constant-time check of a password against a stored hash; undefined `stored` burns the same time. */
+const SCRYPT_HASH = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([\w-]+)\$([\w-]+)$/
+
+/** Constant-time check of a password against a stored hash; a missing or non-scrypt `stored` burns the same time. */
 export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
-  const text = stored ?? (await (decoy ??= hashPassword(randomBytes(16).toString('hex'))))
-  const [scheme, cost, blockSize, parallelism, salt, key] = text.split('$')
-  if (scheme !== 'scrypt' || !salt || !key) return false
+  const real = stored === undefined ? undefined : SCRYPT_HASH.exec(stored)
+  const parts = real ?? SCRYPT_HASH.exec(await (decoy ??= hashPassword(randomBytes(16).toString('hex'))))
+  if (!parts) return false
+  const [, cost, blockSize, parallelism, salt, key] = parts as unknown as [string, string, string, string, string, string]
   const expected = Buffer.from(key, 'base64url')
-  const actual = await derive(password, Buffer.from(salt, 'base64url'), Number(cost), Number(blockSize), Number(parallelism))
-  return stored !== undefined && actual.length === expected.length && timingSafeEqual(actual, expected)
+  let actual: Buffer
+  try {
+    actual = await passwordKdf.derive(password, Buffer.from(salt, 'base64url'), Number(cost), Number(blockSize), Number(parallelism))
+  } catch {
+    return false // parameters scrypt refuses: not a hash this server wrote
+  }
+  return real !== undefined && real !== null && actual.length === expected.length && timingSafeEqual(actual, expected)
 }
 
 /** Personal access tokens carry this prefix, so a token is recognisable wherever it is pasted. */
