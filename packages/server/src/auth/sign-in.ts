@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Context, Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { OrchardError, isOrchardError } from '@orchard/protocol'
@@ -44,24 +45,41 @@ function errorPage(c: Context, status: 400 | 403 | 503, message: string): Respon
   )
 }
 
-function encodeFlow(flow: OidcFlow): string {
-  return Buffer.from(JSON.stringify(flow)).toString('base64url')
+// The flow cookie carries the state, nonce and PKCE verifier of a sign-in and the page to return to.
+// It is signed (HMAC-SHA256 with a secret the servers on this database share), so that no one can
+// plant a flow of their own in a victim's browser (login CSRF with the attacker's verifier) or steer
+// the redirect after sign-in; a cookie that fails the check ends the attempt with a clear error.
+const FLOW_SECRET = 'oidc-flow-cookie'
+
+const flowSignature = (payload: string, key: string) => createHmac('sha256', key).update(payload).digest('base64url')
+
+function encodeFlow(flow: OidcFlow, key: string): string {
+  const payload = Buffer.from(JSON.stringify(flow)).toString('base64url')
+  return `${payload}.${flowSignature(payload, key)}`
 }
 
-function decodeFlow(value: string | undefined): OidcFlow | undefined {
-  if (!value || value.length > 4096) return undefined
+/** The flow of a cookie, 'missing' without one, 'tampered' when its signature or shape is wrong. */
+function decodeFlow(value: string | undefined, key: string): OidcFlow | 'missing' | 'tampered' {
+  if (!value) return 'missing'
+  const dot = value.lastIndexOf('.')
+  if (value.length > 4096 || dot < 0) return 'tampered'
+  const [payload, signature] = [value.slice(0, dot), Buffer.from(value.slice(dot + 1))]
+  const expected = Buffer.from(flowSignature(payload, key))
+  if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) return 'tampered'
   try {
-    const flow = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<OidcFlow>
+    const flow = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<OidcFlow>
     const strings = [flow.state, flow.nonce, flow.codeVerifier, flow.next]
-    return strings.every((s) => typeof s === 'string' && s) ? (flow as OidcFlow) : undefined
+    // `next` was checked when the flow started; checked again, as a redirect target should be.
+    return strings.every((s) => typeof s === 'string' && s) ? { ...(flow as OidcFlow), next: safeNext(flow.next) } : 'tampered'
   } catch {
-    return undefined
+    return 'tampered'
   }
 }
 
 export class SignIn {
   private readonly oidc: OidcClient | undefined
   private readonly ttlMs: number
+  private flowKey: Promise<string> | undefined
 
   constructor(
     private readonly store: AuthStore,
@@ -94,6 +112,15 @@ export class SignIn {
   private async startSession(c: Context, userId: number, via: 'password' | 'oidc'): Promise<void> {
     const secret = await this.sso.createSession(userId, via, this.ttlMs)
     setCookie(c, SESSION_COOKIE, secret, { path: '/', httpOnly: true, sameSite: 'Lax', secure: isHttps(c), maxAge: Math.floor(this.ttlMs / 1000) })
+  }
+
+  /** The key signing flow cookies, read from the store once (and again after a failed read). */
+  private flowCookieKey(): Promise<string> {
+    this.flowKey ??= this.sso.serverSecret(FLOW_SECRET).catch((error: unknown) => {
+      this.flowKey = undefined
+      throw error
+    })
+    return this.flowKey
   }
 
   private redirectUri(c: Context): string {
@@ -144,7 +171,7 @@ export class SignIn {
       } catch (error) {
         return errorPage(c, 503, isOrchardError(error) ? error.message : 'The identity provider could not be reached.')
       }
-      setCookie(c, FLOW_COOKIE, encodeFlow(started.flow), {
+      setCookie(c, FLOW_COOKIE, encodeFlow(started.flow, await this.flowCookieKey()), {
         path: '/auth/oidc/',
         httpOnly: true,
         sameSite: 'Lax',
@@ -156,13 +183,17 @@ export class SignIn {
 
     app.get(CALLBACK_PATH, async (c) => {
       if (!this.oidc) return errorPage(c, 400, 'Single sign-on is not configured on this server (--oidc-issuer).')
-      const flow = decodeFlow(getCookie(c, FLOW_COOKIE))
+      const flow = decodeFlow(getCookie(c, FLOW_COOKIE), await this.flowCookieKey())
       // One attempt per redirect: the state, nonce and verifier are never accepted twice.
       deleteCookie(c, FLOW_COOKIE, { path: '/auth/oidc/', httpOnly: true, sameSite: 'Lax', secure: isHttps(c) })
       const address = clientAddress(c)
-      if (!flow) {
+      if (flow === 'missing') {
         await this.store.recordEvent({ action: 'login_failed', target: 'oidc: no sign-in in progress', address })
         return errorPage(c, 400, 'This sign-in was not started here or took longer than 10 minutes. Start again from the sign-in page.')
+      }
+      if (flow === 'tampered') {
+        await this.store.recordEvent({ action: 'login_failed', target: 'oidc: sign-in cookie failed its signature check', address })
+        return errorPage(c, 400, 'The sign-in cookie was altered or was not made by this server, so this sign-in cannot be trusted. Start again from the sign-in page.')
       }
       try {
         const identity = await this.oidc.finish(this.redirectUri(c), new URL(c.req.url).searchParams, flow)

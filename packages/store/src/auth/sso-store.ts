@@ -45,6 +45,8 @@ export interface SsoStore {
   createSession(userId: number, via: UiSession['via'], ttlMs: number): Promise<string>
   findSession(secret: string): Promise<UiSession | undefined>
   deleteSession(secret: string): Promise<void>
+  /** A random secret shared by every server on this database, made on first use (base64url, 256 bits). */
+  serverSecret(name: string): Promise<string>
   listExperimentGrants(experimentId: string): Promise<ResourceGrant[]>
   listRegisteredModelGrants(name: string): Promise<ResourceGrant[]>
 }
@@ -169,6 +171,14 @@ export class SqlSsoStore implements SsoStore {
   async deleteSession(secret: string): Promise<void> {
     if (secret.length > MAX_SESSION_SECRET_LENGTH) return
     await this.ctx.db.run('DELETE FROM ui_sessions WHERE session_hash = ?', [sessionHash(secret)])
+  }
+
+  async serverSecret(name: string): Promise<string> {
+    // The first server to ask makes it; the others (and later calls) read the one that won.
+    await this.plain.db.run('INSERT INTO server_secrets (name, secret) VALUES (?, ?) ON CONFLICT (name) DO NOTHING', [name, randomBytes(32).toString('base64url')])
+    const [row] = await this.plain.db.query<{ secret: string }>('SELECT secret FROM server_secrets WHERE name = ?', [name])
+    if (!row) throw new OrchardError('INTERNAL_ERROR', `server secret ${name} could not be stored`)
+    return row.secret
   }
 
   async listExperimentGrants(experimentId: string): Promise<ResourceGrant[]> {

@@ -8,3 +8,10 @@ CREATE TABLE access_changes (
   version bigint NOT NULL
 );
 INSERT INTO access_changes (id, version) VALUES (1, 0);
+
+-- Secrets the servers on one database share, made at first use: the key that signs the OIDC sign-in
+-- cookie, so that a sign-in started on one replica finishes on another.
+CREATE TABLE server_secrets (
+  name text PRIMARY KEY,
+  secret text NOT NULL
+);
