@@ -51,13 +51,18 @@ function decodedPath(url: string): string {
 function fieldReader(c: Context, match: RouteMatch | undefined): FieldReader {
   const fromQuery = c.req.method === 'GET' || c.req.method === 'HEAD' || match?.route.def === uploadRunArtifactRoute
   let body: Promise<Readonly<Record<string, unknown>>> | undefined
-  const searchParams = () => new URL(c.req.url).searchParams
+  let query: Record<string, unknown> | undefined
+  // As the handler shapes it: repeated keys for list fields, the first value for scalars; parsed
+  // once per request however many fields the check reads (runs/get reads run_id and run_uuid).
+  const queryObject = () => {
+    const params = new URL(c.req.url).searchParams
+    return match ? queryToObject(match.route.def.request, params) : Object.fromEntries(params)
+  }
   return async (name) => {
     if (match && name in match.params) return match.params[name]
     if (fromQuery) {
-      // As the handler shapes it: repeated keys for list fields, the first value for scalars.
-      const params = searchParams()
-      return match ? queryToObject(match.route.def.request, params)[name] : (params.get(name) ?? undefined)
+      query ??= queryObject()
+      return query[name]
     }
     // readJsonBody keeps the parsed body, so the handler reads the same object. A body the handler
     // will refuse (too large, not JSON) reads as empty here; the handler then answers its error.

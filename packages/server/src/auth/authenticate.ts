@@ -130,10 +130,11 @@ export class Authenticator {
       return principal
     }
     if (scheme !== 'basic') return undefined
-    const credentials = decodeBasic(value)
-    if (!credentials) return undefined
-    const { username, password } = credentials
-    return this.remembered('basic', `${username}\0${password}`, () => this.verifyBasic(username, password, addressKey, address))
+    // Remembered by the header's value as sent: a hit needs no base64 decoding.
+    return this.remembered('basic', value, async () => {
+      const credentials = decodeBasic(value)
+      return credentials && this.verifyBasic(credentials.username, credentials.password, addressKey, address)
+    })
   }
 
   private async verifyToken(secret: string): Promise<{ principal: Principal; expiresAt?: number } | undefined> {
