@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { createApp } from '@orchard/server'
 import { openStores } from '@orchard/store'
-import type { AuthStore, TrackingStore } from '@orchard/store'
+import type { AuthStore, SsoStore, TrackingStore } from '@orchard/store'
 import { CLIENT_ID, CLIENT_SECRET, startTestProvider } from './oidc-provider.ts'
 import type { TestProvider } from './oidc-provider.ts'
 
@@ -21,6 +21,7 @@ describe('the signed OIDC sign-in cookie', () => {
   let provider: TestProvider
   let trackingStore: TrackingStore
   let auth: AuthStore
+  let sso: SsoStore
   let app: ReturnType<typeof createApp>
   let replica: ReturnType<typeof createApp>
   let closeReplica: () => Promise<void>
@@ -45,7 +46,7 @@ describe('the signed OIDC sign-in cookie', () => {
       return { stores, server }
     }
     const first = await open()
-    ;({ trackingStore, authStore: auth } = first.stores)
+    ;({ trackingStore, authStore: auth, ssoStore: sso } = first.stores)
     app = first.server
     const second = await open()
     replica = second.server
@@ -100,6 +101,39 @@ describe('the signed OIDC sign-in cookie', () => {
     const events = (await auth.listEvents({ maxResults: 100 })).slice(0, forged.length)
     assert.equal((await auth.listEvents({ maxResults: 100 })).length, before + forged.length)
     assert.ok(events.every((e) => e.action === 'login_failed' && e.target === 'oidc: sign-in cookie failed its signature check'))
+  })
+
+  it("signing out of a single sign-on session names the provider's end-session URL, which the provider accepts", async () => {
+    const { user } = await sso.signInExternalUser({ subject: `${provider.issuer}|carol`, username: 'carol', groups: [] })
+    const signOut = async (via: 'oidc' | 'password') => {
+      const secret = await sso.createSession(user.id, via, 60_000)
+      const reply = await app.request(`${ORIGIN}/auth/logout`, {
+        method: 'POST',
+        headers: { cookie: `orchard_session=${secret}`, 'content-type': 'application/json', origin: ORIGIN },
+        body: '{}',
+      })
+      assert.equal(reply.status, 200)
+      assert.equal(await sso.findSession(secret), undefined, 'the session is gone here')
+      return (await reply.json()) as { logout_url?: string }
+    }
+    const { logout_url: logoutUrl } = await signOut('oidc')
+    assert.ok(logoutUrl, 'an OIDC session signs out at the provider too')
+    const url = new URL(logoutUrl)
+    const discovered = (await (await fetch(`${provider.issuer}/.well-known/openid-configuration`)).json()) as { end_session_endpoint: string }
+    assert.equal(`${url.origin}${url.pathname}`, discovered.end_session_endpoint)
+    assert.equal(url.searchParams.get('client_id'), CLIENT_ID)
+    assert.equal(url.searchParams.get('post_logout_redirect_uri'), `${ORIGIN}/login`)
+    // The provider accepts it: its sign-out confirmation page, not an error.
+    const page = await fetch(url)
+    const html = await page.text()
+    assert.equal(page.status, 200, html.slice(0, 300))
+    assert.doesNotMatch(html, /error/i)
+    // (It checks what it accepts: a return address not registered for Orchard's client is refused.)
+    const elsewhere = new URL(url)
+    elsewhere.searchParams.set('post_logout_redirect_uri', 'http://evil.example/')
+    assert.equal((await fetch(elsewhere)).status, 400)
+    // A password session has nothing to end at the provider.
+    assert.deepEqual(await signOut('password'), {})
   })
 
   it('still tells a missing cookie apart (the sign-in was not started here)', async () => {

@@ -50,6 +50,8 @@ export async function startTestProvider(redirectUri: string): Promise<TestProvid
         client_id: CLIENT_ID,
         client_secret: CLIENT_SECRET,
         redirect_uris: [redirectUri],
+        // Signing out of Orchard ends the session here too and comes back to Orchard's sign-in page.
+        post_logout_redirect_uris: [new URL('/login', redirectUri).toString()],
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',

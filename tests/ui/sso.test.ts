@@ -3,7 +3,8 @@
 // back to Orchard signed in, the user created with its IdP groups (admin from --oidc-admin-groups).
 // Then the refusals: an ID token whose claims were changed in transit (its signature no longer
 // matches the provider's JWKS), an expired ID token (Orchard's clock ahead of its expiry), and a
-// callback whose state is not the one this browser was sent with.
+// callback whose state is not the one this browser was sent with. Signing out ends the session at the
+// provider too (RP-initiated logout).
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
@@ -151,6 +152,27 @@ describe('single sign-on in Chromium against a loopback OpenID provider', () => 
       await page.getByText('This sign-in was not started here').waitFor()
     } finally {
       provider.forgeState = undefined
+      await page.context().close()
+    }
+  })
+
+  it('signing out ends the session here and at the provider, then comes back to the sign-in page', async () => {
+    const page = await newPage(browser)
+    try {
+      await signInAtProvider(page, 'erin')
+      await page.waitForURL(`${orchard.url}/models`)
+      await page.getByRole('button', { name: 'Account: erin' }).click()
+      await page.getByRole('menuitem', { name: 'Sign out' }).click()
+      // RP-initiated logout: the provider's end_session_endpoint asks to confirm, then sends the browser back.
+      await page.waitForURL((url) => url.origin === provider.issuer && url.pathname.startsWith('/session/end'))
+      assert.equal(await sessionCookie(page), undefined, 'the session here is gone before the provider is asked')
+      await page.getByRole('button', { name: 'Yes, sign me out' }).click()
+      await page.waitForURL(`${orchard.url}/login`)
+      // Signed out at the provider too: single sign-on asks for the user again instead of passing straight through.
+      await page.goto(`${orchard.url}/auth/oidc/login`)
+      await page.waitForURL((url) => url.origin === provider.issuer)
+      await page.locator('input[name=login]').waitFor()
+    } finally {
       await page.context().close()
     }
   })

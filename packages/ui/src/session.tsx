@@ -41,9 +41,11 @@ export const useSession = (): SignInConfig => useContext(SessionContext)
 /** The sign-in page for this page, so that signing in comes back here. */
 export const signInUrl = (): string => `/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`
 
+/** Ends the session; after a single sign-on, at the identity provider too when the server names where. */
 export async function signOut(): Promise<void> {
-  await fetch('/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
-  window.location.assign('/login')
+  const response = await fetch('/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+  const body = (await response.json().catch(() => ({}))) as { logout_url?: unknown }
+  window.location.assign(typeof body.logout_url === 'string' && /^https?:\/\//.test(body.logout_url) ? body.logout_url : '/login')
 }
 
 /**

@@ -104,6 +104,18 @@ export class OidcClient {
   }
 
   /**
+   * Where to send the browser to end its session at the provider too (OpenID Connect RP-Initiated
+   * Logout), coming back to `postLogoutRedirectUri`; undefined when the provider's discovery names no
+   * end_session_endpoint. Orchard keeps no ID token, so the request names the client (client_id)
+   * instead of hinting with one; providers then usually ask the user to confirm.
+   */
+  async endSessionUrl(postLogoutRedirectUri: string): Promise<URL | undefined> {
+    const config = await this.config()
+    if (!config.serverMetadata().end_session_endpoint) return undefined
+    return client.buildEndSessionUrl(config, { client_id: this.settings.clientId, post_logout_redirect_uri: postLogoutRedirectUri })
+  }
+
+  /**
    * Exchanges the callback's code and checks the ID token; the identity it names. Any failed check
    * (state, nonce, signature, issuer, audience, expiry, an error from the provider) is PERMISSION_DENIED.
    */

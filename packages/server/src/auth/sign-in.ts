@@ -123,6 +123,15 @@ export class SignIn {
     return this.flowKey
   }
 
+  private async providerLogoutUrl(c: Context): Promise<string | undefined> {
+    try {
+      // Back to this server's sign-in page (register it at the provider as a post-logout redirect URI).
+      return (await this.oidc?.endSessionUrl(new URL('/login', this.redirectUri(c)).toString()))?.toString()
+    } catch {
+      return undefined
+    }
+  }
+
   private redirectUri(c: Context): string {
     return this.settings.oidc?.redirectUri ?? new URL(CALLBACK_PATH, c.req.url).toString()
   }
@@ -156,11 +165,17 @@ export class SignIn {
       return c.json({ user: { username: principal.user.username, is_admin: principal.user.isAdmin } })
     })
 
+    // Ends the session here and, for a single sign-on session, answers where the browser goes next
+    // to end it at the provider too (`logout_url`, when the provider offers an end_session_endpoint),
+    // so that signing out of Orchard does not leave the provider ready to sign the browser straight
+    // back in. A provider that cannot be reached does not stop the sign-out here.
     app.post('/auth/logout', async (c) => {
       const secret = getCookie(c, SESSION_COOKIE)
+      const session = secret ? await this.sso.findSession(secret) : undefined
       if (secret) await this.sso.deleteSession(secret)
       deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Lax', secure: isHttps(c) })
-      return c.json({})
+      const logoutUrl = session?.via === 'oidc' ? await this.providerLogoutUrl(c) : undefined
+      return c.json(logoutUrl ? { logout_url: logoutUrl } : {})
     })
 
     app.get('/auth/oidc/login', async (c) => {
