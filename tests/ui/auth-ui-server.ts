@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { getRequestListener } from '@hono/node-server'
-import { createApp, ensureAdmin } from '@orchard/server'
+import { checkGroupRoles, createApp, ensureAdmin } from '@orchard/server'
 import type { OidcSettings } from '@orchard/server'
 import { openStores } from '@orchard/store'
 import type { AuthStore, RegistryStore, TrackingStore } from '@orchard/store'
@@ -51,6 +51,9 @@ export async function openAuthUiServer(): Promise<AuthUiServer> {
     registry: registryStore,
     auth: authStore,
     async start(oidc, now) {
+      const oidcSettings = oidc ? await oidc(url) : undefined
+      // As startServer does: a mapping to a role that does not exist refuses to start.
+      await checkGroupRoles(authStore, oidcSettings?.groupRoles)
       const app = createApp({
         trackingStore,
         registryStore,
@@ -59,7 +62,7 @@ export async function openAuthUiServer(): Promise<AuthUiServer> {
           store: authStore,
           sso: ssoStore,
           settings: { defaultPermission: 'READ', ...(now ? { now } : {}) },
-          signIn: oidc ? { oidc: await oidc(url) } : {},
+          signIn: oidcSettings ? { oidc: oidcSettings } : {},
         },
       })
       handler = getRequestListener(app.fetch)

@@ -97,6 +97,13 @@ export const command = defineCommand({
       placeholder: 'list',
       description: 'IdP groups whose members are admins; when set, SSO users\' admin flag follows their groups',
     },
+    'oidc-group-role': {
+      type: 'string',
+      multiple: true,
+      placeholder: 'group=role[@workspace]',
+      description: "Members of an IdP group hold an Orchard role (assigned at each SSO sign-in, removed when the IdP drops the group); the role must exist",
+      env: 'MLFLOW_OIDC_GROUP_ROLES',
+    },
     'allowed-hosts': {
       type: 'string',
       placeholder: 'list',
@@ -209,10 +216,11 @@ export const command = defineCommand({
     if (serveArtifacts && isAbsolute(destination)) await mkdir(destination, { recursive: true })
     if (auth && workers > 1) {
       // The first admin is made (or its absence reported) once here, not by N workers in a crash loop.
-      const [{ openAuthStore }, { ensureAdmin }] = await Promise.all([import('@orchard/store'), import('@orchard/server')])
+      const [{ openAuthStore }, { checkGroupRoles, ensureAdmin }] = await Promise.all([import('@orchard/store'), import('@orchard/server')])
       const store = await openAuthStore(options.backendStoreUri, { defaultArtifactRoot: options.defaultArtifactRoot })
       try {
         await ensureAdmin(store, auth.initialAdmin)
+        await checkGroupRoles(store, signIn?.oidc?.groupRoles)
       } finally {
         await store.close()
       }
