@@ -40,6 +40,7 @@ export function AdminPage({ tab, navigate }: { readonly tab: AdminTab; readonly 
     if (isAdmin) void reload()
   }, [isAdmin, reload])
 
+  if (session.loading) return <Loading what="your session" />
   if (!session.enabled) {
     return (
       <section className="admin-page" aria-label="Admin">

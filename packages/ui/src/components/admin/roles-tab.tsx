@@ -1,9 +1,10 @@
 import { useState } from 'react'
 import type { FormEvent } from 'react'
-import { ROLE_RESOURCE_TYPES } from '@orchard/protocol'
+import { DEFAULT_WORKSPACE_NAME, ROLE_RESOURCE_TYPES } from '@orchard/protocol'
 import { ROLE_GRANT_LEVELS, addRoleGrant, assignRole, createRole, deleteRole, removeRoleGrant, unassignRole } from '../../admin-api.ts'
 import type { Assignee, Role, RoleGrantLevel } from '../../admin-api.ts'
 import { useAction } from '../../use-action.ts'
+import { currentWorkspace } from '../../workspace.ts'
 import { ConfirmDialog } from '../confirm-dialog.tsx'
 import { ActionError } from './action-error.tsx'
 import type { AdminData } from './admin-data.ts'
@@ -12,7 +13,7 @@ import type { AdminData } from './admin-data.ts'
 // one resource or `*`, a level or Orchard's DENY), and who holds them: users directly, or groups.
 
 /** The workspace whose roles count while workspaces are off (the server's DEFAULT_ROLE_WORKSPACE). */
-const DEFAULT_WORKSPACE = 'default'
+const DEFAULT_WORKSPACE = DEFAULT_WORKSPACE_NAME
 
 /** A role as the page names it: `name`, or `name@workspace` outside the default workspace. */
 export function roleLabel(roles: readonly Role[], roleId: number): string {
@@ -30,7 +31,8 @@ interface Props {
 
 export function RolesTab({ data, onChanged }: Props) {
   const names = new Set([DEFAULT_WORKSPACE, ...(data.workspaces ?? []).map((w) => w.name), ...data.roles.map((r) => r.workspace)])
-  const [workspace, setWorkspace] = useState(DEFAULT_WORKSPACE)
+  // The header's workspace first: the roles an admin came to manage are usually those of where they are.
+  const [workspace, setWorkspace] = useState(names.has(currentWorkspace) ? currentWorkspace : DEFAULT_WORKSPACE)
   const [removing, setRemoving] = useState<Removal>()
   const roles = data.roles.filter((r) => r.workspace === workspace)
   return (
