@@ -230,6 +230,22 @@ describe('the admin page in Chromium', () => {
     await page.getByRole('tabpanel', { name: 'Users' }).waitFor()
   })
 
+  it('lays out every tab in a narrow window without the page scrolling sideways', async () => {
+    const narrow = await newPage(browser, { width: 600, height: 900 })
+    try {
+      await signInWithPassword(narrow, `${server.url}/admin`, ADMIN.username, ADMIN.password)
+      for (const name of ['users', 'groups', 'roles', 'workspaces']) {
+        await narrow.goto(`${server.url}/admin?tab=${name}`)
+        await narrow.getByRole('tabpanel').waitFor()
+        const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+        const culprits = await narrow.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth).slice(0, 5).map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`).join(', '))
+        assert.ok(overflow <= 0, `the ${name} tab overflows sideways by ${overflow}px: ${culprits}`)
+      }
+    } finally {
+      await narrow.context().close()
+    }
+  })
+
   it('is not offered to a non-admin, who is told it is for admins when opening it, and whose calls the server refuses', async () => {
     const other = await newPage(browser)
     try {
