@@ -1,4 +1,4 @@
-import type { PermissionLevel } from '@orchard/protocol'
+import type { PermissionLevel } from '@orchard/protocol/base'
 
 export interface AuthUser {
   readonly id: number
