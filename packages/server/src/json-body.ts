@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, invalidParameter } from '@orchard/protocol'
+import { MAX_JSON_DEPTH, invalidParameter } from '@orchard/protocol/base'
 
 // Python's json module (used by MLflow's Python client through requests) writes non-finite floats as
 // the bare tokens NaN, Infinity and -Infinity, which JSON.parse refuses. MLflow's server accepts

@@ -14,7 +14,7 @@ import { answerClientErrors, closeWithin } from './http-guards.ts'
 import { WebhookDeliveryLoop } from './webhooks/delivery-loop.ts'
 import type { DeliveryLoopOptions } from './webhooks/delivery-loop.ts'
 import { webhookSettingsFromEnv } from './webhooks/settings.ts'
-import type { LoadLimits } from '@orchard/protocol'
+import type { LoadLimits } from '@orchard/protocol/base'
 import type { WebhookSettings } from './webhooks/settings.ts'
 
 export interface ServerOptions {

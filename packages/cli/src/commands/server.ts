@@ -1,7 +1,7 @@
 import cluster from 'node:cluster'
 import { mkdir } from 'node:fs/promises'
 import { dirname, isAbsolute } from 'node:path'
-import { DEFAULT_LOAD_LIMITS } from '@orchard/protocol'
+import { DEFAULT_LOAD_LIMITS } from '@orchard/protocol/base'
 import type { ServerOptions } from '@orchard/server'
 import { authOptions, securityOptions } from '../auth-options.ts'
 import { UsageError, defineCommand } from '../command.ts'

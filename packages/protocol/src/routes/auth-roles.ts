@@ -8,10 +8,6 @@ import { route } from './route.ts'
 // users. Plus Orchard's extensions under `/api/2.0/orchard/`: groups of users that roles are
 // assigned to, and DENY grants. GET reads the query string; POST, PATCH and DELETE a JSON body.
 
-/** MLflow's role resource types that Orchard has; `workspace` (pattern `*`) covers every type. */
-export const ROLE_RESOURCE_TYPES = ['experiment', 'registered_model', 'workspace'] as const
-export type RoleResourceType = (typeof ROLE_RESOURCE_TYPES)[number]
-
 const roleId = { role_id: int64 }
 const rolePermissionId = { role_permission_id: int64 }
 const groupName = { group_name: requiredString }

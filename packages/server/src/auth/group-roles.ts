@@ -1,4 +1,4 @@
-import { OrchardError } from '@orchard/protocol'
+import { OrchardError } from '@orchard/protocol/base'
 import type { AuthStore, AuthUser, Role, SsoStore } from '@orchard/store'
 import { DEFAULT_ROLE_WORKSPACE } from './resolve.ts'
 import type { GroupRoleMapping } from './sign-in-settings.ts'

@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import { OrchardError, isOrchardError } from '@orchard/protocol'
+import { OrchardError, isOrchardError } from '@orchard/protocol/base'
 import type { AuthStore, SsoStore } from '@orchard/store'
 import type { Authenticator, Principal } from './authenticate.ts'
 import { clientAddress } from './authenticate.ts'

@@ -1,4 +1,4 @@
-import type { PermissionLevel, RoleResourceType } from '@orchard/protocol'
+import type { PermissionLevel, RoleResourceType } from '@orchard/protocol/base'
 
 export interface AuthUser {
   readonly id: number
@@ -53,8 +53,8 @@ export interface AuthEvent {
 export type GrantPermission = PermissionLevel | 'DENY'
 
 // The resource types are part of the wire contract (the UI offers them); the store keeps its names.
-export { ROLE_RESOURCE_TYPES } from '@orchard/protocol'
-export type { RoleResourceType } from '@orchard/protocol'
+export { ROLE_RESOURCE_TYPES } from '@orchard/protocol/base'
+export type { RoleResourceType } from '@orchard/protocol/base'
 
 export interface RolePermission {
   readonly id: number

@@ -1,4 +1,4 @@
-import { OrchardError, invalidParameter, isPermissionLevel, notFound } from '@orchard/protocol'
+import { OrchardError, invalidParameter, isPermissionLevel, notFound } from '@orchard/protocol/base'
 import type { StoreContext } from '../sql/context.ts'
 import { ROLE_RESOURCE_TYPES } from './auth-store.ts'
 import type {

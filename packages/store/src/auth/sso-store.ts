@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { OrchardError } from '@orchard/protocol'
-import type { PermissionLevel } from '@orchard/protocol'
+import { OrchardError } from '@orchard/protocol/base'
+import type { PermissionLevel } from '@orchard/protocol/base'
 import type { StoreContext } from '../sql/context.ts'
 import { parseExperimentId } from '../sql/experiments.ts'
 import type { AuthUser } from './auth-store.ts'
