@@ -1,21 +1,11 @@
 // Full metric history: one run per size, the whole history logged with log-batch, then
 // metrics/get-history fetched ten times over the REST API.
-
-async function call(url: string, method: string, path: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  let target = `${url}/api/2.0/mlflow/${path}`
-  const init: RequestInit = { method, headers: { 'content-type': 'application/json' } }
-  if (method === 'GET') target += `?${new URLSearchParams(body as Record<string, string>)}`
-  else init.body = JSON.stringify(body)
-  const response = await fetch(target, init)
-  const text = await response.text()
-  if (!response.ok) throw new Error(`${method} ${path} -> ${response.status}: ${text.slice(0, 300)}`)
-  return JSON.parse(text) as Record<string, unknown>
-}
+import { restCall } from './rest-call.ts'
 
 export async function historyBenchmark(url: string, sizes: readonly number[]): Promise<Record<string, number>> {
   const out: Record<string, number> = {}
   for (const steps of sizes) {
-    const created = (await call(url, 'POST', 'runs/create', { experiment_id: '0', start_time: Date.now() })) as { run: { info: { run_id: string } } }
+    const created = (await restCall(url, 'POST', 'runs/create', { experiment_id: '0', start_time: Date.now() })) as { run: { info: { run_id: string } } }
     const runId = created.run.info.run_id
     for (let start = 0; start < steps; start += 1000) {
       const metrics = Array.from({ length: Math.min(1000, steps - start) }, (_, i) => ({
@@ -24,12 +14,12 @@ export async function historyBenchmark(url: string, sizes: readonly number[]): P
         timestamp: 1_700_000_000_000 + start + i,
         step: start + i,
       }))
-      await call(url, 'POST', 'runs/log-batch', { run_id: runId, metrics })
+      await restCall(url, 'POST', 'runs/log-batch', { run_id: runId, metrics })
     }
     const latencies: number[] = []
     for (let i = 0; i < 10; i++) {
       const t0 = performance.now()
-      const reply = (await call(url, 'GET', 'metrics/get-history', { run_id: runId, metric_key: 'loss' })) as { metrics: unknown[] }
+      const reply = (await restCall(url, 'GET', 'metrics/get-history', { run_id: runId, metric_key: 'loss' })) as { metrics: unknown[] }
       latencies.push(performance.now() - t0)
       if (reply.metrics.length !== steps) throw new Error(`history had ${reply.metrics.length} points, expected ${steps}`)
     }

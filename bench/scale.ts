@@ -14,6 +14,7 @@ import { startServer } from '@orchard/server'
 import { openTrackingStore } from '@orchard/store'
 import { testDatabase } from '@orchard/store/testing'
 import { seedSearchScaleRuns } from './seed-runs.ts'
+import { restCall } from './rest-call.ts'
 
 const { values: args } = parseArgs({
   options: { runs: { type: 'string' }, points: { type: 'string' }, only: { type: 'string' }, queries: { type: 'string' } },
@@ -29,22 +30,6 @@ const BATCH = 10_000
 let seed = 7
 const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
-
-async function call(url: string, method: string, path: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  let target = path.startsWith('/') ? `${url}${path}` : `${url}/api/2.0/mlflow/${path}`
-  const init: RequestInit = { method, headers: { 'content-type': 'application/json' } }
-  if (method === 'GET') {
-    const query = new URLSearchParams()
-    for (const [k, v] of Object.entries(body)) for (const item of Array.isArray(v) ? v : [v]) query.append(k, String(item))
-    target += `?${query}`
-  } else init.body = JSON.stringify(body)
-  // Seeding runs in this process and blocks its event loop for seconds: a kept-alive connection can be
-  // closed by the server's idle timer at the moment the client reuses it. Such a request is sent again.
-  const response = await fetch(target, init).catch(() => fetch(target, init))
-  const text = await response.text()
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${text.slice(0, 300)}`)
-  return JSON.parse(text) as Record<string, unknown>
-}
 
 async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<number> {
   const xs: number[] = []
@@ -65,7 +50,7 @@ async function measure(name: string, uri: string, sizeOf: () => string): Promise
   try {
     const experimentId = await store.createExperiment({ name: 'scale' })
     const searchPage = (max: number) => (q: number) =>
-      call(server.url, 'POST', 'runs/search', {
+      restCall(server.url, 'POST', 'runs/search', {
         experiment_ids: [experimentId],
         filter: `metrics.m0 > 0.2 and params.p1 != 'v${q % 10}' and tags.team = 't${q % 3}'`,
         order_by: ['metrics.m1 DESC'],
@@ -74,7 +59,7 @@ async function measure(name: string, uri: string, sizeOf: () => string): Promise
     // A run with a 1,000-step metric: its history read is timed at every checkpoint.
     const probe = await store.createRun({ experimentId: '0', startTime: Date.now(), runName: 'probe', tags: [] })
     await store.logBatch(probe.info.runId, { metrics: Array.from({ length: 1000 }, (_, s) => ({ key: 'loss', value: rand(), timestamp: s, step: s })) })
-    const history = () => call(server.url, 'GET', 'metrics/get-history', { run_id: probe.info.runId, metric_key: 'loss' })
+    const history = () => restCall(server.url, 'GET', 'metrics/get-history', { run_id: probe.info.runId, metric_key: 'loss' })
 
     let seeded = 0
     let started = performance.now()
@@ -115,7 +100,7 @@ async function measure(name: string, uri: string, sizeOf: () => string): Promise
         batchIndex++
       }
       const insertRate = Math.round((points - from) / ((performance.now() - started) / 1000))
-      const buckets = () => call(server.url, 'GET', '/api/2.0/orchard/metrics/get-history-buckets', { run_ids: heavy.slice(0, 10), metric_key: 'h0', buckets: 500 })
+      const buckets = () => restCall(server.url, 'GET', '/api/2.0/orchard/metrics/get-history-buckets', { run_ids: heavy.slice(0, 10), metric_key: 'h0', buckets: 500 })
       const row = {
         backend: name,
         runs: seeded,

@@ -13,6 +13,7 @@ import { startServer } from '@orchard/server'
 import { testDatabase } from '@orchard/store/testing'
 import { startBareServer } from './http-ceiling.ts'
 import { rawSqliteInsertRate } from './raw-sqlite.ts'
+import { restCall } from './rest-call.ts'
 
 const run = promisify(execFile)
 const { values: args } = parseArgs({
@@ -58,30 +59,20 @@ async function bareHttpCeiling(): Promise<Load> {
   }
 }
 
-async function call(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${url}/api/2.0/mlflow/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`)
-  return (await response.json()) as Record<string, unknown>
-}
-
 async function measure(backend: string, backendStoreUri: string) {
   const artifacts = mkdtempSync(join(tmpdir(), 'orchard-throughput-'))
   const server = await startServer({ host: '127.0.0.1', port: 0, backendStoreUri, defaultArtifactRoot: 'mlflow-artifacts:/', artifactsDestination: artifacts })
   try {
-    const { experiment_id } = await call(server.url, 'experiments/create', { name: 'throughput' })
+    const { experiment_id } = await restCall(server.url, 'POST', 'experiments/create', { name: 'throughput' })
     const runIds: string[] = []
     for (let i = 0; i < 20; i++) {
-      const created = (await call(server.url, 'runs/create', { experiment_id, start_time: Date.now() })) as { run: { info: { run_id: string } } }
+      const created = (await restCall(server.url, 'POST', 'runs/create', { experiment_id, start_time: Date.now() })) as { run: { info: { run_id: string } } }
       const runId = created.run.info.run_id
       runIds.push(runId)
       const params = Array.from({ length: 10 }, (_, j) => ({ key: `p${j}`, value: `v${j}` }))
       const tags = Array.from({ length: 5 }, (_, j) => ({ key: `t${j}`, value: `v${j}` }))
       const metrics = Array.from({ length: 10 }, (_, j) => ({ key: `m${j}`, value: j, timestamp: 1, step: 0 }))
-      await call(server.url, 'runs/log-batch', { run_id: runId, params, tags, metrics })
+      await restCall(server.url, 'POST', 'runs/log-batch', { run_id: runId, params, tags, metrics })
     }
     const runsGet = await load({ url: server.url, path: `/api/2.0/mlflow/runs/get?run_id=${runIds[0]}` })
     const logMetric = await load({ url: server.url, path: '/api/2.0/mlflow/runs/log-metric', method: 'POST', logMetric: { runIds } })

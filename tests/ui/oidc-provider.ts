@@ -12,8 +12,8 @@ import Provider from 'oidc-provider'
 export const CLIENT_ID = 'orchard-ui'
 export const CLIENT_SECRET = 'orchard-test-client-secret'
 
-/** The IdP groups of each test user (any other name signs in with none). */
-export const GROUPS: Readonly<Record<string, readonly string[]>> = {
+/** The IdP groups of each test user (any other name signs in with none); a test may change them between sign-ins. */
+export const GROUPS: Record<string, readonly string[]> = {
   alice: ['data-science', 'orchard-admins'],
   bob: ['data-science'],
 }

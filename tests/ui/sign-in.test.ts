@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
-import { ADMIN, openAuthUiServer } from './auth-ui-server.ts'
+import { ADMIN, openAuthUiServer, signInWithPassword } from './auth-ui-server.ts'
 import type { AuthUiServer } from './auth-ui-server.ts'
 import { SCREENSHOTS, launchBrowser, newPage } from './browser.ts'
 
@@ -29,22 +29,16 @@ describe('sign-in, access tokens and permissions tabs in Chromium', () => {
     await server?.close()
   })
 
-  async function signIn(page: Page, username: string, password: string, path = '/'): Promise<void> {
-    await page.goto(`${server.url}${path}`)
-    await page.getByRole('heading', { name: 'Sign in to Orchard' }).waitFor()
-    // No SSO configured: no SSO button.
-    assert.equal(await page.getByRole('link', { name: 'Sign in with single sign-on' }).count(), 0)
-    await page.getByLabel('User name').fill(username)
-    await page.getByLabel('Password').fill(password)
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
-    await page.getByRole('button', { name: `Account: ${username}` }).waitFor()
-  }
+  const signIn = (page: Page, username: string, password: string, path = '/') => signInWithPassword(page, `${server.url}${path}`, username, password)
 
   it('refuses a wrong password on the sign-in page, then signs in and returns to the page asked for', async () => {
     const page = await newPage(browser)
     try {
       await page.goto(`${server.url}/experiments/${experimentId}`)
       await page.waitForURL(new RegExp(`/login\\?next=%2Fexperiments%2F${experimentId}$`))
+      await page.getByRole('heading', { name: 'Sign in to Orchard' }).waitFor()
+      // No SSO configured: no SSO button.
+      assert.equal(await page.getByRole('link', { name: 'Sign in with single sign-on' }).count(), 0)
       await page.getByLabel('User name').fill('dana')
       await page.getByLabel('Password').fill('wrong-password-00')
       await page.getByRole('button', { name: 'Sign in', exact: true }).click()

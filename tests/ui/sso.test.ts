@@ -1,6 +1,7 @@
 // Single sign-on in headless Chromium against a real OpenID Connect provider on loopback
 // (oidc-provider): the sign-in page's SSO button, the provider's own sign-in and consent pages, and
-// back to Orchard signed in, the user created with its IdP groups (admin from --oidc-admin-groups).
+// back to Orchard signed in, the user created with its IdP groups (admin from --oidc-admin-groups),
+// and IdP groups mapped to roles (--oidc-group-role) at each sign-in.
 // Then the refusals: an ID token whose claims were changed in transit (its signature no longer
 // matches the provider's JWKS), an expired ID token (Orchard's clock ahead of its expiry), and a
 // callback whose state is not the one this browser was sent with. Signing out ends the session at the
@@ -11,6 +12,7 @@ import type { Browser, Page } from 'playwright-core'
 import { openAuthUiServer } from './auth-ui-server.ts'
 import type { AuthUiServer } from './auth-ui-server.ts'
 import { SCREENSHOTS, launchBrowser, newPage } from './browser.ts'
+import type { OidcSettings } from '@orchard/server'
 import { CLIENT_ID, CLIENT_SECRET, GROUPS, changeClaim, startTestProvider } from './oidc-provider.ts'
 import type { TestProvider } from './oidc-provider.ts'
 
@@ -23,19 +25,25 @@ describe('single sign-on in Chromium against a loopback OpenID provider', () => 
   // Orchard's clock: moved ahead to see an expired ID token refused.
   let skewMs = 0
 
+  const settings = (issuer: string): OidcSettings => ({
+    issuer,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    scopes: ['openid', 'profile', 'email', 'groups'],
+    adminGroups: ['orchard-admins'],
+    groupRoles: [
+      { group: 'ml-readers', role: 'ds-reader' },
+      { group: 'ml-readers', role: 'ds-writer' },
+    ],
+  })
+
   before(async () => {
     ;[orchard, browser] = await Promise.all([openAuthUiServer(), launchBrowser()])
     provider = await startTestProvider(`${orchard.url}/auth/oidc/callback`)
-    await orchard.start(
-      async () => ({
-        issuer: provider.issuer,
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        scopes: ['openid', 'profile', 'email', 'groups'],
-        adminGroups: ['orchard-admins'],
-      }),
-      () => Date.now() + skewMs,
-    )
+    // A mapping to a role that does not exist refuses to start, naming it.
+    await assert.rejects(orchard.start(async () => settings(provider.issuer)), /--oidc-group-role names roles that do not exist: 'ds-reader' in workspace 'default' \(from ml-readers=ds-reader\), 'ds-writer'/)
+    for (const name of ['ds-reader', 'ds-writer', 'hand-picked']) await orchard.auth.createRole('default', name)
+    await orchard.start(async () => settings(provider.issuer), () => Date.now() + skewMs)
   })
 
   after(async () => {
@@ -103,6 +111,43 @@ describe('single sign-on in Chromium against a loopback OpenID provider', () => 
       assert.equal(((await reply.json()) as { user: { username: string } }).user.username, 'bob')
     } finally {
       await page.context().close()
+    }
+  })
+
+  it('maps IdP groups to roles at each sign-in: added while the IdP lists the group, removed after, hand-made assignments kept', async () => {
+    const roleNames = async () => (await orchard.auth.listUserRoles('carol')).map((role) => role.name).sort()
+    const signInAsCarol = async () => {
+      const page = await newPage(browser)
+      try {
+        await signInAtProvider(page, 'carol')
+        await page.waitForURL(`${orchard.url}/models`)
+        await page.getByRole('button', { name: 'Account: carol' }).waitFor()
+      } finally {
+        await page.context().close()
+      }
+    }
+    GROUPS.carol = ['ml-readers']
+    try {
+      await signInAsCarol()
+      assert.deepEqual(await roleNames(), ['ds-reader', 'ds-writer'])
+      // An admin assigns one role by hand and takes over another the mapping had granted.
+      const byHand = await orchard.auth.listRoles('default')
+      const idOf = (name: string) => byHand.find((role) => role.name === name)!.id
+      await orchard.auth.assignRole('carol', idOf('hand-picked'))
+      await orchard.auth.assignRole('carol', idOf('ds-writer'))
+      // The IdP no longer lists the group: the next sign-in takes away only what the mapping granted.
+      GROUPS.carol = []
+      await signInAsCarol()
+      assert.deepEqual(await roleNames(), ['ds-writer', 'hand-picked'])
+      const actions = (await orchard.auth.listEvents({ maxResults: 20, username: 'carol' })).map((e) => `${e.action} ${e.target}`)
+      assert.ok(actions.includes(`role_unassigned role ${idOf('ds-reader')} from carol (no longer in its IdP group)`), actions.join('\n'))
+      assert.ok(actions.includes(`role_assigned role ${idOf('ds-reader')} to carol (IdP group ml-readers)`), actions.join('\n'))
+      // Back in the group, the role comes back at the next sign-in.
+      GROUPS.carol = ['ml-readers']
+      await signInAsCarol()
+      assert.deepEqual(await roleNames(), ['ds-reader', 'ds-writer', 'hand-picked'])
+    } finally {
+      delete GROUPS.carol
     }
   })
 

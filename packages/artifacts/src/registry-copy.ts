@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { isOrchardError } from '@orchard/protocol'
+import { isOrchardError } from '@orchard/protocol/base'
 import { openArtifactRepository } from './registry.ts'
 import type { ArtifactRepository } from './repository.ts'
 

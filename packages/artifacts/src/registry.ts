@@ -1,7 +1,7 @@
 import { isAbsolute } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { S3Client } from '@aws-sdk/client-s3'
-import { OrchardError, invalidParameter } from '@orchard/protocol'
+import { OrchardError, invalidParameter } from '@orchard/protocol/base'
 import { LocalArtifactRepository } from './local/local-repository.ts'
 import type { ArtifactFileInfo, ArtifactRepository } from './repository.ts'
 import { proxiedArtifactPath } from './proxied-path.ts'

@@ -1,5 +1,5 @@
 import { resolve, sep } from 'node:path'
-import { MAX_ARTIFACT_PATH_BYTES, MAX_ARTIFACT_PATH_SEGMENT_BYTES, invalidParameter } from '@orchard/protocol'
+import { MAX_ARTIFACT_PATH_BYTES, MAX_ARTIFACT_PATH_SEGMENT_BYTES, invalidParameter } from '@orchard/protocol/base'
 
 // Every artifact path a user sends goes through here, on every endpoint and every repository.
 // A path may not be absolute, contain NUL or backslashes, or have a `..` segment — neither as

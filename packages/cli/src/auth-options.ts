@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
-import { isPermissionLevel } from '@orchard/protocol'
-import type { PermissionLevel } from '@orchard/protocol'
+import { isPermissionLevel } from '@orchard/protocol/base'
+import type { PermissionLevel } from '@orchard/protocol/base'
 import type { ServerOptions } from '@orchard/server'
 import { UsageError } from './command.ts'
 

@@ -62,4 +62,27 @@ describe('command parsing', () => {
     assert.match(help, /--json +JSON \(default: off\)/)
     assert.match(help, /Example:\n {2}orchard thing sqlite:\/\/\/x\.db --name a\n$/)
   })
+
+  it('reads a repeatable flag from its named environment variable as a comma-separated list, the command line first', () => {
+    const withEnv = defineCommand({
+      summary: 'Do a thing',
+      flags: {
+        map: { type: 'string', description: 'Map', multiple: true, env: 'TEST_ORCHARD_MAPS' },
+        tag: { type: 'string', description: 'Tag', multiple: true },
+      },
+      envPrefix: 'TEST_ORCHARD_',
+      example: 'orchard thing',
+      async run() {},
+    })
+    process.env.TEST_ORCHARD_MAPS = 'a=b, c=d'
+    process.env.TEST_ORCHARD_TAG = 'ignored'
+    try {
+      assert.deepEqual({ ...parseCommand(withEnv, []).flags }, { map: ['a=b', 'c=d'] })
+      assert.deepEqual({ ...parseCommand(withEnv, ['--map', 'x=y']).flags }, { map: ['x=y'] })
+      assert.match(renderHelp('thing', withEnv), /--map <value> +Map \(repeatable\) \(default: none; env: TEST_ORCHARD_MAPS\)/)
+    } finally {
+      delete process.env.TEST_ORCHARD_MAPS
+      delete process.env.TEST_ORCHARD_TAG
+    }
+  })
 })

@@ -23,7 +23,10 @@ export interface FlagSpec {
   readonly required?: boolean
   /** A one-letter alias, e.g. `m` for `-m` (MLflow's `-m, --model-uri`). */
   readonly short?: string
-  /** The environment variable for this flag where MLflow names it otherwise than the command's prefix does. */
+  /**
+   * The environment variable for this flag where MLflow names it otherwise than the command's prefix
+   * does. A repeatable flag is read from the environment only when it names one: a comma-separated list.
+   */
   readonly env?: string
 }
 
@@ -124,13 +127,17 @@ const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on'])
 const FALSE_WORDS = new Set(['0', 'false', 'no', 'off'])
 
 /** Values for the flags the command line left out, from their environment variables. */
-function flagsFromEnv(command: Command, prefix: string, given: ReadonlySet<string>): [string, string | boolean][] {
-  const found: [string, string | boolean][] = []
+function flagsFromEnv(command: Command, prefix: string, given: ReadonlySet<string>): [string, string | boolean | string[]][] {
+  const found: [string, string | boolean | string[]][] = []
   for (const [name, flag] of Object.entries(command.flags)) {
-    if (given.has(name) || name.startsWith('no-') || flag.multiple) continue
+    if (given.has(name) || name.startsWith('no-') || (flag.multiple && !flag.env)) continue
     const variable = flag.env ?? flagEnvName(prefix, name)
     const raw = process.env[variable]
     if (raw === undefined || raw === '') continue
+    if (flag.multiple) {
+      found.push([name, raw.split(',').map((item) => item.trim()).filter(Boolean)])
+      continue
+    }
     if (flag.type === 'string') {
       found.push([name, raw])
       continue
@@ -206,7 +213,7 @@ export function renderHelp(path: string, command: Command): string {
     const fallback = typeof flag.default === 'function' ? flag.default() : flag.default
     const repeat = flag.multiple ? ' (repeatable)' : ''
     const note = flag.required ? 'required' : `default: ${fallback ?? (flag.type === 'boolean' ? 'off' : 'none')}`
-    const env = command.envPrefix && !name.startsWith('no-') && !flag.multiple ? `; env: ${flag.env ?? flagEnvName(command.envPrefix, name)}` : ''
+    const env = command.envPrefix && !name.startsWith('no-') && (!flag.multiple || flag.env) ? `; env: ${flag.env ?? flagEnvName(command.envPrefix, name)}` : ''
     return [left, `${flag.description}${repeat} (${note}${env})`]
   })
   rows.push(['-h, --help', 'Show this help'])

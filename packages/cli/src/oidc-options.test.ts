@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { signInOptions } from './oidc-options.ts'
+import { parseGroupRole, signInOptions } from './oidc-options.ts'
 
 describe('--oidc-* flags', () => {
   it('are off when none is given', () => {
@@ -40,5 +40,20 @@ describe('--oidc-* flags', () => {
     assert.throws(() => signInOptions({ 'oidc-issuer': 'not a url', 'oidc-client-id': 'x' }, true), /absolute URL/)
     assert.throws(() => signInOptions({ 'oidc-issuer': 'ftp://idp', 'oidc-client-id': 'x' }, true), /http\(s\) URL/)
     assert.throws(() => signInOptions({ 'oidc-issuer': 'https://idp', 'oidc-client-id': 'x', 'oidc-scopes': 'profile' }, true), /must include 'openid'/)
+  })
+
+  it('--oidc-group-role maps IdP groups to roles, GROUP=ROLE[@WORKSPACE]', () => {
+    const settings = signInOptions(
+      { 'oidc-issuer': 'https://idp', 'oidc-client-id': 'x', 'oidc-group-role': ['data-science=reader', 'cn=ml,ou=teams=editor@team-a'] },
+      true,
+    )
+    assert.deepEqual(settings?.oidc?.groupRoles, [
+      { group: 'data-science', role: 'reader' },
+      { group: 'cn=ml,ou=teams', role: 'editor', workspace: 'team-a' },
+    ])
+    for (const bad of ['reader', '=reader', 'group=', 'group=@ws', 'group=reader@']) {
+      assert.throws(() => parseGroupRole(bad), /--oidc-group-role takes GROUP=ROLE or GROUP=ROLE@WORKSPACE/, bad)
+    }
+    assert.throws(() => signInOptions({ 'oidc-group-role': ['a=b'] }, false), /--oidc-group-role needs --app-name basic-auth/)
   })
 })

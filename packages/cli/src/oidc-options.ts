@@ -1,4 +1,4 @@
-import type { ServerOptions } from '@orchard/server'
+import type { GroupRoleMapping, ServerOptions } from '@orchard/server'
 import { UsageError } from './command.ts'
 import { parseList } from './flag-values.ts'
 
@@ -11,6 +11,7 @@ export interface OidcFlags {
   readonly 'oidc-username-claim'?: string | undefined
   readonly 'oidc-groups-claim'?: string | undefined
   readonly 'oidc-admin-groups'?: string | undefined
+  readonly 'oidc-group-role'?: readonly string[] | undefined
 }
 
 const OIDC_FLAGS = [
@@ -22,6 +23,7 @@ const OIDC_FLAGS = [
   'oidc-username-claim',
   'oidc-groups-claim',
   'oidc-admin-groups',
+  'oidc-group-role',
 ] as const
 
 /** The `--oidc-*` flags of `orchard server` (MLFLOW_OIDC_* in the environment), as sign-in settings. */
@@ -54,6 +56,24 @@ export function signInOptions(flags: OidcFlags, authOn: boolean): ServerOptions[
       ...(flags['oidc-username-claim'] ? { usernameClaim: flags['oidc-username-claim'] } : {}),
       ...(flags['oidc-groups-claim'] ? { groupsClaim: flags['oidc-groups-claim'] } : {}),
       ...(flags['oidc-admin-groups'] ? { adminGroups: parseList('oidc-admin-groups', flags['oidc-admin-groups']) } : {}),
+      ...(flags['oidc-group-role']?.length ? { groupRoles: flags['oidc-group-role'].map(parseGroupRole) } : {}),
     },
   }
+}
+
+/**
+ * `GROUP=ROLE[@WORKSPACE]`. The last `=` ends the group, so LDAP-style group names (`cn=ml,ou=teams`)
+ * pass whole through the flag; the last `@` starts the workspace.
+ */
+export function parseGroupRole(value: string): GroupRoleMapping {
+  const equals = value.lastIndexOf('=')
+  const group = value.slice(0, equals).trim()
+  const target = value.slice(equals + 1).trim()
+  const at = target.lastIndexOf('@')
+  const role = (at < 0 ? target : target.slice(0, at)).trim()
+  const workspace = at < 0 ? undefined : target.slice(at + 1).trim()
+  if (equals < 0 || !group || !role || workspace === '') {
+    throw new UsageError(`--oidc-group-role takes GROUP=ROLE or GROUP=ROLE@WORKSPACE, e.g. --oidc-group-role data-science=reader, got '${value}'`)
+  }
+  return { group, role, ...(workspace ? { workspace } : {}) }
 }

@@ -1,4 +1,4 @@
-import { OrchardError, WORKSPACE_HEADER, codeForStatus } from '@orchard/protocol'
+import { OrchardError, WORKSPACE_HEADER, codeForStatus } from '@orchard/protocol/base'
 import type { RouteDef } from '@orchard/protocol'
 import { UsageError } from './command.ts'
 

@@ -26,6 +26,23 @@ describe('orchard server --app-name basic-auth', () => {
     assert.doesNotMatch(result.stderr, STACK_FRAME)
   })
 
+  it('refuses to start when --oidc-group-role (here MLFLOW_OIDC_GROUP_ROLES) names a role that does not exist', async () => {
+    const result = await orchard(
+      dir.path,
+      ['server', '--port', '0', '--app-name', 'basic-auth', '--backend-store-uri', `sqlite:///${join(dir.path, 'group-roles.db')}`],
+      {
+        ORCHARD_ADMIN_USERNAME: 'root',
+        ORCHARD_ADMIN_PASSWORD: 'root-password-123',
+        MLFLOW_OIDC_ISSUER: 'https://sso.example.com/realms/ml',
+        MLFLOW_OIDC_CLIENT_ID: 'orchard',
+        MLFLOW_OIDC_GROUP_ROLES: 'data-science=reader, mlops=editor@team-a',
+      },
+    )
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /--oidc-group-role names roles that do not exist: 'reader' in workspace 'default' \(from data-science=reader\), 'editor' in workspace 'team-a' \(from mlops=editor@team-a\)/)
+    assert.doesNotMatch(result.stderr, STACK_FRAME)
+  })
+
   it('refuses an unknown app name and a bad default permission', async () => {
     const app = await orchard(dir.path, ['server', '--port', '0', '--app-name', 'oauth2'])
     assert.equal(app.code, 2)

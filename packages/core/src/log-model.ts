@@ -1,4 +1,4 @@
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 
 /** The run tag where MLflow keeps every model logged to a run, as a JSON list of MLmodel dicts. */
 export const LOGGED_MODELS_TAG = 'mlflow.log-model.history'

@@ -1,4 +1,4 @@
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import type { FilterNode, OrderTerm } from './filter/ast.ts'
 import { ownValue } from './own-value.ts'
 import { LIST_OPERATORS, NUMERIC_OPERATORS, STRING_OPERATORS, parseFilter } from './filter/parse-filter.ts'

@@ -1,4 +1,4 @@
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 
 /** What a `models:/` URI names (MLflow's _parse_model_uri). */
 export type ModelUriTarget =

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { isOrchardError } from '@orchard/protocol'
+import { isOrchardError } from '@orchard/protocol/base'
 import {
   canonicalStage,
   parseModelVersion,

@@ -2,7 +2,7 @@ import {
   MAX_MODEL_REGISTRY_TAG_VALUE_LENGTH,
   MAX_REGISTERED_MODEL_ALIAS_LENGTH,
   invalidParameter,
-} from '@orchard/protocol'
+} from '@orchard/protocol/base'
 import { MODEL_VERSION_STAGES } from './registry-types.ts'
 import type { ModelVersionStage } from './registry-types.ts'
 import type { Tag } from './types.ts'

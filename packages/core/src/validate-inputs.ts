@@ -8,7 +8,7 @@ import {
   MAX_INPUT_TAG_KEY_LENGTH,
   MAX_INPUT_TAG_VALUE_LENGTH,
   invalidParameter,
-} from '@orchard/protocol'
+} from '@orchard/protocol/base'
 import type { DatasetInput } from './types.ts'
 
 // runs/log-inputs, as MLflow's _validate_dataset_inputs checks it (mlflow/utils/validation.py):

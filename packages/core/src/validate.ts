@@ -12,7 +12,7 @@ import {
   MAX_TAGS_PER_BATCH,
   RUN_ID_PATTERN,
   invalidParameter,
-} from '@orchard/protocol'
+} from '@orchard/protocol/base'
 import type { Metric, Param, Tag } from './types.ts'
 
 // Domain rules on user input that need no stored data: key names, value lengths, batch sizes, ids.

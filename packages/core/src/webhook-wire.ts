@@ -3,7 +3,7 @@ import {
   MAX_WEBHOOK_SECRET_LENGTH,
   MAX_WEBHOOK_URL_LENGTH,
   invalidParameter,
-} from '@orchard/protocol'
+} from '@orchard/protocol/base'
 import type { WireWebhook, WireWebhookDelivery, WireWebhookEvent } from '@orchard/protocol'
 import { WEBHOOK_EVENT_ACTIONS, webhookEventName } from './webhook-types.ts'
 import type { Webhook, WebhookAction, WebhookDelivery, WebhookEntity, WebhookEvent, WebhookStatus } from './webhook-types.ts'

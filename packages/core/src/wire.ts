@@ -9,7 +9,7 @@ import type {
   WireRun,
   WireRunInfo,
   WireRunMetric,
-} from '@orchard/protocol'
+} from '@orchard/protocol/base'
 import type { Experiment, LoggedModel, Metric, MetricBuckets, Run, RunInfo, RunMetric, Tag } from './types.ts'
 
 // Domain → wire, one mapper per entity. Empty lists are left out, as MLflow's proto JSON does.

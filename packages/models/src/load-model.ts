@@ -1,4 +1,4 @@
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import type { FlavorFile } from './flavors/registry.ts'
 import { pickFlavor } from './flavors/registry.ts'
 import type { MlModel } from './format/mlmodel.ts'

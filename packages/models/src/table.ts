@@ -1,4 +1,4 @@
-import { OrchardError } from '@orchard/protocol'
+import { OrchardError } from '@orchard/protocol/base'
 
 /**
  * The one shape model input takes inside Orchard, whatever it arrived as (records, pandas split,

@@ -93,3 +93,43 @@ export const DEFAULT_LOAD_LIMITS: LoadLimits = {
 
 /** Runs one orchard/runs/move request may move: the authorizer checks at most this many ids. */
 export const MAX_RUNS_PER_MOVE = 1000
+
+// The registry's limits (mlflow/utils/validation.py and mlflow/store/model_registry/__init__.py).
+export const MAX_MODEL_REGISTRY_TAG_KEY_LENGTH = 250
+export const MAX_MODEL_REGISTRY_TAG_VALUE_LENGTH = 100_000
+export const MAX_REGISTERED_MODEL_ALIAS_LENGTH = 255
+/**
+ * The width of MLflow's `registered_models.name` column (VARCHAR(256)). MLflow on SQLite does not
+ * enforce it, but on PostgreSQL a name much longer than that overflows the index on names.
+ */
+export const MAX_REGISTERED_MODEL_NAME_LENGTH = 256
+export const SEARCH_REGISTERED_MODELS_DEFAULT_MAX_RESULTS = 100
+export const SEARCH_REGISTERED_MODELS_MAX_RESULTS = 1000
+/** The proto's default: what a REST call without max_results gets (the Python client always sends 10,000). */
+export const SEARCH_MODEL_VERSIONS_DEFAULT_MAX_RESULTS = 200_000
+export const SEARCH_MODEL_VERSIONS_MAX_RESULTS = 200_000
+export const REGISTRY_EVENTS_DEFAULT_MAX_RESULTS = 100
+export const REGISTRY_EVENTS_MAX_RESULTS = 1000
+
+// Webhooks (mlflow/protos/webhooks.proto and its columns).
+export const WEBHOOKS_DEFAULT_MAX_RESULTS = 100
+export const WEBHOOKS_MAX_RESULTS = 1000
+export const WEBHOOK_DELIVERIES_DEFAULT_MAX_RESULTS = 100
+export const WEBHOOK_DELIVERIES_MAX_RESULTS = 1000
+/** MLflow's webhooks.description and webhooks.url column widths. */
+export const MAX_WEBHOOK_DESCRIPTION_LENGTH = 1000
+export const MAX_WEBHOOK_URL_LENGTH = 500
+export const MAX_WEBHOOK_SECRET_LENGTH = 1000
+
+// The audit trail of sign-ins and access changes, and personal access tokens.
+export const AUTH_EVENTS_DEFAULT_MAX_RESULTS = 100
+export const AUTH_EVENTS_MAX_RESULTS = 1000
+
+/** Expiry bound of a personal access token, in days: a token is a password that never changes. */
+export const MAX_ACCESS_TOKEN_DAYS = 3650
+
+/**
+ * Where the artifact proxy's files live, under `/api/2.0` (mlflow_artifacts.proto). The route table
+ * builds its artifact routes from it; clients that only need the proxy's URL read it here.
+ */
+export const ARTIFACT_PROXY_PATH = '/mlflow-artifacts/artifacts'

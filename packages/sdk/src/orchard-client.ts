@@ -1,5 +1,5 @@
 import type { ArtifactFileInfo } from '@orchard/artifacts'
-import { WORKSPACE_HEADER } from '@orchard/protocol'
+import { WORKSPACE_HEADER } from '@orchard/protocol/base'
 import { HttpArtifactRepository } from './artifacts/http-artifact-repository.ts'
 import { RunArtifacts } from './artifacts/run-artifacts.ts'
 import type { ImageInput, TableData } from './artifacts/run-artifacts.ts'

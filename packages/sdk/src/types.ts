@@ -1,6 +1,6 @@
 import type * as core from '@orchard/core'
-import { isOrchardError as isOrchardErrorOf } from '@orchard/protocol'
-import type { OrchardError } from '@orchard/protocol'
+import { isOrchardError as isOrchardErrorOf } from '@orchard/protocol/base'
+import type { OrchardError } from '@orchard/protocol/base'
 
 // The entity types of the public API, re-exported with their documentation so an SDK user needs no
 // other package. They are @orchard/core's readonly interfaces, unchanged.

@@ -9,7 +9,7 @@ import ts from 'typescript'
 // route path is typed by hand (every URL comes from the protocol route table).
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url))
-const BROWSER_SAFE_PACKAGES = new Set(['@orchard/core', '@orchard/protocol'])
+const BROWSER_SAFE_PACKAGES = new Set(['@orchard/core', '@orchard/protocol', '@orchard/protocol/base'])
 
 const parse = (file: string) => ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true)
 

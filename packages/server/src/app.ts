@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import type { Context } from 'hono'
 import { authRoutes, grantListRoutes, isOrchardError, roleRoutes, registryRoutes, trackingRoutes, webhookRoutes, workspaceRoutes } from '@orchard/protocol'
-import type { ErrorCode, LoadLimits } from '@orchard/protocol'
+import type { ErrorCode, LoadLimits } from '@orchard/protocol/base'
 import { registerArtifactService } from './artifact-service/index.ts'
 import { registerGraphql } from './graphql/index.ts'
 import { accessControl } from './auth/access-control.ts'

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { proxiedArtifactPath } from '@orchard/artifacts'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import type { ServerContext } from './server-context.ts'
 
 // An experiment's artifact_location is where the server (or a client it hands the URI to) later

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { MAX_JSON_DEPTH, invalidParameter } from '@orchard/protocol'
+import { MAX_JSON_DEPTH, invalidParameter } from '@orchard/protocol/base'
 import { readBodyText } from './request-limits.ts'
 
 // Python's json module (used by MLflow's Python client through requests) writes non-finite floats as

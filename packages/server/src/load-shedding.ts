@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
-import { DEFAULT_LOAD_LIMITS, OrchardError } from '@orchard/protocol'
-import type { LoadLimits } from '@orchard/protocol'
+import { DEFAULT_LOAD_LIMITS, OrchardError } from '@orchard/protocol/base'
+import type { LoadLimits } from '@orchard/protocol/base'
 
 const overloaded = (message: string) => new OrchardError('TEMPORARILY_UNAVAILABLE', message)
 

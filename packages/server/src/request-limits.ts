@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { MAX_ORDER_BY_KEYS, MAX_QUERY_STRING_BYTES, OrchardError, invalidParameter } from '@orchard/protocol'
+import { MAX_ORDER_BY_KEYS, MAX_QUERY_STRING_BYTES, OrchardError, invalidParameter } from '@orchard/protocol/base'
 
 // Bounds checked on the raw request before it is parsed into a route's schema, let alone reaches
 // the store: the body's size while it streams in, the query string's length, NUL characters and

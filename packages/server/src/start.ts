@@ -5,6 +5,7 @@ import { openStores } from '@orchard/store'
 import type { TrackingStore } from '@orchard/store'
 import { createApp } from './app.ts'
 import { ensureAdmin } from './auth/bootstrap.ts'
+import { checkGroupRoles } from './auth/group-roles.ts'
 import type { InitialAdmin } from './auth/bootstrap.ts'
 import type { AuthSettings } from './auth/settings.ts'
 import type { SignInSettings } from './auth/sign-in-settings.ts'
@@ -13,7 +14,7 @@ import { answerClientErrors, closeWithin } from './http-guards.ts'
 import { WebhookDeliveryLoop } from './webhooks/delivery-loop.ts'
 import type { DeliveryLoopOptions } from './webhooks/delivery-loop.ts'
 import { webhookSettingsFromEnv } from './webhooks/settings.ts'
-import type { LoadLimits } from '@orchard/protocol'
+import type { LoadLimits } from '@orchard/protocol/base'
 import type { WebhookSettings } from './webhooks/settings.ts'
 
 export interface ServerOptions {
@@ -77,6 +78,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (options.auth) {
     try {
       await ensureAdmin(authStore, options.auth.initialAdmin)
+      await checkGroupRoles(authStore, options.signIn?.oidc?.groupRoles)
     } catch (error) {
       await trackingStore.close()
       throw error

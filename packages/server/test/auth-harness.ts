@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { PermissionLevel } from '@orchard/protocol'
 import { openStores } from '@orchard/store'
-import type { AuthStore, RegistryStore, TrackingStore } from '@orchard/store'
+import type { AuthStore, RegistryStore, SsoStore, TrackingStore } from '@orchard/store'
 import { testDatabase } from '@orchard/store/testing'
 import { createApp } from '../src/app.ts'
 import { ensureAdmin } from '../src/auth/bootstrap.ts'
@@ -27,6 +27,7 @@ export interface AuthTestApp {
   readonly trackingStore: TrackingStore
   readonly registryStore: RegistryStore
   readonly authStore: AuthStore
+  readonly ssoStore: SsoStore
   /** The database's URI, for a second server on the same database (openReplica). */
   readonly uri: string
   /** `path` is relative to /api/2.0/mlflow/ unless it starts with `/`. GET sends `body` as a query string. */
@@ -81,6 +82,7 @@ async function connect(uri: string, settings: Partial<AuthSettings>, artifactsDe
     trackingStore,
     registryStore,
     authStore,
+    ssoStore,
     uri,
     async call(method, path, body, credentials, extraHeaders = {}) {
       let url = path.startsWith('/') ? path : `/api/2.0/mlflow/${path}`

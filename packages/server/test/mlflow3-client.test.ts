@@ -7,6 +7,7 @@ import { openStores } from '@orchard/store'
 import { testDatabase } from '@orchard/store/testing'
 import { createApp } from '../src/app.ts'
 import { expectError } from './harness.ts'
+import { appCaller } from './registry-harness.ts'
 import type { Reply } from './harness.ts'
 
 // What an MLflow 3.x Python client sends, request by request, replayed against the app on SQLite and
@@ -35,23 +36,7 @@ async function openClient(storeUri: () => Promise<{ uri: string; drop: () => Pro
   }
   return {
     raw,
-    async call(method, path, body) {
-      let url = path.startsWith('/') ? path : `/api/2.0/mlflow/${path}`
-      const init: RequestInit = { method, headers: { 'content-type': 'application/json' } }
-      if (method === 'GET' && body !== undefined) {
-        const query = new URLSearchParams()
-        for (const [key, value] of Object.entries(body)) {
-          for (const item of Array.isArray(value) ? value : [value]) query.append(key, String(item))
-        }
-        url += `?${query}`
-      } else if (body !== undefined) {
-        init.body = JSON.stringify(body)
-      }
-      const response = await app.request(url, init)
-      const text = await response.text()
-      if (response.status >= 500) throw new Error(`server error ${response.status}: ${text}; logged: ${String(errors[0])}`)
-      return { status: response.status, json: text ? JSON.parse(text) : undefined }
-    },
+    call: appCaller(app, errors),
     async close() {
       await trackingStore.close()
       await database.drop()

@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path'
-import { OrchardError } from '@orchard/protocol'
+import { OrchardError } from '@orchard/protocol/base'
 import { assertOrchardDatabase, initialise, latestVersion, loadMigrations, migrate, pendingMigrations, readSchemaState } from './migrations/runner.ts'
 import { openPostgresDb } from './postgres/postgres-db.ts'
 import type { StoreContext } from './sql/context.ts'

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 
 export type StoreTarget =
   | { readonly kind: 'sqlite'; readonly path: string; readonly memory: boolean }

@@ -40,10 +40,19 @@ type Fields = Record<string, string | number | boolean | readonly string[] | rea
 
 const ERROR_CODES = new Set(Object.keys(HTTP_STATUS))
 
-/** Calls one route of the protocol table: GET fields go in the query string, others in a JSON body. */
-export async function callRoute(def: RouteDef, fields: Fields): Promise<Record<string, unknown>> {
+/**
+ * Calls one route of the protocol table: `{name}` path segments are filled from the fields (the
+ * workspace routes' `{workspace_name}`), GET fields go in the query string, others in a JSON body.
+ */
+export async function callRoute(def: RouteDef, request: Fields): Promise<Record<string, unknown>> {
   const method = def.methods[0] ?? 'GET'
-  let url = `${root}/${def.ajaxOnly ? 'ajax-api' : 'api'}/${def.version ?? '2.0'}${def.path}`
+  const fields: Fields = { ...request }
+  const path = def.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = fields[name]
+    delete fields[name]
+    return encodeURIComponent(String(value ?? ''))
+  })
+  let url = `${root}/${def.ajaxOnly ? 'ajax-api' : 'api'}/${def.version ?? '2.0'}${path}`
   const init: RequestInit = { method, headers: { accept: 'application/json', ...workspaceHeaders } }
   if (method === 'GET') {
     const query = new URLSearchParams()

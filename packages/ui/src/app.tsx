@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { isOrchardError } from '@orchard/sdk/rest'
 import { errorMessage, listExperiments, transport } from './api.ts'
 import type { Experiment } from './api.ts'
+import { AdminPage } from './components/admin/admin-page.tsx'
 import { ChartsPage } from './components/charts-page.tsx'
 import { ComparePage } from './components/compare-page.tsx'
 import { ExperimentsSidebar } from './components/experiments-sidebar.tsx'
@@ -113,6 +114,7 @@ export function App() {
     : route.page === 'model-version' ? `${route.name} v${route.version} · Models`
     : route.page === 'experiment-permissions' ? `Permissions · ${nameOf(route.experimentId)}`
     : route.page === 'model-permissions' ? `Permissions · ${route.name} · Models`
+    : route.page === 'admin' ? 'Admin'
     : route.page === 'compare' ? `Compare ${route.runIds.length} runs · ${route.experimentIds.map(nameOf).join(', ')}`
     : ''
   useEffect(() => {
@@ -121,6 +123,7 @@ export function App() {
 
   useSearchShortcut()
   const registry = route.page === 'models' || route.page === 'model' || route.page === 'model-version' || route.page === 'model-permissions'
+  const admin = route.page === 'admin'
 
   const onView = (view: Partial<RunsView>) => {
     if (route.page === 'runs') navigate({ ...route, ...view })
@@ -169,6 +172,9 @@ export function App() {
     case 'model-permissions':
       main = <PermissionsPage key={route.name} target={{ kind: 'model', name: route.name }} title={route.name} navigate={navigate} />
       break
+    case 'admin':
+      main = <AdminPage tab={route.tab} navigate={navigate} />
+      break
     case 'not-found':
       main = (
         <NotFound title="Page not found">
@@ -191,7 +197,7 @@ export function App() {
           Orchard
         </a>
         <nav className="sections" aria-label="Sections">
-          <a {...linkProps({ page: 'home' }, navigate)} aria-current={registry ? undefined : 'page'}>
+          <a {...linkProps({ page: 'home' }, navigate)} aria-current={registry || admin ? undefined : 'page'}>
             Experiments
           </a>
           <a {...linkProps({ page: 'models', filter: '' }, navigate)} aria-current={registry ? 'page' : undefined}>
@@ -203,10 +209,10 @@ export function App() {
         <button type="button" className="theme-toggle" onClick={toggleTheme} aria-label="Toggle dark theme">
           {theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>
-        <UserMenu />
+        <UserMenu navigate={navigate} />
       </header>
       <div className="layout">
-        {registry ? null : <ExperimentsSidebar
+        {registry || admin ? null : <ExperimentsSidebar
           experiments={experiments}
           selectedIds={selectedIds}
           showDeleted={showDeleted}

@@ -15,9 +15,12 @@ export interface SignInConfig {
   readonly enabled: boolean
   readonly oidc: boolean
   readonly user?: SessionUser
+  /** True until the server has answered /auth/config (pages wait rather than say access control is off). */
+  readonly loading?: boolean
 }
 
 const OFF: SignInConfig = { enabled: false, oidc: false }
+const LOADING: SignInConfig = { ...OFF, loading: true }
 
 export async function loadSignInConfig(): Promise<SignInConfig> {
   const response = await fetch('/auth/config', { headers: { accept: 'application/json' } })
@@ -29,7 +32,7 @@ export async function loadSignInConfig(): Promise<SignInConfig> {
 const SessionContext = createContext<SignInConfig>(OFF)
 
 export function SessionProvider({ children }: { readonly children: ReactNode }) {
-  const [config, setConfig] = useState<SignInConfig>(OFF)
+  const [config, setConfig] = useState<SignInConfig>(LOADING)
   useEffect(() => {
     void loadSignInConfig().then(setConfig, () => setConfig(OFF))
   }, [])

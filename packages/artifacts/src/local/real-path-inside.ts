@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs'
 import { realpath } from 'node:fs/promises'
 import { dirname, sep } from 'node:path'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 
 // resolveInside() checks the path as written; a symbolic link inside the root (planted by anyone who
 // can write there, or by an earlier upload through another tool) could still lead out of it. Before

@@ -1,5 +1,5 @@
-import { OrchardError, isOrchardError } from '@orchard/protocol'
-import type { ErrorCode } from '@orchard/protocol'
+import { OrchardError, isOrchardError } from '@orchard/protocol/base'
+import type { ErrorCode } from '@orchard/protocol/base'
 
 // MLflow's BOTO_TO_MLFLOW_ERROR, plus the multipart codes a client can cause with a bad upload id or part.
 const S3_TO_ORCHARD: Readonly<Record<string, ErrorCode>> = {

@@ -16,7 +16,7 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
-import { invalidParameter, notFound } from '@orchard/protocol'
+import { invalidParameter, notFound } from '@orchard/protocol/base'
 import { guessMimeType } from '../mime-type.ts'
 import type {
   ArtifactBody,

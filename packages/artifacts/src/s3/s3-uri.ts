@@ -1,4 +1,4 @@
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import { normalizeArtifactPath } from '../resolve-inside.ts'
 import { joinArtifactPath } from '../transfer.ts'
 

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster'
 import { mkdir } from 'node:fs/promises'
 import { dirname, isAbsolute } from 'node:path'
-import { DEFAULT_LOAD_LIMITS } from '@orchard/protocol'
+import { DEFAULT_LOAD_LIMITS } from '@orchard/protocol/base'
 import type { ServerOptions } from '@orchard/server'
 import { authOptions, securityOptions } from '../auth-options.ts'
 import { UsageError, defineCommand } from '../command.ts'
@@ -96,6 +96,13 @@ export const command = defineCommand({
       type: 'string',
       placeholder: 'list',
       description: 'IdP groups whose members are admins; when set, SSO users\' admin flag follows their groups',
+    },
+    'oidc-group-role': {
+      type: 'string',
+      multiple: true,
+      placeholder: 'group=role[@workspace]',
+      description: "Members of an IdP group hold an Orchard role (assigned at each SSO sign-in, removed when the IdP drops the group); the role must exist",
+      env: 'MLFLOW_OIDC_GROUP_ROLES',
     },
     'allowed-hosts': {
       type: 'string',
@@ -209,10 +216,11 @@ export const command = defineCommand({
     if (serveArtifacts && isAbsolute(destination)) await mkdir(destination, { recursive: true })
     if (auth && workers > 1) {
       // The first admin is made (or its absence reported) once here, not by N workers in a crash loop.
-      const [{ openAuthStore }, { ensureAdmin }] = await Promise.all([import('@orchard/store'), import('@orchard/server')])
+      const [{ openAuthStore }, { checkGroupRoles, ensureAdmin }] = await Promise.all([import('@orchard/store'), import('@orchard/server')])
       const store = await openAuthStore(options.backendStoreUri, { defaultArtifactRoot: options.defaultArtifactRoot })
       try {
         await ensureAdmin(store, auth.initialAdmin)
+        await checkGroupRoles(store, signIn?.oidc?.groupRoles)
       } finally {
         await store.close()
       }

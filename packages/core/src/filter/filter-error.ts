@@ -1,4 +1,4 @@
-import { OrchardError } from '@orchard/protocol'
+import { OrchardError } from '@orchard/protocol/base'
 
 /** What is being parsed, for messages: a search filter or one order_by term. */
 export type Subject = 'filter' | 'order_by clause'

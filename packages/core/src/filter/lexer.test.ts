@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { isOrchardError } from '@orchard/protocol'
+import { isOrchardError } from '@orchard/protocol/base'
 import { canonicalKey, tokenize } from './lexer.ts'
 
 const lex = (text: string) => tokenize(text, 'filter')

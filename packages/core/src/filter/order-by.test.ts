@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { isOrchardError } from '@orchard/protocol'
+import { isOrchardError } from '@orchard/protocol/base'
 import { parseExperimentOrderBy, parseRunOrderBy } from './order-by.ts'
 
 // Cases ported from MLflow's tests/utils/test_search_utils.py (test_correct_sorting,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { MAX_FILTER_LENGTH, MAX_FILTER_TERMS, isOrchardError } from '@orchard/protocol'
+import { MAX_FILTER_LENGTH, MAX_FILTER_TERMS, isOrchardError } from '@orchard/protocol/base'
 import type { FilterNode } from './ast.ts'
 import { LIST_OPERATORS, NUMERIC_OPERATORS, STRING_OPERATORS, parseFilter } from './parse-filter.ts'
 import type { Grammar } from './parse-filter.ts'

@@ -1,4 +1,4 @@
-import { MAX_FILTER_LENGTH, MAX_FILTER_TERMS, invalidParameter } from '@orchard/protocol'
+import { MAX_FILTER_LENGTH, MAX_FILTER_TERMS, invalidParameter } from '@orchard/protocol/base'
 import type { Comparison, ComparisonOperator, EntityType, FilterNode } from './ast.ts'
 import { filterError } from './filter-error.ts'
 import { canonicalKey, tokenize } from './lexer.ts'

@@ -1,5 +1,5 @@
 import { rename, rm } from 'node:fs/promises'
-import { OrchardError, isOrchardError } from '@orchard/protocol'
+import { OrchardError, isOrchardError } from '@orchard/protocol/base'
 import type { LoadedModel } from '../load-model.ts'
 import type { ExtraColumns } from '../signature/enforce.ts'
 import type { FileFormat, ReadProgress } from './readers.ts'

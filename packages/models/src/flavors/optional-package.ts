@@ -1,4 +1,4 @@
-import { OrchardError } from '@orchard/protocol'
+import { OrchardError } from '@orchard/protocol/base'
 
 /**
  * Imports one of the heavy packages that only some flavors need (onnxruntime-node, esbuild). They are

@@ -1,4 +1,4 @@
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import { JS_FUNCTION } from '../format/mlmodel.ts'
 import type { MlModel } from '../format/mlmodel.ts'
 import type { FlavorLoader } from './flavor.ts'

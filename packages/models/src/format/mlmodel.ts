@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { OrchardError, invalidParameter } from '@orchard/protocol'
+import { OrchardError, invalidParameter } from '@orchard/protocol/base'
 import { Document, isScalar, parse } from 'yaml'
 import type { ModelSignature } from '../signature/schema.ts'
 import { signatureFromDict, signatureToDict } from '../signature/schema.ts'

@@ -1,6 +1,6 @@
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { OrchardError } from '@orchard/protocol'
+import { OrchardError } from '@orchard/protocol/base'
 import { inferSignature } from '../signature/infer.ts'
 import type { ModelSignature } from '../signature/schema.ts'
 import type { ColumnTable, ModelInput } from '../table.ts'

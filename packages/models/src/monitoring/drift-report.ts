@@ -3,7 +3,7 @@
 // Orchard's default, built to stay quiet on same-distribution samples (where Evidently's distances
 // alarm on high-cardinality categories) and to see shifts a heavy tail hides from the normed
 // Wasserstein distance. docs/monitoring.md explains the design and its measured false-alarm rate.
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import type { ColumnTable } from '../table.ts'
 import type { CategoryCounts, CategoricalStatistics, NumericStatistics } from './drift-statistics.ts'
 import { alignCounts, categoricalStatistics, chiSquaredPvalue, jensenShannonDistance, numericStatistics } from './drift-statistics.ts'

@@ -2,7 +2,7 @@
 // row, for requests of several rows), then RMSE/MAE or accuracy/precision/recall/F1/ROC AUC per
 // time window. Also reads the prediction log back from its artifact store.
 import { parquetReadObjects } from 'hyparquet'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import type { ColumnTable } from '../table.ts'
 
 export type QualityTask = 'regression' | 'classification'

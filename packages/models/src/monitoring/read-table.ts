@@ -3,7 +3,7 @@
 // (a drift report over a few columns of a wide file decodes only those).
 import { stat } from 'node:fs/promises'
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparquet'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import type { FileFormat } from '../batch/readers.ts'
 import { READERS, formatOf } from '../batch/readers.ts'
 import type { ColumnTable } from '../table.ts'

@@ -1,4 +1,4 @@
-import { OrchardError } from '@orchard/protocol'
+import { OrchardError } from '@orchard/protocol/base'
 import type { Schema } from '../signature/schema.ts'
 import type { ColumnTable } from '../table.ts'
 import { badInput, tableFromColumns, tableFromRecords, tableFromSplit } from '../table.ts'

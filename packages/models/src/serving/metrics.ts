@@ -1,8 +1,8 @@
 // The scoring server's Prometheus metrics, named in the KServe/BentoML style: `orchard_serving_*`
 // with `model_name` and `model_version` labels, so one dashboard covers every served model and a
 // version switch (--watch) shows as a new series. Rendered by the shared registry in @orchard/protocol.
-import { MetricsRegistry } from '@orchard/protocol'
-import type { Counter, Gauge, Histogram } from '@orchard/protocol'
+import { MetricsRegistry } from '@orchard/protocol/base'
+import type { Counter, Gauge, Histogram } from '@orchard/protocol/base'
 
 /** Rows per request: single rows up to large batches. */
 const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 10000, 50000, 100000]

@@ -1,4 +1,4 @@
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import type { ColumnTable, ModelInput } from '../table.ts'
 import { toColumnTable } from '../table.ts'
 import type { ColumnSpec, DataType, ModelSignature, Schema } from './schema.ts'

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { int64, optionalString, requiredString } from '../schema.ts'
 import { needs } from './permission.ts'
 import { route } from './route.ts'
+import { ARTIFACT_PROXY_PATH } from '../limits.ts'
 
 // MLflow's MlflowArtifactsService (mlflow_artifacts.proto): the artifact proxy of `mlflow server
 // --serve-artifacts`, under /api/2.0 and /ajax-api/2.0. `{artifact_path}` spans several segments (Flask's
@@ -13,13 +14,13 @@ const noFields = z.object({})
 
 export const mlflowArtifactRoutes = {
   /** The file's bytes, streamed; honours a single `Range`. */
-  downloadArtifact: route({ methods: ['GET'], permission: needs.artifactPath('READ'), path: '/mlflow-artifacts/artifacts/{artifact_path}', request: noFields }),
+  downloadArtifact: route({ methods: ['GET'], permission: needs.artifactPath('READ'), path: `${ARTIFACT_PROXY_PATH}/{artifact_path}`, request: noFields }),
   /** The raw request body becomes the file at `artifact_path`. Answers `{}`. */
-  uploadArtifact: route({ methods: ['PUT'], permission: needs.artifactPath('EDIT'), path: '/mlflow-artifacts/artifacts/{artifact_path}', request: noFields }),
+  uploadArtifact: route({ methods: ['PUT'], permission: needs.artifactPath('EDIT'), path: `${ARTIFACT_PROXY_PATH}/{artifact_path}`, request: noFields }),
   /** One level under `path` (relative to the destination root); entries are basenames. */
-  listArtifactsMlflowArtifacts: route({ methods: ['GET'], permission: needs.artifactPath('READ', 'path'), path: '/mlflow-artifacts/artifacts', request: z.object({ path: optionalString }) }),
+  listArtifactsMlflowArtifacts: route({ methods: ['GET'], permission: needs.artifactPath('READ', 'path'), path: ARTIFACT_PROXY_PATH, request: z.object({ path: optionalString }) }),
   /** A file, or a folder with everything under it. Answers `{}`. */
-  deleteArtifact: route({ methods: ['DELETE'], permission: needs.artifactPath('MANAGE'), path: '/mlflow-artifacts/artifacts/{artifact_path}', request: noFields }),
+  deleteArtifact: route({ methods: ['DELETE'], permission: needs.artifactPath('MANAGE'), path: `${ARTIFACT_PROXY_PATH}/{artifact_path}`, request: noFields }),
   /**
    * `artifact_path` is the folder; the file is named after the basename of `path`, the client's local
    * file (MLflow's S3ArtifactRepository.create_multipart_upload).

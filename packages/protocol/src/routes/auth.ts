@@ -161,8 +161,3 @@ export interface WireAuthEvent {
   address?: string
 }
 
-export const AUTH_EVENTS_DEFAULT_MAX_RESULTS = 100
-export const AUTH_EVENTS_MAX_RESULTS = 1000
-
-/** Expiry bound of a personal access token, in days: a token is a password that never changes. */
-export const MAX_ACCESS_TOKEN_DAYS = 3650

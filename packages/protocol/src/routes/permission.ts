@@ -15,6 +15,10 @@ export const permissionRank = (level: PermissionLevel): number => PERMISSION_LEV
 export const isPermissionLevel = (value: unknown): value is PermissionLevel =>
   typeof value === 'string' && (PERMISSION_LEVELS as readonly string[]).includes(value)
 
+/** MLflow's role resource types that Orchard has (a role grant's `resource_type`); `workspace` (pattern `*`) covers every type. */
+export const ROLE_RESOURCE_TYPES = ['experiment', 'registered_model', 'workspace'] as const
+export type RoleResourceType = (typeof ROLE_RESOURCE_TYPES)[number]
+
 /**
  * - `experiment`, `run`, `logged-model`, `registered-model`: one resource named by `field`; runs and
  *   logged models inherit their experiment's permission, model versions their registered model's.

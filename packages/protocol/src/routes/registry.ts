@@ -3,27 +3,12 @@ import { bool, int64, keyValue, optionalString, requiredString, stringList } fro
 import type { WireKeyValue } from '../wire.ts'
 import { needs } from './permission.ts'
 import { route } from './route.ts'
+import { MAX_REGISTERED_MODEL_NAME_LENGTH } from '../limits.ts'
 
 // MLflow's model registry (mlflow/protos/model_registry.proto), plus Orchard's audit trail. Which
 // fields come from the query string and which from a JSON body follows each route's method: GET reads
 // the query string, every other method a JSON body (MLflow's Python client sends DELETE bodies too).
 
-// The registry's limits (mlflow/utils/validation.py and mlflow/store/model_registry/__init__.py).
-export const MAX_MODEL_REGISTRY_TAG_KEY_LENGTH = 250
-export const MAX_MODEL_REGISTRY_TAG_VALUE_LENGTH = 100_000
-export const MAX_REGISTERED_MODEL_ALIAS_LENGTH = 255
-/**
- * The width of MLflow's `registered_models.name` column (VARCHAR(256)). MLflow on SQLite does not
- * enforce it, but on PostgreSQL a name much longer than that overflows the index on names.
- */
-export const MAX_REGISTERED_MODEL_NAME_LENGTH = 256
-export const SEARCH_REGISTERED_MODELS_DEFAULT_MAX_RESULTS = 100
-export const SEARCH_REGISTERED_MODELS_MAX_RESULTS = 1000
-/** The proto's default: what a REST call without max_results gets (the Python client always sends 10,000). */
-export const SEARCH_MODEL_VERSIONS_DEFAULT_MAX_RESULTS = 200_000
-export const SEARCH_MODEL_VERSIONS_MAX_RESULTS = 200_000
-export const REGISTRY_EVENTS_DEFAULT_MAX_RESULTS = 100
-export const REGISTRY_EVENTS_MAX_RESULTS = 1000
 
 const name = { name: requiredString }
 const newModelName = requiredString.max(MAX_REGISTERED_MODEL_NAME_LENGTH, {

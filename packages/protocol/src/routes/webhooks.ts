@@ -8,14 +8,6 @@ import { route } from './route.ts'
 // proto3 JSON parsers also accept the enum numbers, so the schema lets both through and the server
 // maps and checks them with MLflow's messages.
 
-export const WEBHOOKS_DEFAULT_MAX_RESULTS = 100
-export const WEBHOOKS_MAX_RESULTS = 1000
-export const WEBHOOK_DELIVERIES_DEFAULT_MAX_RESULTS = 100
-export const WEBHOOK_DELIVERIES_MAX_RESULTS = 1000
-/** MLflow's webhooks.description and webhooks.url column widths. */
-export const MAX_WEBHOOK_DESCRIPTION_LENGTH = 1000
-export const MAX_WEBHOOK_URL_LENGTH = 500
-export const MAX_WEBHOOK_SECRET_LENGTH = 1000
 
 const enumValue = z.union([z.string({ error: 'expected a string' }), z.number().int()], { error: 'expected an enum name' })
 export const webhookEventSchema = z.object({ entity: enumValue, action: enumValue })

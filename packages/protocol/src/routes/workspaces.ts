@@ -6,9 +6,7 @@ import { route } from './route.ts'
 // MLflow 3.10's workspace API (WorkspaceService in service.proto), served only with
 // `--enable-workspaces`. MLflow's REST client answers create with 201 and delete with 204.
 
-/** The header that selects a request's workspace; absent, `default`. */
-export const WORKSPACE_HEADER = 'X-MLFLOW-WORKSPACE'
-export const DEFAULT_WORKSPACE_NAME = 'default'
+export { DEFAULT_WORKSPACE_NAME, WORKSPACE_HEADER } from '../workspace-header.ts'
 
 // MLflow's WorkspaceNameValidator: Kubernetes-style names, 2 to 63 characters, and a few names that
 // would collide with the server's own paths.

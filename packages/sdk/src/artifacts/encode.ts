@@ -1,5 +1,5 @@
 import { deflateSync } from 'node:zlib'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 
 // Serialisations for logDict, logTable and logImage, kept free of dependencies.
 

@@ -2,12 +2,12 @@ import { Readable } from 'node:stream'
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web'
 import { downloadWithListing, joinArtifactPath, normalizeArtifactPath, uploadLocalPath } from '@orchard/artifacts'
 import type { ArtifactBody, ArtifactFileInfo, ArtifactRepository, ByteRange, OpenedArtifact, WriteOptions } from '@orchard/artifacts'
-import { OrchardError, mlflowArtifactRoutes } from '@orchard/protocol'
+import { ARTIFACT_PROXY_PATH, OrchardError } from '@orchard/protocol/base'
 import { errorFromResponse } from '../rest/http-client.ts'
 import { routeRequest, serverRoot } from '../rest/route-request.ts'
 
-/** The proxy's base URL on a server, `…/api/2.0/mlflow-artifacts/artifacts`, from the route table. */
-const proxyBase = (server: string) => routeRequest(serverRoot(server), mlflowArtifactRoutes.listArtifactsMlflowArtifacts, {}).url
+/** The proxy's base URL on a server, `…/api/2.0/mlflow-artifacts/artifacts`, as the route table builds it. */
+const proxyBase = (server: string) => routeRequest(serverRoot(server), { methods: ['GET'], path: ARTIFACT_PROXY_PATH }, {}).url
 
 const UPLOAD_CONCURRENCY = 4
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { ModelVersion } from '@orchard/core'
-import { isOrchardError } from '@orchard/protocol'
+import { isOrchardError } from '@orchard/protocol/base'
 import { awaitModelVersionReady } from './await-ready.ts'
 
 const version = (status: string, statusMessage?: string): ModelVersion =>

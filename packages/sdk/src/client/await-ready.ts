@@ -1,5 +1,5 @@
 import type { ModelVersion } from '@orchard/core'
-import { OrchardError } from '@orchard/protocol'
+import { OrchardError } from '@orchard/protocol/base'
 
 const PENDING = 'PENDING_REGISTRATION'
 /** MLflow's client polls a pending version every 3 s. */

@@ -5,7 +5,7 @@ import {
   MAX_METRICS_PER_BATCH,
   MAX_PARAMS_PER_BATCH,
   MAX_TAGS_PER_BATCH,
-} from '@orchard/protocol'
+} from '@orchard/protocol/base'
 
 /** A log-batch, each list in the order it is to be stored. */
 export interface Batch {

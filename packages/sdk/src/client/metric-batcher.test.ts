@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Metric } from '@orchard/core'
-import { OrchardError, isOrchardError } from '@orchard/protocol'
+import { OrchardError, isOrchardError } from '@orchard/protocol/base'
 import { MetricBatcher } from './metric-batcher.ts'
 
 const point = (step: number): Metric => ({ key: 'loss', value: step, timestamp: 1000 + step, step })

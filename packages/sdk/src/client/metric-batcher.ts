@@ -1,5 +1,5 @@
 import type { Metric } from '@orchard/core'
-import { MAX_METRICS_PER_BATCH, OrchardError, isOrchardError } from '@orchard/protocol'
+import { MAX_METRICS_PER_BATCH, OrchardError, isOrchardError } from '@orchard/protocol/base'
 
 /** How logMetric calls are gathered into log-batch requests. */
 export interface BatchingOptions {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { isOrchardError } from '@orchard/protocol'
+import { isOrchardError } from '@orchard/protocol/base'
 import { joinArtifactUri, parseRunsUri } from './model-uri.ts'
 
 test('runs:/ URIs give the run id and the run-relative path, as MLflow parses them', () => {

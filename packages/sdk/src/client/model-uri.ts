@@ -1,6 +1,6 @@
 import { canonicalStage, parseModelUri } from '@orchard/core'
 import type { ModelVersion } from '@orchard/core'
-import { invalidParameter, notFound } from '@orchard/protocol'
+import { invalidParameter, notFound } from '@orchard/protocol/base'
 import type { Transport } from '../rest/transport.ts'
 
 /** Where a model URI's files are, and the registered version it names (models:/ URIs). */

@@ -3,7 +3,7 @@ import {
   REGISTRY_EVENTS_DEFAULT_MAX_RESULTS,
   SEARCH_REGISTERED_MODELS_DEFAULT_MAX_RESULTS,
   isOrchardError,
-} from '@orchard/protocol'
+} from '@orchard/protocol/base'
 import type { SearchRegistryQuery } from '../rest/registry-transport.ts'
 import { awaitModelVersionReady } from './await-ready.ts'
 import type { TagRecord } from './client-options.ts'

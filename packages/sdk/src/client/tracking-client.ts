@@ -5,7 +5,7 @@ import {
   OrchardError,
   SEARCH_EXPERIMENTS_DEFAULT_MAX_RESULTS,
   SEARCH_RUNS_DEFAULT_MAX_RESULTS,
-} from '@orchard/protocol'
+} from '@orchard/protocol/base'
 import type { Transport } from '../rest/transport.ts'
 import { splitBatch } from './batch-split.ts'
 import { MetricBatcher } from './metric-batcher.ts'

@@ -16,7 +16,7 @@ import {
   SEARCH_MODEL_VERSIONS_MAX_RESULTS,
   SEARCH_REGISTERED_MODELS_MAX_RESULTS,
   invalidParameter,
-} from '@orchard/protocol'
+} from '@orchard/protocol/base'
 import type { RegistryStore, TrackingStore } from '@orchard/store'
 import type {
   CreateModelVersionInput,

@@ -20,7 +20,7 @@ import {
   SEARCH_EXPERIMENTS_MAX_RESULTS,
   SEARCH_RUNS_MAX_RESULTS,
   invalidParameter,
-} from '@orchard/protocol'
+} from '@orchard/protocol/base'
 import type { RegistryStore, TrackingStore } from '@orchard/store'
 import type {
   CreateExperimentInput,

@@ -2,7 +2,7 @@ import { resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseModelUri } from '@orchard/core'
 import type { LoggedModel } from '@orchard/core'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import type { RegistryStore, TrackingStore } from '@orchard/store'
 
 // What the server's create-model-version handler checks and derives from a source before the store

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { test } from 'node:test'
-import { isOrchardError } from '@orchard/protocol'
+import { isOrchardError } from '@orchard/protocol/base'
 import { embeddedTarget, openEmbeddedTransport } from './open-embedded.ts'
 
 test('a folder path means <folder>/orchard.db, relative to the working directory', () => {

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import { defaultArtifactRootOf, openStores } from '@orchard/store'
 import { EmbeddedTransport } from './embedded-transport.ts'
 

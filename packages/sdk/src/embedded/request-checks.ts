@@ -1,4 +1,4 @@
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 
 // The server's request schema checks, for transports that have no server in front of them.
 

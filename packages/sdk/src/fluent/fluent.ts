@@ -1,5 +1,5 @@
 import type { Experiment, RunInfo, RunStatus, Tag } from '@orchard/core'
-import { OrchardError, invalidParameter, isOrchardError } from '@orchard/protocol'
+import { OrchardError, invalidParameter, isOrchardError } from '@orchard/protocol/base'
 import type { ParamValue, TagRecord } from '../client/client-options.ts'
 import { OrchardClient, resolveTrackingUri } from '../orchard-client.ts'
 import type { OrchardClientOptions } from '../orchard-client.ts'

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { MAX_ENTITY_KEY_LENGTH, MAX_PARAM_VALUE_LENGTH, MAX_PARAMS_PER_BATCH } from '@orchard/protocol'
+import { MAX_ENTITY_KEY_LENGTH, MAX_PARAM_VALUE_LENGTH, MAX_PARAMS_PER_BATCH } from '@orchard/protocol/base'
 import type { EntryPoint, ParameterSpec } from './mlproject.ts'
 import { ProjectError } from './project-error.ts'
 import { shellQuote } from './shell-quote.ts'

@@ -1,6 +1,6 @@
 import { doubleFromWire } from '@orchard/core'
 import type { DatasetInput, Experiment, LifecycleStage, Metric, Run, RunInfo, RunMetric, RunStatus, Tag } from '@orchard/core'
-import type { WireDatasetInput, WireExperiment, WireKeyValue, WireMetric, WireRun, WireRunInfo, WireRunMetric } from '@orchard/protocol'
+import type { WireDatasetInput, WireExperiment, WireKeyValue, WireMetric, WireRun, WireRunInfo, WireRunMetric } from '@orchard/protocol/base'
 
 // Wire → domain, the inverse of @orchard/core's mappers. Proto JSON leaves out empty lists and
 // unset fields, so every optional field gets its domain default here.

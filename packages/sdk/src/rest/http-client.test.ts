@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { isOrchardError } from '@orchard/protocol'
-import type { ErrorCode } from '@orchard/protocol'
+import { isOrchardError } from '@orchard/protocol/base'
+import type { ErrorCode } from '@orchard/protocol/base'
 import { HttpClient } from './http-client.ts'
 import type { HttpOptions } from './http-client.ts'
 

@@ -1,5 +1,5 @@
-import { HTTP_STATUS, OrchardError, WORKSPACE_HEADER, codeForStatus } from '@orchard/protocol'
-import type { ErrorCode } from '@orchard/protocol'
+import { HTTP_STATUS, OrchardError, WORKSPACE_HEADER, codeForStatus } from '@orchard/protocol/base'
+import type { ErrorCode } from '@orchard/protocol/base'
 import type { RouteRequest } from './route-request.ts'
 import {
   DEFAULT_RETRY_POLICY,

@@ -46,8 +46,8 @@ export type {
   TrackingClientOptions,
 } from '../client/client-options.ts'
 export type { BatchingOptions } from '../client/metric-batcher.ts'
-export { OrchardError } from '@orchard/protocol'
+export { OrchardError } from '@orchard/protocol/base'
 export { isOrchardError } from '../types.ts'
 export type { Dataset, DatasetInput, Experiment, Metric, Page, Param, Run, RunData, RunInfo, RunMetric, RunStatus, Tag, ViewType } from '../types.ts'
 export type { ModelVersion, ModelVersionStage, RegisteredModel, RegisteredModelAlias, RegistryEvent } from '../types.ts'
-export type { ErrorCode } from '@orchard/protocol'
+export type { ErrorCode } from '@orchard/protocol/base'

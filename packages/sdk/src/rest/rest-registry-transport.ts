@@ -1,5 +1,5 @@
 import type { ModelVersion, Page, RegisteredModel, RegistryEvent, Tag } from '@orchard/core'
-import { registryRoutes } from '@orchard/protocol'
+import type { registryRoutes } from '@orchard/protocol'
 import type { WireModelVersion, WireRegisteredModel, WireRegistryEvent } from '@orchard/protocol'
 import type { HttpClient } from './http-client.ts'
 import { modelVersionFromWire, registeredModelFromWire, registryEventFromWire } from './registry-from-wire.ts'
@@ -12,6 +12,7 @@ import type {
   SearchRegistryQuery,
 } from './registry-transport.ts'
 import { routeRequest } from './route-request.ts'
+import { routeTables } from './route-tables.ts'
 import type { WireRequest } from './route-request.ts'
 
 type RegistryOperation = keyof typeof registryRoutes
@@ -63,7 +64,8 @@ export class RestRegistryTransport implements RegistryTransport {
     protected readonly http: HttpClient,
   ) {}
 
-  private registry(operation: RegistryOperation, request: WireRequest): Promise<Record<string, unknown>> {
+  private async registry(operation: RegistryOperation, request: WireRequest): Promise<Record<string, unknown>> {
+    const { registryRoutes } = await routeTables()
     return this.http.send(routeRequest(this.root, registryRoutes[operation], request), RESEND_SAFE.has(operation))
   }
 

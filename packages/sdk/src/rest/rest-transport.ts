@@ -1,12 +1,13 @@
 import { doubleToWire } from '@orchard/core'
 import type { DatasetInput, Experiment, Metric, Page, Param, Run, RunInfo, RunMetric, Tag } from '@orchard/core'
-import { isOrchardError, trackingRoutes } from '@orchard/protocol'
+import { isOrchardError } from '@orchard/protocol/base'
 import type { TrackingOperation, WireExperiment, WireMetric, WireRun, WireRunInfo, WireRunMetric } from '@orchard/protocol'
 import { experimentFromWire, metricFromWire, runFromWire, runInfoFromWire, runMetricFromWire } from './from-wire.ts'
 import { HttpClient } from './http-client.ts'
 import type { HttpOptions } from './http-client.ts'
 import { RestRegistryTransport } from './rest-registry-transport.ts'
 import { routeRequest, serverRoot } from './route-request.ts'
+import { routeTables } from './route-tables.ts'
 import type { WireRequest } from './route-request.ts'
 import type {
   CreateExperimentInput,
@@ -88,7 +89,8 @@ export class RestTransport extends RestRegistryTransport implements Transport {
     super(serverRoot(trackingUri), new HttpClient(options))
   }
 
-  private call(operation: TrackingOperation, request: WireRequest): Promise<Record<string, unknown>> {
+  private async call(operation: TrackingOperation, request: WireRequest): Promise<Record<string, unknown>> {
+    const { trackingRoutes } = await routeTables()
     return this.http.send(routeRequest(this.root, trackingRoutes[operation], request), RESEND_SAFE.has(operation))
   }
 

@@ -7,6 +7,9 @@ export interface RouteRequest {
   readonly body?: string
 }
 
+/** What a client reads of a route entry: where it is and how it is called, not its schema. */
+export type RouteAddress = Pick<RouteDef, 'methods' | 'path' | 'version' | 'ajaxOnly'>
+
 /** Request fields, as MLflow's wire shape names them; undefined fields are left out. */
 export type WireRequest = Readonly<Record<string, unknown>>
 
@@ -34,7 +37,7 @@ function appendQuery(query: URLSearchParams, name: string, value: unknown): void
  * else as a JSON body. POST is preferred where a route accepts several methods: bodies have no
  * length limit and keep types exact.
  */
-export function routeRequest(root: string, def: RouteDef, request: WireRequest): RouteRequest {
+export function routeRequest(root: string, def: RouteAddress, request: WireRequest): RouteRequest {
   const fields: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(request)) if (value !== undefined) fields[name] = value
   const path = def.path.replace(/\{(\w+)\}/g, (_, name: string) => {

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { normalizeArtifactPath, openArtifactRepository } from '@orchard/artifacts'
 import type { ArtifactRepository } from '@orchard/artifacts'
 import { validateRunId } from '@orchard/core'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import type { TrackingStore } from '@orchard/store'
 
 /** MLflow's cap on this route: the UI uploads small files through it, not models. */

@@ -1,5 +1,5 @@
 import type { AuthStore, EffectiveRoleGrant, GrantLookup } from '@orchard/store'
-import type { PermissionLevel } from '@orchard/protocol'
+import type { PermissionLevel } from '@orchard/protocol/base'
 
 /** Bounds the memory of each cache: past this many entries the oldest is dropped. */
 export const MAX_CACHED_ENTRIES = 10_000

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { HTTP_STATUS, MAX_JSON_BODY_BYTES, isOrchardError, queryToObject, uploadRunArtifactRoute } from '@orchard/protocol'
-import type { RoutePermission } from '@orchard/protocol'
+import type { RoutePermission } from '@orchard/protocol/base'
 import type { AuthStore } from '@orchard/store'
 import { readJsonBody } from '../json-body.ts'
 import { cachedGrants } from './access-cache.ts'

@@ -1,5 +1,5 @@
-import { permissionRank } from '@orchard/protocol'
-import type { PermissionLevel, RequiredLevel, RoutePermission } from '@orchard/protocol'
+import { permissionRank } from '@orchard/protocol/base'
+import type { PermissionLevel, RequiredLevel, RoutePermission } from '@orchard/protocol/base'
 import type { AuthUser, EffectiveRoleGrant, GrantLookup } from '@orchard/store'
 import type { GrantSource } from './access-cache.ts'
 import { DEFAULT_ROLE_WORKSPACE, resolvePermission } from './resolve.ts'

@@ -1,4 +1,4 @@
-import { OrchardError, isOrchardError } from '@orchard/protocol'
+import { OrchardError, isOrchardError } from '@orchard/protocol/base'
 import type { AuthStore } from '@orchard/store'
 
 export interface InitialAdmin {

@@ -1,4 +1,4 @@
-import { OrchardError } from '@orchard/protocol'
+import { OrchardError } from '@orchard/protocol/base'
 
 // Counts failed logins in a sliding window per key (a user name, a client address). Past the limit,
 // further attempts for that key are refused without checking the password, so an online guesser

@@ -1,5 +1,5 @@
 import * as client from 'openid-client'
-import { OrchardError } from '@orchard/protocol'
+import { OrchardError } from '@orchard/protocol/base'
 import type { ExternalIdentity } from '@orchard/store'
 import { DEFAULT_GROUPS_CLAIM, DEFAULT_OIDC_SCOPES, DEFAULT_USERNAME_CLAIM } from './sign-in-settings.ts'
 import type { OidcSettings } from './sign-in-settings.ts'

@@ -1,5 +1,5 @@
-import { permissionRank } from '@orchard/protocol'
-import type { PermissionLevel } from '@orchard/protocol'
+import { permissionRank } from '@orchard/protocol/base'
+import type { PermissionLevel } from '@orchard/protocol/base'
 import type { RoleScope } from '@orchard/core'
 import type { EffectiveRoleGrant } from '@orchard/store'
 

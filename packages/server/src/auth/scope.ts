@@ -1,4 +1,4 @@
-import { WORKSPACE_HEADER, permissionRank } from '@orchard/protocol'
+import { WORKSPACE_HEADER, permissionRank } from '@orchard/protocol/base'
 import type { AccessScope } from '@orchard/core'
 import type { RequestHeaders } from '../define-routes.ts'
 import type { ServerContext } from '../server-context.ts'

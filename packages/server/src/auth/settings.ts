@@ -1,4 +1,4 @@
-import type { PermissionLevel } from '@orchard/protocol'
+import type { PermissionLevel } from '@orchard/protocol/base'
 
 /** `orchard server --app-name basic-auth`: what access control needs beyond the store. */
 export interface AuthSettings {

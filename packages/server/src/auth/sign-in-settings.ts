@@ -22,6 +22,20 @@ export interface OidcSettings {
    * follows their groups at every sign-in. Unset, admins are made with `users/update-admin`.
    */
   readonly adminGroups?: readonly string[]
+  /**
+   * IdP groups mapped to Orchard roles (`--oidc-group-role GROUP=ROLE[@WORKSPACE]`), applied at every
+   * sign-in: the roles of the groups the IdP lists are assigned, and ones assigned so earlier are
+   * taken away when the IdP stops listing the group. Assignments an admin made are never touched.
+   */
+  readonly groupRoles?: readonly GroupRoleMapping[]
+}
+
+/** One `--oidc-group-role`: members of IdP group `group` hold the role `role` of `workspace`. */
+export interface GroupRoleMapping {
+  readonly group: string
+  readonly role: string
+  /** Default `default`, the workspace whose roles count with workspaces off. */
+  readonly workspace?: string
 }
 
 export interface SignInSettings {

@@ -1,10 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Context, Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import { OrchardError, isOrchardError } from '@orchard/protocol'
+import { OrchardError, isOrchardError } from '@orchard/protocol/base'
 import type { AuthStore, SsoStore } from '@orchard/store'
 import type { Authenticator, Principal } from './authenticate.ts'
 import { clientAddress } from './authenticate.ts'
+import { applyGroupRoles } from './group-roles.ts'
 import { OidcClient } from './oidc.ts'
 import type { OidcFlow } from './oidc.ts'
 import { DEFAULT_SESSION_TTL_MS, OIDC_FLOW_TTL_S } from './sign-in-settings.ts'
@@ -214,6 +215,7 @@ export class SignIn {
         const identity = await this.oidc.finish(this.redirectUri(c), new URL(c.req.url).searchParams, flow)
         const { user, created } = await this.sso.signInExternalUser(identity)
         if (created) await this.store.recordEvent({ username: user.username, action: 'user_created', target: `oidc ${identity.subject}`, address })
+        await applyGroupRoles(this.store, this.sso, user, identity.groups, this.settings.oidc?.groupRoles ?? [])
         await this.store.recordEvent({ username: user.username, action: 'login', target: 'oidc', address })
         // Cached Basic logins carry the admin flag; a change made here must not wait for the cache.
         authenticator.forget()

@@ -1,4 +1,4 @@
-import { OrchardError } from '@orchard/protocol'
+import { OrchardError } from '@orchard/protocol/base'
 import type { GrantListRoutes } from '@orchard/protocol'
 import type { SsoStore } from '@orchard/store'
 import type { Handlers } from '../define-routes.ts'

@@ -1,4 +1,4 @@
-import { MAX_ACCESS_TOKEN_DAYS, OrchardError, invalidParameter } from '@orchard/protocol'
+import { MAX_ACCESS_TOKEN_DAYS, OrchardError, invalidParameter } from '@orchard/protocol/base'
 import type { WireAccessToken, authRoutes } from '@orchard/protocol'
 import type { AccessTokenInfo, AuthUser } from '@orchard/store'
 import type { Handlers } from '../define-routes.ts'

@@ -1,4 +1,4 @@
-import { AUTH_EVENTS_DEFAULT_MAX_RESULTS, AUTH_EVENTS_MAX_RESULTS, OrchardError, invalidParameter } from '@orchard/protocol'
+import { AUTH_EVENTS_DEFAULT_MAX_RESULTS, AUTH_EVENTS_MAX_RESULTS, OrchardError, invalidParameter } from '@orchard/protocol/base'
 import type { WireAuthEvent, WireUser, authRoutes } from '@orchard/protocol'
 import type { AuthStore, AuthUser } from '@orchard/store'
 import type { Handlers, RequestHeaders } from '../define-routes.ts'

@@ -1,4 +1,4 @@
-import { SEARCH_EXPERIMENTS_DEFAULT_MAX_RESULTS, SEARCH_EXPERIMENTS_MAX_RESULTS, SEARCH_DATASETS_MAX_EXPERIMENTS, invalidParameter, notFound } from '@orchard/protocol'
+import { SEARCH_EXPERIMENTS_DEFAULT_MAX_RESULTS, SEARCH_EXPERIMENTS_MAX_RESULTS, SEARCH_DATASETS_MAX_EXPERIMENTS, invalidParameter, notFound } from '@orchard/protocol/base'
 import type { trackingRoutes } from '@orchard/protocol'
 import { experimentToWire, validateExperimentId, validateExperimentName, validateExperimentTag } from '@orchard/core'
 import { checkArtifactLocation } from '../artifact-locations.ts'

@@ -1,4 +1,4 @@
-import { SEARCH_LOGGED_MODELS_DEFAULT_MAX_RESULTS, SEARCH_LOGGED_MODELS_MAX_RESULTS, invalidParameter } from '@orchard/protocol'
+import { SEARCH_LOGGED_MODELS_DEFAULT_MAX_RESULTS, SEARCH_LOGGED_MODELS_MAX_RESULTS, invalidParameter } from '@orchard/protocol/base'
 import type { trackingRoutes } from '@orchard/protocol'
 import { loggedModelToWire, validateExperimentId, validateParam, validateRunTag } from '@orchard/core'
 import type { Tag } from '@orchard/core'

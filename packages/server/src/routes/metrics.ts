@@ -6,7 +6,7 @@ import {
   METRIC_HISTORY_BULK_MAX_RESULTS,
   METRIC_HISTORY_BULK_MAX_RUNS,
   invalidParameter,
-} from '@orchard/protocol'
+} from '@orchard/protocol/base'
 import type { trackingRoutes } from '@orchard/protocol'
 import { metricBucketsToWire, metricToWire, runMetricToWire, validateRunId } from '@orchard/core'
 import type { Handlers } from '../define-routes.ts'

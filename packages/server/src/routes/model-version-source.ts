@@ -1,7 +1,7 @@
 import { resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { copyRunArtifacts } from '@orchard/artifacts'
-import { OrchardError, invalidParameter, isOrchardError } from '@orchard/protocol'
+import { OrchardError, invalidParameter, isOrchardError } from '@orchard/protocol/base'
 import { parseModelUri, validateModelVersionSource } from '@orchard/core'
 import type { LoggedModel } from '@orchard/core'
 import type { ServerContext } from '../server-context.ts'

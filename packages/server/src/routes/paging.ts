@@ -1,4 +1,4 @@
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 
 /**
  * Where MLflow bounds a search's page size, which decides its words: its handler's schema (runs,

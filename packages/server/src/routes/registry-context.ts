@@ -1,4 +1,4 @@
-import { OrchardError, invalidParameter } from '@orchard/protocol'
+import { OrchardError, invalidParameter } from '@orchard/protocol/base'
 import type { AuditNote, Tag } from '@orchard/core'
 import type { RegistryStore } from '@orchard/store'
 import type { RequestHeaders } from '../define-routes.ts'

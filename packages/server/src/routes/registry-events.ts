@@ -1,4 +1,4 @@
-import { REGISTRY_EVENTS_DEFAULT_MAX_RESULTS, REGISTRY_EVENTS_MAX_RESULTS, invalidParameter } from '@orchard/protocol'
+import { REGISTRY_EVENTS_DEFAULT_MAX_RESULTS, REGISTRY_EVENTS_MAX_RESULTS, invalidParameter } from '@orchard/protocol/base'
 import type { registryRoutes } from '@orchard/protocol'
 import { parseModelVersion, registryEventToWire } from '@orchard/core'
 import type { Handlers } from '../define-routes.ts'

@@ -1,7 +1,7 @@
 import {
   SEARCH_REGISTERED_MODELS_DEFAULT_MAX_RESULTS,
   SEARCH_REGISTERED_MODELS_MAX_RESULTS,
-} from '@orchard/protocol'
+} from '@orchard/protocol/base'
 import type { registryRoutes } from '@orchard/protocol'
 import {
   canonicalStage,

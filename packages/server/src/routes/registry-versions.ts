@@ -2,7 +2,7 @@ import {
   SEARCH_MODEL_VERSIONS_DEFAULT_MAX_RESULTS,
   SEARCH_MODEL_VERSIONS_MAX_RESULTS,
   invalidParameter,
-} from '@orchard/protocol'
+} from '@orchard/protocol/base'
 import type { registryRoutes } from '@orchard/protocol'
 import {
   canonicalStage,

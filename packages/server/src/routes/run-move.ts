@@ -1,4 +1,4 @@
-import { MAX_RUNS_PER_MOVE, invalidParameter } from '@orchard/protocol'
+import { MAX_RUNS_PER_MOVE, invalidParameter } from '@orchard/protocol/base'
 import type { trackingRoutes } from '@orchard/protocol'
 import { validateExperimentId, validateRunId } from '@orchard/core'
 import type { Handlers } from '../define-routes.ts'

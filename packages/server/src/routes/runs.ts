@@ -1,7 +1,7 @@
 import {
   SEARCH_RUNS_DEFAULT_MAX_RESULTS,
   SEARCH_RUNS_MAX_RESULTS,
-} from '@orchard/protocol'
+} from '@orchard/protocol/base'
 import type { trackingRoutes } from '@orchard/protocol'
 import {
   LOGGED_MODELS_TAG,

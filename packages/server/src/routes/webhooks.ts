@@ -3,7 +3,7 @@ import {
   WEBHOOKS_MAX_RESULTS,
   WEBHOOK_DELIVERIES_DEFAULT_MAX_RESULTS,
   WEBHOOK_DELIVERIES_MAX_RESULTS,
-} from '@orchard/protocol'
+} from '@orchard/protocol/base'
 import type { WireWebhookTestResult, webhookRoutes } from '@orchard/protocol'
 import {
   validateWebhookFields,

@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import type { WebhookSettings } from './settings.ts'
 
 // Against SSRF, as MLflow (mlflow/utils/validation.py and mlflow/webhooks/ssrf.py): a webhook URL

@@ -1,4 +1,4 @@
-import { OrchardError } from '@orchard/protocol'
+import { OrchardError } from '@orchard/protocol/base'
 
 /** How webhooks are checked and delivered; read from MLflow's environment variables. */
 export interface WebhookSettings {

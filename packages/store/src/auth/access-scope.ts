@@ -1,5 +1,5 @@
 import type { AccessScope, RoleScope } from '@orchard/core'
-import type { PermissionLevel } from '@orchard/protocol'
+import type { PermissionLevel } from '@orchard/protocol/base'
 import type { Db } from '../sql/db.ts'
 import { fragment, joinFragments } from '../sql/dialect.ts'
 import type { Dialect, Fragment } from '../sql/dialect.ts'

@@ -1,4 +1,4 @@
-import type { PermissionLevel } from '@orchard/protocol'
+import type { PermissionLevel, RoleResourceType } from '@orchard/protocol/base'
 
 export interface AuthUser {
   readonly id: number
@@ -54,9 +54,9 @@ export interface AuthEvent {
 /** What a role grant may hold: one of MLflow's levels, or Orchard's DENY, which wins over any allow. */
 export type GrantPermission = PermissionLevel | 'DENY'
 
-/** MLflow's role resource types that Orchard has; `workspace` (pattern `*`) covers every type. */
-export const ROLE_RESOURCE_TYPES = ['experiment', 'registered_model', 'workspace'] as const
-export type RoleResourceType = (typeof ROLE_RESOURCE_TYPES)[number]
+// The resource types are part of the wire contract (the UI offers them); the store keeps its names.
+export { ROLE_RESOURCE_TYPES } from '@orchard/protocol/base'
+export type { RoleResourceType } from '@orchard/protocol/base'
 
 export interface RolePermission {
   readonly id: number

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { OrchardError, invalidParameter, isPermissionLevel, notFound } from '@orchard/protocol'
-import type { PermissionLevel } from '@orchard/protocol'
+import { OrchardError, invalidParameter, isPermissionLevel, notFound } from '@orchard/protocol/base'
+import type { PermissionLevel } from '@orchard/protocol/base'
 import { DEFAULT_WORKSPACE } from '../sql/context.ts'
 import type { StoreContext } from '../sql/context.ts'
 import { parseExperimentId } from '../sql/experiments.ts'

@@ -1,4 +1,4 @@
-import { OrchardError, invalidParameter, isPermissionLevel, notFound } from '@orchard/protocol'
+import { OrchardError, invalidParameter, isPermissionLevel, notFound } from '@orchard/protocol/base'
 import type { StoreContext } from '../sql/context.ts'
 import { withAccessTracking } from './access-changes.ts'
 import { ROLE_RESOURCE_TYPES } from './auth-store.ts'
@@ -253,7 +253,16 @@ export class SqlRoleStore implements RoleStore {
     const userId = await this.userId(username)
     await this.roleRow(roleId)
     const exists = () => new OrchardError('RESOURCE_ALREADY_EXISTS', `User role assignment (user_id=${userId}, role_id=${roleId}) already exists`)
-    const [existing] = await this.ctx.db.query('SELECT 1 FROM user_role_assignments WHERE user_id = ? AND role_id = ?', [userId, roleId])
+    const [existing] = await this.ctx.db.query<{ assignment_id: number; idp_granted: number }>(
+      'SELECT assignment_id, idp_granted FROM user_role_assignments WHERE user_id = ? AND role_id = ?',
+      [userId, roleId],
+    )
+    if (existing && Number(existing.idp_granted) === 1) {
+      // Granted by single sign-on's group mapping: assigning it by hand makes it the admin's, so the
+      // next sign-in without the group no longer takes it away.
+      await this.ctx.db.run('UPDATE user_role_assignments SET idp_granted = 0 WHERE assignment_id = ?', [existing.assignment_id])
+      return { id: Number(existing.assignment_id), userId, roleId }
+    }
     if (existing) throw exists()
     try {
       await this.ctx.db.run('INSERT INTO user_role_assignments (user_id, role_id) VALUES (?, ?)', [userId, roleId])

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { OrchardError } from '@orchard/protocol'
-import type { PermissionLevel } from '@orchard/protocol'
+import { OrchardError } from '@orchard/protocol/base'
+import type { PermissionLevel } from '@orchard/protocol/base'
 import type { StoreContext } from '../sql/context.ts'
 import { withAccessTracking } from './access-changes.ts'
 import { parseExperimentId } from '../sql/experiments.ts'
@@ -41,6 +41,12 @@ export interface SsoStore {
   signInExternalUser(identity: ExternalIdentity): Promise<{ user: AuthUser; created: boolean }>
   /** The IdP groups stored at the user's latest single sign-on (empty for password users). */
   userGroups(userId: number): Promise<string[]>
+  /**
+   * Makes the user's sign-in-granted role assignments exactly `roleIds` (--oidc-group-role): missing
+   * ones are added as granted by the IdP, IdP-granted ones not listed are removed. Assignments an admin
+   * made are left alone, whether listed or not. Returns the role ids added and removed.
+   */
+  syncIdpRoles(userId: number, roleIds: readonly number[]): Promise<{ added: number[]; removed: number[] }>
   /** Returns the session's secret, which goes in the cookie and is stored only as its hash. */
   createSession(userId: number, via: UiSession['via'], ttlMs: number): Promise<string>
   findSession(secret: string): Promise<UiSession | undefined>
@@ -140,6 +146,35 @@ export class SqlSsoStore implements SsoStore {
   async userGroups(userId: number): Promise<string[]> {
     const [row] = await this.ctx.db.query<{ idp_groups: string | null }>('SELECT idp_groups FROM users WHERE user_id = ?', [userId])
     return parseGroups(row?.idp_groups)
+  }
+
+  async syncIdpRoles(userId: number, roleIds: readonly number[]): Promise<{ added: number[]; removed: number[] }> {
+    const rows = await this.ctx.db.query<{ role_id: number; idp_granted: number }>(
+      'SELECT role_id, idp_granted FROM user_role_assignments WHERE user_id = ?',
+      [userId],
+    )
+    const held = new Set(rows.map((row) => Number(row.role_id)))
+    const wanted = new Set(roleIds)
+    const added: number[] = []
+    for (const roleId of wanted) {
+      if (held.has(roleId)) continue
+      try {
+        await this.ctx.db.run('INSERT INTO user_role_assignments (user_id, role_id, idp_granted) VALUES (?, ?, 1)', [userId, roleId])
+        added.push(roleId)
+      } catch (error) {
+        // The same user signing in twice at once, or an admin assigning the role meanwhile: it is held.
+        if (this.ctx.dialect.classifyError(error) !== 'unique') throw error
+      }
+    }
+    const removed: number[] = []
+    for (const row of rows) {
+      const roleId = Number(row.role_id)
+      if (Number(row.idp_granted) !== 1 || wanted.has(roleId)) continue
+      // idp_granted in the condition: an admin who adopted the assignment meanwhile keeps it.
+      const changed = await this.ctx.db.run('DELETE FROM user_role_assignments WHERE user_id = ? AND role_id = ? AND idp_granted = 1', [userId, roleId])
+      if (changed > 0) removed.push(roleId)
+    }
+    return { added, removed }
   }
 
   async createSession(userId: number, via: UiSession['via'], ttlMs: number): Promise<string> {

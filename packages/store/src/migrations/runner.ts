@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { OrchardError } from '@orchard/protocol'
+import { OrchardError } from '@orchard/protocol/base'
 import type { Db } from '../sql/db.ts'
 import type { Dialect } from '../sql/dialect.ts'
 

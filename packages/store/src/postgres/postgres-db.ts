@@ -1,5 +1,6 @@
-import pg from 'pg'
-import { OrchardError } from '@orchard/protocol'
+import { createRequire } from 'node:module'
+import type pg from 'pg'
+import { OrchardError } from '@orchard/protocol/base'
 import type { PoolClient, QueryResultRow } from 'pg'
 import { translateDriverError } from '../sql/db.ts'
 import type { Db, PoolStats, Statement } from '../sql/db.ts'
@@ -18,14 +19,26 @@ const MAX_READ_ATTEMPTS = 3
  */
 const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000
 
+/**
+ * The driver, loaded when the first PostgreSQL store opens: every CLI command and embedded SQLite
+ * store would otherwise pay for loading it at start (pg is CommonJS, so this stays synchronous).
+ */
+let driver: typeof pg | undefined
+function loadDriver(): typeof pg {
+  driver ??= createRequire(import.meta.url)('pg') as typeof pg
+  return driver
+}
+
 // Timestamps, steps and ids are bigint. Every value we store fits in a double (ms since the epoch,
 // steps), so they come back as numbers — without touching pg's process-wide parser table.
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === pg.types.builtins.INT8 && format !== 'binary') return (value: string) => Number(value)
-    return format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format)
-  },
-} as pg.CustomTypesConfig
+function bigintsAsNumbers(driver: typeof pg): pg.CustomTypesConfig {
+  return {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === driver.types.builtins.INT8 && format !== 'binary') return (value: string) => Number(value)
+      return format === undefined ? driver.types.getTypeParser(oid) : driver.types.getTypeParser(oid, format)
+    },
+  } as pg.CustomTypesConfig
+}
 
 /**
  * Statements are prepared on each connection once their text has been seen twice: PostgreSQL then
@@ -190,7 +203,7 @@ class PostgresDb implements Db {
   /** ANALYZE every table of ours whose statistics are stale; returns their names. */
   async analyzeStaleTables(): Promise<string[]> {
     const stale = await rows<{ relname: string }>(this.pool, STALE_TABLES, [])
-    for (const { relname } of stale) await this.pool.query(`ANALYZE ${pg.escapeIdentifier(relname)}`)
+    for (const { relname } of stale) await this.pool.query(`ANALYZE ${loadDriver().escapeIdentifier(relname)}`)
     return stale.map((t) => t.relname)
   }
 
@@ -262,9 +275,10 @@ class PostgresDb implements Db {
 
 /** A pooled PostgreSQL connection; every transaction gets its own client from the pool. */
 export function openPostgresDb(connectionString: string, options: PostgresDbOptions = {}): Db & { analyzeStaleTables(): Promise<string[]> } {
-  const pool = new pg.Pool({
+  const driver = loadDriver()
+  const pool = new driver.Pool({
     connectionString,
-    types,
+    types: bigintsAsNumbers(driver),
     max: 10,
     statement_timeout: DEFAULT_STATEMENT_TIMEOUT_MS,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,

@@ -1,6 +1,6 @@
 import { canonicalStage, parseModelUri } from '@orchard/core'
 import type { ModelVersion } from '@orchard/core'
-import { invalidParameter, notFound } from '@orchard/protocol'
+import { invalidParameter, notFound } from '@orchard/protocol/base'
 import { workspaceOf } from '../sql/context.ts'
 import type { StoreContext } from '../sql/context.ts'
 import { VERSION_COLUMNS, VERSION_FROM, loadVersions } from './hydrate.ts'

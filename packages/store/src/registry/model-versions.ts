@@ -1,6 +1,6 @@
 import type { AuditNote, ModelVersion, ModelVersionStage, Tag } from '@orchard/core'
 import { ACTIVE_STAGES, MONITORING_ALERT_TAG, canonicalStage } from '@orchard/core'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import { workspaceOf } from '../sql/context.ts'
 import type { StoreContext } from '../sql/context.ts'
 import type { Db } from '../sql/db.ts'

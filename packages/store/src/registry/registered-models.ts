@@ -1,6 +1,6 @@
 import type { AuditNote, ModelVersion, RegisteredModel, Tag } from '@orchard/core'
 import { LATEST_ALIAS, canonicalStage, parseModelVersion } from '@orchard/core'
-import { alreadyExists, invalidParameter, isOrchardError, notFound } from '@orchard/protocol'
+import { alreadyExists, invalidParameter, isOrchardError, notFound } from '@orchard/protocol/base'
 import { workspaceOf } from '../sql/context.ts'
 import type { StoreContext } from '../sql/context.ts'
 import type { Db } from '../sql/db.ts'

@@ -1,6 +1,6 @@
 import { ownValue } from '@orchard/core'
 import type { Comparison, FilterNode } from '@orchard/core'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import { fragment, joinFragments } from './dialect.ts'
 import type { Dialect, Fragment } from './dialect.ts'
 

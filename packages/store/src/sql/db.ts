@@ -1,4 +1,4 @@
-import { OrchardError, isOrchardError } from '@orchard/protocol'
+import { OrchardError, isOrchardError } from '@orchard/protocol/base'
 import type { Dialect } from './dialect.ts'
 
 /** One SQL statement with `?` placeholders and its bound values. */

@@ -1,6 +1,6 @@
 import { parseExperimentFilter, parseExperimentOrderBy, ownValue } from '@orchard/core'
 import type { Experiment, FilterNode, OrderTerm, Page } from '@orchard/core'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import type { SearchExperimentsQuery } from '../tracking-store.ts'
 import { readableExperiments } from '../auth/access-scope.ts'
 import { compileExperimentFilter } from './compile-filter.ts'

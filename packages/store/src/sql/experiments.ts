@@ -1,5 +1,5 @@
 import type { Experiment, LifecycleStage, Tag } from '@orchard/core'
-import { alreadyExists, invalidParameter, notFound, OrchardError } from '@orchard/protocol'
+import { alreadyExists, invalidParameter, notFound, OrchardError } from '@orchard/protocol/base'
 import type { CreateExperimentInput } from '../tracking-store.ts'
 import { appendUriPath, inWorkspace, workspaceOf } from './context.ts'
 import { resolveUriIfLocal } from './local-uri.ts'

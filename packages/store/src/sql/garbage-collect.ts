@@ -1,4 +1,4 @@
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import type { StoreContext } from './context.ts'
 import type { Db } from './db.ts'
 import type { Dialect } from './dialect.ts'

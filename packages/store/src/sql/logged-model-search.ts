@@ -1,6 +1,6 @@
 import { loggedModelAttribute, ownValue, parseLoggedModelFilter } from '@orchard/core'
 import type { Comparison, FilterNode, LoggedModel, Page } from '@orchard/core'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import { readableExperimentIds } from '../auth/access-scope.ts'
 import type { SearchLoggedModelsQuery } from '../tracking-store.ts'
 import { compareValue, compileFilter, unknownKey } from './compile-filter.ts'

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { LifecycleStage, LoggedModel, LoggedModelMetric, LoggedModelStatus, Param, Tag } from '@orchard/core'
-import { invalidParameter, notFound } from '@orchard/protocol'
+import { invalidParameter, notFound } from '@orchard/protocol/base'
 import type { CreateLoggedModelInput } from '../tracking-store.ts'
 import { appendUriPath } from './context.ts'
 import type { StoreContext } from './context.ts'

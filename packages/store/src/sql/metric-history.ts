@@ -1,5 +1,5 @@
 import type { Metric, Page, RunMetric } from '@orchard/core'
-import { METRIC_HISTORY_BULK_MAX_RESULTS } from '@orchard/protocol'
+import { METRIC_HISTORY_BULK_MAX_RESULTS } from '@orchard/protocol/base'
 import type { MetricHistoryIntervalQuery, MetricHistoryQuery } from '../tracking-store.ts'
 import type { StoreContext } from './context.ts'
 import { fragment } from './dialect.ts'

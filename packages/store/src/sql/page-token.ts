@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 
 /**
  * Search page tokens: base64 of `{"offset", "watermark", "query"}`. `watermark` is the highest

@@ -1,5 +1,5 @@
 import type { Metric, Param, Tag } from '@orchard/core'
-import { invalidParameter, notFound } from '@orchard/protocol'
+import { invalidParameter, notFound } from '@orchard/protocol/base'
 import type { LogBatchInput } from '../tracking-store.ts'
 import type { StoreContext } from './context.ts'
 import type { Db } from './db.ts'

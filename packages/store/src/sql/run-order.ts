@@ -1,6 +1,6 @@
 import { ownValue } from '@orchard/core'
 import type { OrderTerm } from '@orchard/core'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import { fragment } from './dialect.ts'
 import type { Dialect, Fragment } from './dialect.ts'
 

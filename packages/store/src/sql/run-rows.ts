@@ -1,5 +1,5 @@
 import type { LifecycleStage, RunInfo, RunStatus } from '@orchard/core'
-import { invalidParameter, notFound } from '@orchard/protocol'
+import { invalidParameter, notFound } from '@orchard/protocol/base'
 import type { Db } from './db.ts'
 
 export interface RunRow {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { LifecycleStage, Run, RunInfo, Tag } from '@orchard/core'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import type { CreateRunInput, UpdateRunInput } from '../tracking-store.ts'
 import { accessChangeLog } from '../auth/access-changes.ts'
 import { appendUriPath } from './context.ts'

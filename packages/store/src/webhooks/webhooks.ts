@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { NewWebhook, Page, Webhook, WebhookEvent, WebhookStatus, WebhookUpdate, WebhookWithSecret } from '@orchard/core'
-import { notFound } from '@orchard/protocol'
+import { notFound } from '@orchard/protocol/base'
 import type { StoreContext } from '../sql/context.ts'
 import type { Db } from '../sql/db.ts'
 import { decodeOffsetToken, encodeOffsetToken } from '../sql/page-token.ts'

@@ -1,4 +1,4 @@
-import { alreadyExists, invalidParameter, notFound } from '@orchard/protocol'
+import { alreadyExists, invalidParameter, notFound } from '@orchard/protocol/base'
 import { DEFAULT_WORKSPACE } from '../sql/context.ts'
 import type { StoreContext } from '../sql/context.ts'
 import type { Db } from '../sql/db.ts'

@@ -70,7 +70,7 @@ export function PermissionsPage({ target, title, navigate }: Props) {
       <header className="page-head">
         <h1>Permissions</h1>
       </header>
-      {!session.enabled ? (
+      {!session.enabled && !session.loading ? (
         <p className="muted">Access control is off on this server (start it with --app-name basic-auth): everyone may do everything.</p>
       ) : null}
       {grants.status === 'error' ? (

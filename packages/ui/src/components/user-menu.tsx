@@ -4,13 +4,15 @@ import { createToken, listTokens, revokeToken } from '../access-api.ts'
 import type { AccessToken } from '../access-api.ts'
 import { errorMessage } from '../api.ts'
 import { formatTime } from '../lib/format.ts'
+import { linkProps } from '../router.ts'
+import type { Navigate } from '../router.ts'
 import { signOut, useSession } from '../session.tsx'
 
 // The signed-in user's menu in the top bar: who you are, your personal access tokens (for the SDK,
-// the CLI and MLflow's clients: MLFLOW_TRACKING_TOKEN), and signing out. Absent when access control
-// is off.
+// the CLI and MLflow's clients: MLFLOW_TRACKING_TOKEN), the admin page (admins only), and signing
+// out. Absent when access control is off.
 
-export function UserMenu() {
+export function UserMenu({ navigate }: { readonly navigate: Navigate }) {
   const session = useSession()
   const [open, setOpen] = useState(false)
   const [tokensOpen, setTokensOpen] = useState(false)
@@ -40,6 +42,11 @@ export function UserMenu() {
           <button type="button" role="menuitem" onClick={() => (setOpen(false), setTokensOpen(true))}>
             Access tokens
           </button>
+          {session.user.isAdmin ? (
+            <a role="menuitem" {...linkProps({ page: 'admin', tab: 'users' }, (route) => (setOpen(false), navigate(route)))}>
+              Admin: users, groups, roles
+            </a>
+          ) : null}
           <button type="button" role="menuitem" onClick={() => void signOut()}>
             Sign out
           </button>

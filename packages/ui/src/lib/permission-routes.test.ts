@@ -24,3 +24,16 @@ describe('permissions tab routes', () => {
     assert.equal(parseRoute('/models/m/permissions/x', '').page, 'not-found')
   })
 })
+
+describe('admin page route', () => {
+  it('round-trips each tab, with users as the bare /admin', () => {
+    for (const tab of ['users', 'groups', 'roles', 'workspaces'] as const) assert.deepEqual(roundTrip({ page: 'admin', tab }), { page: 'admin', tab })
+    assert.equal(routePath({ page: 'admin', tab: 'users' }), '/admin')
+    assert.equal(routePath({ page: 'admin', tab: 'roles' }), '/admin?tab=roles')
+  })
+
+  it('opens an unknown tab on users, and is not found with extra segments', () => {
+    assert.deepEqual(parseRoute('/admin', '?tab=nope'), { page: 'admin', tab: 'users' })
+    assert.equal(parseRoute('/admin/users', '').page, 'not-found')
+  })
+})

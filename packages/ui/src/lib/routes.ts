@@ -9,6 +9,7 @@
 //   /models/<name>                                 one model: versions, aliases, tags, audit trail
 //   /models/<name>/versions/<version>              one model version
 //   /experiments/1/permissions, /models/<name>/permissions   who may do what (access control on)
+//   /admin?tab=groups                              users, groups, roles, workspaces (admins; access control on)
 
 export type XAxis = 'step' | 'wall' | 'relative'
 export type RunTab = 'overview' | 'params' | 'metrics' | 'tags' | 'artifacts'
@@ -43,6 +44,9 @@ export interface CompareView {
   readonly scatterY: string
 }
 
+export type AdminTab = 'users' | 'groups' | 'roles' | 'workspaces'
+const ADMIN_TABS: readonly AdminTab[] = ['users', 'groups', 'roles', 'workspaces']
+
 export type Route =
   | { readonly page: 'home' }
   | ({ readonly page: 'runs'; readonly experimentIds: readonly string[] } & RunsView)
@@ -54,6 +58,7 @@ export type Route =
   | { readonly page: 'model-version'; readonly name: string; readonly version: string }
   | { readonly page: 'experiment-permissions'; readonly experimentId: string }
   | { readonly page: 'model-permissions'; readonly name: string }
+  | { readonly page: 'admin'; readonly tab: AdminTab }
   | { readonly page: 'not-found'; readonly path: string }
 
 const list = (value: string | null) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)
@@ -74,6 +79,11 @@ export function parseRoute(pathname: string, search: string): Route {
   if (segments.some((s) => s === undefined)) return { page: 'not-found', path: pathname }
   const [first, ids, third, fourth, ...rest] = segments as string[]
   if (first === undefined) return { page: 'home' }
+  if (first === 'admin') {
+    if (ids !== undefined) return { page: 'not-found', path: pathname }
+    const tab = query.get('tab') as AdminTab | null
+    return { page: 'admin', tab: tab && ADMIN_TABS.includes(tab) ? tab : 'users' }
+  }
   if (first === 'models') {
     if (ids === undefined) return { page: 'models', filter: query.get('filter') ?? '' }
     if (third === undefined) return { page: 'model', name: ids }
@@ -169,6 +179,8 @@ export function routePath(route: Route): string {
       return `/models/${enc(route.name)}/versions/${enc(route.version)}`
     case 'model-permissions':
       return `/models/${enc(route.name)}/permissions`
+    case 'admin':
+      return withQuery('/admin', [['tab', route.tab === 'users' ? undefined : route.tab]])
     case 'experiment-permissions':
       return `/experiments/${enc(route.experimentId)}/permissions`
     case 'charts':

@@ -1,5 +1,5 @@
 import { experimentToWire } from '@orchard/core'
-import { notFound } from '@orchard/protocol'
+import { notFound } from '@orchard/protocol/base'
 import { defineCommand, UsageError } from '../../command.ts'
 import { jsonFlag, trackingUriFlag } from '../../defaults.ts'
 import { formatTime, printJson, renderFields, renderTable } from '../../format.ts'

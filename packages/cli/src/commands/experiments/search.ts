@@ -1,4 +1,4 @@
-import { SEARCH_EXPERIMENTS_DEFAULT_MAX_RESULTS, SEARCH_EXPERIMENTS_MAX_RESULTS } from '@orchard/protocol'
+import { SEARCH_EXPERIMENTS_DEFAULT_MAX_RESULTS, SEARCH_EXPERIMENTS_MAX_RESULTS } from '@orchard/protocol/base'
 import { experimentToWire } from '@orchard/core'
 import { defineCommand } from '../../command.ts'
 import { jsonFlag, trackingUriFlag } from '../../defaults.ts'

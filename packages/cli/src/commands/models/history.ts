@@ -1,6 +1,6 @@
 import { registryEventToWire } from '@orchard/core'
 import type { RegistryEvent } from '@orchard/core'
-import { REGISTRY_EVENTS_DEFAULT_MAX_RESULTS, REGISTRY_EVENTS_MAX_RESULTS } from '@orchard/protocol'
+import { REGISTRY_EVENTS_DEFAULT_MAX_RESULTS, REGISTRY_EVENTS_MAX_RESULTS } from '@orchard/protocol/base'
 import { defineCommand, UsageError } from '../../command.ts'
 import { jsonFlag, trackingUriFlag } from '../../defaults.ts'
 import { parseInteger } from '../../flag-values.ts'

@@ -1,5 +1,5 @@
 import { registeredModelToWire } from '@orchard/core'
-import { SEARCH_REGISTERED_MODELS_DEFAULT_MAX_RESULTS, SEARCH_REGISTERED_MODELS_MAX_RESULTS } from '@orchard/protocol'
+import { SEARCH_REGISTERED_MODELS_DEFAULT_MAX_RESULTS, SEARCH_REGISTERED_MODELS_MAX_RESULTS } from '@orchard/protocol/base'
 import { defineCommand } from '../../command.ts'
 import { jsonFlag, trackingUriFlag } from '../../defaults.ts'
 import { parseInteger } from '../../flag-values.ts'

@@ -1,5 +1,5 @@
 import { modelVersionToWire } from '@orchard/core'
-import { SEARCH_MODEL_VERSIONS_MAX_RESULTS } from '@orchard/protocol'
+import { SEARCH_MODEL_VERSIONS_MAX_RESULTS } from '@orchard/protocol/base'
 import { defineCommand, UsageError } from '../../command.ts'
 import { jsonFlag, trackingUriFlag } from '../../defaults.ts'
 import { parseInteger } from '../../flag-values.ts'

@@ -1,5 +1,5 @@
 import { runToWire } from '@orchard/core'
-import { SEARCH_RUNS_DEFAULT_MAX_RESULTS, SEARCH_RUNS_MAX_RESULTS } from '@orchard/protocol'
+import { SEARCH_RUNS_DEFAULT_MAX_RESULTS, SEARCH_RUNS_MAX_RESULTS } from '@orchard/protocol/base'
 import { defineCommand } from '../../command.ts'
 import { jsonFlag, trackingUriFlag } from '../../defaults.ts'
 import { parseInteger, parseList, parseView } from '../../flag-values.ts'

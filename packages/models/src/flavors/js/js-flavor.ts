@@ -1,7 +1,7 @@
 import { cp, mkdir, stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import { JS_FUNCTION } from '../../format/mlmodel.ts'
 import type { MlModel } from '../../format/mlmodel.ts'
 import type { SaveModelOptions } from '../../format/save-model.ts'

@@ -1,4 +1,4 @@
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 
 /** The GLM inverse link applied to the linear predictor. */
 export type LinkFunction = 'identity' | 'logit' | 'log'

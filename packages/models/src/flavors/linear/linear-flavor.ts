@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { invalidParameter } from '@orchard/protocol'
+import { invalidParameter } from '@orchard/protocol/base'
 import { JS_FUNCTION } from '../../format/mlmodel.ts'
 import type { FlavorConfig, MlModel } from '../../format/mlmodel.ts'
 import type { SaveModelOptions } from '../../format/save-model.ts'
