@@ -4,7 +4,7 @@ import type { Command } from './command.ts'
 
 // Command modules are loaded on demand, and each loads the server, store or SDK only inside its
 // run(): `--help` and usage errors never open a database or pull in native modules. Even
-// @orchard/protocol (zod and the route table, ~150 ms) is loaded only when an error needs it.
+// @orchard/protocol (zod and the route table, ~150 ms) is loaded only by commands that talk to a server.
 type Loader = () => Promise<{ command: Command }>
 
 interface Group {
@@ -212,7 +212,7 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`error: ${error.message}. See 'orchard ${helpPath ? `${helpPath} ` : ''}--help'.\n`)
       return 2
     }
-    const { isOrchardError } = await import('@orchard/protocol')
+    const { isOrchardError } = await import('@orchard/protocol/base')
     if (error instanceof CommandError || isOrchardError(error)) {
       process.stderr.write(`error: ${error.message}\n`)
       return 1
