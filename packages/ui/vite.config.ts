@@ -9,20 +9,7 @@ export default defineConfig({
   // Bundle @orchard/sdk/rest and @orchard/protocol from their TypeScript sources, so the UI builds
   // without the other packages being compiled first.
   resolve: { conditions: ['orchard-source', ...defaultClientConditions] },
-  build: {
-    outDir: 'dist',
-    emptyOutDir: true,
-    chunkSizeWarningLimit: 1000,
-    reportCompressedSize: false,
-    rollupOptions: {
-      // The SDK loads the route tables on its first request so that Node processes on a local store
-      // never load them; the UI needs them from its first page, so bundling them in is what we want.
-      onLog(level, log, handler) {
-        if (log.code === 'INEFFECTIVE_DYNAMIC_IMPORT' && /route-tables/.test(log.message)) return
-        handler(level, log)
-      },
-    },
-  },
+  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1000, reportCompressedSize: false },
   server: {
     proxy: { '/api': 'http://127.0.0.1:5000', '/ajax-api': 'http://127.0.0.1:5000', '/get-artifact': 'http://127.0.0.1:5000' },
   },

@@ -29,6 +29,9 @@ export interface RouteDef<S extends z.ZodObject = z.ZodObject> {
   readonly permission?: RoutePermission
 }
 
+/** What a client needs of a route to call it: where it is and how, not its schema. */
+export type RouteAddress = Pick<RouteDef, 'methods' | 'path' | 'version' | 'ajaxOnly'>
+
 export const route = <S extends z.ZodObject>(def: RouteDef<S>): RouteDef<S> => def
 
 /** The typed request a route's handler receives. */

@@ -1,5 +1,5 @@
 import type { ModelVersion, Page, RegisteredModel, RegistryEvent, Tag } from '@orchard/core'
-import type { registryRoutes } from '@orchard/protocol'
+import { registryRouteAddresses } from '@orchard/protocol/base'
 import type { WireModelVersion, WireRegisteredModel, WireRegistryEvent } from '@orchard/protocol'
 import type { HttpClient } from './http-client.ts'
 import { modelVersionFromWire, registeredModelFromWire, registryEventFromWire } from './registry-from-wire.ts'
@@ -12,10 +12,9 @@ import type {
   SearchRegistryQuery,
 } from './registry-transport.ts'
 import { routeRequest } from './route-request.ts'
-import { routeTables } from './route-tables.ts'
 import type { WireRequest } from './route-request.ts'
 
-type RegistryOperation = keyof typeof registryRoutes
+type RegistryOperation = keyof typeof registryRouteAddresses
 
 /**
  * Registry operations that may be sent again after a failure that left it open whether the server
@@ -64,9 +63,8 @@ export class RestRegistryTransport implements RegistryTransport {
     protected readonly http: HttpClient,
   ) {}
 
-  private async registry(operation: RegistryOperation, request: WireRequest): Promise<Record<string, unknown>> {
-    const { registryRoutes } = await routeTables()
-    return this.http.send(routeRequest(this.root, registryRoutes[operation], request), RESEND_SAFE.has(operation))
+  private registry(operation: RegistryOperation, request: WireRequest): Promise<Record<string, unknown>> {
+    return this.http.send(routeRequest(this.root, registryRouteAddresses[operation], request), RESEND_SAFE.has(operation))
   }
 
   private async model(operation: RegistryOperation, request: WireRequest): Promise<RegisteredModel> {

@@ -1,13 +1,12 @@
 import { doubleToWire } from '@orchard/core'
 import type { DatasetInput, Experiment, Metric, Page, Param, Run, RunInfo, RunMetric, Tag } from '@orchard/core'
-import { isOrchardError } from '@orchard/protocol/base'
+import { isOrchardError, trackingRouteAddresses } from '@orchard/protocol/base'
 import type { TrackingOperation, WireExperiment, WireMetric, WireRun, WireRunInfo, WireRunMetric } from '@orchard/protocol'
 import { experimentFromWire, metricFromWire, runFromWire, runInfoFromWire, runMetricFromWire } from './from-wire.ts'
 import { HttpClient } from './http-client.ts'
 import type { HttpOptions } from './http-client.ts'
 import { RestRegistryTransport } from './rest-registry-transport.ts'
 import { routeRequest, serverRoot } from './route-request.ts'
-import { routeTables } from './route-tables.ts'
 import type { WireRequest } from './route-request.ts'
 import type {
   CreateExperimentInput,
@@ -89,9 +88,8 @@ export class RestTransport extends RestRegistryTransport implements Transport {
     super(serverRoot(trackingUri), new HttpClient(options))
   }
 
-  private async call(operation: TrackingOperation, request: WireRequest): Promise<Record<string, unknown>> {
-    const { trackingRoutes } = await routeTables()
-    return this.http.send(routeRequest(this.root, trackingRoutes[operation], request), RESEND_SAFE.has(operation))
+  private call(operation: TrackingOperation, request: WireRequest): Promise<Record<string, unknown>> {
+    return this.http.send(routeRequest(this.root, trackingRouteAddresses[operation], request), RESEND_SAFE.has(operation))
   }
 
   async createExperiment(input: CreateExperimentInput): Promise<string> {

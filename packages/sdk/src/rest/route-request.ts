@@ -1,4 +1,4 @@
-import type { HttpMethod, RouteDef } from '@orchard/protocol'
+import type { HttpMethod, RouteAddress } from '@orchard/protocol'
 
 /** An HTTP request ready for fetch, built from a protocol route entry. */
 export interface RouteRequest {
@@ -6,9 +6,6 @@ export interface RouteRequest {
   readonly url: string
   readonly body?: string
 }
-
-/** What a client reads of a route entry: where it is and how it is called, not its schema. */
-export type RouteAddress = Pick<RouteDef, 'methods' | 'path' | 'version' | 'ajaxOnly'>
 
 /** Request fields, as MLflow's wire shape names them; undefined fields are left out. */
 export type WireRequest = Readonly<Record<string, unknown>>
