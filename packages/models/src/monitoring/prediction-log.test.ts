@@ -134,6 +134,24 @@ describe('PredictionLogger', () => {
     await logger.close()
   })
 
+  it('bounds the rows not yet written, including those of a flush still encoding or writing', async () => {
+    let release = () => {}
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const slow: PredictionLogSink = { writeArtifact: () => released }
+    const logger = new PredictionLogger({ sink: slow, modelName: 'm', modelVersion: '1', maxBufferedRows: 4, flushIntervalMs: 60_000 })
+    const request = (rows: number) => ({ requestId: 'x', timestampMs: DAY1, latencyMs: 1, input: tableFromRecords(Array.from({ length: rows }, () => ({ x: 1 }))), predictions: Array(rows).fill(0) })
+    logger.log(request(3))
+    const flushed = logger.flush()
+    logger.log(request(2)) // the 3 rows being written still count
+    assert.match(logger.renderMetrics(), /^orchard_prediction_log_buffered_rows 3$/m)
+    release()
+    await flushed
+    logger.log(request(2))
+    assert.deepEqual([logger.getStats().rowsDropped.buffer_full, logger.getStats().rowsWritten], [2, 3])
+    assert.match(logger.renderMetrics(), /^orchard_prediction_log_buffered_rows 2$/m)
+    await logger.close()
+  })
+
   it('samples requests at the given rate', () => {
     let i = 0
     const draws = [0.05, 0.5, 0.09, 0.95]

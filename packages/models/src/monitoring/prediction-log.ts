@@ -68,8 +68,14 @@ export class PredictionLogger {
   private handOverScheduled = false
   /** Rows handed to the encoder since the last flush: what the next drain must account for. */
   private handedRows = 0
-  /** Rows logged since the last flush (the buffer bound and the buffered-rows gauge). */
-  private pendingRows = 0
+  /** Rows logged since the last flush (what starts an early flush). */
+  private unflushedRows = 0
+  /**
+   * Rows logged and not yet written or dropped, wherever they are: in the outbox, in the worker, or
+   * in a flush still being encoded or written. The buffer bound applies to these, so that a worker
+   * that falls behind (it yields the CPU to scoring) cannot grow without limit.
+   */
+  private bufferedRows = 0
   private timer: NodeJS.Timeout | undefined
   private flushing: Promise<void> = Promise.resolve()
   private sequence = 0
@@ -121,21 +127,22 @@ export class PredictionLogger {
       this.stats.rowsDropped.bad_output += rows
       return
     }
-    if (this.pendingRows + rows > this.maxBufferedRows) {
+    if (this.bufferedRows + rows > this.maxBufferedRows) {
       this.stats.rowsDropped.buffer_full += rows
       return
     }
     const { requestId, timestampMs, latencyMs, input, predictions } = request
     this.outbox.push({ requestId, modelName: this.modelName, modelVersion: this.modelVersion, timestampMs, latencyMs, rows, names: input.names, columns: input.columns, predictions })
     this.outboxRows += rows
-    this.pendingRows += rows
+    this.unflushedRows += rows
+    this.bufferedRows += rows
     this.stats.requestsLogged++
     if (this.outboxRows >= HAND_OVER_ROWS) this.handOver()
     else if (!this.handOverScheduled) {
       this.handOverScheduled = true
       setImmediate(() => this.handOver())
     }
-    if (this.pendingRows >= this.flushRows) setImmediate(() => void this.flush())
+    if (this.unflushedRows >= this.flushRows) setImmediate(() => void this.flush())
     else this.timer ??= setTimeout(() => void this.flush(), this.flushIntervalMs).unref()
   }
 
@@ -151,7 +158,7 @@ export class PredictionLogger {
     this.handOver()
     const rows = this.handedRows
     this.handedRows = 0
-    this.pendingRows = 0
+    this.unflushedRows = 0
     if (rows === 0) return this.flushing
     // Asked now, so that the drain holds exactly the rows handed over until now.
     const files = this.encoder.drain()
@@ -183,9 +190,9 @@ export class PredictionLogger {
       '# HELP orchard_prediction_log_dropped_rows_total Prediction rows not logged, by reason.',
       '# TYPE orchard_prediction_log_dropped_rows_total counter',
       ...Object.entries(s.rowsDropped).map(([reason, count]) => `orchard_prediction_log_dropped_rows_total{reason="${reason}"} ${count}`),
-      '# HELP orchard_prediction_log_buffered_rows Rows waiting for the next flush.',
+      '# HELP orchard_prediction_log_buffered_rows Rows logged and not yet written (waiting for a flush, or being encoded or written).',
       '# TYPE orchard_prediction_log_buffered_rows gauge',
-      `orchard_prediction_log_buffered_rows ${this.pendingRows}`,
+      `orchard_prediction_log_buffered_rows ${this.bufferedRows}`,
       '',
     ].join('\n')
   }
@@ -207,13 +214,23 @@ export class PredictionLogger {
           this.handedRows += record.rows
         } catch {
           this.stats.rowsDropped.bad_output += record.rows
+          this.bufferedRows -= record.rows
         }
       }
     }
   }
 
-  /** Names and writes a drain's files; rows it should hold but does not (a dead worker's) count as failed. */
+  /** Writes a drain's files, then frees its rows' room in the buffer. */
   private async write(drained: Promise<readonly EncodedFile[]>, rows: number): Promise<void> {
+    try {
+      await this.writeFiles(drained, rows)
+    } finally {
+      this.bufferedRows -= rows
+    }
+  }
+
+  /** Names and writes a drain's files; rows it should hold but does not (a dead worker's) count as failed. */
+  private async writeFiles(drained: Promise<readonly EncodedFile[]>, rows: number): Promise<void> {
     let files: readonly EncodedFile[]
     try {
       files = await drained
