@@ -35,6 +35,12 @@ function serve(args: readonly string[]): Promise<Served> {
   })
 }
 
+/** Rows the logged server has dropped so far (a full buffer: the log fell behind), from its /metrics. */
+async function droppedRows(served: Served): Promise<number> {
+  const metrics = await (await fetch(`${served.url}/metrics`)).text()
+  return Number(/^orchard_prediction_log_dropped_rows_total\{reason="buffer_full"\} (\d+)$/m.exec(metrics)?.[1] ?? 0)
+}
+
 const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
@@ -50,7 +56,10 @@ export interface LoggingBenchOptions {
   readonly rate?: number
 }
 
-/** Per body size: median p50/p99 latency (ms) and req/s of each variant, and the p99 ratio. */
+/**
+ * Per body size: median p50/p99 latency (ms) and req/s of each variant, the p99 ratio, and the share
+ * of rows the logged server dropped (it sheds log rows rather than slow scoring when it falls behind).
+ */
 export async function predictionLoggingBenchmark(options: LoggingBenchOptions): Promise<Record<string, number>> {
   const dir = await mkdtemp(join(tmpdir(), 'orchard-bench-logging-'))
   const load = [loadavg()[0]!]
@@ -68,12 +77,15 @@ export async function predictionLoggingBenchmark(options: LoggingBenchOptions): 
         await run(plain)
         await run(logged)
         const figures = { plain: [] as { p50: number; p99: number; rps: number }[], logged: [] as { p50: number; p99: number; rps: number }[] }
+        const droppedBefore = await droppedRows(logged)
+        let offeredRows = 0
         for (let round = 0; round < options.rounds; round++) {
           const order = round % 2 === 0 ? (['plain', 'logged'] as const) : (['logged', 'plain'] as const)
           for (const variant of order) {
             const result = await run(variant === 'plain' ? plain : logged)
             if (result.errors > 0 || result.non2xx > 0) throw new Error(`${variant}: ${result.errors} errors, ${result.non2xx} non-2xx answers`)
             figures[variant].push({ p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average })
+            if (variant === 'logged') offeredRows += result.requests.total * rows
           }
           load.push(loadavg()[0]!)
         }
@@ -83,6 +95,7 @@ export async function predictionLoggingBenchmark(options: LoggingBenchOptions): 
           results[`${variant}_${rows}row_rps`] = median(figures[variant].map((f) => f.rps))
         }
         results[`logged_over_plain_${rows}row_p99`] = results[`logged_${rows}row_p99_ms`]! / results[`plain_${rows}row_p99_ms`]!
+        results[`logged_${rows}row_dropped_share`] = offeredRows > 0 ? ((await droppedRows(logged)) - droppedBefore) / offeredRows : 0
       }
     } finally {
       await Promise.all([plain.stop(), logged.stop()])
@@ -102,7 +115,7 @@ export function printPredictionLoggingBenchmark(results: Record<string, number>,
       const label = `  ${rows} row${rows === 1 ? '' : 's'}, ${variant === 'plain' ? 'without logging' : '--log-predictions'}`
       console.log(`${label.padEnd(40)} p50 ${results[`${variant}_${rows}row_p50_ms`]} ms  p99 ${results[`${variant}_${rows}row_p99_ms`]} ms  ${Math.round(results[`${variant}_${rows}row_rps`]!)} req/s`)
     }
-    console.log(`  ${rows} row${rows === 1 ? '' : 's'}: p99 with logging / without = ${results[`logged_over_plain_${rows}row_p99`]!.toFixed(3)}`)
+    console.log(`  ${rows} row${rows === 1 ? '' : 's'}: p99 with logging / without = ${results[`logged_over_plain_${rows}row_p99`]!.toFixed(3)}; rows the log dropped (buffer full): ${(results[`logged_${rows}row_dropped_share`]! * 100).toFixed(1)} %`)
   }
   console.log(`  1-minute load average during the run: ${results.load_average_min!.toFixed(1)}–${results.load_average_max!.toFixed(1)} (2 cores)`)
 }

@@ -1,34 +1,49 @@
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { parquetWriteBuffer } from 'hyparquet-writer'
-import type { EncodeReply, EncodeRequest } from './parquet-worker.ts'
-
-type ColumnData = EncodeRequest['columnData']
+import type { EncodedFile, LogRecord } from './prediction-batch.ts'
+import { PredictionBatches } from './prediction-batch.ts'
+import type { WorkerReply, WorkerRequest } from './parquet-worker.ts'
 
 /**
- * Encodes Parquet files in one worker thread, so that a flush of the prediction log does not stall
- * the requests being scored meanwhile. The worker is started on first use and does not keep the
- * process alive; if it cannot start (or dies), encoding falls back to this thread.
+ * The prediction log's buffer and Parquet encoder, in one worker thread: the scoring server hands
+ * over a few requests at a time as it logs them, and a drain returns finished files. No step on
+ * the server's event loop handles a whole flush, so a flush does not stall the requests scored
+ * meanwhile. The worker is started on first use and keeps the process alive only while a drain
+ * waits. If it cannot start, or dies, buffering and encoding continue on this thread; what the
+ * dead worker held is lost, and the drain that expected it tells by returning fewer rows.
  */
 export class ParquetEncoder {
   private worker: Worker | undefined
   private broken = false
   private nextId = 0
-  private readonly waiting = new Map<number, { resolve: (bytes: Uint8Array) => void; reject: (error: Error) => void }>()
+  private local: PredictionBatches | undefined
+  private readonly waiting = new Map<number, { resolve: (files: readonly EncodedFile[]) => void; reject: (error: Error) => void }>()
 
-  encode(columnData: ColumnData): Promise<Uint8Array> {
+  /** Hands requests over (structured-cloned when they go to the worker); throws a DataCloneError for values no message can carry. */
+  append(records: readonly LogRecord[]): void {
     const worker = this.broken ? undefined : this.start()
-    if (!worker) return Promise.resolve(new Uint8Array(parquetWriteBuffer({ columnData })))
+    if (worker) worker.postMessage({ type: 'append', records } satisfies WorkerRequest)
+    else (this.local ??= new PredictionBatches()).append(records)
+  }
+
+  /** The files of everything appended so far, one per (model, version, day). */
+  drain(): Promise<readonly EncodedFile[]> {
+    const worker = this.broken ? undefined : this.start()
+    if (!worker) {
+      const local = this.local
+      this.local = undefined
+      return Promise.resolve(local?.drain() ?? [])
+    }
     const id = ++this.nextId
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject })
       worker.ref()
-      worker.postMessage({ id, columnData } satisfies EncodeRequest)
+      worker.postMessage({ type: 'drain', id } satisfies WorkerRequest)
     })
   }
 
-  /** Stops the worker (pending encodings fail). */
+  /** Stops the worker (pending drains fail). */
   async close(): Promise<void> {
     const worker = this.worker
     this.worker = undefined
@@ -52,13 +67,13 @@ export class ParquetEncoder {
             )
           : new Worker(file)
       worker.unref()
-      worker.on('message', (reply: EncodeReply) => {
+      worker.on('message', (reply: WorkerReply) => {
         const waiter = this.waiting.get(reply.id)
         this.waiting.delete(reply.id)
         if (this.waiting.size === 0) worker.unref()
         if (!waiter) return
         if ('error' in reply) waiter.reject(new Error(reply.error))
-        else waiter.resolve(new Uint8Array(reply.bytes))
+        else waiter.resolve(reply.files)
       })
       worker.on('error', (error) => this.fail(error))
       worker.on('exit', (code) => this.fail(new Error(`the Parquet encoding worker exited (${code})`)))

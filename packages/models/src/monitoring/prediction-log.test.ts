@@ -89,6 +89,69 @@ describe('PredictionLogger', () => {
     assert.match(metrics, /^orchard_prediction_log_rows_total 0$/m)
   })
 
+  it('hands requests to the encoder as they are logged, a turn of the event loop or 1,000 rows at a time, not at the flush', async () => {
+    const logger = new PredictionLogger({ sink: folderSink(join(root, 'handed')), modelName: 'm', modelVersion: '1', flushIntervalMs: 60_000 })
+    const handed: number[] = []
+    const encoder = (logger as unknown as { encoder: { append(records: { rows: number }[]): void } }).encoder
+    const append = encoder.append.bind(encoder)
+    encoder.append = (records) => {
+      handed.push(records.reduce((sum, r) => sum + r.rows, 0))
+      append(records)
+    }
+    const request = (rows: number) => ({ requestId: 'x', timestampMs: DAY1, latencyMs: 1, input: tableFromRecords(Array.from({ length: rows }, (_, i) => ({ x: i }))), predictions: Array(rows).fill(0) })
+    logger.log(request(100))
+    logger.log(request(100))
+    assert.deepEqual(handed, [], 'not within the request')
+    await new Promise((r) => setImmediate(r))
+    assert.deepEqual(handed, [200], 'together at the end of the turn')
+    for (let i = 0; i < 25; i++) logger.log(request(100))
+    assert.deepEqual(handed, [200, 1000, 1000], 'at 1,000 rows without waiting for the turn')
+    await logger.flush()
+    assert.deepEqual(handed, [200, 1000, 1000, 500], 'the flush hands over only what was left')
+    assert.equal(logger.getStats().rowsWritten, 2700)
+    await logger.close()
+  })
+
+  it('counts the rows a dead encoding worker held as failed, and goes on logging on its own thread', async () => {
+    const errors: unknown[] = []
+    const dir = join(root, 'dead-worker')
+    const logger = new PredictionLogger({ sink: folderSink(dir), modelName: 'm', modelVersion: '1', flushIntervalMs: 60_000, onError: (e) => errors.push(e) })
+    const request = (rows: number) => ({ requestId: 'x', timestampMs: DAY1, latencyMs: 1, input: tableFromRecords(Array.from({ length: rows }, (_, i) => ({ x: i }))), predictions: Array(rows).fill(0) })
+    logger.log(request(2))
+    await new Promise((r) => setImmediate(r))
+    const encoder = logger as unknown as { encoder: { worker?: { terminate(): Promise<number>; once(event: 'exit', listener: () => void): void } } }
+    const worker = encoder.encoder.worker
+    assert.ok(worker, 'the worker holds the first request')
+    const exited = new Promise<void>((resolve) => worker.once('exit', resolve))
+    await worker.terminate()
+    await exited
+    logger.log(request(3))
+    await logger.flush()
+    assert.deepEqual(logger.getStats().rowsDropped.write_failed, 2)
+    assert.equal(logger.getStats().rowsWritten, 3)
+    assert.match(String(errors[0]), /2 logged rows were lost with the Parquet encoding worker/)
+    assert.equal((await files(dir)).length, 1)
+    await logger.close()
+  })
+
+  it('bounds the rows not yet written, including those of a flush still encoding or writing', async () => {
+    let release = () => {}
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const slow: PredictionLogSink = { writeArtifact: () => released }
+    const logger = new PredictionLogger({ sink: slow, modelName: 'm', modelVersion: '1', maxBufferedRows: 4, flushIntervalMs: 60_000 })
+    const request = (rows: number) => ({ requestId: 'x', timestampMs: DAY1, latencyMs: 1, input: tableFromRecords(Array.from({ length: rows }, () => ({ x: 1 }))), predictions: Array(rows).fill(0) })
+    logger.log(request(3))
+    const flushed = logger.flush()
+    logger.log(request(2)) // the 3 rows being written still count
+    assert.match(logger.renderMetrics(), /^orchard_prediction_log_buffered_rows 3$/m)
+    release()
+    await flushed
+    logger.log(request(2))
+    assert.deepEqual([logger.getStats().rowsDropped.buffer_full, logger.getStats().rowsWritten], [2, 3])
+    assert.match(logger.renderMetrics(), /^orchard_prediction_log_buffered_rows 2$/m)
+    await logger.close()
+  })
+
   it('samples requests at the given rate', () => {
     let i = 0
     const draws = [0.05, 0.5, 0.09, 0.95]

@@ -1,12 +1,17 @@
 // Prediction logging for the scoring server: each sampled /invocations request's input rows, outputs,
-// request id, model name and version, time and latency, kept in memory and written in batches, off
-// the request path, as Parquet files in an artifact store (a folder or S3), one file per flush:
+// request id, model name and version, time and latency, handed to an encoding worker as it is
+// logged, and written in batches, off the request path, as Parquet files in an artifact store (a
+// folder or S3), one file per flush:
 //   <model name>/version=<v>/date=YYYY-MM-DD/predictions-<HHMMSS>-<seq>-<nonce>.parquet
 // so the logs scale with the artifact store, not the tracking database. Logging can never fail a
 // prediction: a full buffer or a failed write drops rows, counts them, and /metrics shows the count.
 import { randomBytes } from 'node:crypto'
 import type { ColumnTable } from '../table.ts'
 import { ParquetEncoder } from './parquet-encoder.ts'
+import type { EncodedFile, LogRecord } from './prediction-batch.ts'
+import { outputsFit } from './prediction-batch.ts'
+
+export { LOG_COLUMNS } from './prediction-batch.ts'
 
 /** Where log files go: an ArtifactRepository has this method (writes are atomic there). */
 export interface PredictionLogSink {
@@ -31,9 +36,6 @@ export interface PredictionLoggerOptions {
   readonly onError?: (error: unknown) => void
 }
 
-/** The columns every logged row carries before the model's inputs and outputs. */
-export const LOG_COLUMNS = ['request_id', 'model_name', 'model_version', 'timestamp', 'latency_ms', 'row'] as const
-
 export interface LoggedRequest {
   readonly requestId: string
   readonly timestampMs: number
@@ -50,52 +52,30 @@ export interface PredictionLogStats {
   readonly rowsDropped: Readonly<Record<'sampled_out' | 'buffer_full' | 'write_failed' | 'bad_output', number>>
 }
 
-interface Pending extends LoggedRequest {
-  readonly modelName: string
-  readonly modelVersion: string
-}
+/**
+ * Requests wait here for the end of the event loop's turn and go to the encoder together: one
+ * message per turn rather than per request, and never more than about this many rows in one (the
+ * copy into a message is the one step of logging that grows with the rows it carries).
+ */
+const HAND_OVER_ROWS = 1_000
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0')
-/** Partition folder names may not hold `/` or start with a dot. */
-const pathSegment = (text: string) => text.replace(/[^A-Za-z0-9._=-]/g, '_').replace(/^\.+/, '_') || '_'
-
-/** Output columns named `prediction` (one output) or `prediction.<key>` (an object of outputs). */
-function outputColumns(predictions: unknown, rows: number): [string, unknown[]][] | undefined {
-  if (Array.isArray(predictions) || ArrayBuffer.isView(predictions)) {
-    const column = Array.from(predictions as ArrayLike<unknown>)
-    return column.length === rows ? [['prediction', column]] : undefined
-  }
-  if (typeof predictions === 'object' && predictions !== null) {
-    const entries = Object.entries(predictions).map(([key, value]) => [`prediction.${key}`, Array.from(value as ArrayLike<unknown>)] as [string, unknown[]])
-    return entries.every(([, column]) => column.length === rows) ? entries : undefined
-  }
-  return undefined
-}
-
-/** One Parquet column from JS values: numbers as DOUBLE, booleans as BOOLEAN, the rest as text (JSON for objects). */
-function parquetColumn(name: string, data: unknown[]) {
-  let numbers = 0
-  let booleans = 0
-  let others = 0
-  for (const v of data) {
-    if (v === null || v === undefined) continue
-    if (typeof v === 'number' || typeof v === 'bigint') numbers++
-    else if (typeof v === 'boolean') booleans++
-    else others++
-  }
-  if (others === 0 && booleans === 0) return { name, data: data.map((v) => (v === undefined || v === null ? null : Number(v))), type: 'DOUBLE' as const, nullable: true }
-  if (others === 0 && numbers === 0) return { name, data: data.map((v) => (v === undefined ? null : v)), type: 'BOOLEAN' as const, nullable: true }
-  return {
-    name,
-    data: data.map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v instanceof Date ? v.toISOString() : String(v))),
-    type: 'STRING' as const,
-    nullable: true,
-  }
-}
 
 export class PredictionLogger {
-  private pending: Pending[] = []
-  private pendingRows = 0
+  /** Logged requests not yet handed to the encoder. */
+  private outbox: LogRecord[] = []
+  private outboxRows = 0
+  private handOverScheduled = false
+  /** Rows handed to the encoder since the last flush: what the next drain must account for. */
+  private handedRows = 0
+  /** Rows logged since the last flush (what starts an early flush). */
+  private unflushedRows = 0
+  /**
+   * Rows logged and not yet written or dropped, wherever they are: in the outbox, in the worker, or
+   * in a flush still being encoded or written. The buffer bound applies to these, so that a worker
+   * that falls behind (it yields the CPU to scoring) cannot grow without limit.
+   */
+  private bufferedRows = 0
   private timer: NodeJS.Timeout | undefined
   private flushing: Promise<void> = Promise.resolve()
   private sequence = 0
@@ -136,20 +116,33 @@ export class PredictionLogger {
   }
 
   /**
-   * Queue one answered request. O(1) and never throws: the request's response does not wait on
-   * logging. Rows that do not fit the buffer are dropped and counted.
+   * Queue one answered request. Constant time for a request of a given size, and never throws: the
+   * request's response does not wait on logging. Rows that do not fit the buffer are dropped and
+   * counted, and so are outputs that are not one per row.
    */
   log(request: LoggedRequest): void {
     const rows = request.input.rowCount
     if (this.closed) return
-    if (this.pendingRows + rows > this.maxBufferedRows) {
+    if (!outputsFit(request.predictions, rows)) {
+      this.stats.rowsDropped.bad_output += rows
+      return
+    }
+    if (this.bufferedRows + rows > this.maxBufferedRows) {
       this.stats.rowsDropped.buffer_full += rows
       return
     }
-    this.pending.push({ ...request, modelName: this.modelName, modelVersion: this.modelVersion })
-    this.pendingRows += rows
+    const { requestId, timestampMs, latencyMs, input, predictions } = request
+    this.outbox.push({ requestId, modelName: this.modelName, modelVersion: this.modelVersion, timestampMs, latencyMs, rows, names: input.names, columns: input.columns, predictions })
+    this.outboxRows += rows
+    this.unflushedRows += rows
+    this.bufferedRows += rows
     this.stats.requestsLogged++
-    if (this.pendingRows >= this.flushRows) setImmediate(() => void this.flush())
+    if (this.outboxRows >= HAND_OVER_ROWS) this.handOver()
+    else if (!this.handOverScheduled) {
+      this.handOverScheduled = true
+      setImmediate(() => this.handOver())
+    }
+    if (this.unflushedRows >= this.flushRows) setImmediate(() => void this.flush())
     else this.timer ??= setTimeout(() => void this.flush(), this.flushIntervalMs).unref()
   }
 
@@ -162,11 +155,14 @@ export class PredictionLogger {
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
-    const batch = this.pending
-    this.pending = []
-    this.pendingRows = 0
-    if (batch.length === 0) return this.flushing
-    this.flushing = this.flushing.then(() => this.write(batch))
+    this.handOver()
+    const rows = this.handedRows
+    this.handedRows = 0
+    this.unflushedRows = 0
+    if (rows === 0) return this.flushing
+    // Asked now, so that the drain holds exactly the rows handed over until now.
+    const files = this.encoder.drain()
+    this.flushing = this.flushing.then(() => this.write(files, rows))
     return this.flushing
   }
 
@@ -194,89 +190,77 @@ export class PredictionLogger {
       '# HELP orchard_prediction_log_dropped_rows_total Prediction rows not logged, by reason.',
       '# TYPE orchard_prediction_log_dropped_rows_total counter',
       ...Object.entries(s.rowsDropped).map(([reason, count]) => `orchard_prediction_log_dropped_rows_total{reason="${reason}"} ${count}`),
-      '# HELP orchard_prediction_log_buffered_rows Rows waiting for the next flush.',
+      '# HELP orchard_prediction_log_buffered_rows Rows logged and not yet written (waiting for a flush, or being encoded or written).',
       '# TYPE orchard_prediction_log_buffered_rows gauge',
-      `orchard_prediction_log_buffered_rows ${this.pendingRows}`,
+      `orchard_prediction_log_buffered_rows ${this.bufferedRows}`,
       '',
     ].join('\n')
   }
 
-  private async write(batch: Pending[]): Promise<void> {
-    // One file per (model version, day) within the batch.
-    const groups = new Map<string, Pending[]>()
-    for (const request of batch) {
-      const date = new Date(request.timestampMs)
-      const key = `${pathSegment(request.modelName)}/version=${pathSegment(request.modelVersion)}/date=${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`
-      let group = groups.get(key)
-      if (!group) groups.set(key, (group = []))
-      group.push(request)
-    }
-    for (const [folder, requests] of groups) {
-      let rows = 0
-      for (const r of requests) rows += r.input.rowCount
-      try {
-        const bytes = await this.encode(requests)
-        if (!bytes) continue
-        // From here on, only the rows the file holds can be lost (bad outputs were counted apart).
-        rows = bytes.rows
-        const time = new Date(this.now())
-        const name = `predictions-${pad(time.getUTCHours())}${pad(time.getUTCMinutes())}${pad(time.getUTCSeconds())}-${pad(++this.sequence, 6)}-${this.nonce}.parquet`
-        await this.options.sink.writeArtifact(`${folder}/${name}`, bytes)
-        this.stats.rowsWritten += bytes.rows
-        this.stats.filesWritten++
-      } catch (error) {
-        this.stats.rowsDropped.write_failed += rows
-        this.options.onError?.(error)
+  /** The outbox to the encoder. Values no message can carry (a function, say) drop their request as a bad output. */
+  private handOver(): void {
+    this.handOverScheduled = false
+    const records = this.outbox
+    if (records.length === 0) return
+    this.outbox = []
+    this.outboxRows = 0
+    try {
+      this.encoder.append(records)
+      for (const record of records) this.handedRows += record.rows
+    } catch {
+      for (const record of records) {
+        try {
+          this.encoder.append([record])
+          this.handedRows += record.rows
+        } catch {
+          this.stats.rowsDropped.bad_output += record.rows
+          this.bufferedRows -= record.rows
+        }
       }
     }
   }
 
-  /** The requests as one Parquet file: the log columns, then the union of input columns, then outputs. */
-  private async encode(requests: Pending[]): Promise<(Uint8Array & { rows: number }) | undefined> {
-    const meta: unknown[][] = LOG_COLUMNS.map(() => [])
-    const inputs = new Map<string, unknown[]>()
-    const outputs = new Map<string, unknown[]>()
-    let total = 0
-    const reserved = new Set<string>([...LOG_COLUMNS])
-    for (const request of requests) {
-      const n = request.input.rowCount
-      const predicted = outputColumns(request.predictions, n)
-      if (!predicted) {
-        this.stats.rowsDropped.bad_output += n
+  /** Writes a drain's files, then frees its rows' room in the buffer. */
+  private async write(drained: Promise<readonly EncodedFile[]>, rows: number): Promise<void> {
+    try {
+      await this.writeFiles(drained, rows)
+    } finally {
+      this.bufferedRows -= rows
+    }
+  }
+
+  /** Names and writes a drain's files; rows it should hold but does not (a dead worker's) count as failed. */
+  private async writeFiles(drained: Promise<readonly EncodedFile[]>, rows: number): Promise<void> {
+    let files: readonly EncodedFile[]
+    try {
+      files = await drained
+    } catch (error) {
+      this.fail(rows, error)
+      return
+    }
+    let accounted = 0
+    for (const file of files) {
+      accounted += file.rows
+      if ('error' in file) {
+        this.fail(file.rows, new Error(file.error))
         continue
       }
-      for (let r = 0; r < n; r++) {
-        meta[0]!.push(request.requestId)
-        meta[1]!.push(request.modelName)
-        meta[2]!.push(request.modelVersion)
-        meta[3]!.push(new Date(request.timestampMs))
-        meta[4]!.push(request.latencyMs)
-        meta[5]!.push(r)
+      try {
+        const time = new Date(this.now())
+        const name = `predictions-${pad(time.getUTCHours())}${pad(time.getUTCMinutes())}${pad(time.getUTCSeconds())}-${pad(++this.sequence, 6)}-${this.nonce}.parquet`
+        await this.options.sink.writeArtifact(`${file.folder}/${name}`, file.bytes)
+        this.stats.rowsWritten += file.rows
+        this.stats.filesWritten++
+      } catch (error) {
+        this.fail(file.rows, error)
       }
-      const append = (target: Map<string, unknown[]>, name: string, values: readonly unknown[]) => {
-        let column = target.get(name)
-        if (!column) target.set(name, (column = new Array<unknown>(total).fill(null)))
-        for (let r = 0; r < n; r++) column.push(values[r] ?? null)
-      }
-      request.input.names.forEach((name, c) => append(inputs, reserved.has(name) || name.startsWith('prediction') ? `input.${name}` : name, request.input.columns[c]!))
-      for (const [name, values] of predicted) append(outputs, name, values)
-      total += n
-      for (const column of [...inputs.values(), ...outputs.values()]) while (column.length < total) column.push(null)
     }
-    if (total === 0) return undefined
-    const columnData = [
-      { name: 'request_id', data: meta[0]!, type: 'STRING' as const },
-      { name: 'model_name', data: meta[1]!, type: 'STRING' as const },
-      { name: 'model_version', data: meta[2]!, type: 'STRING' as const },
-      { name: 'timestamp', data: meta[3]!, type: 'TIMESTAMP' as const },
-      { name: 'latency_ms', data: meta[4]!, type: 'DOUBLE' as const },
-      { name: 'row', data: meta[5]!, type: 'INT32' as const },
-      ...[...inputs].map(([name, data]) => parquetColumn(name, data)),
-      ...[...outputs].map(([name, data]) => parquetColumn(name, data)),
-    ]
-    const bytes = (await this.encoder.encode(columnData)) as Uint8Array & { rows: number }
-    bytes.rows = total
-    return bytes
+    if (accounted < rows) this.fail(rows - accounted, new Error(`${rows - accounted} logged rows were lost with the Parquet encoding worker`))
+  }
+
+  private fail(rows: number, error: unknown): void {
+    this.stats.rowsDropped.write_failed += rows
+    this.options.onError?.(error)
   }
 }
 
