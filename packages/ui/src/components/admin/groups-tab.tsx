@@ -1,10 +1,10 @@
 import { useState } from 'react'
-import type { FormEvent } from 'react'
 import { addGroupMember, assignRole, createGroup, deleteGroup, removeGroupMember, unassignRole } from '../../admin-api.ts'
 import type { Group } from '../../admin-api.ts'
 import { useAction } from '../../use-action.ts'
 import { ConfirmDialog } from '../confirm-dialog.tsx'
 import { ActionError } from './action-error.tsx'
+import { CreateForm } from './create-form.tsx'
 import type { AdminData } from './admin-data.ts'
 import { roleLabel } from './roles-tab.tsx'
 
@@ -37,32 +37,17 @@ export function GroupsTab({ data, onChanged }: Props) {
 }
 
 function CreateGroupForm({ onChanged }: { readonly onChanged: () => Promise<void> }) {
-  const [name, setName] = useState('')
-  const [description, setDescription] = useState('')
-  const action = useAction()
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
-    if (await action.run(() => createGroup(name.trim(), description.trim()))) {
-      setName('')
-      setDescription('')
-      await onChanged()
-    }
-  }
   return (
-    <form className="admin-form" onSubmit={submit} aria-label="Create a group">
-      <label className="stacked">
-        Group name
-        <input value={name} onChange={(e) => setName(e.target.value)} required />
-      </label>
-      <label className="stacked">
-        Description
-        <input value={description} onChange={(e) => setDescription(e.target.value)} />
-      </label>
-      <button type="submit" className="primary" disabled={action.busy}>
-        Create group
-      </button>
-      <ActionError error={action.error} />
-    </form>
+    <CreateForm
+      label="Create a group"
+      fields={[
+        { name: 'name', label: 'Group name', required: true },
+        { name: 'description', label: 'Description' },
+      ]}
+      submitLabel="Create group"
+      create={(v) => createGroup(v.name ?? '', v.description ?? '')}
+      onChanged={onChanged}
+    />
   )
 }
 

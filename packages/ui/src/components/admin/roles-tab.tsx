@@ -7,6 +7,7 @@ import { useAction } from '../../use-action.ts'
 import { currentWorkspace } from '../../workspace.ts'
 import { ConfirmDialog } from '../confirm-dialog.tsx'
 import { ActionError } from './action-error.tsx'
+import { CreateForm } from './create-form.tsx'
 import type { AdminData } from './admin-data.ts'
 
 // Roles (MLflow 3.14's RBAC) of one workspace: create and delete them, their grants (resource type,
@@ -76,32 +77,17 @@ export function RolesTab({ data, onChanged }: Props) {
 }
 
 function CreateRoleForm({ workspace, onChanged }: { readonly workspace: string; readonly onChanged: () => Promise<void> }) {
-  const [name, setName] = useState('')
-  const [description, setDescription] = useState('')
-  const action = useAction()
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
-    if (await action.run(() => createRole(workspace, name.trim(), description.trim()))) {
-      setName('')
-      setDescription('')
-      await onChanged()
-    }
-  }
   return (
-    <form className="admin-form" onSubmit={submit} aria-label="Create a role">
-      <label className="stacked">
-        Role name
-        <input value={name} onChange={(e) => setName(e.target.value)} required />
-      </label>
-      <label className="stacked">
-        Description
-        <input value={description} onChange={(e) => setDescription(e.target.value)} />
-      </label>
-      <button type="submit" className="primary" disabled={action.busy}>
-        Create role in {workspace}
-      </button>
-      <ActionError error={action.error} />
-    </form>
+    <CreateForm
+      label="Create a role"
+      fields={[
+        { name: 'name', label: 'Role name', required: true },
+        { name: 'description', label: 'Description' },
+      ]}
+      submitLabel={`Create role in ${workspace}`}
+      create={(v) => createRole(workspace, v.name ?? '', v.description ?? '')}
+      onChanged={onChanged}
+    />
   )
 }
 

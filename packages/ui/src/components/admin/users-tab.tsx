@@ -1,10 +1,10 @@
 import { useState } from 'react'
-import type { FormEvent } from 'react'
 import { createUser, deleteUser, resetPassword, setAdmin } from '../../admin-api.ts'
 import type { AdminUser } from '../../admin-api.ts'
 import { useAction } from '../../use-action.ts'
 import { ConfirmDialog } from '../confirm-dialog.tsx'
 import { ActionError } from './action-error.tsx'
+import { CreateForm } from './create-form.tsx'
 import type { AdminData } from './admin-data.ts'
 
 // Users: create one, make or unmake admins, set a new password, delete (confirmed). The server keeps
@@ -81,31 +81,16 @@ export function UsersTab({ data, me, onChanged }: Props) {
 }
 
 function CreateUserForm({ onChanged }: { readonly onChanged: () => Promise<void> }) {
-  const [username, setUsername] = useState('')
-  const [password, setPassword] = useState('')
-  const action = useAction()
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
-    if (await action.run(() => createUser(username.trim(), password))) {
-      setUsername('')
-      setPassword('')
-      await onChanged()
-    }
-  }
   return (
-    <form className="admin-form" onSubmit={submit} aria-label="Create a user">
-      <label className="stacked">
-        User name
-        <input value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off" />
-      </label>
-      <label className="stacked">
-        Password
-        <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="new-password" />
-      </label>
-      <button type="submit" className="primary" disabled={action.busy}>
-        Create user
-      </button>
-      <ActionError error={action.error} />
-    </form>
+    <CreateForm
+      label="Create a user"
+      fields={[
+        { name: 'username', label: 'User name', required: true, autoComplete: 'off' },
+        { name: 'password', label: 'Password', type: 'password', required: true, autoComplete: 'new-password' },
+      ]}
+      submitLabel="Create user"
+      create={(v) => createUser(v.username ?? '', v.password ?? '')}
+      onChanged={onChanged}
+    />
   )
 }

@@ -1,11 +1,9 @@
 import { useState } from 'react'
-import type { FormEvent } from 'react'
 import { DEFAULT_WORKSPACE_NAME } from '@orchard/protocol'
 import { createWorkspace, deleteWorkspace } from '../../admin-api.ts'
 import type { Workspace } from '../../admin-api.ts'
-import { useAction } from '../../use-action.ts'
 import { ConfirmDialog } from '../confirm-dialog.tsx'
-import { ActionError } from './action-error.tsx'
+import { CreateForm } from './create-form.tsx'
 
 // Workspaces (MLflow 3.10, with --enable-workspaces): create and delete. Deleting is MLflow's
 // RESTRICT mode: the server refuses while the workspace still holds experiments or models, and the
@@ -57,37 +55,17 @@ export function WorkspacesTab({ workspaces, onChanged }: Props) {
 }
 
 function CreateWorkspaceForm({ onChanged }: { readonly onChanged: () => Promise<void> }) {
-  const [name, setName] = useState('')
-  const [description, setDescription] = useState('')
-  const [root, setRoot] = useState('')
-  const action = useAction()
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
-    if (await action.run(() => createWorkspace(name.trim(), description.trim(), root.trim()))) {
-      setName('')
-      setDescription('')
-      setRoot('')
-      await onChanged()
-    }
-  }
   return (
-    <form className="admin-form" onSubmit={submit} aria-label="Create a workspace">
-      <label className="stacked">
-        Workspace name
-        <input value={name} onChange={(e) => setName(e.target.value)} required placeholder="team-a" />
-      </label>
-      <label className="stacked">
-        Description
-        <input value={description} onChange={(e) => setDescription(e.target.value)} />
-      </label>
-      <label className="stacked">
-        Artifact root (optional)
-        <input value={root} onChange={(e) => setRoot(e.target.value)} placeholder="s3://bucket/team-a" />
-      </label>
-      <button type="submit" className="primary" disabled={action.busy}>
-        Create workspace
-      </button>
-      <ActionError error={action.error} />
-    </form>
+    <CreateForm
+      label="Create a workspace"
+      fields={[
+        { name: 'name', label: 'Workspace name', required: true, placeholder: 'team-a' },
+        { name: 'description', label: 'Description' },
+        { name: 'root', label: 'Artifact root (optional)', placeholder: 's3://bucket/team-a' },
+      ]}
+      submitLabel="Create workspace"
+      create={(v) => createWorkspace(v.name ?? '', v.description ?? '', v.root ?? '')}
+      onChanged={onChanged}
+    />
   )
 }
