@@ -38,10 +38,12 @@ function resolveRunKey(written: string | undefined, key: string): ResolvedKey | 
 const runGrammar: Grammar = {
   resolve: resolveRunKey,
   keyHint: 'metrics.<name>, params.<name>, tags.<name>, datasets.<name|digest|context> or an attribute such as status; quote names with backticks or double quotes',
+  aggregates: true,
 }
 
 /**
- * Parse a runs/search filter: MLflow's grammar plus OR and parentheses. Absent or blank text: no filter.
+ * Parse a runs/search filter: MLflow's grammar plus OR, parentheses and aggregates of a metric's
+ * history (`min(metrics.loss) < 0.2`, also max, mean/avg). Absent or blank text: no filter.
  * @example parseRunFilter("metrics.rmse < 8 and params.model = 'lasso'")
  */
 export function parseRunFilter(text: string | undefined): FilterNode | undefined {

@@ -107,6 +107,27 @@ export function describeRunSearch(harness: StoreHarness): void {
       assert.deepEqual(await search(cmp('metric', 'missing', '>', 0)), [])
     })
 
+    it('filters on aggregates of a metric history (min, max, mean), NaN points left out', async () => {
+      const { store, experimentId, ids } = await searcher()
+      // loss by step: r1 0.5, 0.25, 0.75 · r2 1, NaN, 0.5 · r3 NaN · r5 0.25 · r4 none.
+      const histories: Record<string, number[]> = { r1: [0.5, 0.25, 0.75], r2: [1, Number.NaN, 0.5], r3: [Number.NaN], r5: [0.25] }
+      for (const [name, values] of Object.entries(histories)) {
+        await store.logBatch(ids[name] as string, { metrics: values.map((value, step) => ({ key: 'loss', value, timestamp: 10 + step, step })) })
+      }
+      const search = async (filter: string) =>
+        names((await store.searchRuns({ experimentIds: [experimentId], runViewType: 'ACTIVE_ONLY', maxResults: 50, filter })).items)
+      assert.deepEqual(await search('metrics.loss < 0.3'), ['r5'], 'a plain comparison reads the latest value only')
+      assert.deepEqual(await search('min(metrics.loss) <= 0.25'), ['r5', 'r1'])
+      assert.deepEqual(await search('max(metrics.loss) > 0.8'), ['r2'])
+      assert.deepEqual(await search('mean(metrics.loss) = 0.5'), ['r1'])
+      assert.deepEqual(await search('avg(metrics.loss) >= 0.5'), ['r2', 'r1'])
+      assert.deepEqual(await search('mean(metrics.loss) != 0.5'), ['r5', 'r2'], 'no aggregate (all NaN, or no metric) matches nothing')
+      assert.deepEqual(await search("min(metrics.loss) < 0.3 and params.model = 'cnn'"), ['r1'])
+      assert.deepEqual(await search('max(metrics.loss) < 0.5 or min(metrics.acc) > 0.85'), ['r5', 'r1'])
+      assert.deepEqual(await search('min(metrics.missing) < 1'), [])
+      await rejectsWith(search("min(params.model) = 'cnn'"), 'INVALID_PARAMETER_VALUE', 'metrics only')
+    })
+
     it('filters on params and tags with =, !=, LIKE (case-sensitive), ILIKE, IN and NOT IN', async () => {
       const { search } = await searcher()
       assert.deepEqual(await search(cmp('param', 'model', '=', 'cnn')), ['r3', 'r1'])
