@@ -209,6 +209,45 @@ describe('runs table in Chromium', () => {
     await page.locator('button[data-column="metrics.loss"]').waitFor()
   })
 
+  it('filters on an aggregate of a metric’s history on the server, with help and completion', async () => {
+    await page.goto(`${server.url}/experiments/${experimentId}`)
+    await page.getByTestId('run-count').filter({ hasText: '9 runs' }).waitFor()
+    const box = page.getByLabel('Filter runs')
+    await box.click()
+    // Completion: `min(` then the metric inside, closed, then the numeric operators.
+    await box.pressSequentially('min(los')
+    const options = page.getByRole('listbox', { name: 'Filter suggestions' }).getByRole('option')
+    assert.deepEqual(await settled(() => options.allTextContents(), (o) => o.length === 1), ['metrics.loss'])
+    await box.press('ArrowDown')
+    await box.press('Enter')
+    assert.equal(await box.inputValue(), 'min(metrics.loss) ')
+    // The last loss of child i is 4+i and its least 1+i: only linear (1) and ridge-alpha-0.1 (2) have
+    // a least loss under 3, though no run's last value is under 3.
+    await box.pressSequentially('< 3')
+    await box.press('Enter')
+    await page.getByTestId('run-count').filter({ hasText: /^2 runs/ }).waitFor()
+    const shown = async () => (await page.locator('.grid-body [role=row] .cell.name a').allTextContents()).sort()
+    assert.deepEqual(await shown(), ['linear', 'ridge-alpha-0.1'])
+    assert.match(decodeURIComponent(page.url()), /filter=min\(metrics\.loss\)/)
+    // The mean (3+i) with OR and a param, and the server's message for a bad aggregate.
+    await box.fill("mean(metrics.loss) >= 9 or params.model = 'linear'")
+    await box.press('Enter')
+    await page.getByTestId('run-count').filter({ hasText: /^2 runs/ }).waitFor()
+    assert.deepEqual(await shown(), ['lasso-alpha-0.1', 'linear'])
+    // The help lists the syntax; an example goes into the box.
+    await page.getByLabel('Filter syntax', { exact: true }).click()
+    const help = page.getByRole('note', { name: 'Filter syntax help' })
+    await page.screenshot({ path: `${SCREENSHOTS}runs-filter-help.png` })
+    await help.getByRole('button', { name: 'min(metrics.loss) < 0.2' }).click()
+    assert.equal(await box.inputValue(), 'min(metrics.loss) < 0.2')
+    await page.getByLabel('Filter syntax', { exact: true }).click()
+    await box.fill("min(params.model) = 'x'")
+    await box.press('Enter')
+    await page.getByText('applies to metrics only').waitFor()
+    await page.goto(`${server.url}/experiments/${experimentId}`)
+    await page.getByTestId('run-count').filter({ hasText: '9 runs' }).waitFor()
+  })
+
   it('saves views as experiment tags MLflow reads, opens them from the list and by a shared link', async () => {
     await page.goto(`${server.url}/experiments/${experimentId}?filter=${encodeURIComponent("params.model = 'ridge'")}&order=${encodeURIComponent('metrics.`val_rmse` ASC')}`)
     await page.getByTestId('run-count').filter({ hasText: '3 runs' }).waitFor()

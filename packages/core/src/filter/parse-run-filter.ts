@@ -5,7 +5,7 @@ import type { Grammar, KeyProblem, ResolvedKey } from './parse-filter.ts'
 import { RUN_ATTRIBUTE_HINT, RUN_ENTITY_HINT, runAttribute, runEntity } from './run-keys.ts'
 
 // MLflow's runs/search grammar (mlflow/utils/search_utils.py, SearchUtils, with the comparator
-// checks its SQL store applies), plus OR and parentheses.
+// checks its SQL store applies), plus OR, parentheses and min/max/mean of a metric's history.
 
 const DATASETS = new Set<string>(DATASET_KEYS)
 const STRING_OR_LIST = [...STRING_OPERATORS, ...LIST_OPERATORS]

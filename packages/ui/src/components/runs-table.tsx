@@ -20,6 +20,7 @@ import { SelectionActions } from './selection-actions.tsx'
 import { moveTo } from '../lib/reorder.ts'
 import { useReorder } from './use-reorder.ts'
 import { SavedViews } from './saved-views.tsx'
+import { FilterHelp } from './filter-help.tsx'
 import { Empty, ErrorBox } from './status.tsx'
 import { PermissionsLink } from './permissions-page.tsx'
 
@@ -567,7 +568,7 @@ function VirtualGrid(props: GridProps) {
           <select
             className="aggregate"
             aria-label={`Aggregate of ${c.label}`}
-            title="Which value of each run's history: the last, least, greatest or mean"
+            title="Which value of each run's history: the last, least, greatest or mean. Filter on it in the search box: min(metrics.<key>) < 0.2"
             value={c.aggregate}
             onChange={(e) => props.onAggregate(c, e.target.value as Aggregate)}
           >
@@ -761,6 +762,7 @@ function FilterBox({ draft, onDraft, keys, onSubmit, onClear }: {
           Clear
         </button>
       ) : null}
+      <FilterHelp onExample={onDraft} />
     </form>
   )
 }
