@@ -21,6 +21,7 @@ import { moveTo } from '../lib/reorder.ts'
 import { useReorder } from './use-reorder.ts'
 import { SavedViews } from './saved-views.tsx'
 import { FilterHelp } from './filter-help.tsx'
+import { InlineEdit } from './inline-edit.tsx'
 import { Empty, ErrorBox } from './status.tsx'
 import { PermissionsLink } from './permissions-page.tsx'
 
@@ -75,6 +76,8 @@ interface Column {
   readonly sortsInBrowser?: boolean
   /** The attribute or column this header sorts by; absent when the server cannot order by it. */
   readonly sort?: string | ColumnId
+  /** A tag column's key: its cells are edited in place (an empty value removes the tag). */
+  readonly tagKey?: string
   readonly cell: (run: Run) => string
 }
 
@@ -134,7 +137,7 @@ function dataColumn(id: string, aggregates: AggregateValues): Column | undefined
     column.kind === 'params'
       ? (r: Run) => r.data.params.find((p) => p.key === column.key)?.value ?? ''
       : (r: Run) => tagValue(r, column.key) ?? ''
-  return { id, label: column.key, group: column.kind, width: columnWidth(column.key), sort: column, cell }
+  return { id, label: column.key, group: column.kind, width: columnWidth(column.key), sort: column, cell, ...(column.kind === 'tags' ? { tagKey: column.key } : {}) }
 }
 
 const GROUP_ORDER = new Map(GROUPS.map((g, i) => [g.id, i]))
@@ -147,8 +150,12 @@ interface Loaded {
   readonly error?: string
 }
 
-function useRuns(experimentIds: readonly string[], view: RunsView, revision: number): Loaded {
+function useRuns(experimentIds: readonly string[], view: RunsView, revision: number): Loaded & { readonly replace: (run: Run) => void } {
   const [state, setState] = useState<Loaded>({ runs: [], done: false })
+  // An edit in place reads back its one run rather than the whole search (which would also reset
+  // the scroll position of a long table).
+  const replace = (run: Run) =>
+    setState((current) => ({ ...current, runs: current.runs.map((r) => (r.info.runId === run.info.runId ? run : r)) }))
   const key = JSON.stringify([experimentIds, view.filter, view.order, view.showDeleted, revision])
   useEffect(() => {
     let live = true
@@ -179,7 +186,7 @@ function useRuns(experimentIds: readonly string[], view: RunsView, revision: num
       live = false
     }
   }, [key])
-  return state
+  return { ...state, replace }
 }
 
 export function RunsTable({ experimentIds, experiments, view, onView, navigate }: Props) {
@@ -328,6 +335,18 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
     else onView({ order: '' })
   }
 
+  const renameRun = async (run: Run, name: string) => {
+    if (!name.trim()) throw new Error('A run needs a name.')
+    await transport.updateRun(run.info.runId, { runName: name.trim() })
+    loaded.replace(await transport.getRun(run.info.runId))
+  }
+  // An empty value removes the tag; a value on a run without the tag adds it.
+  const setRunTag = async (run: Run, key: string, value: string) => {
+    if (value === '') await transport.deleteTag(run.info.runId, key)
+    else await transport.setTag(run.info.runId, { key, value })
+    loaded.replace(await transport.getRun(run.info.runId))
+  }
+
   const openCharts = () => {
     const runIds = selected.size > 0 ? [...selected].slice(0, MAX_CHART_RUNS) : runRows.slice(0, VISIBLE_CHART_RUNS).map((r) => r.run.info.runId)
     navigate({ page: 'charts', experimentIds, runIds, metric: '', x: 'step', smoothing: 0, log: false })
@@ -428,6 +447,8 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
           movable={chosen}
           onMoveColumn={moveColumn}
           onAggregate={setAggregate}
+          onRename={renameRun}
+          onSetTag={setRunTag}
           expanded={expanded}
           onToggle={(id) => setExpanded((s) => toggled(s, id))}
           selected={selected}
@@ -450,6 +471,8 @@ interface GridProps {
   readonly order: ReturnType<typeof parseOrderTerm>
   readonly onSort: (column: Column) => void
   readonly onAggregate: (column: Column, aggregate: Aggregate) => void
+  readonly onRename: (run: Run, name: string) => Promise<void>
+  readonly onSetTag: (run: Run, key: string, value: string) => Promise<void>
   /** A column's new width while dragging (`done` false) and once let go (`done` true: remembered). */
   readonly onResize: (id: string, width: number, done: boolean) => void
   /** Columns that can be dragged (or moved with Alt+Shift+Arrow) within their group. */
@@ -518,6 +541,10 @@ function VirtualGrid(props: GridProps) {
   }, [])
 
   const nameWidth = props.nameWidth
+  // The one cell being edited in place: a run's name or one of its tags.
+  const [editing, setEditing] = useState<{ readonly runId: string; readonly column: string }>()
+  const isEditing = (runId: string, column: string) => editing?.runId === runId && editing.column === column
+  const stopEditing = () => setEditing(undefined)
   const movable = (c: Column | undefined) => c !== undefined && props.movable.includes(c.id)
   const byId = (id: string) => props.columns.find((c) => c.id === id)
   const reorder = useReorder({
@@ -662,16 +689,55 @@ function VirtualGrid(props: GridProps) {
                 ) : (
                   <span className="expand-spacer" />
                 )}
-                <a {...linkProps(route, props.navigate)} title={run.info.runName || id}>
-                  {run.info.runName || id}
-                </a>
-                {row.childCount > 0 ? <span className="badge">{row.childCount}</span> : null}
+                {isEditing(id, 'run_name') ? (
+                  <InlineEdit value={run.info.runName} label={`Run name of ${run.info.runName || id}`} maxLength={250} onSave={(name) => props.onRename(run, name)} onDone={stopEditing} />
+                ) : (
+                  <>
+                    <a
+                      {...linkProps(route, props.navigate)}
+                      title={`${run.info.runName || id} (F2 renames)`}
+                      onKeyDown={(e) => e.key === 'F2' && (e.preventDefault(), setEditing({ runId: id, column: 'run_name' }))}
+                    >
+                      {run.info.runName || id}
+                    </a>
+                    {row.childCount > 0 ? <span className="badge">{row.childCount}</span> : null}
+                    <button type="button" className="pencil" aria-label={`Rename ${run.info.runName || id}`} title="Rename in place" onClick={() => setEditing({ runId: id, column: 'run_name' })}>
+                      ✎
+                    </button>
+                  </>
+                )}
               </div>
               {props.columns.map((c) => {
                 const text = c.cell(run)
+                const className = `cell${c.group === 'metrics' ? ' num' : ''}${c.id === 'status' ? ` status-${text.toLowerCase()}` : ''}`
+                if (c.tagKey === undefined) {
+                  return (
+                    <div key={c.id} role="cell" className={className} style={{ width: c.width }} title={text}>
+                      {text}
+                    </div>
+                  )
+                }
+                const tagKey = c.tagKey
+                const name = run.info.runName || id
                 return (
-                  <div key={c.id} role="cell" className={`cell${c.group === 'metrics' ? ' num' : ''}${c.id === 'status' ? ` status-${text.toLowerCase()}` : ''}`} style={{ width: c.width }} title={text}>
-                    {text}
+                  <div
+                    key={c.id}
+                    role="cell"
+                    className={`${className} editable${isEditing(id, c.id) ? ' editing' : ''}`}
+                    style={{ width: c.width }}
+                    title={text}
+                    onDoubleClick={() => setEditing({ runId: id, column: c.id })}
+                  >
+                    {isEditing(id, c.id) ? (
+                      <InlineEdit value={text} label={`Tag ${tagKey} of ${name}`} onSave={(value) => props.onSetTag(run, tagKey, value)} onDone={stopEditing} />
+                    ) : (
+                      <>
+                        <span className="text">{text}</span>
+                        <button type="button" className="pencil" aria-label={`${text ? 'Edit' : 'Add'} tag ${tagKey} of ${name}`} title="Edit in place (empty removes the tag)" onClick={() => setEditing({ runId: id, column: c.id })}>
+                          ✎
+                        </button>
+                      </>
+                    )}
                   </div>
                 )
               })}

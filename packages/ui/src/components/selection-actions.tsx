@@ -4,11 +4,12 @@ import type { Experiment, Run } from '../api.ts'
 import { ConfirmDialog } from './confirm-dialog.tsx'
 
 // What the runs table does to its ticked runs: move them to another experiment, delete or restore
-// them, and for one run rename it, set a tag or write its description. Each behind a dialog that
-// shows the server's refusal in place; `onChanged` reads the runs again.
+// them, and for one run set a tag of a key not shown as a column or write its description. Each
+// behind a dialog that shows the server's refusal in place; `onChanged` reads the runs again. A
+// run's name and the tags shown as columns are edited in the table's cells (inline-edit.tsx).
 
 const NOTE_TAG = 'mlflow.note.content'
-type Action = 'move' | 'delete' | 'restore' | 'rename' | 'tag' | 'describe'
+type Action = 'move' | 'delete' | 'restore' | 'tag' | 'describe'
 
 interface Props {
   readonly runs: readonly Run[]
@@ -32,7 +33,7 @@ export function SelectionActions({ runs, experimentIds, experiments, onChanged }
   const open = (next: Action) => {
     setAction(next)
     setTarget(destinations[0]?.experimentId ?? '')
-    setText(next === 'rename' ? (single?.info.runName ?? '') : next === 'describe' ? (single?.data.tags.find((t) => t.key === NOTE_TAG)?.value ?? '') : '')
+    setText(next === 'describe' ? (single?.data.tags.find((t) => t.key === NOTE_TAG)?.value ?? '') : '')
     setTagKey('')
   }
   // The dialog closes on Cancel too; only a confirmed action reads the runs again.
@@ -64,9 +65,6 @@ export function SelectionActions({ runs, experimentIds, experiments, onChanged }
             Restore
           </button>
         ) : null}
-        <button type="button" disabled={!single} onClick={() => open('rename')} title="Select one run to rename it">
-          Rename…
-        </button>
         <button type="button" disabled={!single} onClick={() => open('tag')} title="Select one run to set a tag">
           Tag…
         </button>
@@ -102,14 +100,6 @@ export function SelectionActions({ runs, experimentIds, experiments, onChanged }
       {action === 'restore' ? (
         <ConfirmDialog title={`Restore ${deleted.length === 1 ? `run “${name(deleted[0]!)}”` : plural(deleted.length)}?`} confirmLabel="Restore" onConfirm={confirmed(() => Promise.all(deleted.map((r) => transport.restoreRun(r.info.runId))))} onClose={done}>
           <p>They come back to the experiment’s runs.</p>
-        </ConfirmDialog>
-      ) : null}
-      {action === 'rename' && single ? (
-        <ConfirmDialog title={`Rename ${title}`} confirmLabel="Save" onConfirm={confirmed(() => transport.updateRun(single.info.runId, { runName: text.trim() }))} onClose={done}>
-          <label className="stacked">
-            Run name
-            <input aria-label="New run name" autoFocus value={text} maxLength={250} onChange={(e) => setText(e.target.value)} />
-          </label>
         </ConfirmDialog>
       ) : null}
       {action === 'tag' && single ? (
