@@ -46,6 +46,8 @@ export interface OrderTerm {
   readonly entity: EntityType
   readonly key: string
   readonly ascending: boolean
+  /** Orchard: `min(metrics.loss) ASC` orders by an aggregate of the metric's history. */
+  readonly aggregate?: MetricAggregate
 }
 
 /** Canonical run attributes a filter or order_by may name. */

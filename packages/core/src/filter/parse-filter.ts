@@ -55,7 +55,10 @@ const AGGREGATE_NAMES = new Map<string, MetricAggregate>([
   ['mean', 'mean'],
   ['avg', 'mean'],
 ])
-const AGGREGATE_HINT = 'min(metrics.<name>), max(metrics.<name>) or mean(metrics.<name>)'
+export const AGGREGATE_HINT = 'min(metrics.<name>), max(metrics.<name>) or mean(metrics.<name>)'
+
+/** The aggregate a word names (`min`, `max`, `mean`, `avg`), in any case. */
+export const aggregateNamed = (word: string): MetricAggregate | undefined => AGGREGATE_NAMES.get(word.toLowerCase())
 
 const isWord = (token: Token, upper: string) => token.kind === 'word' && token.text.toUpperCase() === upper
 const isPunctuation = (token: Token, value: string) => token.kind === 'punctuation' && token.value === value
@@ -206,7 +209,7 @@ class Parser {
    */
   private parseAggregateOpening(token: Token): MetricAggregate | undefined {
     if (!this.grammar.aggregates || token.kind !== 'word' || !isPunctuation(this.peek(), '(')) return undefined
-    const aggregate = AGGREGATE_NAMES.get(token.text.toLowerCase())
+    const aggregate = aggregateNamed(token.text)
     if (!aggregate) throw this.error(token.position, `unknown aggregate '${token.text}'`, AGGREGATE_HINT)
     this.next()
     return aggregate

@@ -1,5 +1,5 @@
 import { ownValue } from '@orchard/core'
-import type { Comparison, FilterNode } from '@orchard/core'
+import type { Comparison, FilterNode, MetricAggregate } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol'
 import { fragment, joinFragments } from './dialect.ts'
 import type { Dialect, Fragment } from './dialect.ts'
@@ -63,11 +63,14 @@ const AGGREGATE_SQL = { min: 'min', max: 'max', mean: 'avg' } as const
  * A scalar subquery stays a per-row subplan on PostgreSQL, so it needs no fence.
  */
 function compareMetricAggregate(dialect: Dialect, comparison: Comparison): Fragment {
-  const aggregate = AGGREGATE_SQL[comparison.aggregate!]
-  const history = `(SELECT ${aggregate}(h.value) FROM metrics h WHERE h.run_key = r.run_key AND h.key = ? AND h.is_nan = 0)`
-  const compared = compareValue(dialect, history, comparison)
-  return fragment(compared.sql, [comparison.key, ...compared.params])
+  const history = metricAggregate(comparison.aggregate!, comparison.key)
+  const compared = compareValue(dialect, history.sql, comparison)
+  return fragment(compared.sql, [...history.params, ...compared.params])
 }
+
+/** The aggregate of run `r`'s history of a metric as a scalar subquery; NULL without a non-NaN point. */
+export const metricAggregate = (aggregate: MetricAggregate, key: string): Fragment =>
+  fragment(`(SELECT ${AGGREGATE_SQL[aggregate]}(h.value) FROM metrics h WHERE h.run_key = r.run_key AND h.key = ? AND h.is_nan = 0)`, [key])
 
 export function unknownKey(comparison: Comparison): never {
   throw invalidParameter(`Invalid filter key '${comparison.entity}.${comparison.key}'`)

@@ -126,6 +126,27 @@ export function describeRunSearch(harness: StoreHarness): void {
       assert.deepEqual(await search('max(metrics.loss) < 0.5 or min(metrics.acc) > 0.85'), ['r5', 'r1'])
       assert.deepEqual(await search('min(metrics.missing) < 1'), [])
       await rejectsWith(search("min(params.model) = 'cnn'"), 'INVALID_PARAMETER_VALUE', 'metrics only')
+
+      // Ordered by an aggregate: runs without a number in their history last either way, ties by
+      // start_time DESC; as a later term too; paged across the slices.
+      const ordered = async (orderBy: string[], maxResults = 50, pageToken?: string) =>
+        store.searchRuns({ experimentIds: [experimentId], runViewType: 'ACTIVE_ONLY', maxResults, orderBy, ...(pageToken ? { pageToken } : {}) })
+      const order = async (...orderBy: string[]) => names((await ordered(orderBy)).items)
+      assert.deepEqual(await order('min(metrics.loss) ASC'), ['r5', 'r1', 'r2', 'r4', 'r3'])
+      assert.deepEqual(await order('min(metrics.loss) DESC'), ['r2', 'r5', 'r1', 'r4', 'r3'])
+      assert.deepEqual(await order('mean(metrics.loss) DESC'), ['r2', 'r1', 'r5', 'r4', 'r3'])
+      assert.deepEqual(await order('metrics.loss DESC'), ['r1', 'r2', 'r5', 'r3', 'r4'], 'the latest value: r3 is NaN, r4 has none')
+      assert.deepEqual(await order('params.model', 'max(metrics.loss) DESC'), ['r1', 'r3', 'r5', 'r2', 'r4'])
+      assert.deepEqual(await order('max(metrics.loss)', 'metrics.loss DESC'), ['r5', 'r1', 'r2', 'r3', 'r4'])
+      const paged: string[] = []
+      let token: string | undefined
+      do {
+        const page = await ordered(['max(metrics.loss) DESC'], 2, token)
+        paged.push(...names(page.items))
+        token = page.nextPageToken
+      } while (token)
+      assert.deepEqual(paged, names((await ordered(['max(metrics.loss) DESC'])).items))
+      await rejectsWith(order('min(metrics.loss)', 'min(metrics.loss) DESC'), 'INVALID_PARAMETER_VALUE', 'duplicate')
     })
 
     it('filters on params and tags with =, !=, LIKE (case-sensitive), ILIKE, IN and NOT IN', async () => {
