@@ -195,15 +195,24 @@ describe('runs table in Chromium', () => {
     assert.equal(await settled(() => lossCell('ridge-alpha-1'), (t) => t === '7'), '7')
     await page.getByLabel('Aggregate of loss').selectOption('mean')
     assert.equal(await settled(() => lossCell('ridge-alpha-0.1'), (t) => t === '4'), '4')
-    // Sorting by the mean happens in the browser: the largest mean first, then the smallest.
+    // The server sorts every run by the mean (order_by mean(metrics.loss)): the largest first, then
+    // the smallest.
     const header = page.locator('.grid-header [role=columnheader]', { has: page.locator('[data-column="metrics.loss@mean"]') })
     await header.locator('button.sort').click()
     await settled(() => header.getAttribute('aria-sort'), (s) => s === 'descending')
+    assert.match(decodeURIComponent(page.url()), /order=mean\(metrics\.`loss`\)\+DESC/)
     const children = async () => (await page.locator('.grid-body [role=row] .cell.name a').allTextContents()).filter((n) => MODELS.includes(n))
-    assert.deepEqual(await children(), [...MODELS].reverse())
+    assert.deepEqual(await settled(children, (c) => c[0] === MODELS.at(-1)), [...MODELS].reverse())
     await header.locator('button.sort').click()
     await settled(() => header.getAttribute('aria-sort'), (s) => s === 'ascending')
-    assert.deepEqual(await children(), MODELS)
+    assert.deepEqual(await settled(children, (c) => c[0] === MODELS[0]), MODELS)
+    // Another aggregate keeps the column sorted, in the same direction.
+    await page.getByLabel('Aggregate of loss').selectOption('max')
+    await page.waitForURL(/order=max/)
+    const maxHeader = page.locator('.grid-header [role=columnheader]', { has: page.locator('[data-column="metrics.loss@max"]') })
+    assert.equal(await settled(() => maxHeader.getAttribute('aria-sort'), (s) => s === 'ascending'), 'ascending')
+    await page.getByLabel('Aggregate of loss').selectOption('mean')
+    await page.waitForURL(/order=mean/)
     await page.screenshot({ path: `${SCREENSHOTS}runs-aggregate.png` })
     await page.getByLabel('Aggregate of loss').selectOption('last')
     await page.locator('button[data-column="metrics.loss"]').waitFor()

@@ -1,10 +1,10 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { FormEvent } from 'react'
 import { errorMessage, metricAggregate, transport } from '../api.ts'
-import { AGGREGATES, compareValues, splitAggregate, withAggregate } from '../lib/aggregates.ts'
+import { AGGREGATES, splitAggregate, withAggregate } from '../lib/aggregates.ts'
 import type { Aggregate } from '../lib/aggregates.ts'
 import type { Experiment, Run } from '../api.ts'
-import { columnWidth, defaultColumns, orderTerm, parseColumn, parseOrderTerm, toCsv } from '../lib/columns.ts'
+import { columnWidth, defaultColumns, orderTerm, parseColumn, parseOrderTerm, sortTarget, toCsv } from '../lib/columns.ts'
 import type { ColumnId } from '../lib/columns.ts'
 import { columnsKey, isStringList, isWidthMap, readStored, widthsKey, writeStored } from '../lib/stored.ts'
 import { formatDuration, formatMetric, formatTime } from '../lib/format.ts'
@@ -68,12 +68,10 @@ interface Column {
   readonly label: string
   readonly group: ColumnGroup
   readonly width: number
-  /** A metric column's aggregate over each run's history; `last` is what the server sorts by. */
+  /** A metric column's aggregate over each run's history; the server sorts and filters by it too. */
   readonly aggregate?: Aggregate
-  /** A metric column's number for a run: what groups summarise and browser-side sorts compare. */
+  /** A metric column's number for a run: what groups summarise. */
   readonly value?: (run: Run) => number | undefined
-  /** Sorted in the browser: the server orders by last values only, not by aggregates. */
-  readonly sortsInBrowser?: boolean
   /** The attribute or column this header sorts by; absent when the server cannot order by it. */
   readonly sort?: string | ColumnId
   /** A tag column's key: its cells are edited in place (an empty value removes the tag). */
@@ -116,9 +114,9 @@ function dataColumn(id: string, aggregates: AggregateValues): Column | undefined
         group: 'metrics',
         aggregate,
         width: columnWidth(key) + AGGREGATE_SELECT_WIDTH,
-        sort: { kind: 'metrics', key: column.key },
+        // The server orders every run by the aggregate (`min(metrics.loss) DESC`), not just those loaded.
+        sort: { kind: 'metrics', key, aggregate },
         value,
-        sortsInBrowser: true,
         cell: (r) => (values === 'loading' ? '…' : formatMetric(value(r))),
       }
     }
@@ -200,8 +198,6 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   const [widths, setWidths] = useState<Record<string, number>>(() => readStored(widthsKey(experimentIds), isWidthMap) ?? {})
   const [aggregates, setAggregates] = useState<AggregateValues>(new Map())
   const aggregatesFor = useRef<{ runs: readonly Run[]; ids: Set<string> }>({ runs: [], ids: new Set() })
-  // Aggregate columns sort in the browser (the server orders by last values only).
-  const [clientSort, setClientSort] = useState<{ readonly id: string; readonly ascending: boolean }>()
   useEffect(() => setDraft(view.filter), [view.filter])
   useEffect(() => setSelected(new Set()), [experimentIds.join(',')])
 
@@ -227,10 +223,10 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
     if (defaults === undefined && loaded.runs.length > 0) setDefaults([...defaultColumns(loaded.runs), ...(keys.datasets ? [DATASETS_COLUMN] : [])])
   }, [loaded.runs, defaults, keys.datasets])
   const chosen = view.columns ?? stored ?? defaults ?? []
-  const choose = (columns: readonly string[] | undefined) => {
+  const choose = (columns: readonly string[] | undefined, also: Partial<RunsView> = {}) => {
     writeStored(columnsKey(experimentIds), columns)
     setStored(columns ? [...columns] : undefined)
-    onView({ columns })
+    onView({ columns, ...also })
   }
   const columns = useMemo(() => {
     // With several experiments selected, say which one each run belongs to.
@@ -242,24 +238,16 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
       widths[c.id] ? { ...c, width: widths[c.id]! } : c,
     )
   }, [chosen.join('\u0000'), experimentIds.length, experiments, widths, aggregates])
-  const sortedRuns = useMemo(() => {
-    if (!clientSort) return loaded.runs
-    const column = columns.find((c) => c.id === clientSort.id)
-    if (!column?.value || !column.sortsInBrowser) return loaded.runs
-    const value = column.value
-    const ascending = clientSort.ascending
-    return [...loaded.runs].sort((a, b) => compareValues(value(a), value(b), ascending))
-  }, [loaded.runs, clientSort, columns])
   const groupBy = view.groupBy ?? ''
   const rows = useMemo<GridRow[]>(() => {
-    if (!groupBy) return nestRuns(sortedRuns, expanded).map((row) => ({ kind: 'run', ...row }))
-    return groupRuns(sortedRuns, groupBy, (run) => groupValue(run, groupBy)).flatMap((group): GridRow[] => [
+    if (!groupBy) return nestRuns(loaded.runs, expanded).map((row) => ({ kind: 'run', ...row }))
+    return groupRuns(loaded.runs, groupBy, (run) => groupValue(run, groupBy)).flatMap((group): GridRow[] => [
       { kind: 'group', group },
       ...(expanded.has(group.id) ? group.runs.map((run): GridRow => ({ kind: 'run', run, depth: 1, childCount: 0 })) : []),
     ])
-  }, [sortedRuns, expanded, groupBy])
+  }, [loaded.runs, expanded, groupBy])
   const runRows = rows.flatMap((row) => (row.kind === 'run' ? [row] : []))
-  const order = clientSort ? { target: `client:${clientSort.id}`, ascending: clientSort.ascending } : parseOrderTerm(view.order)
+  const order = parseOrderTerm(view.order)
 
   // Aggregates other than the last value, read once all runs are in (and again for a new search).
   const aggregateIds = chosen.filter((id) => id.startsWith('metrics.') && splitAggregate(id.slice('metrics.'.length)).aggregate !== 'last')
@@ -290,10 +278,12 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
     }
   }, [loaded.done, loaded.runs, aggregateIds.join('\u0000')])
 
+  // A column sorted by one aggregate stays sorted, in the same direction, by the one chosen next.
   const setAggregate = (column: Column, aggregate: Aggregate) => {
     const { key } = splitAggregate(column.id.slice('metrics.'.length))
-    if (clientSort?.id === column.id) setClientSort(undefined)
-    choose(chosen.map((id) => (id === column.id ? withAggregate(key, aggregate) : id)))
+    const sorted = column.sort && order?.target === sortTarget(column.sort)
+    const resorted = sorted ? { order: orderTerm({ kind: 'metrics', key, ...(aggregate === 'last' ? {} : { aggregate }) }, order.ascending) } : {}
+    choose(chosen.map((id) => (id === column.id ? withAggregate(key, aggregate) : id)), resorted)
   }
 
   // Chosen columns move within their group (the group headers stay together); the order is the
@@ -323,13 +313,8 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   }
 
   const sortBy = (column: Column) => {
-    if (column.sortsInBrowser) {
-      setClientSort(clientSort?.id !== column.id ? { id: column.id, ascending: false } : !clientSort.ascending ? { id: column.id, ascending: true } : undefined)
-      return
-    }
-    setClientSort(undefined)
     if (!column.sort) return
-    const target = typeof column.sort === 'string' ? column.sort : `${column.sort.kind}.${column.sort.key}`
+    const target = sortTarget(column.sort)
     if (order?.target !== target) onView({ order: orderTerm(column.sort, false) })
     else if (!order.ascending) onView({ order: orderTerm(column.sort, true) })
     else onView({ order: '' })
@@ -560,8 +545,7 @@ function VirtualGrid(props: GridProps) {
   const width = CHECK_WIDTH + nameWidth + props.columns.reduce((sum, c) => sum + c.width, 0)
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
   const last = Math.min(props.rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN)
-  const sortTarget = (c: Column) => (c.sortsInBrowser ? `client:${c.id}` : typeof c.sort === 'string' ? c.sort : c.sort ? `${c.sort.kind}.${c.sort.key}` : '')
-  const sortState = (c: Column) => (props.order?.target === sortTarget(c) ? (props.order.ascending ? 'ascending' : 'descending') : 'none')
+  const sortState = (c: Column) => (c.sort && props.order?.target === sortTarget(c.sort) ? (props.order.ascending ? 'ascending' : 'descending') : 'none')
   const groups: { group: ColumnGroup; label: string; width: number }[] = []
   for (const c of props.columns) {
     const previous = groups[groups.length - 1]
