@@ -146,6 +146,8 @@ describe('runs table actions in Chromium', () => {
     await page.getByRole('dialog').waitFor({ state: 'detached' })
     await actions().getByRole('button', { name: 'Description…' }).click()
     await page.getByLabel('Run description (markdown)').fill('Lasso with **alpha 0.01**.')
+    await page.getByRole('dialog').getByRole('tab', { name: 'Preview' }).click()
+    await page.getByRole('dialog').getByRole('tabpanel', { name: 'Description preview' }).locator('strong', { hasText: 'alpha 0.01' }).waitFor()
     await page.getByRole('dialog').getByRole('button', { name: 'Save description' }).click()
     await page.getByRole('dialog').waitFor({ state: 'detached' })
     const tags = new Map((await api.getRun(runId)).data.tags.map((t) => [t.key, t.value]))

@@ -14,6 +14,7 @@ import { ConfirmDialog } from './confirm-dialog.tsx'
 import { StageBadge } from './registry-widgets.tsx'
 import { MarkdownView } from './markdown-view.tsx'
 import { InlineEdit } from './inline-edit.tsx'
+import { MarkdownEditor } from './markdown-editor.tsx'
 import { LoggedModelsSection } from './logged-models-section.tsx'
 import { MetricChart } from './metric-chart.tsx'
 import { ProjectSection } from './project-section.tsx'
@@ -331,11 +332,9 @@ function MetricsTable({ run, navigate, theme }: { readonly run: Run; readonly na
  */
 function NoteEditor({ run, note, onChanged }: { readonly run: Run; readonly note: string | undefined; readonly onChanged: () => void }) {
   const [draft, setDraft] = useState<string>()
-  const [previewing, setPreviewing] = useState(false)
   const [error, setError] = useState<string>()
   const edit = (text: string | undefined) => {
     setDraft(text)
-    setPreviewing(false)
     setError(undefined)
   }
   const save = async (event?: FormEvent) => {
@@ -376,21 +375,7 @@ function NoteEditor({ run, note, onChanged }: { readonly run: Run; readonly note
             else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) (e.preventDefault(), void save())
           }}
         >
-          <div className="note-tabs" role="tablist" aria-label="Description editor">
-            <button type="button" role="tab" aria-selected={!previewing} onClick={() => setPreviewing(false)}>
-              Write
-            </button>
-            <button type="button" role="tab" aria-selected={previewing} onClick={() => setPreviewing(true)}>
-              Preview
-            </button>
-          </div>
-          {previewing ? (
-            <div className="note-preview" role="tabpanel" aria-label="Description preview">
-              {draft.trim() ? <MarkdownView source={draft} /> : <p className="muted">Nothing to preview.</p>}
-            </div>
-          ) : (
-            <textarea aria-label="Description (markdown)" rows={8} value={draft} onChange={(e) => setDraft(e.target.value)} autoFocus />
-          )}
+          <MarkdownEditor label="Description (markdown)" value={draft} onChange={setDraft} />
           {error ? <ErrorBox message={error} /> : null}
           <div className="dialog-actions">
             <span className="muted">Markdown · Ctrl+Enter saves · Escape cancels</span>

@@ -2,6 +2,7 @@ import { useRef, useState } from 'react'
 import { transport } from '../api.ts'
 import type { Experiment, Run } from '../api.ts'
 import { ConfirmDialog } from './confirm-dialog.tsx'
+import { MarkdownEditor } from './markdown-editor.tsx'
 
 // What the runs table does to its ticked runs: move them to another experiment, delete or restore
 // them, and for one run set a tag of a key not shown as a column or write its description. Each
@@ -116,10 +117,7 @@ export function SelectionActions({ runs, experimentIds, experiments, onChanged }
       ) : null}
       {action === 'describe' && single ? (
         <ConfirmDialog title={`Description of ${title}`} confirmLabel="Save description" onConfirm={confirmed(() => transport.setTag(single.info.runId, { key: NOTE_TAG, value: text }))} onClose={done}>
-          <label className="stacked">
-            Markdown
-            <textarea aria-label="Run description (markdown)" rows={8} value={text} onChange={(e) => setText(e.target.value)} />
-          </label>
+          <MarkdownEditor label="Run description (markdown)" value={text} onChange={setText} />
         </ConfirmDialog>
       ) : null}
     </>
