@@ -1,27 +1,23 @@
-import { Suspense, lazy, useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { isOrchardError } from '@orchard/sdk/rest'
 import { errorMessage, listExperiments, transport } from './api.ts'
 import type { Experiment } from './api.ts'
+import { ChartsPage } from './components/charts-page.tsx'
+import { ComparePage } from './components/compare-page.tsx'
 import { ExperimentsSidebar } from './components/experiments-sidebar.tsx'
 import { WorkspaceSwitcher } from './components/workspace-switcher.tsx'
+import { ModelPage } from './components/model-page.tsx'
+import { ModelVersionPage } from './components/model-version-page.tsx'
+import { ModelsPage } from './components/models-page.tsx'
 import { PermissionsPage } from './components/permissions-page.tsx'
+import { RunPage } from './components/run-page.tsx'
 import { RunsTable } from './components/runs-table.tsx'
-import { Empty, Loading, NotFound } from './components/status.tsx'
+import { Empty, NotFound } from './components/status.tsx'
 import { UserMenu } from './components/user-menu.tsx'
 import { runsRoute } from './lib/routes.ts'
 import type { RunsView } from './lib/routes.ts'
 import { linkProps, useRoute } from './router.ts'
 import type { AsyncState } from './use-async.ts'
-
-// Pages other than the runs table load on first visit: the runs table (the page most links open,
-// and the one timed for first paint) then parses and compiles a smaller bundle, without the charts
-// (uPlot), the artifact previews and the registry pages.
-const RunPage = lazy(() => import('./components/run-page.tsx').then((m) => ({ default: m.RunPage })))
-const ChartsPage = lazy(() => import('./components/charts-page.tsx').then((m) => ({ default: m.ChartsPage })))
-const ComparePage = lazy(() => import('./components/compare-page.tsx').then((m) => ({ default: m.ComparePage })))
-const ModelsPage = lazy(() => import('./components/models-page.tsx').then((m) => ({ default: m.ModelsPage })))
-const ModelPage = lazy(() => import('./components/model-page.tsx').then((m) => ({ default: m.ModelPage })))
-const ModelVersionPage = lazy(() => import('./components/model-version-page.tsx').then((m) => ({ default: m.ModelVersionPage })))
 
 function useTheme(): [string, () => void] {
   const [theme, setTheme] = useState(() => document.documentElement.dataset.theme ?? 'light')
@@ -218,9 +214,7 @@ export function App() {
           onSelect={(ids) => navigate(ids.length ? runsRoute(ids) : { page: 'home' })}
           onChanged={reload}
         />}
-        <main className="main" id="main">
-          <Suspense fallback={<Loading what="the page" />}>{main}</Suspense>
-        </main>
+        <main className="main" id="main">{main}</main>
       </div>
     </div>
   )
