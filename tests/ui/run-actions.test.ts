@@ -1,6 +1,7 @@
-// The runs table's actions on ticked runs in Chromium: move to another experiment (Orchard's
-// orchard/runs/move), delete and restore, rename, tag and description, each behind a dialog, each
-// read back from the server; a refusal is shown in the dialog and changes nothing.
+// The runs table's actions in Chromium: on ticked runs, move to another experiment (Orchard's
+// orchard/runs/move), delete and restore, tag and description, each behind a dialog; in the cells,
+// rename and tag edits in place. Each is read back from the server; a refusal is shown where it was
+// made and changes nothing.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { RestTransport } from '@orchard/sdk/rest'
@@ -81,27 +82,76 @@ describe('runs table actions in Chromium', () => {
     assert.equal(await where('lasso-c'), source)
   })
 
-  it('renames, tags and describes one selected run', async () => {
+  it('renames a run in its name cell: the pencil or F2 opens it, Escape cancels, Enter saves', async () => {
     await openSource(1)
-    await page.getByLabel('Select lasso-c').check()
-    await actions().getByRole('button', { name: 'Rename…' }).click()
-    await page.getByLabel('New run name').fill('lasso-final')
-    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click()
-    await page.getByRole('dialog').waitFor({ state: 'detached' })
-    await page.getByLabel('Select lasso-final').waitFor()
+    const nameCell = () => page.locator('.grid-body [role=row] .cell.name')
+    await nameCell().hover()
+    await page.getByRole('button', { name: 'Rename lasso-c' }).click()
+    const input = page.getByLabel('Run name of lasso-c', { exact: true })
+    await input.fill('not this')
+    await input.press('Escape')
+    await input.waitFor({ state: 'detached' })
+    assert.equal(await nameCell().locator('a').textContent(), 'lasso-c')
+    assert.equal((await api.getRun(runIds['lasso-c']!)).info.runName, 'lasso-c')
+    // An empty name is refused in place, and nothing is sent.
+    await page.getByRole('link', { name: 'lasso-c' }).focus()
+    await page.keyboard.press('F2')
+    await input.fill('  ')
+    await input.press('Enter')
+    await page.locator('.inline-edit [role=alert]').filter({ hasText: 'A run needs a name' }).waitFor()
+    await input.fill('lasso-final')
+    await input.press('Enter')
+    await page.getByRole('link', { name: 'lasso-final' }).waitFor()
     assert.equal((await api.getRun(runIds['lasso-c']!)).info.runName, 'lasso-final')
+    assert.equal(await page.getByTestId('run-count').textContent(), '1 runs')
+  })
+
+  it('adds, changes and removes a tag in its column’s cell; sets other tags and the description behind a dialog', async () => {
+    await page.goto(`${server.url}/experiments/${source}?cols=tags.stage`)
+    await page.getByTestId('run-count').filter({ hasText: /^1 runs$/ }).waitFor()
+    const runId = runIds['lasso-c']!
+    const tag = async () => (await api.getRun(runId)).data.tags.find((t) => t.key === 'stage')?.value
+    const cell = page.locator('.grid-body [role=row] [role=cell].editable')
+    await cell.hover()
+    await page.getByRole('button', { name: 'Add tag stage of lasso-final' }).click()
+    const input = page.getByLabel('Tag stage of lasso-final', { exact: true })
+    await input.fill('candidate')
+    await input.press('Enter')
+    await cell.locator('.text').filter({ hasText: 'candidate' }).waitFor()
+    assert.equal(await tag(), 'candidate')
+    // Double-click edits too; Escape leaves the tag as it was.
+    await cell.dblclick()
+    await input.fill('champion')
+    await input.press('Escape')
+    assert.equal(await cell.locator('.text').textContent(), 'candidate')
+    await cell.dblclick()
+    await input.fill('champion')
+    await input.press('Enter')
+    await cell.locator('.text').filter({ hasText: 'champion' }).waitFor()
+    assert.equal(await tag(), 'champion')
+    // Emptied, the tag is removed.
+    await cell.dblclick()
+    await input.fill('')
+    await input.press('Enter')
+    await input.waitFor({ state: 'detached' })
+    assert.equal(await cell.locator('.text').textContent(), '')
+    assert.equal(await tag(), undefined)
+
     await page.getByLabel('Select lasso-final').check()
+    assert.equal(await actions().getByRole('button', { name: 'Rename…' }).count(), 0, 'renaming is in place now')
     await actions().getByRole('button', { name: 'Tag…' }).click()
-    await page.getByLabel('New tag key').fill('stage')
-    await page.getByLabel('New tag value').fill('candidate')
+    await page.getByLabel('New tag key').fill('owner')
+    await page.getByLabel('New tag value').fill('ana')
     await page.getByRole('dialog').getByRole('button', { name: 'Set tag' }).click()
     await page.getByRole('dialog').waitFor({ state: 'detached' })
     await actions().getByRole('button', { name: 'Description…' }).click()
     await page.getByLabel('Run description (markdown)').fill('Lasso with **alpha 0.01**.')
+    await page.getByRole('dialog').getByRole('tab', { name: 'Preview' }).click()
+    await page.getByRole('dialog').getByRole('tabpanel', { name: 'Description preview' }).locator('strong', { hasText: 'alpha 0.01' }).waitFor()
     await page.getByRole('dialog').getByRole('button', { name: 'Save description' }).click()
     await page.getByRole('dialog').waitFor({ state: 'detached' })
-    const tags = new Map((await api.getRun(runIds['lasso-c']!)).data.tags.map((t) => [t.key, t.value]))
-    assert.equal(tags.get('stage'), 'candidate')
+    const tags = new Map((await api.getRun(runId)).data.tags.map((t) => [t.key, t.value]))
+    assert.equal(tags.get('owner'), 'ana')
     assert.equal(tags.get('mlflow.note.content'), 'Lasso with **alpha 0.01**.')
     // An empty key is refused by the server in the dialog's own words.
     await actions().getByRole('button', { name: 'Tag…' }).click()

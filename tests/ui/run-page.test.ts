@@ -119,20 +119,35 @@ describe('run page in Chromium', () => {
     await page.getByRole('region', { name: 'System metrics' }).locator('.chart-cell canvas').first().waitFor()
   })
 
-  it('edits the description in markdown', async () => {
+  it('edits the description in markdown in place, with a preview; Escape cancels', async () => {
     await page.getByRole('tab', { name: 'Overview' }).click()
-    await page.getByRole('region', { name: 'Description' }).getByRole('button', { name: 'Add' }).click()
+    const region = page.getByRole('region', { name: 'Description' })
+    await region.getByRole('button', { name: 'Add' }).click()
+    await page.getByLabel('Description (markdown)').fill('not kept')
+    await page.getByLabel('Description (markdown)').press('Escape')
+    await region.getByText('No description yet.').waitFor()
+    await region.getByRole('button', { name: 'Add' }).click()
     await page.getByLabel('Description (markdown)').fill('Ridge with **alpha 0.1**: best `val_rmse`.')
+    await region.getByRole('tab', { name: 'Preview' }).click()
+    await region.getByRole('tabpanel', { name: 'Description preview' }).locator('strong', { hasText: 'alpha 0.1' }).waitFor()
+    assert.equal((await api.getRun(runId)).data.tags.find((t) => t.key === 'mlflow.note.content'), undefined, 'nothing saved by a preview')
+    await region.getByRole('tab', { name: 'Write' }).click()
+    assert.equal(await page.getByLabel('Description (markdown)').inputValue(), 'Ridge with **alpha 0.1**: best `val_rmse`.')
     await page.getByRole('button', { name: 'Save description' }).click()
     await page.locator('.markdown strong', { hasText: 'alpha 0.1' }).waitFor()
     const note = (await api.getRun(runId)).data.tags.find((t) => t.key === 'mlflow.note.content')?.value
     assert.equal(note, 'Ridge with **alpha 0.1**: best `val_rmse`.')
   })
 
-  it('renames the run', async () => {
+  it('renames the run in place: Escape cancels, Enter saves', async () => {
+    const before = (await api.getRun(runId)).info.runName
     await page.getByRole('button', { name: 'Rename' }).click()
+    await page.getByLabel('Run name').fill('not kept')
+    await page.getByLabel('Run name').press('Escape')
+    await page.getByRole('heading', { name: before }).waitFor()
+    await page.getByRole('heading', { name: before }).dblclick()
     await page.getByLabel('Run name').fill('ridge-alpha-0.1')
-    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByLabel('Run name').press('Enter')
     await page.getByRole('heading', { name: 'ridge-alpha-0.1' }).waitFor()
     assert.equal((await api.getRun(runId)).info.runName, 'ridge-alpha-0.1')
   })

@@ -195,18 +195,66 @@ describe('runs table in Chromium', () => {
     assert.equal(await settled(() => lossCell('ridge-alpha-1'), (t) => t === '7'), '7')
     await page.getByLabel('Aggregate of loss').selectOption('mean')
     assert.equal(await settled(() => lossCell('ridge-alpha-0.1'), (t) => t === '4'), '4')
-    // Sorting by the mean happens in the browser: the largest mean first, then the smallest.
+    // The server sorts every run by the mean (order_by mean(metrics.loss)): the largest first, then
+    // the smallest.
     const header = page.locator('.grid-header [role=columnheader]', { has: page.locator('[data-column="metrics.loss@mean"]') })
     await header.locator('button.sort').click()
     await settled(() => header.getAttribute('aria-sort'), (s) => s === 'descending')
+    assert.match(decodeURIComponent(page.url()), /order=mean\(metrics\.`loss`\)\+DESC/)
     const children = async () => (await page.locator('.grid-body [role=row] .cell.name a').allTextContents()).filter((n) => MODELS.includes(n))
-    assert.deepEqual(await children(), [...MODELS].reverse())
+    assert.deepEqual(await settled(children, (c) => c[0] === MODELS.at(-1)), [...MODELS].reverse())
     await header.locator('button.sort').click()
     await settled(() => header.getAttribute('aria-sort'), (s) => s === 'ascending')
-    assert.deepEqual(await children(), MODELS)
+    assert.deepEqual(await settled(children, (c) => c[0] === MODELS[0]), MODELS)
+    // Another aggregate keeps the column sorted, in the same direction.
+    await page.getByLabel('Aggregate of loss').selectOption('max')
+    await page.waitForURL(/order=max/)
+    const maxHeader = page.locator('.grid-header [role=columnheader]', { has: page.locator('[data-column="metrics.loss@max"]') })
+    assert.equal(await settled(() => maxHeader.getAttribute('aria-sort'), (s) => s === 'ascending'), 'ascending')
+    await page.getByLabel('Aggregate of loss').selectOption('mean')
+    await page.waitForURL(/order=mean/)
     await page.screenshot({ path: `${SCREENSHOTS}runs-aggregate.png` })
     await page.getByLabel('Aggregate of loss').selectOption('last')
     await page.locator('button[data-column="metrics.loss"]').waitFor()
+  })
+
+  it('filters on an aggregate of a metric’s history on the server, with help and completion', async () => {
+    await page.goto(`${server.url}/experiments/${experimentId}`)
+    await page.getByTestId('run-count').filter({ hasText: '9 runs' }).waitFor()
+    const box = page.getByLabel('Filter runs')
+    await box.click()
+    // Completion: `min(` then the metric inside, closed, then the numeric operators.
+    await box.pressSequentially('min(los')
+    const options = page.getByRole('listbox', { name: 'Filter suggestions' }).getByRole('option')
+    assert.deepEqual(await settled(() => options.allTextContents(), (o) => o.length === 1), ['metrics.loss'])
+    await box.press('ArrowDown')
+    await box.press('Enter')
+    assert.equal(await box.inputValue(), 'min(metrics.loss) ')
+    // The last loss of child i is 4+i and its least 1+i: only linear (1) and ridge-alpha-0.1 (2) have
+    // a least loss under 3, though no run's last value is under 3.
+    await box.pressSequentially('< 3')
+    await box.press('Enter')
+    await page.getByTestId('run-count').filter({ hasText: /^2 runs/ }).waitFor()
+    const shown = async () => (await page.locator('.grid-body [role=row] .cell.name a').allTextContents()).sort()
+    assert.deepEqual(await shown(), ['linear', 'ridge-alpha-0.1'])
+    assert.match(decodeURIComponent(page.url()), /filter=min\(metrics\.loss\)/)
+    // The mean (3+i) with OR and a param, and the server's message for a bad aggregate.
+    await box.fill("mean(metrics.loss) >= 9 or params.model = 'linear'")
+    await box.press('Enter')
+    await page.getByTestId('run-count').filter({ hasText: /^2 runs/ }).waitFor()
+    assert.deepEqual(await shown(), ['lasso-alpha-0.1', 'linear'])
+    // The help lists the syntax; an example goes into the box.
+    await page.getByLabel('Filter syntax', { exact: true }).click()
+    const help = page.getByRole('note', { name: 'Filter syntax help' })
+    await page.screenshot({ path: `${SCREENSHOTS}runs-filter-help.png` })
+    await help.getByRole('button', { name: 'min(metrics.loss) < 0.2' }).click()
+    assert.equal(await box.inputValue(), 'min(metrics.loss) < 0.2')
+    await page.getByLabel('Filter syntax', { exact: true }).click()
+    await box.fill("min(params.model) = 'x'")
+    await box.press('Enter')
+    await page.getByText('applies to metrics only').waitFor()
+    await page.goto(`${server.url}/experiments/${experimentId}`)
+    await page.getByTestId('run-count').filter({ hasText: '9 runs' }).waitFor()
   })
 
   it('saves views as experiment tags MLflow reads, opens them from the list and by a shared link', async () => {

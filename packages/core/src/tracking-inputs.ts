@@ -73,7 +73,7 @@ export interface UpdateRunInput {
 /** One page of a run search. */
 export interface SearchRunsQuery {
   readonly experimentIds: readonly string[]
-  /** MLflow run filter text (plus OR and parentheses). */
+  /** MLflow run filter text, plus OR, parentheses and aggregates of a metric's history (`min(metrics.loss) < 0.2`). */
   readonly filter?: string
   readonly runViewType: ViewType
   readonly maxResults: number

@@ -7,6 +7,13 @@ export type EntityType = 'metric' | 'param' | 'tag' | 'attribute' | 'dataset'
 export type ComparisonOperator = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'LIKE' | 'ILIKE' | 'IN' | 'NOT IN'
 
 /**
+ * Orchard's extension of the runs/search grammar: `min(metrics.loss) < 0.2` compares an aggregate of
+ * the run's whole history of a metric rather than its latest value. `avg` is accepted for `mean`.
+ */
+export type MetricAggregate = 'min' | 'max' | 'mean'
+export const METRIC_AGGREGATES: readonly MetricAggregate[] = ['min', 'max', 'mean']
+
+/**
  * One `<entity>.<key> <op> <value>` clause, already checked: the key is canonical (attribute aliases
  * such as `created` resolved to `start_time`, `run name` to `run_name`), the operator is allowed for
  * that entity and key, and the value has the right type — a number for metrics and numeric
@@ -18,6 +25,8 @@ export interface Comparison {
   readonly key: string
   readonly operator: ComparisonOperator
   readonly value: string | number | readonly string[]
+  /** Set only on a metric comparison written `min(metrics.k)`, `max(…)` or `mean(…)`. */
+  readonly aggregate?: MetricAggregate
 }
 
 export interface And {
@@ -37,6 +46,8 @@ export interface OrderTerm {
   readonly entity: EntityType
   readonly key: string
   readonly ascending: boolean
+  /** Orchard: `min(metrics.loss) ASC` orders by an aggregate of the metric's history. */
+  readonly aggregate?: MetricAggregate
 }
 
 /** Canonical run attributes a filter or order_by may name. */

@@ -102,3 +102,19 @@ describe('parseExperimentOrderBy', () => {
     rejects(parseExperimentOrderBy, 'last_update_time DESC blah', 22, 'unexpected blah')
   })
 })
+
+describe('parseRunOrderBy: aggregates of a metric history (Orchard)', () => {
+  it('reads min, max, mean and avg around a metric, with a direction', () => {
+    assert.deepEqual(parseRunOrderBy('min(metrics.loss)'), { entity: 'metric', key: 'loss', ascending: true, aggregate: 'min' })
+    assert.deepEqual(parseRunOrderBy('MAX(metrics.`val loss`) DESC'), { entity: 'metric', key: 'val loss', ascending: false, aggregate: 'max' })
+    assert.deepEqual(parseRunOrderBy('avg(metric.acc) asc'), { entity: 'metric', key: 'acc', ascending: true, aggregate: 'mean' })
+    assert.deepEqual(parseRunOrderBy('metrics.min DESC'), { entity: 'metric', key: 'min', ascending: false })
+  })
+
+  it('refuses aggregates of anything but a metric, unknown ones and broken forms', () => {
+    rejects(parseRunOrderBy, 'min(params.lr)', 4, 'min() applies to metrics only')
+    rejects(parseRunOrderBy, 'sum(metrics.a)', 0, "unknown aggregate 'sum'")
+    rejects(parseRunOrderBy, 'min(metrics.a DESC', 14, "expected ')' after the metric")
+    rejects(parseRunOrderBy, 'min(metrics.a) DESC x', 20, 'unexpected x')
+  })
+})

@@ -1,9 +1,9 @@
 import { EXPERIMENT_NUMERIC_ATTRIBUTES, EXPERIMENT_STRING_ATTRIBUTES } from './ast.ts'
-import type { EntityType, OrderTerm } from './ast.ts'
+import type { EntityType, MetricAggregate, OrderTerm } from './ast.ts'
 import { filterError } from './filter-error.ts'
 import { tokenize } from './lexer.ts'
 import type { Token } from './lexer.ts'
-import { describe, keyOf } from './parse-filter.ts'
+import { AGGREGATE_HINT, aggregateNamed, describe, keyOf } from './parse-filter.ts'
 import type { KeyReference } from './parse-filter.ts'
 import { RUN_ATTRIBUTE_HINT, RUN_ENTITY_HINT, runAttribute, runEntity } from './run-keys.ts'
 
@@ -18,21 +18,41 @@ interface WrittenTerm {
   readonly token: Token
   readonly reference: KeyReference
   readonly ascending: boolean
+  readonly aggregate?: MetricAggregate
 }
 
-function readTerm(term: string): WrittenTerm {
-  const tokens = tokenize(term, 'order_by clause')
+/**
+ * `min(<key>)` at the start of a runs order_by term (Orchard's aggregates, as in filters): the
+ * aggregate and the tokens after it with the key first. A word before '(' is never MLflow syntax.
+ */
+function readAggregate(term: string, tokens: Token[]): { aggregate: MetricAggregate; tokens: Token[] } | undefined {
+  const [word, open, key, close] = tokens
+  if (word?.kind !== 'word' || open?.kind !== 'punctuation' || open.value !== '(') return undefined
+  const aggregate = aggregateNamed(word.text)
+  if (!aggregate) throw filterError('order_by clause', term, word.position, `unknown aggregate '${word.text}'`, AGGREGATE_HINT)
+  if (!key || !close || close.kind !== 'punctuation' || close.value !== ')') {
+    const at = close ?? key ?? open
+    throw filterError('order_by clause', term, at.position, "expected ')' after the metric", AGGREGATE_HINT)
+  }
+  return { aggregate, tokens: [key, ...tokens.slice(4)] }
+}
+
+function readTerm(term: string, aggregates = false): WrittenTerm {
+  const all = tokenize(term, 'order_by clause')
+  const wrapped = aggregates ? readAggregate(term, all) : undefined
+  const tokens = wrapped?.tokens ?? all
   const [token, direction, rest] = tokens as [Token, Token | undefined, Token | undefined]
   const found = (t: Token) => (t.kind === 'end' ? '' : `, found ${describe(t, term)}`)
   const reference = keyOf(token, term)
   if (!reference) throw filterError('order_by clause', term, token.position, `expected a key${found(token)}`, KEY_HINT)
-  if (!direction || direction.kind === 'end') return { token, reference, ascending: true }
+  const aggregate = wrapped ? { aggregate: wrapped.aggregate } : {}
+  if (!direction || direction.kind === 'end') return { token, reference, ascending: true, ...aggregate }
   const word = direction.kind === 'word' ? direction.text.toUpperCase() : ''
   if (word !== 'ASC' && word !== 'DESC') {
     throw filterError('order_by clause', term, direction.position, `Invalid ordering key${found(direction)}`, 'ASC, DESC or the end of the clause')
   }
   if (rest && rest.kind !== 'end') throw filterError('order_by clause', term, rest.position, `unexpected ${describe(rest, term)}`, 'the end of the clause')
-  return { token, reference, ascending: word === 'ASC' }
+  return { token, reference, ascending: word === 'ASC', ...aggregate }
 }
 
 function refuse(term: string, position: number, problem: string, expected: string): never {
@@ -40,13 +60,18 @@ function refuse(term: string, position: number, problem: string, expected: strin
 }
 
 /**
- * Parse one runs/search order_by term.
+ * Parse one runs/search order_by term; Orchard also orders by an aggregate of a metric's history,
+ * `min(metrics.loss) ASC` (max, mean/avg too).
  * @example parseRunOrderBy('metrics.rmse DESC') // { entity: 'metric', key: 'rmse', ascending: false }
  */
 export function parseRunOrderBy(term: string): OrderTerm {
-  const { token, reference, ascending } = readTerm(term)
+  const { token, reference, ascending, aggregate } = readTerm(term, true)
   const entity: EntityType | undefined = runEntity(reference.entity)
   if (entity === undefined) refuse(term, token.position, `Invalid entity type '${reference.entity}'`, RUN_ENTITY_HINT)
+  if (aggregate) {
+    if (entity !== 'metric') refuse(term, token.position, `${aggregate}() applies to metrics only`, AGGREGATE_HINT)
+    return { entity, key: reference.key, ascending, aggregate }
+  }
   if (entity === 'dataset') refuse(term, token.position, 'runs cannot be ordered by datasets', 'metrics, params, tags or attributes')
   if (entity !== 'attribute') return { entity, key: reference.key, ascending }
   // experiment_id is Orchard's addition: MLflow refuses to order runs by it.

@@ -81,3 +81,9 @@ describe('parseExperimentFilter', () => {
     rejects('name =', 6, "expected a quoted string after '='")
   })
 })
+
+describe('parseExperimentFilter: no metric aggregates', () => {
+  it('refuses min(…) like any other unknown key', () => {
+    assert.throws(() => parseExperimentFilter('min(metrics.a) < 1'))
+  })
+})

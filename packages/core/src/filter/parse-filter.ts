@@ -1,5 +1,5 @@
 import { MAX_FILTER_LENGTH, MAX_FILTER_TERMS, invalidParameter } from '@orchard/protocol/base'
-import type { Comparison, ComparisonOperator, EntityType, FilterNode } from './ast.ts'
+import type { Comparison, ComparisonOperator, EntityType, FilterNode, MetricAggregate } from './ast.ts'
 import { filterError } from './filter-error.ts'
 import { canonicalKey, tokenize } from './lexer.ts'
 import type { Token } from './lexer.ts'
@@ -29,6 +29,8 @@ export interface Grammar {
   resolve(entity: string | undefined, key: string): ResolvedKey | KeyProblem
   /** What a key looks like in this grammar, for messages. */
   readonly keyHint: string
+  /** Whether a metric may be wrapped in an aggregate, `min(metrics.loss) < 0.2` (runs/search only). */
+  readonly aggregates?: boolean
 }
 
 /** A key as written: `entity.key`, a bare word, or a bare quoted name. */
@@ -46,6 +48,17 @@ export const LIST_OPERATORS: readonly ComparisonOperator[] = ['IN', 'NOT IN']
 // the stack (MLflow itself accepts none).
 const MAX_NESTING = 100
 const ALL_OPERATORS = '=, !=, <, <=, >, >=, LIKE, ILIKE, IN or NOT IN'
+// The aggregates a metric may be wrapped in; `avg` is SQL's name for the mean.
+const AGGREGATE_NAMES = new Map<string, MetricAggregate>([
+  ['min', 'min'],
+  ['max', 'max'],
+  ['mean', 'mean'],
+  ['avg', 'mean'],
+])
+export const AGGREGATE_HINT = 'min(metrics.<name>), max(metrics.<name>) or mean(metrics.<name>)'
+
+/** The aggregate a word names (`min`, `max`, `mean`, `avg`), in any case. */
+export const aggregateNamed = (word: string): MetricAggregate | undefined => AGGREGATE_NAMES.get(word.toLowerCase())
 
 const isWord = (token: Token, upper: string) => token.kind === 'word' && token.text.toUpperCase() === upper
 const isPunctuation = (token: Token, value: string) => token.kind === 'punctuation' && token.value === value
@@ -156,17 +169,20 @@ class Parser {
   }
 
   private parseComparison(after: Token | undefined): Comparison {
-    const left = this.next()
+    const first = this.next()
     if (++this.comparisons > MAX_FILTER_TERMS) {
-      throw this.error(left.position, `more than ${MAX_FILTER_TERMS} comparisons (the limit of terms in one filter)`, 'a shorter filter')
+      throw this.error(first.position, `more than ${MAX_FILTER_TERMS} comparisons (the limit of terms in one filter)`, 'a shorter filter')
     }
+    const aggregate = this.parseAggregateOpening(first)
+    const left = aggregate ? this.next() : first
     const reference = isWord(left, 'AND') || isWord(left, 'OR') ? undefined : keyOf(left, this.text)
-    if (!reference) throw this.missingComparison(left, after)
+    if (!reference) throw aggregate ? this.error(left.position, `expected a metric after ${this.describe(first)}(${this.found(left)}`, AGGREGATE_HINT) : this.missingComparison(left, after)
     const resolved = this.grammar.resolve(reference.entity, reference.key)
     if ('problem' in resolved) {
       throw this.error(resolved.at === 'entity' ? left.position : reference.keyPosition, resolved.problem, resolved.expected)
     }
-    const written = this.text.slice(left.position, left.end)
+    if (aggregate) this.parseAggregateClosing(first, left, resolved)
+    const written = this.text.slice(first.position, this.tokens[this.index - 1]!.end)
     const operatorToken = this.peek()
     const operator = this.parseOperator(written)
     if (!resolved.operators.includes(operator)) {
@@ -178,12 +194,34 @@ class Parser {
     const value = this.next()
     if (resolved.valueKind === 'number') {
       if (value.kind !== 'number') throw this.error(value.position, `expected a number after '${operator}'${this.found(value)}`)
-      return { type: 'comparison', entity, key, operator, value: value.value }
+      return { type: 'comparison', entity, key, operator, value: value.value, ...(aggregate ? { aggregate } : {}) }
     }
     if (value.kind !== 'string') {
       throw this.error(value.position, `expected a quoted string after '${operator}'${this.found(value)}`, "'text' or \"text\"")
     }
     return { type: 'comparison', entity, key, operator, value: value.value }
+  }
+
+  /**
+   * `min(`, `max(`, `mean(` or `avg(` opening an aggregate comparison, in a grammar that takes them.
+   * A bare word before '(' is never a key (MLflow has no such syntax), so this cannot change the
+   * meaning of an MLflow filter; another word there is reported as an unknown aggregate.
+   */
+  private parseAggregateOpening(token: Token): MetricAggregate | undefined {
+    if (!this.grammar.aggregates || token.kind !== 'word' || !isPunctuation(this.peek(), '(')) return undefined
+    const aggregate = aggregateNamed(token.text)
+    if (!aggregate) throw this.error(token.position, `unknown aggregate '${token.text}'`, AGGREGATE_HINT)
+    this.next()
+    return aggregate
+  }
+
+  /** The ')' after an aggregate's key, which must name a metric. */
+  private parseAggregateClosing(opening: Token, key: Token, resolved: ResolvedKey): void {
+    if (resolved.entity !== 'metric') {
+      throw this.error(key.position, `${describe(opening, this.text)}() applies to metrics only`, AGGREGATE_HINT)
+    }
+    const close = this.next()
+    if (!isPunctuation(close, ')')) throw this.error(close.position, `expected ')' after the metric${this.found(close)}`, AGGREGATE_HINT)
   }
 
   /**

@@ -214,3 +214,40 @@ describe('parseRunFilter: what MLflow refuses', () => {
     rejects('1.0 > metrics.acc', 0, 'expected a key, found 1.0')
   })
 })
+
+describe('parseRunFilter: aggregates of a metric history (Orchard)', () => {
+  const agg = (aggregate: Comparison['aggregate'], key: string, operator: ComparisonOperator, value: number): Comparison => ({
+    ...c('metric', key, operator, value),
+    aggregate,
+  })
+
+  it('reads min, max, mean and avg (the mean) around any metric key, in any case', () => {
+    parsesTo('min(metrics.loss) < 0.2', agg('min', 'loss', '<', 0.2))
+    parsesTo('MAX(metric.acc)>=0.9', agg('max', 'acc', '>=', 0.9))
+    parsesTo('mean( metrics.`val loss` ) != 1', agg('mean', 'val loss', '!=', 1))
+    parsesTo('avg(metrics."eval.f1") = 0.5', agg('mean', 'eval.f1', '=', 0.5))
+  })
+
+  it('mixes with other clauses, OR and parentheses', () => {
+    parsesTo("min(metrics.loss) < 0.2 and params.model = 'tree'", {
+      type: 'and',
+      children: [agg('min', 'loss', '<', 0.2), c('param', 'model', '=', 'tree')],
+    })
+    parsesTo('(max(metrics.a) > 1 or metrics.a < 0)', { type: 'or', children: [agg('max', 'a', '>', 1), c('metric', 'a', '<', 0)] })
+  })
+
+  it('leaves a plain metric comparison without an aggregate (MLflow’s meaning, unchanged)', () => {
+    assert.equal('aggregate' in (parseRunFilter('metrics.min < 1') as Comparison), false)
+    parsesTo('metrics.min < 1', c('metric', 'min', '<', 1))
+  })
+
+  it('refuses aggregates of anything but a metric, unknown ones, and broken forms', () => {
+    rejects("min(params.lr) = '1'", 4, 'min() applies to metrics only')
+    rejects('min(start_time) > 1', 4, 'min() applies to metrics only')
+    rejects('sum(metrics.a) > 1', 0, "unknown aggregate 'sum'")
+    rejects('min(metrics.a > 1', 14, "expected ')' after the metric, found '>'")
+    rejects('min() > 1', 4, "expected a metric after min(, found ')'")
+    rejects("min(metrics.a) LIKE 'x'", 15, "Invalid comparator 'LIKE' for min(metrics.a)")
+    rejects("min(metrics.a) < 'x'", 17, "expected a number after '<'")
+  })
+})

@@ -5,7 +5,7 @@ import type { Grammar, KeyProblem, ResolvedKey } from './parse-filter.ts'
 import { RUN_ATTRIBUTE_HINT, RUN_ENTITY_HINT, runAttribute, runEntity } from './run-keys.ts'
 
 // MLflow's runs/search grammar (mlflow/utils/search_utils.py, SearchUtils, with the comparator
-// checks its SQL store applies), plus OR and parentheses.
+// checks its SQL store applies), plus OR, parentheses and min/max/mean of a metric's history.
 
 const DATASETS = new Set<string>(DATASET_KEYS)
 const STRING_OR_LIST = [...STRING_OPERATORS, ...LIST_OPERATORS]
@@ -38,10 +38,12 @@ function resolveRunKey(written: string | undefined, key: string): ResolvedKey | 
 const runGrammar: Grammar = {
   resolve: resolveRunKey,
   keyHint: 'metrics.<name>, params.<name>, tags.<name>, datasets.<name|digest|context> or an attribute such as status; quote names with backticks or double quotes',
+  aggregates: true,
 }
 
 /**
- * Parse a runs/search filter: MLflow's grammar plus OR and parentheses. Absent or blank text: no filter.
+ * Parse a runs/search filter: MLflow's grammar plus OR, parentheses and aggregates of a metric's
+ * history (`min(metrics.loss) < 0.2`, also max, mean/avg). Absent or blank text: no filter.
  * @example parseRunFilter("metrics.rmse < 8 and params.model = 'lasso'")
  */
 export function parseRunFilter(text: string | undefined): FilterNode | undefined {

@@ -1,5 +1,5 @@
 import { ownValue } from '@orchard/core'
-import type { Comparison, FilterNode } from '@orchard/core'
+import type { Comparison, FilterNode, MetricAggregate } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol/base'
 import { fragment, joinFragments } from './dialect.ts'
 import type { Dialect, Fragment } from './dialect.ts'
@@ -53,6 +53,25 @@ function compareMetric(dialect: Dialect, comparison: Comparison): Fragment {
     : fragment(`f.is_nan = 0 AND ${compared.sql}`, compared.params)
 }
 
+const AGGREGATE_SQL = { min: 'min', max: 'max', mean: 'avg' } as const
+
+/**
+ * `min(metrics.k) < v` (Orchard's extension): the aggregate of the run's whole history of the key,
+ * read by a scalar subquery over the history's (run_key, key, …) primary key, so the work per run
+ * is its points of that one key. NaN points are left out; a run with no other point has no
+ * aggregate, and NULL satisfies no comparison, so it never matches (as a run without the metric).
+ * A scalar subquery stays a per-row subplan on PostgreSQL, so it needs no fence.
+ */
+function compareMetricAggregate(dialect: Dialect, comparison: Comparison): Fragment {
+  const history = metricAggregate(comparison.aggregate!, comparison.key)
+  const compared = compareValue(dialect, history.sql, comparison)
+  return fragment(compared.sql, [...history.params, ...compared.params])
+}
+
+/** The aggregate of run `r`'s history of a metric as a scalar subquery; NULL without a non-NaN point. */
+export const metricAggregate = (aggregate: MetricAggregate, key: string): Fragment =>
+  fragment(`(SELECT ${AGGREGATE_SQL[aggregate]}(h.value) FROM metrics h WHERE h.run_key = r.run_key AND h.key = ? AND h.is_nan = 0)`, [key])
+
 export function unknownKey(comparison: Comparison): never {
   throw invalidParameter(`Invalid filter key '${comparison.entity}.${comparison.key}'`)
 }
@@ -63,6 +82,7 @@ export function unknownKey(comparison: Comparison): never {
 function runComparison(dialect: Dialect, comparison: Comparison, fence: string): Fragment {
   switch (comparison.entity) {
     case 'metric': {
+      if (comparison.aggregate) return compareMetricAggregate(dialect, comparison)
       const cond = compareMetric(dialect, comparison)
       return fragment(`EXISTS (SELECT 1 FROM latest_metrics f WHERE f.run_key = r.run_key AND f.key = ? AND ${cond.sql}${fence})`, [
         comparison.key,

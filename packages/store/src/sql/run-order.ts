@@ -1,6 +1,7 @@
 import { ownValue } from '@orchard/core'
 import type { OrderTerm } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol/base'
+import { metricAggregate } from './compile-filter.ts'
 import { fragment } from './dialect.ts'
 import type { Dialect, Fragment } from './dialect.ts'
 
@@ -31,6 +32,8 @@ export interface OrderSlice {
   readonly from: Fragment
   readonly where: readonly Fragment[]
   readonly orderBy: readonly string[]
+  /** Values bound by `orderBy` (an aggregate's metric key). */
+  readonly orderParams?: readonly unknown[]
 }
 
 export interface RunOrderPlan {
@@ -39,6 +42,8 @@ export interface RunOrderPlan {
   readonly joins: readonly Fragment[]
   /** ORDER BY clauses after the first term's: later terms, then start_time DESC, run_id. */
   readonly tail: readonly string[]
+  /** Values bound by `tail`, in order. */
+  readonly tailParams: readonly unknown[]
 }
 
 const direction = (ascending: boolean) => (ascending ? 'ASC' : 'DESC')
@@ -61,6 +66,7 @@ function slicesFor(dialect: Dialect, term: OrderTerm): OrderSlice[] {
     ]
   }
   if (term.entity === 'dataset') throw invalidParameter(`Invalid order_by entity '${term.entity}'`)
+  if (term.aggregate) return aggregateSlices(term)
   const table = CHILD_TABLE[term.entity]
   // CROSS JOIN makes SQLite read the child table's (key, value) index first; PostgreSQL reads it
   // as a plain inner join and plans freely.
@@ -81,8 +87,23 @@ function slicesFor(dialect: Dialect, term: OrderTerm): OrderSlice[] {
   return [{ from: driven, where: has, orderBy: [`${dialect.orderText('o.value')} ${direction(term.ascending)}`] }, missing]
 }
 
+/**
+ * Orchard's `min(metrics.k)` order: the runs with a number in their history for the key, by the
+ * aggregate (a scalar subquery per run, so every candidate run is read before the first page, as
+ * for a filter on an aggregate), then those without one. NaN points are left out, so there is no
+ * NaN slice.
+ */
+function aggregateSlices(term: OrderTerm): OrderSlice[] {
+  const runs = fragment('FROM runs r')
+  const value = metricAggregate(term.aggregate!, term.key)
+  return [
+    { from: runs, where: [fragment(`${value.sql} IS NOT NULL`, value.params)], orderBy: [`${value.sql} ${direction(term.ascending)}`], orderParams: value.params },
+    { from: runs, where: [fragment('NOT EXISTS (SELECT 1 FROM metrics h WHERE h.run_key = r.run_key AND h.key = ? AND h.is_nan = 0)', [term.key])], orderBy: [] },
+  ]
+}
+
 /** ORDER BY for a later term: missing keys last in either direction (MLflow), NaN just before them. */
-function laterTerm(dialect: Dialect, term: OrderTerm, alias: string): { join?: Fragment; clauses: string[] } {
+function laterTerm(dialect: Dialect, term: OrderTerm, alias: string): { join?: Fragment; clauses: string[]; params?: unknown[] } {
   if (term.entity === 'attribute') {
     const { column, text } = attribute(term.key)
     return {
@@ -90,6 +111,10 @@ function laterTerm(dialect: Dialect, term: OrderTerm, alias: string): { join?: F
     }
   }
   if (term.entity === 'dataset') throw invalidParameter(`Invalid order_by entity '${term.entity}'`)
+  if (term.aggregate) {
+    const value = metricAggregate(term.aggregate, term.key)
+    return { clauses: [`CASE WHEN ${value.sql} IS NULL THEN 1 ELSE 0 END`, `${value.sql} ${direction(term.ascending)}`], params: [...value.params, ...value.params] }
+  }
   const join = fragment(`LEFT JOIN ${CHILD_TABLE[term.entity]} ${alias} ON ${alias}.run_key = r.run_key AND ${alias}.key = ?`, [
     term.key,
   ])
@@ -112,7 +137,7 @@ function laterTerm(dialect: Dialect, term: OrderTerm, alias: string): { join?: F
 export function planRunOrder(dialect: Dialect, terms: readonly OrderTerm[]): RunOrderPlan {
   const seen = new Set<string>()
   for (const term of terms) {
-    const id = `${term.entity}.${term.key}`
+    const id = term.aggregate ? `${term.aggregate}(${term.entity}.${term.key})` : `${term.entity}.${term.key}`
     if (seen.has(id)) throw invalidParameter(`\`order_by\` contains duplicate fields: ${id}`)
     seen.add(id)
   }
@@ -120,12 +145,14 @@ export function planRunOrder(dialect: Dialect, terms: readonly OrderTerm[]): Run
   seen.add(`${first.entity}.${first.key}`)
   const joins: Fragment[] = []
   const tail: string[] = []
+  const tailParams: unknown[] = []
   later.forEach((term, i) => {
-    const { join, clauses } = laterTerm(dialect, term, `o${i + 1}`)
+    const { join, clauses, params } = laterTerm(dialect, term, `o${i + 1}`)
     if (join) joins.push(join)
     tail.push(...clauses)
+    tailParams.push(...(params ?? []))
   })
   if (!seen.has('attribute.start_time')) tail.push(...laterTerm(dialect, START_TIME_DESC, '').clauses)
   if (!seen.has('attribute.run_id')) tail.push('r.run_id ASC')
-  return { slices: slicesFor(dialect, first), joins, tail }
+  return { slices: slicesFor(dialect, first), joins, tail, tailParams }
 }

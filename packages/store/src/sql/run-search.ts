@@ -34,7 +34,7 @@ async function readSlices(db: Db, plan: RunOrderPlan, where: Fragment, offset: n
     const orderBy = [...slice.orderBy, ...plan.tail].join(', ')
     const found = await db.query<RunRow>(
       `SELECT ${RUN_COLUMNS} ${slice.from.sql} ${joins.sql} WHERE ${conditions.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
-      [...slice.from.params, ...joins.params, ...conditions.params, limit - rows.length, offset],
+      [...slice.from.params, ...joins.params, ...conditions.params, ...(slice.orderParams ?? []), ...plan.tailParams, limit - rows.length, offset],
     )
     rows.push(...found)
     if (rows.length === limit) break

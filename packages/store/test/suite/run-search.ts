@@ -107,6 +107,48 @@ export function describeRunSearch(harness: StoreHarness): void {
       assert.deepEqual(await search(cmp('metric', 'missing', '>', 0)), [])
     })
 
+    it('filters on aggregates of a metric history (min, max, mean), NaN points left out', async () => {
+      const { store, experimentId, ids } = await searcher()
+      // loss by step: r1 0.5, 0.25, 0.75 · r2 1, NaN, 0.5 · r3 NaN · r5 0.25 · r4 none.
+      const histories: Record<string, number[]> = { r1: [0.5, 0.25, 0.75], r2: [1, Number.NaN, 0.5], r3: [Number.NaN], r5: [0.25] }
+      for (const [name, values] of Object.entries(histories)) {
+        await store.logBatch(ids[name] as string, { metrics: values.map((value, step) => ({ key: 'loss', value, timestamp: 10 + step, step })) })
+      }
+      const search = async (filter: string) =>
+        names((await store.searchRuns({ experimentIds: [experimentId], runViewType: 'ACTIVE_ONLY', maxResults: 50, filter })).items)
+      assert.deepEqual(await search('metrics.loss < 0.3'), ['r5'], 'a plain comparison reads the latest value only')
+      assert.deepEqual(await search('min(metrics.loss) <= 0.25'), ['r5', 'r1'])
+      assert.deepEqual(await search('max(metrics.loss) > 0.8'), ['r2'])
+      assert.deepEqual(await search('mean(metrics.loss) = 0.5'), ['r1'])
+      assert.deepEqual(await search('avg(metrics.loss) >= 0.5'), ['r2', 'r1'])
+      assert.deepEqual(await search('mean(metrics.loss) != 0.5'), ['r5', 'r2'], 'no aggregate (all NaN, or no metric) matches nothing')
+      assert.deepEqual(await search("min(metrics.loss) < 0.3 and params.model = 'cnn'"), ['r1'])
+      assert.deepEqual(await search('max(metrics.loss) < 0.5 or min(metrics.acc) > 0.85'), ['r5', 'r1'])
+      assert.deepEqual(await search('min(metrics.missing) < 1'), [])
+      await rejectsWith(search("min(params.model) = 'cnn'"), 'INVALID_PARAMETER_VALUE', 'metrics only')
+
+      // Ordered by an aggregate: runs without a number in their history last either way, ties by
+      // start_time DESC; as a later term too; paged across the slices.
+      const ordered = async (orderBy: string[], maxResults = 50, pageToken?: string) =>
+        store.searchRuns({ experimentIds: [experimentId], runViewType: 'ACTIVE_ONLY', maxResults, orderBy, ...(pageToken ? { pageToken } : {}) })
+      const order = async (...orderBy: string[]) => names((await ordered(orderBy)).items)
+      assert.deepEqual(await order('min(metrics.loss) ASC'), ['r5', 'r1', 'r2', 'r4', 'r3'])
+      assert.deepEqual(await order('min(metrics.loss) DESC'), ['r2', 'r5', 'r1', 'r4', 'r3'])
+      assert.deepEqual(await order('mean(metrics.loss) DESC'), ['r2', 'r1', 'r5', 'r4', 'r3'])
+      assert.deepEqual(await order('metrics.loss DESC'), ['r1', 'r2', 'r5', 'r3', 'r4'], 'the latest value: r3 is NaN, r4 has none')
+      assert.deepEqual(await order('params.model', 'max(metrics.loss) DESC'), ['r1', 'r3', 'r5', 'r2', 'r4'])
+      assert.deepEqual(await order('max(metrics.loss)', 'metrics.loss DESC'), ['r5', 'r1', 'r2', 'r3', 'r4'])
+      const paged: string[] = []
+      let token: string | undefined
+      do {
+        const page = await ordered(['max(metrics.loss) DESC'], 2, token)
+        paged.push(...names(page.items))
+        token = page.nextPageToken
+      } while (token)
+      assert.deepEqual(paged, names((await ordered(['max(metrics.loss) DESC'])).items))
+      await rejectsWith(order('min(metrics.loss)', 'min(metrics.loss) DESC'), 'INVALID_PARAMETER_VALUE', 'duplicate')
+    })
+
     it('filters on params and tags with =, !=, LIKE (case-sensitive), ILIKE, IN and NOT IN', async () => {
       const { search } = await searcher()
       assert.deepEqual(await search(cmp('param', 'model', '=', 'cnn')), ['r3', 'r1'])

@@ -13,6 +13,8 @@ import { ArtifactBrowser } from './artifact-browser.tsx'
 import { ConfirmDialog } from './confirm-dialog.tsx'
 import { StageBadge } from './registry-widgets.tsx'
 import { MarkdownView } from './markdown-view.tsx'
+import { InlineEdit } from './inline-edit.tsx'
+import { MarkdownEditor } from './markdown-editor.tsx'
 import { LoggedModelsSection } from './logged-models-section.tsx'
 import { MetricChart } from './metric-chart.tsx'
 import { ProjectSection } from './project-section.tsx'
@@ -43,9 +45,8 @@ export function RunPage({ experimentId, runId, tab, artifact, experiments, theme
   const [revision, setRevision] = useState(0)
   const reload = () => setRevision((r) => r + 1)
   const run = useAsync(() => transport.getRun(runId), [runId, revision])
-  const [renaming, setRenaming] = useState<string>()
+  const [renaming, setRenaming] = useState(false)
   const [confirming, setConfirming] = useState<'delete' | 'restore'>()
-  const [actionError, setActionError] = useState<string>()
   // While an edit re-reads the run, the page keeps showing the run as it was.
   const shown = useRef<Run | undefined>(undefined)
   if (run.status === 'ready') shown.current = run.value
@@ -73,16 +74,10 @@ export function RunPage({ experimentId, runId, tab, artifact, experiments, theme
   }
   const r = run.status === 'ready' ? run.value : shown.current!
   const deleted = r.info.lifecycleStage === 'deleted'
-  const rename = async (event: FormEvent) => {
-    event.preventDefault()
-    setActionError(undefined)
-    try {
-      await transport.updateRun(runId, { runName: (renaming ?? '').trim() })
-      setRenaming(undefined)
-      reload()
-    } catch (error) {
-      setActionError(errorMessage(error))
-    }
+  const rename = async (name: string) => {
+    if (!name.trim()) throw new Error('A run needs a name.')
+    await transport.updateRun(runId, { runName: name.trim() })
+    reload()
   }
   return (
     <section className="run-page" aria-label="Run">
@@ -90,32 +85,25 @@ export function RunPage({ experimentId, runId, tab, artifact, experiments, theme
         <a {...linkProps(back, navigate)}>{experimentName}</a> ›
       </nav>
       <header className="page-head">
-        {renaming === undefined ? (
-          <h1>{r.info.runName || r.info.runId}</h1>
+        {renaming ? (
+          <InlineEdit className="rename" value={r.info.runName} label="Run name" maxLength={250} onSave={rename} onDone={() => setRenaming(false)} />
         ) : (
-          <form className="inline-form rename" onSubmit={rename}>
-            <input aria-label="Run name" autoFocus value={renaming} maxLength={250} onChange={(e) => setRenaming(e.target.value)} />
-            <button type="submit" disabled={!renaming.trim()}>
-              Save
-            </button>
-            <button type="button" onClick={() => setRenaming(undefined)}>
-              Cancel
-            </button>
-          </form>
+          <h1 title="Double-click to rename" onDoubleClick={() => setRenaming(true)}>
+            {r.info.runName || r.info.runId}
+          </h1>
         )}
         <span className={`pill status-${r.info.status.toLowerCase()}`}>{r.info.status}</span>
         {deleted ? <span className="pill deleted">deleted</span> : null}
         <span className="spacer" />
-        {renaming === undefined ? (
-          <button type="button" onClick={() => setRenaming(r.info.runName)}>
+        {renaming ? null : (
+          <button type="button" onClick={() => setRenaming(true)} title="Rename in place: Enter saves, Escape cancels">
             Rename
           </button>
-        ) : null}
+        )}
         <button type="button" className={deleted ? '' : 'danger'} onClick={() => setConfirming(deleted ? 'restore' : 'delete')}>
           {deleted ? 'Restore run' : 'Delete run'}
         </button>
       </header>
-      {actionError ? <ErrorBox title="Could not rename the run" message={actionError} /> : null}
       {confirming ? (
         <ConfirmDialog
           title={confirming === 'delete' ? `Delete run “${r.info.runName || r.info.runId}”?` : `Restore run “${r.info.runName || r.info.runId}”?`}
@@ -337,16 +325,24 @@ function MetricsTable({ run, navigate, theme }: { readonly run: Run; readonly na
   )
 }
 
-/** The run's description (MLflow's `mlflow.note.content` tag), shown as markdown and editable in place. */
+/**
+ * The run's description (MLflow's `mlflow.note.content` tag), shown as markdown and edited in place:
+ * Write and Preview (the markdown as it will show) side by side as tabs; Ctrl/⌘+Enter saves, Escape
+ * cancels.
+ */
 function NoteEditor({ run, note, onChanged }: { readonly run: Run; readonly note: string | undefined; readonly onChanged: () => void }) {
   const [draft, setDraft] = useState<string>()
   const [error, setError] = useState<string>()
-  const save = async (event: FormEvent) => {
-    event.preventDefault()
+  const edit = (text: string | undefined) => {
+    setDraft(text)
+    setError(undefined)
+  }
+  const save = async (event?: FormEvent) => {
+    event?.preventDefault()
     setError(undefined)
     try {
       await transport.setTag(run.info.runId, { key: NOTE_TAG, value: draft ?? '' })
-      setDraft(undefined)
+      edit(undefined)
       onChanged()
     } catch (failure) {
       setError(errorMessage(failure))
@@ -357,19 +353,33 @@ function NoteEditor({ run, note, onChanged }: { readonly run: Run; readonly note
       <h2>
         Description{' '}
         {draft === undefined ? (
-          <button type="button" className="link" onClick={() => setDraft(note ?? '')}>
+          <button type="button" className="link" onClick={() => edit(note ?? '')}>
             {note ? 'Edit' : 'Add'}
           </button>
         ) : null}
       </h2>
       {draft === undefined ? (
-        note ? <MarkdownView source={note} /> : <p className="muted">No description yet.</p>
+        note ? (
+          <div onDoubleClick={() => edit(note)} title="Double-click to edit">
+            <MarkdownView source={note} />
+          </div>
+        ) : (
+          <p className="muted">No description yet.</p>
+        )
       ) : (
-        <form className="note-editor" onSubmit={save}>
-          <textarea aria-label="Description (markdown)" rows={8} value={draft} onChange={(e) => setDraft(e.target.value)} autoFocus />
+        <form
+          className="note-editor"
+          onSubmit={save}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') (e.preventDefault(), edit(undefined))
+            else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) (e.preventDefault(), void save())
+          }}
+        >
+          <MarkdownEditor label="Description (markdown)" value={draft} onChange={setDraft} />
           {error ? <ErrorBox message={error} /> : null}
           <div className="dialog-actions">
-            <button type="button" onClick={() => setDraft(undefined)}>
+            <span className="muted">Markdown · Ctrl+Enter saves · Escape cancels</span>
+            <button type="button" onClick={() => edit(undefined)}>
               Cancel
             </button>
             <button type="submit" className="primary">

@@ -1,10 +1,10 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { FormEvent } from 'react'
 import { errorMessage, metricAggregate, transport } from '../api.ts'
-import { AGGREGATES, compareValues, splitAggregate, withAggregate } from '../lib/aggregates.ts'
+import { AGGREGATES, splitAggregate, withAggregate } from '../lib/aggregates.ts'
 import type { Aggregate } from '../lib/aggregates.ts'
 import type { Experiment, Run } from '../api.ts'
-import { columnWidth, defaultColumns, orderTerm, parseColumn, parseOrderTerm, toCsv } from '../lib/columns.ts'
+import { columnWidth, defaultColumns, orderTerm, parseColumn, parseOrderTerm, sortTarget, toCsv } from '../lib/columns.ts'
 import type { ColumnId } from '../lib/columns.ts'
 import { columnsKey, isStringList, isWidthMap, readStored, widthsKey, writeStored } from '../lib/stored.ts'
 import { formatDuration, formatMetric, formatTime } from '../lib/format.ts'
@@ -20,6 +20,8 @@ import { SelectionActions } from './selection-actions.tsx'
 import { moveTo } from '../lib/reorder.ts'
 import { useReorder } from './use-reorder.ts'
 import { SavedViews } from './saved-views.tsx'
+import { FilterHelp } from './filter-help.tsx'
+import { InlineEdit } from './inline-edit.tsx'
 import { Empty, ErrorBox } from './status.tsx'
 import { PermissionsLink } from './permissions-page.tsx'
 
@@ -66,14 +68,14 @@ interface Column {
   readonly label: string
   readonly group: ColumnGroup
   readonly width: number
-  /** A metric column's aggregate over each run's history; `last` is what the server sorts by. */
+  /** A metric column's aggregate over each run's history; the server sorts and filters by it too. */
   readonly aggregate?: Aggregate
-  /** A metric column's number for a run: what groups summarise and browser-side sorts compare. */
+  /** A metric column's number for a run: what groups summarise. */
   readonly value?: (run: Run) => number | undefined
-  /** Sorted in the browser: the server orders by last values only, not by aggregates. */
-  readonly sortsInBrowser?: boolean
   /** The attribute or column this header sorts by; absent when the server cannot order by it. */
   readonly sort?: string | ColumnId
+  /** A tag column's key: its cells are edited in place (an empty value removes the tag). */
+  readonly tagKey?: string
   readonly cell: (run: Run) => string
 }
 
@@ -112,9 +114,9 @@ function dataColumn(id: string, aggregates: AggregateValues): Column | undefined
         group: 'metrics',
         aggregate,
         width: columnWidth(key) + AGGREGATE_SELECT_WIDTH,
-        sort: { kind: 'metrics', key: column.key },
+        // The server orders every run by the aggregate (`min(metrics.loss) DESC`), not just those loaded.
+        sort: { kind: 'metrics', key, aggregate },
         value,
-        sortsInBrowser: true,
         cell: (r) => (values === 'loading' ? '…' : formatMetric(value(r))),
       }
     }
@@ -133,7 +135,7 @@ function dataColumn(id: string, aggregates: AggregateValues): Column | undefined
     column.kind === 'params'
       ? (r: Run) => r.data.params.find((p) => p.key === column.key)?.value ?? ''
       : (r: Run) => tagValue(r, column.key) ?? ''
-  return { id, label: column.key, group: column.kind, width: columnWidth(column.key), sort: column, cell }
+  return { id, label: column.key, group: column.kind, width: columnWidth(column.key), sort: column, cell, ...(column.kind === 'tags' ? { tagKey: column.key } : {}) }
 }
 
 const GROUP_ORDER = new Map(GROUPS.map((g, i) => [g.id, i]))
@@ -146,8 +148,12 @@ interface Loaded {
   readonly error?: string
 }
 
-function useRuns(experimentIds: readonly string[], view: RunsView, revision: number): Loaded {
+function useRuns(experimentIds: readonly string[], view: RunsView, revision: number): Loaded & { readonly replace: (run: Run) => void } {
   const [state, setState] = useState<Loaded>({ runs: [], done: false })
+  // An edit in place reads back its one run rather than the whole search (which would also reset
+  // the scroll position of a long table).
+  const replace = (run: Run) =>
+    setState((current) => ({ ...current, runs: current.runs.map((r) => (r.info.runId === run.info.runId ? run : r)) }))
   const key = JSON.stringify([experimentIds, view.filter, view.order, view.showDeleted, revision])
   useEffect(() => {
     let live = true
@@ -178,7 +184,7 @@ function useRuns(experimentIds: readonly string[], view: RunsView, revision: num
       live = false
     }
   }, [key])
-  return state
+  return { ...state, replace }
 }
 
 export function RunsTable({ experimentIds, experiments, view, onView, navigate }: Props) {
@@ -192,8 +198,6 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   const [widths, setWidths] = useState<Record<string, number>>(() => readStored(widthsKey(experimentIds), isWidthMap) ?? {})
   const [aggregates, setAggregates] = useState<AggregateValues>(new Map())
   const aggregatesFor = useRef<{ runs: readonly Run[]; ids: Set<string> }>({ runs: [], ids: new Set() })
-  // Aggregate columns sort in the browser (the server orders by last values only).
-  const [clientSort, setClientSort] = useState<{ readonly id: string; readonly ascending: boolean }>()
   useEffect(() => setDraft(view.filter), [view.filter])
   useEffect(() => setSelected(new Set()), [experimentIds.join(',')])
 
@@ -219,10 +223,10 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
     if (defaults === undefined && loaded.runs.length > 0) setDefaults([...defaultColumns(loaded.runs), ...(keys.datasets ? [DATASETS_COLUMN] : [])])
   }, [loaded.runs, defaults, keys.datasets])
   const chosen = view.columns ?? stored ?? defaults ?? []
-  const choose = (columns: readonly string[] | undefined) => {
+  const choose = (columns: readonly string[] | undefined, also: Partial<RunsView> = {}) => {
     writeStored(columnsKey(experimentIds), columns)
     setStored(columns ? [...columns] : undefined)
-    onView({ columns })
+    onView({ columns, ...also })
   }
   const columns = useMemo(() => {
     // With several experiments selected, say which one each run belongs to.
@@ -234,24 +238,16 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
       widths[c.id] ? { ...c, width: widths[c.id]! } : c,
     )
   }, [chosen.join('\u0000'), experimentIds.length, experiments, widths, aggregates])
-  const sortedRuns = useMemo(() => {
-    if (!clientSort) return loaded.runs
-    const column = columns.find((c) => c.id === clientSort.id)
-    if (!column?.value || !column.sortsInBrowser) return loaded.runs
-    const value = column.value
-    const ascending = clientSort.ascending
-    return [...loaded.runs].sort((a, b) => compareValues(value(a), value(b), ascending))
-  }, [loaded.runs, clientSort, columns])
   const groupBy = view.groupBy ?? ''
   const rows = useMemo<GridRow[]>(() => {
-    if (!groupBy) return nestRuns(sortedRuns, expanded).map((row) => ({ kind: 'run', ...row }))
-    return groupRuns(sortedRuns, groupBy, (run) => groupValue(run, groupBy)).flatMap((group): GridRow[] => [
+    if (!groupBy) return nestRuns(loaded.runs, expanded).map((row) => ({ kind: 'run', ...row }))
+    return groupRuns(loaded.runs, groupBy, (run) => groupValue(run, groupBy)).flatMap((group): GridRow[] => [
       { kind: 'group', group },
       ...(expanded.has(group.id) ? group.runs.map((run): GridRow => ({ kind: 'run', run, depth: 1, childCount: 0 })) : []),
     ])
-  }, [sortedRuns, expanded, groupBy])
+  }, [loaded.runs, expanded, groupBy])
   const runRows = rows.flatMap((row) => (row.kind === 'run' ? [row] : []))
-  const order = clientSort ? { target: `client:${clientSort.id}`, ascending: clientSort.ascending } : parseOrderTerm(view.order)
+  const order = parseOrderTerm(view.order)
 
   // Aggregates other than the last value, read once all runs are in (and again for a new search).
   const aggregateIds = chosen.filter((id) => id.startsWith('metrics.') && splitAggregate(id.slice('metrics.'.length)).aggregate !== 'last')
@@ -282,10 +278,12 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
     }
   }, [loaded.done, loaded.runs, aggregateIds.join('\u0000')])
 
+  // A column sorted by one aggregate stays sorted, in the same direction, by the one chosen next.
   const setAggregate = (column: Column, aggregate: Aggregate) => {
     const { key } = splitAggregate(column.id.slice('metrics.'.length))
-    if (clientSort?.id === column.id) setClientSort(undefined)
-    choose(chosen.map((id) => (id === column.id ? withAggregate(key, aggregate) : id)))
+    const sorted = column.sort && order?.target === sortTarget(column.sort)
+    const resorted = sorted ? { order: orderTerm({ kind: 'metrics', key, ...(aggregate === 'last' ? {} : { aggregate }) }, order.ascending) } : {}
+    choose(chosen.map((id) => (id === column.id ? withAggregate(key, aggregate) : id)), resorted)
   }
 
   // Chosen columns move within their group (the group headers stay together); the order is the
@@ -315,16 +313,23 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   }
 
   const sortBy = (column: Column) => {
-    if (column.sortsInBrowser) {
-      setClientSort(clientSort?.id !== column.id ? { id: column.id, ascending: false } : !clientSort.ascending ? { id: column.id, ascending: true } : undefined)
-      return
-    }
-    setClientSort(undefined)
     if (!column.sort) return
-    const target = typeof column.sort === 'string' ? column.sort : `${column.sort.kind}.${column.sort.key}`
+    const target = sortTarget(column.sort)
     if (order?.target !== target) onView({ order: orderTerm(column.sort, false) })
     else if (!order.ascending) onView({ order: orderTerm(column.sort, true) })
     else onView({ order: '' })
+  }
+
+  const renameRun = async (run: Run, name: string) => {
+    if (!name.trim()) throw new Error('A run needs a name.')
+    await transport.updateRun(run.info.runId, { runName: name.trim() })
+    loaded.replace(await transport.getRun(run.info.runId))
+  }
+  // An empty value removes the tag; a value on a run without the tag adds it.
+  const setRunTag = async (run: Run, key: string, value: string) => {
+    if (value === '') await transport.deleteTag(run.info.runId, key)
+    else await transport.setTag(run.info.runId, { key, value })
+    loaded.replace(await transport.getRun(run.info.runId))
   }
 
   const openCharts = () => {
@@ -427,6 +432,8 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
           movable={chosen}
           onMoveColumn={moveColumn}
           onAggregate={setAggregate}
+          onRename={renameRun}
+          onSetTag={setRunTag}
           expanded={expanded}
           onToggle={(id) => setExpanded((s) => toggled(s, id))}
           selected={selected}
@@ -449,6 +456,8 @@ interface GridProps {
   readonly order: ReturnType<typeof parseOrderTerm>
   readonly onSort: (column: Column) => void
   readonly onAggregate: (column: Column, aggregate: Aggregate) => void
+  readonly onRename: (run: Run, name: string) => Promise<void>
+  readonly onSetTag: (run: Run, key: string, value: string) => Promise<void>
   /** A column's new width while dragging (`done` false) and once let go (`done` true: remembered). */
   readonly onResize: (id: string, width: number, done: boolean) => void
   /** Columns that can be dragged (or moved with Alt+Shift+Arrow) within their group. */
@@ -517,6 +526,10 @@ function VirtualGrid(props: GridProps) {
   }, [])
 
   const nameWidth = props.nameWidth
+  // The one cell being edited in place: a run's name or one of its tags.
+  const [editing, setEditing] = useState<{ readonly runId: string; readonly column: string }>()
+  const isEditing = (runId: string, column: string) => editing?.runId === runId && editing.column === column
+  const stopEditing = () => setEditing(undefined)
   const movable = (c: Column | undefined) => c !== undefined && props.movable.includes(c.id)
   const byId = (id: string) => props.columns.find((c) => c.id === id)
   const reorder = useReorder({
@@ -532,8 +545,7 @@ function VirtualGrid(props: GridProps) {
   const width = CHECK_WIDTH + nameWidth + props.columns.reduce((sum, c) => sum + c.width, 0)
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
   const last = Math.min(props.rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN)
-  const sortTarget = (c: Column) => (c.sortsInBrowser ? `client:${c.id}` : typeof c.sort === 'string' ? c.sort : c.sort ? `${c.sort.kind}.${c.sort.key}` : '')
-  const sortState = (c: Column) => (props.order?.target === sortTarget(c) ? (props.order.ascending ? 'ascending' : 'descending') : 'none')
+  const sortState = (c: Column) => (c.sort && props.order?.target === sortTarget(c.sort) ? (props.order.ascending ? 'ascending' : 'descending') : 'none')
   const groups: { group: ColumnGroup; label: string; width: number }[] = []
   for (const c of props.columns) {
     const previous = groups[groups.length - 1]
@@ -567,7 +579,7 @@ function VirtualGrid(props: GridProps) {
           <select
             className="aggregate"
             aria-label={`Aggregate of ${c.label}`}
-            title="Which value of each run's history: the last, least, greatest or mean"
+            title="Which value of each run's history: the last, least, greatest or mean. Filter on it in the search box: min(metrics.<key>) < 0.2"
             value={c.aggregate}
             onChange={(e) => props.onAggregate(c, e.target.value as Aggregate)}
           >
@@ -661,16 +673,55 @@ function VirtualGrid(props: GridProps) {
                 ) : (
                   <span className="expand-spacer" />
                 )}
-                <a {...linkProps(route, props.navigate)} title={run.info.runName || id}>
-                  {run.info.runName || id}
-                </a>
-                {row.childCount > 0 ? <span className="badge">{row.childCount}</span> : null}
+                {isEditing(id, 'run_name') ? (
+                  <InlineEdit value={run.info.runName} label={`Run name of ${run.info.runName || id}`} maxLength={250} onSave={(name) => props.onRename(run, name)} onDone={stopEditing} />
+                ) : (
+                  <>
+                    <a
+                      {...linkProps(route, props.navigate)}
+                      title={`${run.info.runName || id} (F2 renames)`}
+                      onKeyDown={(e) => e.key === 'F2' && (e.preventDefault(), setEditing({ runId: id, column: 'run_name' }))}
+                    >
+                      {run.info.runName || id}
+                    </a>
+                    {row.childCount > 0 ? <span className="badge">{row.childCount}</span> : null}
+                    <button type="button" className="pencil" aria-label={`Rename ${run.info.runName || id}`} title="Rename in place" onClick={() => setEditing({ runId: id, column: 'run_name' })}>
+                      ✎
+                    </button>
+                  </>
+                )}
               </div>
               {props.columns.map((c) => {
                 const text = c.cell(run)
+                const className = `cell${c.group === 'metrics' ? ' num' : ''}${c.id === 'status' ? ` status-${text.toLowerCase()}` : ''}`
+                if (c.tagKey === undefined) {
+                  return (
+                    <div key={c.id} role="cell" className={className} style={{ width: c.width }} title={text}>
+                      {text}
+                    </div>
+                  )
+                }
+                const tagKey = c.tagKey
+                const name = run.info.runName || id
                 return (
-                  <div key={c.id} role="cell" className={`cell${c.group === 'metrics' ? ' num' : ''}${c.id === 'status' ? ` status-${text.toLowerCase()}` : ''}`} style={{ width: c.width }} title={text}>
-                    {text}
+                  <div
+                    key={c.id}
+                    role="cell"
+                    className={`${className} editable${isEditing(id, c.id) ? ' editing' : ''}`}
+                    style={{ width: c.width }}
+                    title={text}
+                    onDoubleClick={() => setEditing({ runId: id, column: c.id })}
+                  >
+                    {isEditing(id, c.id) ? (
+                      <InlineEdit value={text} label={`Tag ${tagKey} of ${name}`} onSave={(value) => props.onSetTag(run, tagKey, value)} onDone={stopEditing} />
+                    ) : (
+                      <>
+                        <span className="text">{text}</span>
+                        <button type="button" className="pencil" aria-label={`${text ? 'Edit' : 'Add'} tag ${tagKey} of ${name}`} title="Edit in place (empty removes the tag)" onClick={() => setEditing({ runId: id, column: c.id })}>
+                          ✎
+                        </button>
+                      </>
+                    )}
                   </div>
                 )
               })}
@@ -761,6 +812,7 @@ function FilterBox({ draft, onDraft, keys, onSubmit, onClear }: {
           Clear
         </button>
       ) : null}
+      <FilterHelp onExample={onDraft} />
     </form>
   )
 }

@@ -2,13 +2,15 @@ import { useRef, useState } from 'react'
 import { transport } from '../api.ts'
 import type { Experiment, Run } from '../api.ts'
 import { ConfirmDialog } from './confirm-dialog.tsx'
+import { MarkdownEditor } from './markdown-editor.tsx'
 
 // What the runs table does to its ticked runs: move them to another experiment, delete or restore
-// them, and for one run rename it, set a tag or write its description. Each behind a dialog that
-// shows the server's refusal in place; `onChanged` reads the runs again.
+// them, and for one run set a tag of a key not shown as a column or write its description. Each
+// behind a dialog that shows the server's refusal in place; `onChanged` reads the runs again. A
+// run's name and the tags shown as columns are edited in the table's cells (inline-edit.tsx).
 
 const NOTE_TAG = 'mlflow.note.content'
-type Action = 'move' | 'delete' | 'restore' | 'rename' | 'tag' | 'describe'
+type Action = 'move' | 'delete' | 'restore' | 'tag' | 'describe'
 
 interface Props {
   readonly runs: readonly Run[]
@@ -32,7 +34,7 @@ export function SelectionActions({ runs, experimentIds, experiments, onChanged }
   const open = (next: Action) => {
     setAction(next)
     setTarget(destinations[0]?.experimentId ?? '')
-    setText(next === 'rename' ? (single?.info.runName ?? '') : next === 'describe' ? (single?.data.tags.find((t) => t.key === NOTE_TAG)?.value ?? '') : '')
+    setText(next === 'describe' ? (single?.data.tags.find((t) => t.key === NOTE_TAG)?.value ?? '') : '')
     setTagKey('')
   }
   // The dialog closes on Cancel too; only a confirmed action reads the runs again.
@@ -64,9 +66,6 @@ export function SelectionActions({ runs, experimentIds, experiments, onChanged }
             Restore
           </button>
         ) : null}
-        <button type="button" disabled={!single} onClick={() => open('rename')} title="Select one run to rename it">
-          Rename…
-        </button>
         <button type="button" disabled={!single} onClick={() => open('tag')} title="Select one run to set a tag">
           Tag…
         </button>
@@ -104,14 +103,6 @@ export function SelectionActions({ runs, experimentIds, experiments, onChanged }
           <p>They come back to the experiment’s runs.</p>
         </ConfirmDialog>
       ) : null}
-      {action === 'rename' && single ? (
-        <ConfirmDialog title={`Rename ${title}`} confirmLabel="Save" onConfirm={confirmed(() => transport.updateRun(single.info.runId, { runName: text.trim() }))} onClose={done}>
-          <label className="stacked">
-            Run name
-            <input aria-label="New run name" autoFocus value={text} maxLength={250} onChange={(e) => setText(e.target.value)} />
-          </label>
-        </ConfirmDialog>
-      ) : null}
       {action === 'tag' && single ? (
         <ConfirmDialog title={`Set a tag on ${title}`} confirmLabel="Set tag" onConfirm={confirmed(() => transport.setTag(single.info.runId, { key: tagKey.trim(), value: text }))} onClose={done}>
           <label className="stacked">
@@ -126,10 +117,7 @@ export function SelectionActions({ runs, experimentIds, experiments, onChanged }
       ) : null}
       {action === 'describe' && single ? (
         <ConfirmDialog title={`Description of ${title}`} confirmLabel="Save description" onConfirm={confirmed(() => transport.setTag(single.info.runId, { key: NOTE_TAG, value: text }))} onClose={done}>
-          <label className="stacked">
-            Markdown
-            <textarea aria-label="Run description (markdown)" rows={8} value={text} onChange={(e) => setText(e.target.value)} />
-          </label>
+          <MarkdownEditor label="Run description (markdown)" value={text} onChange={setText} />
         </ConfirmDialog>
       ) : null}
     </>

@@ -6,6 +6,8 @@ export type ColumnKind = 'params' | 'metrics' | 'tags'
 export interface ColumnId {
   readonly kind: ColumnKind
   readonly key: string
+  /** A metric ordered by an aggregate of its history (Orchard's `min(metrics.k) DESC`). */
+  readonly aggregate?: 'min' | 'max' | 'mean'
 }
 
 export function parseColumn(id: string): ColumnId | undefined {
@@ -19,11 +21,23 @@ export function parseColumn(id: string): ColumnId | undefined {
 /** The order_by term for a column: keys go in backticks so any character (spaces, dots) is allowed. */
 export function orderTerm(column: ColumnId | string, ascending: boolean): string {
   const name = typeof column === 'string' ? `attributes.${column}` : `${column.kind}.\`${column.key.replace(/`/g, '')}\``
-  return `${name} ${ascending ? 'ASC' : 'DESC'}`
+  const ordered = typeof column !== 'string' && column.aggregate ? `${column.aggregate}(${name})` : name
+  return `${ordered} ${ascending ? 'ASC' : 'DESC'}`
 }
+
+/** What a header sorts by, as parseOrderTerm names it: `start_time`, `params.lr`, `metrics.loss@min`. */
+export const sortTarget = (sort: ColumnId | string): string =>
+  typeof sort === 'string' ? sort : `${sort.kind}.${sort.key}${sort.aggregate ? `@${sort.aggregate}` : ''}`
+
+const AGGREGATE_ORDER = /^\s*(min|max|mean|avg)\(\s*metrics?\.(?:`([^`]*)`|([\w.]+))\s*\)\s*(ASC|DESC)?\s*$/i
 
 /** Which column an order term sorts and in which direction, for the header arrow. */
 export function parseOrderTerm(term: string): { readonly target: string; readonly ascending: boolean } | undefined {
+  const aggregate = AGGREGATE_ORDER.exec(term)
+  if (aggregate) {
+    const name = aggregate[1]!.toLowerCase() === 'avg' ? 'mean' : aggregate[1]!.toLowerCase()
+    return { target: `metrics.${aggregate[2] ?? aggregate[3]}@${name}`, ascending: (aggregate[4] ?? 'ASC').toUpperCase() === 'ASC' }
+  }
   const match = /^\s*(?:(attributes|params|metrics|tags)\.)?(?:`([^`]*)`|([\w.]+))\s*(ASC|DESC)?\s*$/i.exec(term)
   if (!match) return undefined
   const kind = (match[1] ?? 'attributes').toLowerCase()

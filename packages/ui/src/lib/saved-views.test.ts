@@ -43,3 +43,11 @@ it('saves the chart layout as MLflow chart cards and reads it back; an MLflow vi
   const mlflow = JSON.stringify({ searchFilter: '', compareRunCharts: [{ type: 'LINE', metricKey: 'loss', xAxisKey: 'step', lineSmoothness: 0, scaleType: 'log' }] })
   assert.deepEqual(parseSavedView('mlflow.sharedViewState.m', JSON.stringify({ name: 'M', state: mlflow }))?.charts, { charts: ['loss'], x: 'step', smoothing: 0, log: true })
 })
+
+it('keeps an order by an aggregate apart from MLflow’s keys, which cannot spell it, and reads it back', () => {
+  const value = savedViewValue('Least loss', { ...view, order: 'min(metrics.`loss`) ASC' }, ['metrics.loss@min'], 1000)
+  const state = JSON.parse(JSON.parse(value).state)
+  assert.equal(state.orderByKey, undefined)
+  assert.equal(state.orchardOrder, 'min(metrics.`loss`) ASC')
+  assert.equal(parseSavedView('mlflow.sharedViewState.x', value)?.view.order, 'min(metrics.`loss`) ASC')
+})

@@ -34,10 +34,13 @@ interface State {
   readonly orchardGroupBy?: unknown
   readonly orchardCharts?: unknown
   readonly compareRunCharts?: unknown
+  /** An order MLflow cannot spell (an aggregate, `min(metrics.loss) DESC`), kept apart from its keys. */
+  readonly orchardOrder?: unknown
 }
 
 /** The order term MLflow's `orderByKey` + `orderByAsc` spell (``metrics.`loss` DESC``). */
 function orderOf(state: State): string {
+  if (typeof state.orchardOrder === 'string' && state.orchardOrder) return state.orchardOrder
   if (typeof state.orderByKey !== 'string' || !state.orderByKey) return ''
   return `${state.orderByKey} ${state.orderByAsc === true ? 'ASC' : 'DESC'}`
 }
@@ -74,7 +77,8 @@ export function parseSavedView(key: string, value: string): SavedView | undefine
 /** The tag value for a view of the table as it is now. */
 export function savedViewValue(name: string, view: RunsView, columns: readonly string[], now: number, createdAt = now, charts?: ChartLayout): string {
   const order = parseOrderTerm(view.order)
-  const orderByKey = order
+  const aggregated = order?.target.includes('@') === true
+  const orderByKey = order && !aggregated
     ? order.target.includes('.')
       ? `${order.target.slice(0, order.target.indexOf('.'))}.\`${order.target.slice(order.target.indexOf('.') + 1)}\``
       : `attributes.${order.target}`
@@ -82,6 +86,7 @@ export function savedViewValue(name: string, view: RunsView, columns: readonly s
   const state = {
     searchFilter: view.filter,
     ...(orderByKey ? { orderByKey, orderByAsc: order!.ascending } : {}),
+    ...(aggregated ? { orchardOrder: view.order } : {}),
     lifecycleFilter: view.showDeleted ? 'Deleted' : 'Active',
     orchardColumns: columns,
     ...(view.groupBy ? { orchardGroupBy: view.groupBy } : {}),
