@@ -1,4 +1,4 @@
-import { authRoutes, roleRoutes, trackingRoutes, workspaceRoutes } from '@orchard/protocol'
+import { authRouteAddresses, roleRouteAddresses, trackingRouteAddresses, workspaceRouteAddresses } from '@orchard/protocol/base'
 import type { WireGroup, WireRole, WireRoleAssignment } from '@orchard/protocol'
 import { callRoute } from './api.ts'
 
@@ -19,86 +19,86 @@ export const ROLE_GRANT_LEVELS = ['READ', 'USE', 'EDIT', 'MANAGE', 'NO_PERMISSIO
 export type RoleGrantLevel = (typeof ROLE_GRANT_LEVELS)[number]
 
 export async function listUsers(): Promise<AdminUser[]> {
-  const reply = await callRoute(authRoutes.listUsers, {})
+  const reply = await callRoute(authRouteAddresses.listUsers, {})
   const users = (reply.users as { id: number; username: string; is_admin: boolean }[] | undefined) ?? []
   return users.map((u) => ({ id: u.id, username: u.username, isAdmin: u.is_admin }))
 }
 
 export async function createUser(username: string, password: string): Promise<void> {
-  await callRoute(authRoutes.createUser, { username, password })
+  await callRoute(authRouteAddresses.createUser, { username, password })
 }
 
 export async function deleteUser(username: string): Promise<void> {
-  await callRoute(authRoutes.deleteUser, { username })
+  await callRoute(authRouteAddresses.deleteUser, { username })
 }
 
 export async function setAdmin(username: string, isAdmin: boolean): Promise<void> {
-  await callRoute(authRoutes.updateUserAdmin, { username, is_admin: isAdmin })
+  await callRoute(authRouteAddresses.updateUserAdmin, { username, is_admin: isAdmin })
 }
 
 export async function resetPassword(username: string, password: string): Promise<void> {
-  await callRoute(authRoutes.updateUserPassword, { username, password })
+  await callRoute(authRouteAddresses.updateUserPassword, { username, password })
 }
 
 export async function listGroups(): Promise<WireGroup[]> {
-  return ((await callRoute(roleRoutes.listGroups, {})).groups as WireGroup[] | undefined) ?? []
+  return ((await callRoute(roleRouteAddresses.listGroups, {})).groups as WireGroup[] | undefined) ?? []
 }
 
 export async function createGroup(name: string, description: string): Promise<void> {
-  await callRoute(roleRoutes.createGroup, { group_name: name, ...(description ? { description } : {}) })
+  await callRoute(roleRouteAddresses.createGroup, { group_name: name, ...(description ? { description } : {}) })
 }
 
 export async function deleteGroup(name: string): Promise<void> {
-  await callRoute(roleRoutes.deleteGroup, { group_name: name })
+  await callRoute(roleRouteAddresses.deleteGroup, { group_name: name })
 }
 
 export async function addGroupMember(group: string, username: string): Promise<void> {
-  await callRoute(roleRoutes.addGroupMember, { group_name: group, username })
+  await callRoute(roleRouteAddresses.addGroupMember, { group_name: group, username })
 }
 
 export async function removeGroupMember(group: string, username: string): Promise<void> {
-  await callRoute(roleRoutes.removeGroupMember, { group_name: group, username })
+  await callRoute(roleRouteAddresses.removeGroupMember, { group_name: group, username })
 }
 
 /** Every role, of every workspace. */
 export async function listRoles(): Promise<WireRole[]> {
-  return ((await callRoute(roleRoutes.listRoles, {})).roles as WireRole[] | undefined) ?? []
+  return ((await callRoute(roleRouteAddresses.listRoles, {})).roles as WireRole[] | undefined) ?? []
 }
 
 export async function createRole(workspace: string, name: string, description: string): Promise<void> {
-  await callRoute(roleRoutes.createRole, { name, workspace, ...(description ? { description } : {}) })
+  await callRoute(roleRouteAddresses.createRole, { name, workspace, ...(description ? { description } : {}) })
 }
 
 export async function deleteRole(roleId: number): Promise<void> {
-  await callRoute(roleRoutes.deleteRole, { role_id: roleId })
+  await callRoute(roleRouteAddresses.deleteRole, { role_id: roleId })
 }
 
 export async function addRoleGrant(roleId: number, resourceType: string, resourcePattern: string, level: RoleGrantLevel): Promise<void> {
   const target = { role_id: roleId, resource_type: resourceType, resource_pattern: resourcePattern }
-  if (level === 'DENY') await callRoute(roleRoutes.denyRolePermission, target)
-  else await callRoute(roleRoutes.addRolePermission, { ...target, permission: level })
+  if (level === 'DENY') await callRoute(roleRouteAddresses.denyRolePermission, target)
+  else await callRoute(roleRouteAddresses.addRolePermission, { ...target, permission: level })
 }
 
 export async function removeRoleGrant(rolePermissionId: number): Promise<void> {
-  await callRoute(roleRoutes.removeRolePermission, { role_permission_id: rolePermissionId })
+  await callRoute(roleRouteAddresses.removeRolePermission, { role_permission_id: rolePermissionId })
 }
 
 /** The users a role is assigned to directly (by user id); groups list their own role ids. */
 export async function listRoleAssignments(roleId: number): Promise<WireRoleAssignment[]> {
-  return ((await callRoute(roleRoutes.listRoleUsers, { role_id: roleId })).assignments as WireRoleAssignment[] | undefined) ?? []
+  return ((await callRoute(roleRouteAddresses.listRoleUsers, { role_id: roleId })).assignments as WireRoleAssignment[] | undefined) ?? []
 }
 
 /** Who a role is given to: a user or a group. */
 export type Assignee = { readonly kind: 'user' | 'group'; readonly name: string }
 
 export async function assignRole(roleId: number, to: Assignee): Promise<void> {
-  if (to.kind === 'user') await callRoute(roleRoutes.assignRole, { username: to.name, role_id: roleId })
-  else await callRoute(roleRoutes.assignGroupRole, { group_name: to.name, role_id: roleId })
+  if (to.kind === 'user') await callRoute(roleRouteAddresses.assignRole, { username: to.name, role_id: roleId })
+  else await callRoute(roleRouteAddresses.assignGroupRole, { group_name: to.name, role_id: roleId })
 }
 
 export async function unassignRole(roleId: number, from: Assignee): Promise<void> {
-  if (from.kind === 'user') await callRoute(roleRoutes.unassignRole, { username: from.name, role_id: roleId })
-  else await callRoute(roleRoutes.unassignGroupRole, { group_name: from.name, role_id: roleId })
+  if (from.kind === 'user') await callRoute(roleRouteAddresses.unassignRole, { username: from.name, role_id: roleId })
+  else await callRoute(roleRouteAddresses.unassignGroupRole, { group_name: from.name, role_id: roleId })
 }
 
 export interface Workspace {
@@ -109,11 +109,11 @@ export interface Workspace {
 
 /** Whether the server runs with --enable-workspaces (server-info says so). */
 export async function workspacesEnabled(): Promise<boolean> {
-  return (await callRoute(trackingRoutes.getServerInfo, {})).workspaces_enabled === true
+  return (await callRoute(trackingRouteAddresses.getServerInfo, {})).workspaces_enabled === true
 }
 
 export async function listWorkspaces(): Promise<Workspace[]> {
-  const listed = ((await callRoute(workspaceRoutes.listWorkspaces, {})).workspaces as { name: string; description?: string; default_artifact_root?: string }[] | undefined) ?? []
+  const listed = ((await callRoute(workspaceRouteAddresses.listWorkspaces, {})).workspaces as { name: string; description?: string; default_artifact_root?: string }[] | undefined) ?? []
   return listed.map((w) => ({
     name: w.name,
     ...(w.description ? { description: w.description } : {}),
@@ -122,7 +122,7 @@ export async function listWorkspaces(): Promise<Workspace[]> {
 }
 
 export async function createWorkspace(name: string, description: string, defaultArtifactRoot: string): Promise<void> {
-  await callRoute(workspaceRoutes.createWorkspace, {
+  await callRoute(workspaceRouteAddresses.createWorkspace, {
     name,
     ...(description ? { description } : {}),
     ...(defaultArtifactRoot ? { default_artifact_root: defaultArtifactRoot } : {}),
@@ -130,5 +130,5 @@ export async function createWorkspace(name: string, description: string, default
 }
 
 export async function deleteWorkspace(name: string): Promise<void> {
-  await callRoute(workspaceRoutes.deleteWorkspace, { workspace_name: name })
+  await callRoute(workspaceRouteAddresses.deleteWorkspace, { workspace_name: name })
 }

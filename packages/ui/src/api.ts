@@ -1,7 +1,7 @@
 import { OrchardError, RestTransport, isOrchardError } from '@orchard/sdk/rest'
 import type { ErrorCode, Experiment, Page, Run } from '@orchard/sdk/rest'
-import { HTTP_STATUS, trackingRoutes } from '@orchard/protocol'
-import type { RouteDef } from '@orchard/protocol'
+import { HTTP_STATUS, trackingRouteAddresses } from '@orchard/protocol/base'
+import type { RouteAddress } from '@orchard/protocol'
 import { meanOf } from './lib/aggregates.ts'
 import { workspaceHeaders } from './workspace.ts'
 
@@ -44,7 +44,7 @@ const ERROR_CODES = new Set(Object.keys(HTTP_STATUS))
  * Calls one route of the protocol table: `{name}` path segments are filled from the fields (the
  * workspace routes' `{workspace_name}`), GET fields go in the query string, others in a JSON body.
  */
-export async function callRoute(def: RouteDef, request: Fields): Promise<Record<string, unknown>> {
+export async function callRoute(def: RouteAddress, request: Fields): Promise<Record<string, unknown>> {
   const method = def.methods[0] ?? 'GET'
   const fields: Fields = { ...request }
   const path = def.path.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -91,7 +91,7 @@ export async function listArtifacts(runId: string, path?: string): Promise<Artif
   const entries: ArtifactEntry[] = []
   let pageToken: string | undefined
   do {
-    const reply = await callRoute(trackingRoutes.listArtifacts, { run_id: runId, path, page_token: pageToken })
+    const reply = await callRoute(trackingRouteAddresses.listArtifacts, { run_id: runId, path, page_token: pageToken })
     const files = (reply.files as { path: string; is_dir?: boolean; file_size?: number | string }[] | undefined) ?? []
     for (const f of files) entries.push({ path: f.path, isDir: f.is_dir === true, ...(f.file_size !== undefined ? { fileSize: Number(f.file_size) } : {}) })
     pageToken = typeof reply.next_page_token === 'string' && reply.next_page_token ? reply.next_page_token : undefined
@@ -159,7 +159,7 @@ export async function metricHistoryBuckets(
   metricKey: string,
   options: { readonly xAxis: 'step' | 'timestamp'; readonly range?: readonly [number, number]; readonly buckets: number },
 ): Promise<BucketedHistory> {
-  const reply = await callRoute(trackingRoutes.getMetricHistoryBuckets, {
+  const reply = await callRoute(trackingRouteAddresses.getMetricHistoryBuckets, {
     run_ids: runIds,
     metric_key: metricKey,
     x_axis: options.xAxis,

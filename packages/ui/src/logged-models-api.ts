@@ -1,4 +1,4 @@
-import { trackingRoutes } from '@orchard/protocol'
+import { trackingRouteAddresses } from '@orchard/protocol/base'
 import type { WireLoggedModel } from '@orchard/protocol'
 import { callRoute } from './api.ts'
 
@@ -44,7 +44,7 @@ export async function loggedModelsOfRun(run: { readonly info: { readonly runId: 
   const found = new Map<string, LoggedModelSummary>()
   let pageToken: string | undefined
   do {
-    const reply = await callRoute(trackingRoutes.searchLoggedModels, {
+    const reply = await callRoute(trackingRouteAddresses.searchLoggedModels, {
       experiment_ids: [run.info.experimentId],
       filter: `source_run_id = '${run.info.runId}'`,
       max_results: 100,
@@ -56,7 +56,7 @@ export async function loggedModelsOfRun(run: { readonly info: { readonly runId: 
   const elsewhere = [...steps.keys()].filter((id) => !found.has(id)).slice(0, MAX_MODELS)
   const fetched = await Promise.all(
     elsewhere.map((id) =>
-      callRoute({ ...trackingRoutes.getLoggedModel, path: trackingRoutes.getLoggedModel.path.replace('{model_id}', encodeURIComponent(id)) }, {}).then(
+      callRoute({ ...trackingRouteAddresses.getLoggedModel, path: trackingRouteAddresses.getLoggedModel.path.replace('{model_id}', encodeURIComponent(id)) }, {}).then(
         (reply) => toSummary(reply.model as WireLoggedModel, steps.get(id)),
         // An output may name a model this server does not hold (MLflow accepts any id): list it bare.
         (): LoggedModelSummary => ({ modelId: id, name: id, experimentId: run.info.experimentId, status: 'not found', modelType: undefined, sourceRunId: undefined, creationTimestampMs: NaN, artifactUri: '', step: steps.get(id), metrics: [] }),

@@ -1,4 +1,4 @@
-import { registryRoutes } from '@orchard/protocol'
+import { registryRouteAddresses } from '@orchard/protocol/base'
 import type { WireModelVersion, WireRegisteredModel, WireRegistryEvent } from '@orchard/protocol'
 import { callRoute } from './api.ts'
 
@@ -90,7 +90,7 @@ const toEvent = (e: WireRegistryEvent): RegistryEvent => ({
 
 /** A page of models; `filter` is MLflow's registered-model filter (`name ILIKE '%churn%'`). */
 export async function searchRegisteredModels(filter: string, pageToken?: string): Promise<{ models: RegisteredModel[]; nextPageToken?: string }> {
-  const reply = await callRoute(registryRoutes.searchRegisteredModels, {
+  const reply = await callRoute(registryRouteAddresses.searchRegisteredModels, {
     filter: filter || undefined,
     max_results: 100,
     order_by: ['name ASC'],
@@ -102,7 +102,7 @@ export async function searchRegisteredModels(filter: string, pageToken?: string)
 }
 
 export async function getRegisteredModel(name: string): Promise<RegisteredModel> {
-  return toModel((await callRoute(registryRoutes.getRegisteredModel, { name })).registered_model as WireRegisteredModel)
+  return toModel((await callRoute(registryRouteAddresses.getRegisteredModel, { name })).registered_model as WireRegisteredModel)
 }
 
 /**
@@ -114,7 +114,7 @@ export async function searchModelVersions(name: string, filter = ''): Promise<Mo
   const ofModel = name.includes("'") ? `name = "${name}"` : `name = '${name}'`
   let pageToken: string | undefined
   do {
-    const reply = await callRoute(registryRoutes.searchModelVersions, {
+    const reply = await callRoute(registryRouteAddresses.searchModelVersions, {
       filter: filter.trim() ? `${ofModel} AND (${filter.trim()})` : ofModel,
       max_results: 1000,
       page_token: pageToken,
@@ -129,17 +129,17 @@ export async function searchModelVersions(name: string, filter = ''): Promise<Mo
 export async function searchVersionsOfRun(runId: string): Promise<ModelVersion[]> {
   // Run IDs are hex; anything else cannot match and must not reach the filter unquoted.
   if (!/^[\w-]+$/.test(runId)) return []
-  const reply = await callRoute(registryRoutes.searchModelVersions, { filter: `run_id = '${runId}'`, max_results: 200 })
+  const reply = await callRoute(registryRouteAddresses.searchModelVersions, { filter: `run_id = '${runId}'`, max_results: 200 })
   return ((reply.model_versions as WireModelVersion[] | undefined) ?? []).map(toVersion).sort((a, b) => b.creationTimestamp - a.creationTimestamp)
 }
 
 export async function getModelVersion(name: string, version: string): Promise<ModelVersion> {
-  return toVersion((await callRoute(registryRoutes.getModelVersion, { name, version })).model_version as WireModelVersion)
+  return toVersion((await callRoute(registryRouteAddresses.getModelVersion, { name, version })).model_version as WireModelVersion)
 }
 
 /** The audit trail, newest first: a model's (with its versions'), or one version's. */
 export async function searchRegistryEvents(name: string, version?: string): Promise<RegistryEvent[]> {
-  const reply = await callRoute(registryRoutes.searchRegistryEvents, { name, version, max_results: 200 })
+  const reply = await callRoute(registryRouteAddresses.searchRegistryEvents, { name, version, max_results: 200 })
   return ((reply.events as WireRegistryEvent[] | undefined) ?? []).map(toEvent)
 }
 
@@ -147,34 +147,34 @@ type Note = { readonly comment?: string }
 const note = (n: Note) => (n.comment ? { comment: n.comment } : {})
 
 export const transitionStage = (name: string, version: string, stage: Stage, archiveExisting: boolean, n: Note = {}) =>
-  callRoute(registryRoutes.transitionModelVersionStage, { name, version, stage, archive_existing_versions: archiveExisting, ...note(n) })
+  callRoute(registryRouteAddresses.transitionModelVersionStage, { name, version, stage, archive_existing_versions: archiveExisting, ...note(n) })
 
 export const setAlias = (name: string, alias: string, version: string, n: Note = {}) =>
-  callRoute(registryRoutes.setRegisteredModelAlias, { name, alias, version, ...note(n) })
+  callRoute(registryRouteAddresses.setRegisteredModelAlias, { name, alias, version, ...note(n) })
 
-export const deleteAlias = (name: string, alias: string, n: Note = {}) => callRoute(registryRoutes.deleteRegisteredModelAlias, { name, alias, ...note(n) })
+export const deleteAlias = (name: string, alias: string, n: Note = {}) => callRoute(registryRouteAddresses.deleteRegisteredModelAlias, { name, alias, ...note(n) })
 
-export const updateModelDescription = (name: string, description: string) => callRoute(registryRoutes.updateRegisteredModel, { name, description })
+export const updateModelDescription = (name: string, description: string) => callRoute(registryRouteAddresses.updateRegisteredModel, { name, description })
 
 export const updateVersionDescription = (name: string, version: string, description: string) =>
-  callRoute(registryRoutes.updateModelVersion, { name, version, description })
+  callRoute(registryRouteAddresses.updateModelVersion, { name, version, description })
 
-export const setModelTag = (name: string, key: string, value: string) => callRoute(registryRoutes.setRegisteredModelTag, { name, key, value })
-export const deleteModelTag = (name: string, key: string) => callRoute(registryRoutes.deleteRegisteredModelTag, { name, key })
+export const setModelTag = (name: string, key: string, value: string) => callRoute(registryRouteAddresses.setRegisteredModelTag, { name, key, value })
+export const deleteModelTag = (name: string, key: string) => callRoute(registryRouteAddresses.deleteRegisteredModelTag, { name, key })
 export const setVersionTag = (name: string, version: string, key: string, value: string) =>
-  callRoute(registryRoutes.setModelVersionTag, { name, version, key, value })
-export const deleteVersionTag = (name: string, version: string, key: string) => callRoute(registryRoutes.deleteModelVersionTag, { name, version, key })
+  callRoute(registryRouteAddresses.setModelVersionTag, { name, version, key, value })
+export const deleteVersionTag = (name: string, version: string, key: string) => callRoute(registryRouteAddresses.deleteModelVersionTag, { name, version, key })
 
-export const deleteModelVersion = (name: string, version: string, n: Note = {}) => callRoute(registryRoutes.deleteModelVersion, { name, version, ...note(n) })
-export const deleteRegisteredModel = (name: string, n: Note = {}) => callRoute(registryRoutes.deleteRegisteredModel, { name, ...note(n) })
+export const deleteModelVersion = (name: string, version: string, n: Note = {}) => callRoute(registryRouteAddresses.deleteModelVersion, { name, version, ...note(n) })
+export const deleteRegisteredModel = (name: string, n: Note = {}) => callRoute(registryRouteAddresses.deleteRegisteredModel, { name, ...note(n) })
 
 /** Register a model folder of a run as a new version, creating the model when it is new. */
 export async function registerRunModel(name: string, runId: string, folder: string): Promise<ModelVersion> {
   try {
-    await callRoute(registryRoutes.createRegisteredModel, { name })
+    await callRoute(registryRouteAddresses.createRegisteredModel, { name })
   } catch (error) {
     if (!(error instanceof Error && 'code' in error && error.code === 'RESOURCE_ALREADY_EXISTS')) throw error
   }
-  const reply = await callRoute(registryRoutes.createModelVersion, { name, source: `runs:/${runId}/${folder}`, run_id: runId })
+  const reply = await callRoute(registryRouteAddresses.createModelVersion, { name, source: `runs:/${runId}/${folder}`, run_id: runId })
   return toVersion(reply.model_version as WireModelVersion)
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_WORKSPACE_NAME, WORKSPACE_HEADER } from '@orchard/protocol'
+import { DEFAULT_WORKSPACE_NAME, WORKSPACE_HEADER } from '@orchard/protocol/base'
 
 // The workspace the UI works in (a server started with --enable-workspaces), kept per browser.
 // Every API call of this page load sends it; switching reloads the page, because experiment and run

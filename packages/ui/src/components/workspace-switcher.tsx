@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { trackingRoutes, workspaceRoutes } from '@orchard/protocol'
+import { trackingRouteAddresses, workspaceRouteAddresses } from '@orchard/protocol/base'
 import { callRoute } from '../api.ts'
 import { currentWorkspace, switchWorkspace } from '../workspace.ts'
 
@@ -13,9 +13,9 @@ export function WorkspaceSwitcher() {
     let live = true
     void (async () => {
       try {
-        const info = await callRoute(trackingRoutes.getServerInfo, {})
+        const info = await callRoute(trackingRouteAddresses.getServerInfo, {})
         if (info.workspaces_enabled !== true) return
-        const listed = await callRoute(workspaceRoutes.listWorkspaces, {})
+        const listed = await callRoute(workspaceRouteAddresses.listWorkspaces, {})
         const workspaces = Array.isArray(listed.workspaces) ? (listed.workspaces as { name?: unknown }[]) : []
         const found = workspaces.map((w) => w.name).filter((name): name is string => typeof name === 'string')
         if (live) setNames(found.includes(currentWorkspace) ? found : [...found, currentWorkspace])

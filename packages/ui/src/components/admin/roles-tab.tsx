@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import type { FormEvent } from 'react'
-import { DEFAULT_WORKSPACE_NAME, ROLE_RESOURCE_TYPES } from '@orchard/protocol'
+import { DEFAULT_WORKSPACE_NAME, ROLE_RESOURCE_TYPES } from '@orchard/protocol/base'
 import { ROLE_GRANT_LEVELS, addRoleGrant, assignRole, createRole, deleteRole, removeRoleGrant, unassignRole } from '../../admin-api.ts'
 import type { Assignee, Role, RoleGrantLevel } from '../../admin-api.ts'
 import { useAction } from '../../use-action.ts'

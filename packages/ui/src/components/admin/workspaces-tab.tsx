@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { DEFAULT_WORKSPACE_NAME } from '@orchard/protocol'
+import { DEFAULT_WORKSPACE_NAME } from '@orchard/protocol/base'
 import { createWorkspace, deleteWorkspace } from '../../admin-api.ts'
 import type { Workspace } from '../../admin-api.ts'
 import { ConfirmDialog } from '../confirm-dialog.tsx'
