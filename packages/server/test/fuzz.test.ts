@@ -99,8 +99,14 @@ const requestFor = (def: RouteDef) =>
 // Generated objects may have no prototype (String() throws on them); JSON text stands in for them.
 const text = (v: unknown) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))
 
+// A lone surrogate has no UTF-8 form, so no URL can carry it (encodeURIComponent throws on it);
+// it goes as U+FFFD, which is what a client would have to send.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+
 function fillPath(path: string, values: Record<string, unknown>): string {
-  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(text(Object.hasOwn(values, name) ? values[name] : 'x')))
+  return path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(text(Object.hasOwn(values, name) ? values[name] : 'x').replace(LONE_SURROGATE, '\uFFFD')),
+  )
 }
 
 function queryOf(entries: readonly (readonly [string, unknown])[]): string {
