@@ -70,7 +70,7 @@ function headersOf(init: RequestInit): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {}
   const given = init.headers
   if (given === undefined) return headers
-  const entries: Iterable<[string, string]> = Array.isArray(given) || Symbol.iterator in given ? (given as Iterable<[string, string]>) : Object.entries(given)
+  const entries: Iterable<[string, string]> = Symbol.iterator in given ? (given as Iterable<[string, string]>) : Object.entries(given)
   for (const [name, value] of entries) headers[name.toLowerCase()] = value
   return headers
 }

@@ -23,10 +23,10 @@ const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000
  * The driver, loaded when the first PostgreSQL store opens: every CLI command and embedded SQLite
  * store would otherwise pay for loading it at start (pg is CommonJS, so this stays synchronous).
  */
-let driver: typeof pg | undefined
+let loadedDriver: typeof pg | undefined
 function loadDriver(): typeof pg {
-  driver ??= createRequire(import.meta.url)('pg') as typeof pg
-  return driver
+  loadedDriver ??= createRequire(import.meta.url)('pg') as typeof pg
+  return loadedDriver
 }
 
 // Timestamps, steps and ids are bigint. Every value we store fits in a double (ms since the epoch,
