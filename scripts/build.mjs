@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds the publishable packages: TypeScript to dist/ (JavaScript, declarations, source maps) with
-// `tsc -b` in dependency order, the store's SQL migrations beside their runner, and the web UI with
-// Vite. Incremental: an up-to-date tree builds in about a second.
+// `tsc -b` in dependency order, the store's SQL migrations beside their runner, the `orchard`
+// binary's bundle (esbuild), and the web UI with Vite. Incremental: an up-to-date tree builds in a
+// few seconds.
 //
 //   node scripts/build.mjs            every package (npm ci runs this as the root `prepare`)
 //   node scripts/build.mjs store ui   those packages and what they depend on (each package's `prepack`)
@@ -51,6 +52,56 @@ if (compiled.length > 0) {
       rmSync(target, { recursive: true, force: true })
       cpSync(join(migrations, dialect.name), target, { recursive: true, filter: (path) => !path.endsWith('.ts') })
     }
+  }
+}
+
+// The bundle is made from every package's dist/, so any compiled package rebuilds it.
+if (compiled.length > 0 && existsSync(join(root, 'packages/cli/dist/main.js'))) await bundleCli()
+
+// The `orchard` binary starts from a bundle of the CLI and the workspace packages it loads, so a
+// command reads a few files instead of some 250 modules (Node's loader, not our code, is most of a
+// short command's time). esbuild splits it per command: `orchard run` loads neither the server nor
+// the model flavors. Third-party packages stay outside, resolved from node_modules as in dist/,
+// except the pure-JavaScript ones whose many files were the cost (yaml, hyparquet). Files the
+// packages find beside their own module are placed beside the bundle: the store's migrations and
+// the Parquet encoding worker (an entry of its own). Without esbuild (an install without dev
+// dependencies) the binary runs dist/ as before.
+async function bundleCli() {
+  let esbuild
+  try {
+    esbuild = require('esbuild')
+  } catch {
+    console.warn('build: esbuild is not installed; the orchard binary will run dist/ unbundled.')
+    return
+  }
+  const out = join(root, 'packages/cli/bundle')
+  const inputs = [...COMPILED.map((name) => join(root, 'packages', name, 'dist')), join(root, 'packages/store/src/migrations'), fileURLToPath(import.meta.url)]
+  if (existsSync(join(out, 'main.js')) && Math.max(...inputs.map(newest)) <= statSync(join(out, 'main.js')).mtimeMs) return
+  rmSync(out, { recursive: true, force: true })
+  const inlined = /^(@orchard\/|yaml$|yaml\/|hyparquet$|hyparquet\/|hyparquet-writer$|hyparquet-writer\/)/
+  await esbuild.build({
+    entryPoints: { main: join(root, 'packages/cli/dist/main.js'), 'parquet-worker': join(root, 'packages/models/dist/monitoring/parquet-worker.js') },
+    outdir: out,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    // CommonJS code inside the bundle (yaml) may call require; give it Node's.
+    banner: { js: "import { createRequire as __orchardCreateRequire } from 'node:module';\nconst require = __orchardCreateRequire(import.meta.url);" },
+    plugins: [
+      {
+        name: 'orchard-externals',
+        setup(build) {
+          build.onResolve({ filter: /^[^./]/ }, (resolved) => (resolved.path.startsWith('node:') || !inlined.test(resolved.path) ? { external: true } : undefined))
+        },
+      },
+    ],
+  })
+  for (const dialect of ['sqlite', 'postgres']) {
+    cpSync(join(root, 'packages/store/src/migrations', dialect), join(out, dialect), { recursive: true, filter: (path) => !path.endsWith('.ts') })
   }
 }
 

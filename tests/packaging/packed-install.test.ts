@@ -4,6 +4,7 @@
 // serves every check.
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
+import { builtinModules } from 'node:module'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
@@ -133,6 +134,64 @@ export { id, TrackingClient }
     const sources = await run(process.execPath, ['--conditions=orchard-source', join(ROOT, 'packages/cli/bin/orchard.mjs'), '--help'], { cwd: ROOT })
     assert.deepEqual(commandNames(installed.stdout), commandNames(sources.stdout))
     assert.ok(commandNames(installed.stdout).includes('server'))
+  })
+
+  // The binary runs the CLI's bundle; what its packages find beside their own files (the store's
+  // migrations, the Parquet encoding worker) must be beside the bundle too.
+  it('runs a project and logs predictions from the bundled CLI', async () => {
+    const cli = join(app, 'node_modules/@orchard/cli')
+    assert.ok(await exists(join(cli, 'bundle/main.js')), 'the CLI bundle is not in @orchard/cli')
+    // Packages the bundle leaves outside are its own dependencies (resolved from @orchard/cli), or
+    // optional ones it loads only when asked and explains when missing.
+    const manifest = JSON.parse(await readFile(join(cli, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+    const optional = new Set(['esbuild', 'onnxruntime-node'])
+    const chunks = (await readdir(join(cli, 'bundle'))).filter((name) => name.endsWith('.js'))
+    for (const chunk of chunks) {
+      const code = await readFile(join(cli, 'bundle', chunk), 'utf8')
+      for (const match of code.matchAll(/(?:^|[;\s])(?:import|export)\b[^'"]*?from\s*"([^"./][^"]*)"|\bimport\(\s*"([^"./][^"]*)"\s*\)/gm)) {
+        const specifier = match[1] ?? match[2]
+        if (!specifier || specifier.startsWith('node:') || builtinModules.includes(specifier)) continue
+        const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!
+        assert.ok(name in manifest.dependencies || optional.has(name), `${chunk} imports ${specifier}, which @orchard/cli does not depend on`)
+      }
+    }
+    const orchard = join(app, 'node_modules/.bin/orchard')
+    const project = join(app, 'bundled-project')
+    await mkdir(project)
+    await writeFile(join(project, 'MLproject'), 'name: bundled\nentry_points:\n  main:\n    parameters:\n      n: {type: int, default: 1}\n    command: "node -e \\"console.log(\'n is\', {n})\\""\n')
+    const store = join(app, 'bundled-store')
+    const ran = await run(orchard, ['run', project, '-P', 'n=7', '--env-manager', 'local', '--tracking-uri', store], { cwd: app, env: userEnv() })
+    assert.match(ran.stdout, /n is 7/)
+    const runs = await run(orchard, ['runs', 'search', '--tracking-uri', store], { cwd: app, env: userEnv() })
+    assert.match(runs.stdout, /FINISHED/)
+
+    const model = join(app, 'bundled-model')
+    const save = `import { saveLinearModel } from '@orchard/models'\nawait saveLinearModel(${JSON.stringify(model)}, { intercept: 1, coefficients: [2], feature_names: ['a'] })`
+    await run(process.execPath, ['--input-type=module', '-e', save], { cwd: app, env: userEnv() })
+    const logs = join(app, 'bundled-logs')
+    const child = spawn(orchard, ['models', 'serve', '-m', model, '--port', '0', '--log-predictions', '--log-destination', logs], { cwd: app, env: userEnv() })
+    let output = ''
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const read = (chunk: Buffer) => {
+          output += chunk.toString()
+          const match = /Listening on (http:\/\/\S+)/.exec(output)
+          if (match) resolve(match[1]!)
+        }
+        child.stdout.on('data', read)
+        child.stderr.on('data', read)
+        child.on('exit', (code) => reject(new Error(`models serve exited ${code}:\n${output}`)))
+      })
+      const scored = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataframe_records: [{ a: 1 }, { a: 2 }] }) })
+      assert.deepEqual(await scored.json(), { predictions: [3, 5] })
+    } finally {
+      child.kill('SIGTERM')
+      await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)))
+    }
+    // The shutdown flush goes through the encoding worker; rows it lost would be counted, not written.
+    const written = (await readdir(logs, { recursive: true })).filter((name) => name.endsWith('.parquet'))
+    assert.equal(written.length, 1, `no prediction log was written:\n${output}`)
+    assert.doesNotMatch(output, /rows dropped/)
   })
 
   it('starts `orchard server` and serves the built UI at / and the REST API', async () => {

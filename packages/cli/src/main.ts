@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
 import { CommandError, parseCommand, renderHelp, UsageError, wantsHelp } from './command.ts'
 import type { Command } from './command.ts'
+import { cliVersion } from './version.ts'
 
 // Command modules are loaded on demand, and each loads the server, store or SDK only inside its
 // run(): `--help` and usage errors never open a database or pull in native modules. Even
@@ -108,11 +108,6 @@ const GROUPS: Readonly<Record<string, Group>> = {
   },
 }
 
-function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-  return manifest.version
-}
-
 async function topLevelHelp(): Promise<string> {
   const entries: [string, string][] = []
   for (const [name, load] of Object.entries(COMMANDS)) entries.push([name, (await load()).command.summary])
@@ -172,7 +167,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0
     }
     if (first === '--version' || first === '-v') {
-      process.stdout.write(`orchard ${version()}\n`)
+      process.stdout.write(`orchard ${cliVersion()}\n`)
       return 0
     }
     let path: string

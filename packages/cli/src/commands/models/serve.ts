@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import type { PredictionLogger } from '@orchard/models'
 import { UsageError, defineCommand } from '../../command.ts'
 import { trackingUriFlag } from '../../defaults.ts'
 import { parseDuration, parseInteger } from '../../flag-values.ts'
 import { explainListenError } from '../../serve/listen-error.ts'
+import { cliVersion } from '../../version.ts'
 import { exitNow, shutdownRequested } from '../../serve/shutdown-signal.ts'
 
 const MAX_PORT = 65_535
@@ -27,10 +27,6 @@ export const extraColumnsFlag = {
 export function parseExtraColumns(value: string | undefined): 'ignore' | 'reject' {
   if (value === undefined || value === 'ignore' || value === 'reject') return value ?? 'ignore'
   throw new UsageError(`--extra-columns must be ignore or reject, got '${value}'`)
-}
-
-function cliVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 }
 
 /** `orchard models serve -m URI`: MLflow's scoring server (`mlflow models serve`) for a model Orchard runs. */
