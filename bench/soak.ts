@@ -87,6 +87,15 @@ const database = backend === 'postgres' ? testDatabase('orchard_soak') : undefin
 await database?.create()
 const storeUri = database?.url ?? `sqlite:///${join(dir, 'orchard.db')}`
 const server = await startOrchard(storeUri, join(dir, 'artifacts'))
+// Ctrl-C or a kill ends the soak early: stop the server and clean up before leaving.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void server.stop().then(() => database?.drop()).finally(() => {
+      rmSync(dir, { recursive: true, force: true })
+      process.exit(130)
+    })
+  })
+}
 const windows: Window[] = []
 try {
   const { experiment_id: experimentId } = (await restCall(server.url, 'POST', 'experiments/create', { name: 'soak' })) as { experiment_id: string }
