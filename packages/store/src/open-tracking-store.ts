@@ -24,7 +24,7 @@ export interface OpenTrackingStoreOptions {
 
 export function connect(target: StoreTarget): { db: Db; dialect: Dialect } {
   return target.kind === 'sqlite'
-    ? { db: openSqliteDb(target.path), dialect: sqliteDialect }
+    ? { db: openSqliteDb(target.path, target.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: target.statementTimeoutMs }), dialect: sqliteDialect }
     : { db: openPostgresDb(target.connectionString), dialect: postgresDialect }
 }
 

@@ -11,6 +11,14 @@ describe('parseStoreUri', () => {
     assert.deepEqual(parseStoreUri('sqlite:///x.db?mode=rwc'), { kind: 'sqlite', path: resolve('x.db'), memory: false })
   })
 
+  it('reads a statement timeout in ms from a SQLite URI, and refuses one that is not a whole number above 0', () => {
+    assert.deepEqual(parseStoreUri('sqlite:////data/o.db?statement_timeout=2500'), { kind: 'sqlite', path: '/data/o.db', memory: false, statementTimeoutMs: 2500 })
+    assert.deepEqual(parseStoreUri('sqlite:///:memory:?statement_timeout=5'), { kind: 'sqlite', path: ':memory:', memory: true, statementTimeoutMs: 5 })
+    for (const bad of ['0', '-1', '1.5', 'soon', '']) {
+      assert.throws(() => parseStoreUri(`sqlite:////data/o.db?statement_timeout=${bad}`), { code: 'INVALID_PARAMETER_VALUE', message: /statement_timeout/ })
+    }
+  })
+
   it('opens SQLite in memory for :memory: and an empty path', () => {
     for (const uri of ['sqlite:///:memory:', 'sqlite://', 'sqlite:///']) {
       assert.deepEqual(parseStoreUri(uri), { kind: 'sqlite', path: ':memory:', memory: true })

@@ -41,4 +41,29 @@ describe('SQLite specifics', () => {
       await store.close()
     }
   })
+
+  it('stops a search that runs past the URI\'s statement_timeout, as PostgreSQL does', async () => {
+    const store = await openTrackingStore(`${await newDatabaseUri()}?statement_timeout=1`)
+    try {
+      const experimentId = await store.createExperiment({ name: 'budget' })
+      for (let i = 0; i < 2000; i++) {
+        const { runId } = (await store.createRun({ experimentId, startTime: i })).info
+        await store.logBatch(runId, { params: Array.from({ length: 5 }, (_, k) => ({ key: `p${k}`, value: `value-${i}-${k}` })) })
+      }
+      // 2,000 runs × 60 pattern matches: far more than 1 ms of work on any machine.
+      const filter = Array.from({ length: 60 }, (_, k) => `params.p${k % 5} LIKE '%${k}-nope%'`).join(' OR ')
+      await assert.rejects(store.searchRuns({ experimentIds: [experimentId], filter, maxResults: 1000, runViewType: 'ACTIVE_ONLY' }), {
+        code: 'TEMPORARILY_UNAVAILABLE',
+        message: /statement timeout/,
+      })
+      // Reads by key do not count against it, and a search of a few runs fits in it (the clock is
+      // read once in 256 rows).
+      const small = await store.createExperiment({ name: 'small' })
+      const { runId } = (await store.createRun({ experimentId: small })).info
+      assert.equal((await store.getRun(runId)).info.runId, runId)
+      assert.equal((await store.searchRuns({ experimentIds: [small], filter: "attributes.status = 'RUNNING'", maxResults: 10, runViewType: 'ACTIVE_ONLY' })).items.length, 1)
+    } finally {
+      await store.close()
+    }
+  })
 })

@@ -52,6 +52,7 @@ export const postgresDialect: Dialect = {
   migrationLockSql: `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY}), set_config('statement_timeout', '0', true)`,
   migrationConnectionSql: undefined,
   subqueryFence: ' OFFSET 0',
+  searchBudget: undefined,
   classifyError(error): DriverErrorKind | undefined {
     const code = errorCode(error)
     if (code === '23505') return 'unique'

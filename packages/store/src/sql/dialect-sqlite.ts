@@ -1,5 +1,10 @@
 import type { Column, Dialect, DriverErrorKind } from './dialect.ts'
 
+/** The connection function a search's rows call to stay within its time budget (sqlite-db.ts). */
+export const SEARCH_BUDGET_FUNCTION = 'orchard_within_budget'
+/** The code of the error that function throws once the budget is spent. */
+export const SEARCH_BUDGET_EXCEEDED = 'ORCHARD_SEARCH_BUDGET_EXCEEDED'
+
 const errorCode = (error: unknown): string =>
   typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
     ? (error as { code: string }).code
@@ -61,11 +66,13 @@ export const sqliteDialect: Dialect = {
   migrationLockSql: undefined,
   migrationConnectionSql: { before: 'PRAGMA foreign_keys = OFF', after: 'PRAGMA foreign_keys = ON' },
   subqueryFence: '',
+  searchBudget: { sql: `${SEARCH_BUDGET_FUNCTION}()`, params: [] },
   classifyError(error): DriverErrorKind | undefined {
     const code = errorCode(error)
     if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return 'unique'
     if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'foreign-key'
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy'
+    if (code === SEARCH_BUDGET_EXCEEDED) return 'timeout'
     return undefined
   },
 }

@@ -64,6 +64,13 @@ export interface Dialect {
    * subplan (under 1 ms to plan). SQLite runs EXISTS per row already.
    */
   readonly subqueryFence: string
+  /**
+   * A condition true for every row that makes a search's statement count against its time budget:
+   * put before a search's filter, it is evaluated for each candidate row. SQLite has no statement
+   * timeout, so a function of the connection checks the clock (sqlite-db.ts); PostgreSQL has
+   * statement_timeout and needs none.
+   */
+  readonly searchBudget: Fragment | undefined
 }
 
 export const fragment = (sql: string, params: readonly unknown[] = []): Fragment => ({ sql, params })

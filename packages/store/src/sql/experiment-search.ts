@@ -60,6 +60,7 @@ export async function searchExperimentsParsed(
       }
   const conditions: Fragment[] = [fragment('e.experiment_id <= ?', [cursor.watermark])]
   if (query.viewType !== 'ALL') conditions.push(fragment('e.lifecycle_stage = ?', stagesFor(query.viewType)))
+  if (dialect.searchBudget) conditions.push(dialect.searchBudget)
   if (filter) conditions.push(compileExperimentFilter(dialect, filter))
   if (query.readableBy) conditions.push(readableExperiments('e.experiment_id', query.readableBy))
   if (ctx.workspace !== undefined) conditions.push(fragment('e.workspace = ?', [ctx.workspace]))

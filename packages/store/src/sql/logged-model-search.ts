@@ -148,6 +148,7 @@ export async function searchLoggedModelsParsed(
     fragment(`lm.lifecycle_stage = 'active'`),
     fragment('lm.model_key <= ?', [cursor.watermark]),
   ]
+  if (dialect.searchBudget) conditions.push(dialect.searchBudget)
   let hasMetricFilter = false
   if (filter) {
     conditions.push(

@@ -81,6 +81,7 @@ export async function searchRunsParsed(
     fragment('r.run_key <= ?', [cursor.watermark]),
   ]
   if (query.runViewType !== 'ALL') conditions.push(fragment('r.lifecycle_stage = ?', stagesFor(query.runViewType)))
+  if (dialect.searchBudget) conditions.push(dialect.searchBudget)
   if (filter) conditions.push(compileRunFilter(dialect, filter))
   // One row more than asked tells whether another page exists.
   const rows = await readSlices(db, plan, joinFragments(conditions, ' AND '), cursor.offset, query.maxResults + 1)

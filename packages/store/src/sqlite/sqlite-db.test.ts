@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { isOrchardError } from '@orchard/protocol/base'
+import { SEARCH_BUDGET_FUNCTION } from '../sql/dialect-sqlite.ts'
 import { openSqliteDb } from './sqlite-db.ts'
 
 const deferred = () => {
@@ -9,6 +11,23 @@ const deferred = () => {
 }
 
 describe('SqliteDb', () => {
+  it('stops a read that calls the search budget once it runs past the statement timeout', async () => {
+    const db = openSqliteDb(':memory:', { statementTimeoutMs: 50 })
+    // A billion rows, each calling the budget as a search's rows do: minutes of work without it.
+    const endless = `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE ${SEARCH_BUDGET_FUNCTION}() AND x < 1000000000) SELECT count(*) AS n FROM c`
+    const started = performance.now()
+    await assert.rejects(db.query(endless), (error: unknown) => {
+      assert.ok(isOrchardError(error), String(error))
+      assert.equal(error.code, 'TEMPORARILY_UNAVAILABLE')
+      assert.match(error.message, /statement timeout/)
+      return true
+    })
+    assert.ok(performance.now() - started < 5_000, `stopped after ${performance.now() - started} ms`)
+    // The budget is per statement: the next read has its own, and reads that finish in time pass.
+    assert.deepEqual(await db.query(`SELECT count(*) AS n FROM (SELECT 1 UNION ALL SELECT 2) WHERE ${SEARCH_BUDGET_FUNCTION}()`), [{ n: 2 }])
+    await db.close()
+  })
+
   it('makes reads wait for an open transaction, so they never see its uncommitted rows', async () => {
     const db = openSqliteDb(':memory:')
     await db.exec('CREATE TABLE t (x INTEGER)')

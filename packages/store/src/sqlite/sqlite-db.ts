@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import type { Database as Connection, Statement as Prepared } from 'better-sqlite3'
 import { translateDriverError } from '../sql/db.ts'
 import type { Db, Statement } from '../sql/db.ts'
-import { sqliteDialect } from '../sql/dialect-sqlite.ts'
+import { SEARCH_BUDGET_EXCEEDED, SEARCH_BUDGET_FUNCTION, sqliteDialect } from '../sql/dialect-sqlite.ts'
 import { Mutex } from './mutex.ts'
 
 // Searches build SQL whose text varies with the filter; past this many cached statements we start over.
@@ -10,6 +10,13 @@ const STATEMENT_CACHE_LIMIT = 500
 // How long a transaction waits for another connection (orchard server --workers, a second store
 // on the same file) holding the write lock.
 const BUSY_TIMEOUT_MS = 10_000
+/**
+ * How long one read may run when the store URI sets no `?statement_timeout=MS`. A SQLite statement
+ * runs on the event loop, so a search that takes this long stops the whole server meanwhile.
+ */
+const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000
+// The budget function checks the clock once in this many rows (a power of two).
+const ROWS_PER_CLOCK_CHECK = 256
 
 const isBusy = (error: unknown) => sqliteDialect.classifyError(error) === 'busy'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -45,17 +52,53 @@ class StatementCache {
   }
 }
 
+/**
+ * SQLite has no statement timeout, and better-sqlite3 exposes no progress handler to build one. So
+ * the connection gets a function that searches call once per candidate row (the dialect's
+ * `searchBudget` condition): every few hundred rows it reads the clock, and past the read's deadline
+ * it throws, which ends the statement; the store answers as PostgreSQL's statement_timeout does.
+ * About 0.1 µs a row. Statements that do not call it (reads by key, writes) are not bounded.
+ */
+class StatementBudget {
+  private deadline = Number.POSITIVE_INFINITY
+  private rows = 0
+
+  constructor(
+    connection: Connection,
+    private readonly timeoutMs: number,
+  ) {
+    connection.function(SEARCH_BUDGET_FUNCTION, { deterministic: false, directOnly: true, varargs: false }, () => {
+      if ((++this.rows & (ROWS_PER_CLOCK_CHECK - 1)) === 0 && performance.now() > this.deadline) {
+        throw Object.assign(new Error(`the search ran past the ${this.timeoutMs} ms statement timeout`), { code: SEARCH_BUDGET_EXCEEDED })
+      }
+      return 1
+    })
+  }
+
+  /** Runs one statement against the budget. */
+  within<T>(statement: () => T): T {
+    this.deadline = performance.now() + this.timeoutMs
+    try {
+      return statement()
+    } finally {
+      this.deadline = Number.POSITIVE_INFINITY
+    }
+  }
+}
+
 /** Statements on the connection with no locking: used inside a transaction that holds the mutex. */
 class UnlockedSqlite implements Db {
   constructor(
     protected readonly connection: Connection,
     protected readonly cache: StatementCache,
+    private readonly budget: StatementBudget,
   ) {}
   async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     return this.readNow<Row>(sql, params)
   }
   readNow<Row>(sql: string, params: readonly unknown[]): Row[] {
-    return this.cache.get(sql).all(params) as Row[]
+    const statement = this.cache.get(sql)
+    return this.budget.within(() => statement.all(params) as Row[])
   }
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
     return this.cache.get(sql).run(params).changes
@@ -86,8 +129,11 @@ class SqliteDb implements Db {
   private readonly mutex = new Mutex()
   private readonly inTransaction: UnlockedSqlite
 
-  constructor(private readonly connection: Connection) {
-    this.inTransaction = new UnlockedSqlite(connection, new StatementCache(connection))
+  constructor(
+    private readonly connection: Connection,
+    statementTimeoutMs: number,
+  ) {
+    this.inTransaction = new UnlockedSqlite(connection, new StatementCache(connection), new StatementBudget(connection, statementTimeoutMs))
   }
 
   private async locked<T>(fn: () => Promise<T>): Promise<T> {
@@ -102,7 +148,14 @@ class SqliteDb implements Db {
   // Reads skip the queue when nothing holds the lock: the statement runs synchronously, so
   // nothing can interleave with it.
   query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    const read = () => this.inTransaction.readNow<Row>(sql, params)
+    const read = () => {
+      try {
+        return this.inTransaction.readNow<Row>(sql, params)
+      } catch (error) {
+        // A busy database is waited for (whileBusy); anything else reads as the store's own error.
+        throw isBusy(error) ? error : translateDriverError(sqliteDialect, error)
+      }
+    }
     if (!this.mutex.isLocked) return whileBusy(read)
     return this.locked(() => whileBusy(read))
   }
@@ -178,8 +231,13 @@ function setJournalMode(connection: Connection, pragma: string): void {
   }
 }
 
+export interface SqliteOptions {
+  /** How long one search may run before it is stopped (default 10 s). */
+  readonly statementTimeoutMs?: number
+}
+
 /** Opens a SQLite database file (or `:memory:`) tuned for a tracking server. */
-export function openSqliteDb(path: string): Db {
+export function openSqliteDb(path: string, options: SqliteOptions = {}): Db {
   const connection = new Database(path, { timeout: BUSY_TIMEOUT_MS })
   // WAL lets readers in other processes proceed during writes; synchronous=NORMAL is durable in WAL
   // mode except for the last transactions on power loss, and makes commits several times faster.
@@ -189,5 +247,5 @@ export function openSqliteDb(path: string): Db {
   connection.pragma('busy_timeout = 0')
   // Gathers statistics for tables that have none yet (SQLite ≥ 3.46), cheap on every open.
   optimizeIfFree(connection, 'optimize = 0x10002')
-  return new SqliteDb(connection)
+  return new SqliteDb(connection, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS)
 }
