@@ -86,7 +86,10 @@ describe('orchard gc on S3', () => {
       `  if (/\\/(@aws-sdk|packages\\/artifacts)\\//.test(resolved.url)) appendFileSync(${JSON.stringify(log)}, resolved.url + '\\n');` +
       '  return resolved }'
     const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)})`
-    const result = await orchard(dir.path, args, { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(register)}` })
+    // Keeps the runner's options (its --conditions=orchard-source makes the child load the sources
+    // module by module, which is what the probe watches; without it the child would run the bundle).
+    const options = `${process.env.NODE_OPTIONS ?? ''} --import=data:text/javascript,${encodeURIComponent(register)}`.trim()
+    const result = await orchard(dir.path, args, { NODE_OPTIONS: options })
     return { result, loaded: (await readFile(log, 'utf8')).split('\n').filter(Boolean) }
   }
 
