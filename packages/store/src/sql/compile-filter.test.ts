@@ -9,7 +9,7 @@ describe('compileRunFilter', () => {
     const filter = parseRunFilter(
       "metrics.m0 > 0.2 and params.p1 != 'v3' and tags.team = 't1' and attributes.status = 'FINISHED' and params.p2 = 'v1' and min(metrics.loss) < 1",
     )
-    const { sql, params } = compileRunFilter(sqliteDialect, filter)
+    const { sql, params } = compileRunFilter(sqliteDialect, filter!)
     const order = ['r.status', "FROM tags f", 'FROM params f WHERE f.run_key = r.run_key AND f.key = ? AND f.value = ?', 'FROM latest_metrics f', 'f.value != ?', 'min(h.value)']
     const positions = order.map((fragment) => sql.indexOf(fragment))
     assert.ok(positions.every((at) => at >= 0), sql)
@@ -18,7 +18,7 @@ describe('compileRunFilter', () => {
   })
 
   it('leaves the clauses of an OR in the order written', () => {
-    const { params } = compileRunFilter(sqliteDialect, parseRunFilter("params.a != 'x' or tags.b = 'y'"))
+    const { params } = compileRunFilter(sqliteDialect, parseRunFilter("params.a != 'x' or tags.b = 'y'")!)
     assert.deepEqual(params, ['a', 'x', 'b', 'y'])
   })
 })
