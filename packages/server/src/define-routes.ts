@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono'
 import { MAX_JSON_BODY_BYTES, parseRequest, queryToObject } from '@orchard/protocol'
 import type { HttpMethod, RequestOf, RouteDef } from '@orchard/protocol'
 import { readJsonBody } from './json-body.ts'
+import { JsonText } from './json-text.ts'
 import type { Principal } from './auth/authenticate.ts'
 import { checkNoNul, checkOrderBy, checkQueryString } from './request-limits.ts'
 import type { ServerContext } from './server-context.ts'
@@ -66,6 +67,7 @@ export function defineRoutes<T extends Record<string, RouteDef>>(
           const http = { header: (name: string) => c.req.header(name), principal: c.get('principal') }
           const response = await handler(request as RequestOf<RouteDef>, await contextFor(c, context), http)
           if (def.status === 204) return c.body(null, 204)
+          if (response instanceof JsonText) return c.body(response.text, def.status ?? 200, { 'content-type': 'application/json' })
           return c.json(response, def.status ?? 200)
         })
       }

@@ -97,6 +97,12 @@ export interface TrackingStore {
    */
   moveRuns(runIds: readonly string[], experimentId: string): Promise<void>
   searchRuns(query: SearchRunsQuery): Promise<Page<Run>>
+  /**
+   * searchRuns with each run already written as the runs/search response writes it, byte for byte
+   * JSON.stringify(runToWire(run)): the server splices the texts into its response instead of
+   * building and writing the runs' objects (most of a 1000-run page's time).
+   */
+  searchRunsWireJson(query: SearchRunsQuery): Promise<Page<string>>
 
   logMetric(runId: string, metric: LoggedMetric): Promise<void>
   /** Same value again is a no-op; a different value for an existing key is INVALID_PARAMETER_VALUE. */

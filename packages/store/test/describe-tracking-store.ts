@@ -10,6 +10,7 @@ import { describeMetrics } from './suite/metrics.ts'
 import { describeMigrations } from './suite/migrations.ts'
 import { describeMoveRuns } from './suite/move-runs.ts'
 import { describeRunSearch } from './suite/run-search.ts'
+import { describeRunWireJson } from './suite/run-wire-json.ts'
 import { describeRuns } from './suite/runs.ts'
 
 export type { StoreHarness } from './suite/harness.ts'
@@ -24,6 +25,7 @@ export function describeTrackingStore(name: string, harness: StoreHarness): void
     describeMetrics(harness)
     describeMetricBuckets(harness)
     describeRunSearch(harness)
+    describeRunWireJson(harness)
     describeDatasets(harness)
     describeLoggedModels(harness)
     describeGarbageCollect(harness)

@@ -5,6 +5,7 @@ import { MAX_JSON_BODY_BYTES, invalidParameter, isOrchardError, parseRequest, re
 import type { RouteDef } from '@orchard/protocol'
 import type { Handler } from '../define-routes.ts'
 import { parseJsonBody } from '../json-body.ts'
+import { JsonText } from '../json-text.ts'
 import type { ServerContext } from '../server-context.ts'
 import { contextFor } from '../workspaces/workspace-scope.ts'
 import { artifactListHandlers } from '../routes/artifacts.ts'
@@ -62,7 +63,8 @@ const NO_HEADERS = { header: () => undefined }
 
 async function callHandler(call: Call, route: RouteDef, handler: Handler<RouteDef>, request: Wire): Promise<Wire> {
   try {
-    return (await handler(parseRequest(route.request, request) as never, call.context, NO_HEADERS)) as Wire
+    const reply = await handler(parseRequest(route.request, request) as never, call.context, NO_HEADERS)
+    return (reply instanceof JsonText ? JSON.parse(reply.text) : reply) as Wire
   } catch (error) {
     if (isOrchardError(error)) throw new GraphQLError(error.message, { extensions: { code: error.code } })
     call.logError(error)

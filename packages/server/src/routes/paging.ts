@@ -1,4 +1,5 @@
 import { invalidParameter } from '@orchard/protocol/base'
+import { JsonText } from '../json-text.ts'
 
 /**
  * Where MLflow bounds a search's page size, which decides its words: its handler's schema (runs,
@@ -21,6 +22,14 @@ export function checkMaxResults(requested: number | undefined, fallback: number,
     )
   }
   return requested
+}
+
+/** pageToWire's JSON text for a page whose items are already JSON texts. */
+export function pageJsonText(field: string, page: { readonly items: readonly string[]; readonly nextPageToken?: string | undefined }): JsonText {
+  const parts: string[] = []
+  if (page.items.length) parts.push(`${JSON.stringify(field)}:[${page.items.join(',')}]`)
+  if (page.nextPageToken) parts.push(`"next_page_token":${JSON.stringify(page.nextPageToken)}`)
+  return new JsonText(`{${parts.join(',')}}`)
 }
 
 /**

@@ -20,7 +20,7 @@ import {
 } from '@orchard/core'
 import type { DatasetInput, Tag } from '@orchard/core'
 import type { Handlers } from '../define-routes.ts'
-import { checkMaxResults, pageToWire } from './paging.ts'
+import { checkMaxResults, pageJsonText } from './paging.ts'
 import { readableBy, scope } from '../auth/scope.ts'
 
 type RunOperations = Pick<
@@ -101,7 +101,7 @@ export const runHandlers: Handlers<RunOperations> = {
     const maxResults = checkMaxResults(request.max_results, SEARCH_RUNS_DEFAULT_MAX_RESULTS, SEARCH_RUNS_MAX_RESULTS, 'handler')
     const experimentIds = request.experiment_ids ?? []
     experimentIds.forEach(validateExperimentId)
-    const page = await trackingStore.searchRuns({
+    const page = await trackingStore.searchRunsWireJson({
       experimentIds,
       runViewType: request.run_view_type ?? 'ACTIVE_ONLY',
       maxResults,
@@ -110,7 +110,7 @@ export const runHandlers: Handlers<RunOperations> = {
       ...(request.order_by?.length ? { orderBy: request.order_by } : {}),
       ...(request.page_token ? { pageToken: request.page_token } : {}),
     })
-    return pageToWire('runs', page, runToWire)
+    return pageJsonText('runs', page)
   },
 
   async logMetric(request, { trackingStore }) {

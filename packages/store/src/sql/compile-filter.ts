@@ -133,10 +133,38 @@ function experimentComparison(dialect: Dialect, comparison: Comparison, fence: s
   return compareValue(dialect, ownValue(EXPERIMENT_ATTRIBUTE_COLUMNS, comparison.key) ?? unknownKey(comparison), comparison)
 }
 
-/** Compiles AND/OR structure, handing each comparison to `leaf`. */
+/**
+ * How much a clause costs per candidate run and how many runs it lets through, as a rank: lower
+ * runs first. A column of the run row costs nothing; an equality probe is one key lookup that
+ * rejects most runs (`tags.team = 't1'`: two in three); a range passes more, a negation nearly all;
+ * a dataset clause joins two tables, and an aggregate reads the run's whole history of the key.
+ */
+function clauseRank(node: FilterNode): number {
+  if (node.type !== 'comparison') return Math.max(0, ...node.children.map(clauseRank))
+  if (node.entity === 'attribute') return 0
+  if (node.aggregate) return 5
+  if (node.entity === 'dataset') return 4
+  switch (node.operator) {
+    case '=':
+    case 'IN':
+      return 1
+    case '!=':
+    case 'NOT IN':
+      return 3
+    default:
+      return 2
+  }
+}
+
+/**
+ * Compiles AND/OR structure, handing each comparison to `leaf`. An AND's clauses go cheapest and
+ * most selective first (clauseRank): the databases test them in the order written, and stop at the
+ * first that fails. Stable, so clauses of one rank keep the user's order.
+ */
 export function compileFilter(node: FilterNode, leaf: (comparison: Comparison) => Fragment): Fragment {
   if (node.type === 'comparison') return leaf(node)
-  const parts = node.children.map((child) => compileFilter(child, leaf))
+  const children = node.type === 'and' ? [...node.children].sort((a, b) => clauseRank(a) - clauseRank(b)) : node.children
+  const parts = children.map((child) => compileFilter(child, leaf))
   if (parts.length === 0) return fragment(node.type === 'and' ? '1 = 1' : '1 = 0')
   const joined = joinFragments(parts, node.type === 'and' ? ' AND ' : ' OR ')
   return fragment(`(${joined.sql})`, joined.params)

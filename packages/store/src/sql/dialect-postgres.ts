@@ -53,6 +53,7 @@ export const postgresDialect: Dialect = {
   migrationConnectionSql: undefined,
   subqueryFence: ' OFFSET 0',
   searchBudget: undefined,
+  wireJson: undefined,
   classifyError(error): DriverErrorKind | undefined {
     const code = errorCode(error)
     if (code === '23505') return 'unique'

@@ -4,6 +4,13 @@ import type { Column, Dialect, DriverErrorKind } from './dialect.ts'
 export const SEARCH_BUDGET_FUNCTION = 'orchard_within_budget'
 /** The code of the error that function throws once the budget is spent. */
 export const SEARCH_BUDGET_EXCEEDED = 'ORCHARD_SEARCH_BUDGET_EXCEEDED'
+/**
+ * The connection function that writes a number as JSON.stringify does (sqlite-db.ts): SQLite's own
+ * text of a REAL has 15 significant digits, not the shortest that reads back the same double.
+ */
+export const JSON_NUMBER_FUNCTION = 'orchard_json_number'
+// Integers up to this magnitude read back as the same JS number, so SQLite's digits are JS's.
+const MAX_EXACT_INTEGER = Number.MAX_SAFE_INTEGER
 
 const errorCode = (error: unknown): string =>
   typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
@@ -67,6 +74,14 @@ export const sqliteDialect: Dialect = {
   migrationConnectionSql: { before: 'PRAGMA foreign_keys = OFF', after: 'PRAGMA foreign_keys = ON' },
   subqueryFence: '',
   searchBudget: { sql: `${SEARCH_BUDGET_FUNCTION}()`, params: [] },
+  wireJson: {
+    // json_quote escapes exactly the characters JSON.stringify does, with the same short forms.
+    string: (expression) => `json_quote(${expression})`,
+    integer: (expression) =>
+      `CASE WHEN typeof(${expression}) = 'integer' AND ${expression} BETWEEN ${-MAX_EXACT_INTEGER} AND ${MAX_EXACT_INTEGER} THEN CAST(${expression} AS TEXT) ELSE ${JSON_NUMBER_FUNCTION}(${expression}) END`,
+    double: (expression) => `${JSON_NUMBER_FUNCTION}(${expression})`,
+    joinTexts: (expression, orderBy) => `group_concat(${expression}, ',' ORDER BY ${orderBy})`,
+  },
   classifyError(error): DriverErrorKind | undefined {
     const code = errorCode(error)
     if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return 'unique'

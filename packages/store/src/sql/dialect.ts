@@ -71,6 +71,26 @@ export interface Dialect {
    * statement_timeout and needs none.
    */
   readonly searchBudget: Fragment | undefined
+  /**
+   * How the database writes a page of runs as wire JSON (run-wire-json.ts), or undefined where
+   * that costs more than reading the runs and writing them in JS. On PostgreSQL it did: the same
+   * page built with to_json, string_agg and float8 text rewritten to JS's form took 231 ms of CPU
+   * (server and backend) against 197 ms for json_agg + JSON.parse + JSON.stringify (A/B in
+   * BENCHMARKS.md).
+   */
+  readonly wireJson: WireJsonSql | undefined
+}
+
+/** SQL that writes values byte for byte as JSON.stringify writes what the store would return. */
+export interface WireJsonSql {
+  /** A text column as a JSON string. */
+  string(expression: string): string
+  /** A bigint column as the JS number it reads as (its digits, or rounded past 2^53). */
+  integer(expression: string): string
+  /** A double column, finite or ±Infinity, as MLflow's wire double (`"Infinity"`, shortest digits). */
+  double(expression: string): string
+  /** An aggregate joining texts with commas in `orderBy`'s order (NULL when there are none). */
+  joinTexts(expression: string, orderBy: string): string
 }
 
 export const fragment = (sql: string, params: readonly unknown[] = []): Fragment => ({ sql, params })

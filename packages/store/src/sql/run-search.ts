@@ -14,11 +14,19 @@ import { decodePageToken, encodePageToken, queryFingerprint } from './page-token
 import { planRunOrder } from './run-order.ts'
 import type { OrderSlice, RunOrderPlan } from './run-order.ts'
 import { RUN_COLUMNS } from './run-rows.ts'
+import { loadRunsWireJson } from './run-wire-json.ts'
 import type { RunRow } from './run-rows.ts'
 
 export function searchRuns(ctx: StoreContext, query: SearchRunsQuery): Promise<Page<Run>> {
   const filter = query.filter ? parseRunFilter(query.filter) : undefined
   return searchRunsParsed(ctx, query, filter, (query.orderBy ?? []).map(parseRunOrderBy))
+}
+
+/** searchRuns with each run as its runs/search wire JSON text (see loadRunsWireJson). */
+export async function searchRunsWireJson(ctx: StoreContext, query: SearchRunsQuery): Promise<Page<string>> {
+  const filter = query.filter ? parseRunFilter(query.filter) : undefined
+  const page = await findRunPage(ctx, query, filter, (query.orderBy ?? []).map(parseRunOrderBy))
+  return { ...page, items: await loadRunsWireJson(ctx.db, ctx.dialect, page.items) }
 }
 
 /**
@@ -58,6 +66,17 @@ export async function searchRunsParsed(
   filter: FilterNode | undefined,
   orderTerms: readonly OrderTerm[],
 ): Promise<Page<Run>> {
+  const page = await findRunPage(ctx, query, filter, orderTerms)
+  return { ...page, items: await loadRuns(ctx.db, ctx.dialect, page.items) }
+}
+
+/** The rows of a page of runs, and the token of the next page. */
+async function findRunPage(
+  ctx: StoreContext,
+  query: SearchRunsQuery,
+  filter: FilterNode | undefined,
+  orderTerms: readonly OrderTerm[],
+): Promise<Page<RunRow>> {
   const { db, dialect } = ctx
   const plan = planRunOrder(dialect, orderTerms)
   const fingerprint = queryFingerprint({
@@ -85,7 +104,7 @@ export async function searchRunsParsed(
   if (filter) conditions.push(compileRunFilter(dialect, filter))
   // One row more than asked tells whether another page exists.
   const rows = await readSlices(db, plan, joinFragments(conditions, ' AND '), cursor.offset, query.maxResults + 1)
-  const items = await loadRuns(db, dialect, rows.slice(0, query.maxResults))
+  const items = rows.slice(0, query.maxResults)
   return rows.length > query.maxResults
     ? {
         items,

@@ -27,7 +27,7 @@ import { getMetricHistoryBuckets } from './metric-buckets.ts'
 import { getMetricHistory, getMetricHistoryBulk, getMetricHistoryBulkInterval } from './metric-history.ts'
 import { deleteTag, logBatch } from './run-data.ts'
 import { logOutputs } from './run-model-links.ts'
-import { searchRuns } from './run-search.ts'
+import { searchRuns, searchRunsWireJson } from './run-search.ts'
 import * as runs from './runs.ts'
 
 /** The TrackingStore over any Db + Dialect: all behaviour lives in the modules it delegates to. */
@@ -53,6 +53,7 @@ export class SqlTrackingStore implements TrackingStore {
   restoreRun = (runId: string) => runs.restoreRun(this.ctx, runId)
   moveRuns = (runIds: readonly string[], experimentId: string) => runs.moveRuns(this.ctx, runIds, experimentId)
   searchRuns = (query: SearchRunsQuery) => searchRuns(this.ctx, query)
+  searchRunsWireJson = (query: SearchRunsQuery) => searchRunsWireJson(this.ctx, query)
 
   logMetric = (runId: string, metric: LoggedMetric) => logBatch(this.ctx, runId, { metrics: [metric] }, true)
   logParam = (runId: string, param: Param) => logBatch(this.ctx, runId, { params: [param] }, true)
