@@ -40,23 +40,37 @@ export interface GitState {
   readonly dirty: boolean
 }
 
-/** The git state of the work tree holding `directory`, or undefined outside one (or without git). */
+/**
+ * The git state of the work tree holding `directory`, or undefined outside one (or without git).
+ * Three git processes at once: the top folder; `status --porcelain=v2 --branch`, whose headers carry
+ * the commit (`# branch.oid`, `(initial)` before the first) and the branch (`# branch.head`,
+ * `(detached)` off one) and whose other lines are changes or untracked files; and `remote -v`, whose
+ * first line is the first remote (by name, as `git remote` lists them) and its URL.
+ */
 export async function gitState(directory: string): Promise<GitState | undefined> {
-  const top = await git(['rev-parse', '--show-toplevel'], directory)
-  if (!top.ok || !top.stdout) return undefined
-  const [head, remotes, branch, status] = await Promise.all([
-    git(['rev-parse', '--verify', '-q', 'HEAD'], directory),
-    git(['remote'], directory),
-    git(['symbolic-ref', '--short', '-q', 'HEAD'], directory),
-    git(['status', '--porcelain'], directory),
+  const [top, status, remotes] = await Promise.all([
+    git(['rev-parse', '--show-toplevel'], directory),
+    git(['status', '--porcelain=v2', '--branch'], directory),
+    git(['remote', '-v'], directory),
   ])
+  if (!top.ok || !top.stdout) return undefined
+  let commit: string | undefined
+  let branch: string | undefined
+  let dirty = false
+  for (const line of status.ok ? status.stdout.split('\n') : []) {
+    if (line.startsWith('# branch.oid ')) commit = line.slice('# branch.oid '.length)
+    else if (line.startsWith('# branch.head ')) branch = line.slice('# branch.head '.length)
+    else if (line && !line.startsWith('#')) dirty = true
+  }
+  // `origin\thttps://host/repo.git (fetch)`: the URL sits between the tab and the last space.
   const firstRemote = remotes.ok ? remotes.stdout.split('\n')[0] : undefined
-  const url = firstRemote ? await git(['remote', 'get-url', firstRemote], directory) : undefined
+  const tab = firstRemote?.indexOf('\t') ?? -1
+  const repoUrl = firstRemote && tab > 0 ? firstRemote.slice(tab + 1, firstRemote.lastIndexOf(' ')) : undefined
   return {
     root: top.stdout,
-    ...(head.ok && head.stdout ? { commit: head.stdout } : {}),
-    ...(url?.ok && url.stdout ? { repoUrl: url.stdout } : {}),
-    ...(branch.ok && branch.stdout ? { branch: branch.stdout } : {}),
-    dirty: status.ok && status.stdout.length > 0,
+    ...(commit && commit !== '(initial)' ? { commit } : {}),
+    ...(repoUrl ? { repoUrl } : {}),
+    ...(branch && branch !== '(detached)' ? { branch } : {}),
+    dirty,
   }
 }
