@@ -38,7 +38,7 @@ export function fieldsRead(permission: RoutePermission): string[] {
 }
 
 /** Where the authorizer remembers decisions: an AccessCache, dropped with everything else it holds. */
-export type DecisionCache = Pick<AccessCache, 'decision' | 'decide'>
+type DecisionCache = Pick<AccessCache, 'decision' | 'decide'>
 
 export interface Authorizer {
   /**
