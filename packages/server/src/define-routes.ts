@@ -1,9 +1,10 @@
 import type { Context, Hono } from 'hono'
-import { MAX_JSON_BODY_BYTES, parseRequest, queryToObject } from '@orchard/protocol'
+import { MAX_JSON_BODY_BYTES, parseRequest } from '@orchard/protocol'
 import type { HttpMethod, RequestOf, RouteDef } from '@orchard/protocol'
 import { readJsonBody } from './json-body.ts'
 import { JsonText } from './json-text.ts'
 import type { Principal } from './auth/authenticate.ts'
+import { queryObject, queryParams } from './request-query.ts'
 import { checkNoNul, checkOrderBy, checkQueryString } from './request-limits.ts'
 import type { ServerContext } from './server-context.ts'
 import { contextFor } from './workspaces/workspace-scope.ts'
@@ -25,17 +26,17 @@ const toHonoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1')
 /** Build the request object a route's schema sees: query or body, path parameters, legacy run_uuid. */
 async function requestObject(c: Context, def: RouteDef, method: HttpMethod): Promise<Record<string, unknown>> {
   let raw: Record<string, unknown>
+  // Copies: path parameters and run_id are added below, and the parsed query and body are shared
+  // with the access check.
   if (method === 'GET') {
     checkQueryString(c.req.url)
-    const query = new URL(c.req.url).searchParams
-    checkNoNul(query)
-    raw = queryToObject(def.request, query)
+    checkNoNul(queryParams(c))
+    raw = { ...queryObject(c, def.request) }
   } else {
-    // A copy: path parameters and run_id are added below, and the parsed body is shared.
     raw = { ...(await readJsonBody(c, def.maxBodyBytes ?? MAX_JSON_BODY_BYTES)) }
   }
   // MLflow's DeleteWorkspace takes its mode from the query string.
-  if (method === 'DELETE') raw = { ...queryToObject(def.request, new URL(c.req.url).searchParams), ...raw }
+  if (method === 'DELETE') raw = { ...queryObject(c, def.request), ...raw }
   const pathParameters = c.req.param()
   checkNoNul(Object.entries(pathParameters))
   Object.assign(raw, pathParameters)

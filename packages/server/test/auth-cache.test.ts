@@ -82,6 +82,67 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       assert.equal(await getRun(replica, alice), 403)
     })
 
+    // The authorizer remembers decisions per user, level and resource id (AccessCache): a second
+    // request from the same caller on the same run makes no lookup. These pin down that a
+    // remembered decision goes with the grants it came from.
+    const logBatch = (app: AuthTestApp) =>
+      app.call('POST', 'runs/log-batch', { run_id: runId, metrics: [{ key: 'm', value: 1, timestamp: 1, step: 0 }] }, alice).then((reply) => reply.status)
+    // The tests above remove alice's grant; these start from EDIT, seen by both servers.
+    const grantEdit = async () => {
+      const created = await first.call('POST', 'experiments/permissions/create', { experiment_id: experimentId, username: 'alice', permission: 'EDIT' }, admin)
+      if (created.status !== 200) await first.call('PATCH', 'experiments/permissions/update', { experiment_id: experimentId, username: 'alice', permission: 'EDIT' }, admin)
+      clock += SYNC_MS
+    }
+
+    test('a remembered decision is dropped when the grant is lowered: in this process at once, on another within the sync interval', async () => {
+      await grantEdit()
+      assert.equal(await logBatch(first), 200)
+      assert.equal(await logBatch(replica), 200)
+      assert.equal(await logBatch(first), 200) // remembered on both
+      assert.equal(await logBatch(replica), 200)
+
+      const update = (permission: string) => first.call('PATCH', 'experiments/permissions/update', { experiment_id: experimentId, username: 'alice', permission }, admin)
+      assert.equal((await update('READ')).status, 200)
+      assert.equal(await logBatch(first), 403)
+      assert.equal(await getRun(first, alice), 200) // READ still allowed: only the EDIT decision changed
+      assert.equal(await logBatch(replica), 200) // not synced yet: the bound is real
+      clock += SYNC_MS
+      assert.equal(await logBatch(replica), 403)
+
+      // A remembered refusal goes the same way.
+      assert.equal((await update('EDIT')).status, 200)
+      assert.equal(await logBatch(first), 200)
+      clock += SYNC_MS
+      assert.equal(await logBatch(replica), 200)
+    })
+
+    test('a remembered decision is dropped when a role denies the experiment', async () => {
+      await grantEdit()
+      assert.equal(await getRun(first, alice), 200)
+      const role = await first.call('POST', '/api/3.0/mlflow/roles/create', { name: 'no-cached', workspace: 'default' }, admin)
+      assert.equal(role.status, 200, JSON.stringify(role.json))
+      const roleId = role.json.role.id
+      const grant = await first.call('POST', '/api/2.0/orchard/roles/permissions/deny', { role_id: roleId, resource_type: 'experiment', resource_pattern: experimentId }, admin)
+      assert.equal(grant.status, 200, JSON.stringify(grant.json))
+      const assigned = await first.call('POST', '/api/3.0/mlflow/roles/assign', { role_id: roleId, username: 'alice' }, admin)
+      assert.equal(assigned.status, 200, JSON.stringify(assigned.json))
+      assert.equal(await getRun(first, alice), 403)
+      assert.equal((await first.call('DELETE', '/api/3.0/mlflow/roles/delete', { role_id: roleId }, admin)).status, 200)
+      assert.equal(await getRun(first, alice), 200)
+    })
+
+    test('a check on a resource that does not exist yet is not remembered', async () => {
+      // Experiment ids are sequential: ask for the next one before it exists (let through to its
+      // 404), then create it without a grant for alice, who holds nothing by default here.
+      const created = await first.call('POST', 'experiments/create', { name: 'probe' }, admin)
+      const next = String(Number(created.json.experiment_id) + 1)
+      assert.equal((await first.call('GET', 'experiments/get', { experiment_id: next }, alice)).status, 404)
+      assert.equal((await first.call('GET', 'experiments/get', { experiment_id: next }, alice)).status, 404)
+      const later = await first.call('POST', 'experiments/create', { name: 'later' }, admin)
+      assert.equal(later.json.experiment_id, next)
+      assert.equal((await first.call('GET', 'experiments/get', { experiment_id: next }, alice)).status, 403)
+    })
+
     test('a token is never remembered past its expiry', async () => {
       const created = await first.call('POST', '/api/2.0/orchard/tokens/create', { name: 'short', expires_in_days: 1 }, admin)
       const token = { bearer: created.json.token as string }

@@ -30,9 +30,9 @@ class BoundedMap<V> {
 }
 
 /**
- * What a server remembers about access between requests: verified credentials (by an HMAC of the
- * credential, see Authenticator), the grant lookups of the authorizer and users' role grants. All of
- * it is dropped together when access changes:
+ * What a server remembers about access between requests: verified credentials (by a keyed hash of
+ * the credential, see Authenticator), the grant lookups of the authorizer, users' role grants and
+ * the authorizer's decisions (see Authorizer). All of it is dropped together when access changes:
  * - in this process, before the next request (the store's local change count moved);
  * - in another process on the same database, within `syncMs` (the database's change version, read at
  *   most once per `syncMs`, and awaited by the request that finds it due, so no request is served
@@ -41,8 +41,9 @@ class BoundedMap<V> {
  * read that raced a change cannot outlive it.
  */
 export class AccessCache {
-  readonly credentials = new BoundedMap<{ readonly value: unknown; readonly until: number }>(MAX_CACHED_ENTRIES)
+  private readonly credentials = new BoundedMap<{ readonly value: unknown; readonly until: number }>(MAX_CACHED_ENTRIES)
   private readonly lookups = new BoundedMap<unknown>(MAX_CACHED_ENTRIES)
+  private readonly decisions = new BoundedMap<boolean>(MAX_CACHED_ENTRIES)
   private generation = 0
   private seenLocal: number
   private seenVersion: number | undefined
@@ -62,19 +63,24 @@ export class AccessCache {
     this.generation++
     this.credentials.clear()
     this.lookups.clear()
+    this.decisions.clear()
   }
 
-  /** Before each request: drops the cache if access changed here, or (polled) in another process. */
-  async refresh(): Promise<void> {
+  /**
+   * Before each request: drops the cache if access changed here, or (polled) in another process.
+   * Undefined when there is nothing to wait for (most requests), so a request answered from the
+   * cache awaits nothing; otherwise the database's change version is being read.
+   */
+  refresh(): Promise<void> | undefined {
     const local = this.store.localAccessChanges()
     if (local !== this.seenLocal) {
       this.seenLocal = local
       this.clear()
     }
-    if (this.now() - this.syncedAt < this.syncMs) return
+    if (this.now() - this.syncedAt < this.syncMs) return undefined
     // One read of the version at a time; concurrent requests wait for the same one.
     this.syncing ??= this.sync().finally(() => (this.syncing = undefined))
-    await this.syncing
+    return this.syncing
   }
 
   private async sync(): Promise<void> {
@@ -95,6 +101,25 @@ export class AccessCache {
     const value = await compute()
     if (generation === this.generation && keep(value)) this.lookups.set(key, { value })
     return value
+  }
+
+  /** The decision remembered under `key`, if any. */
+  decision(key: string): boolean | undefined {
+    return this.decisions.get(key)
+  }
+
+  /** As remember, for decisions: `decide()`'s answer, kept when it says so and nothing changed meanwhile. */
+  async decide(key: string, decide: () => Promise<{ readonly allowed: boolean; readonly keep: boolean }>): Promise<boolean> {
+    const generation = this.generation
+    const { allowed, keep } = await decide()
+    if (keep && generation === this.generation) this.decisions.set(key, allowed)
+    return allowed
+  }
+
+  /** The credential remembered under `key` and not expired, if any. */
+  credentialHit<T>(key: string): T | undefined {
+    const hit = this.credentials.get(key)
+    return hit && hit.until > this.now() ? (hit.value as T) : undefined
   }
 
   /** As remember, for credentials: stored until `until` (ms since the epoch); undefined is never stored. */

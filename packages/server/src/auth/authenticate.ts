@@ -52,8 +52,9 @@ function decodeBasic(value: string): { username: string; password: string } | un
  * Checks the credentials of a request: HTTP Basic (a password or a personal access token as the
  * password), `Authorization: Bearer <token>` (MLFLOW_TRACKING_TOKEN) or the UI's session cookie.
  * Verified credentials are remembered for credentialCacheMs (never past a token's or session's
- * expiry) under a hash keyed with a secret that lives only in this process, so that neither the credential
- * nor anything that verifies it sits in memory; the AccessCache drops them all when access changes
+ * expiry) under a hash of the Authorization header (or session cookie) keyed with a secret that
+ * lives only in this process, so that neither the credential nor anything that verifies it sits in
+ * memory; the AccessCache drops them all when access changes
  * (a revoked token, a changed password, an ended session), here at once and across processes
  * within its sync interval. Only successes are remembered: a wrong password costs scrypt every time.
  */
@@ -80,18 +81,28 @@ export class Authenticator {
     return hash('sha256', `${this.cacheKey}\0${kind}\0${secret}`, 'base64')
   }
 
-  /** Remembers a verified principal until min(now + ttl, the credential's own expiry). */
-  private remembered(kind: string, secret: string, verify: () => Promise<{ principal: Principal; expiresAt?: number } | undefined>): Promise<Principal | undefined> {
+  /** Remembers a verified principal under `key` until min(now + ttl, the credential's own expiry). */
+  private remembered(key: () => string, verify: () => Promise<{ principal: Principal; expiresAt?: number } | undefined>): Promise<Principal | undefined> {
     if (this.ttlMs <= 0) return verify().then((verified) => verified?.principal)
-    return this.cache.credential(this.keyOf(kind, secret), async () => {
+    return this.cache.credential(key(), async () => {
       const verified = await verify()
       return verified && { value: verified.principal, until: Math.min(this.now() + this.ttlMs, verified.expiresAt ?? Number.POSITIVE_INFINITY) }
     })
   }
 
+  /**
+   * The principal remembered for this Authorization header, without parsing it or awaiting
+   * anything (one hash and one map lookup); undefined when it must go through authenticate.
+   * Call after the cache's refresh.
+   */
+  recognized(authorization: string | undefined): Principal | undefined {
+    if (!authorization || authorization.length > MAX_AUTHORIZATION_LENGTH || this.ttlMs <= 0) return undefined
+    return this.cache.credentialHit<Principal>(this.keyOf('authorization', authorization))
+  }
+
   /** The principal of a UI session cookie; `find` is the session store's lookup. */
   session(secret: string, find: (secret: string) => Promise<UiSession | undefined>): Promise<Principal | undefined> {
-    return this.remembered('session', secret, async () => {
+    return this.remembered(() => this.keyOf('session', secret), async () => {
       const session = await find(secret)
       return session && { principal: { user: session.user, via: 'session' }, expiresAt: session.expirationTime }
     })
@@ -111,15 +122,19 @@ export class Authenticator {
     this.cache.clear()
   }
 
-  /** The principal, undefined for missing or wrong credentials; REQUEST_LIMIT_EXCEEDED when locked out. */
+  /**
+   * The principal, undefined for missing or wrong credentials; REQUEST_LIMIT_EXCEEDED when locked out.
+   * Remembered by the whole header as sent, so a repeat request is recognized without parsing it.
+   */
   async authenticate(authorization: string | undefined, address: string): Promise<Principal | undefined> {
     if (!authorization || authorization.length > MAX_AUTHORIZATION_LENGTH) return undefined
     const space = authorization.indexOf(' ')
     const scheme = authorization.slice(0, space).toLowerCase()
     const value = authorization.slice(space + 1).trim()
     const addressKey = `address:${address}`
+    const key = () => this.keyOf('authorization', authorization)
     if (scheme === 'bearer') {
-      const principal = await this.remembered('token', value, async () => {
+      const principal = await this.remembered(key, async () => {
         await this.check(addressKey, this.settings.maxFailuresPerAddress ?? DEFAULT_MAX_FAILURES_PER_ADDRESS, undefined, address)
         return this.verifyToken(value)
       })
@@ -130,8 +145,7 @@ export class Authenticator {
       return principal
     }
     if (scheme !== 'basic') return undefined
-    // Remembered by the header's value as sent: a hit needs no base64 decoding.
-    return this.remembered('basic', value, async () => {
+    return this.remembered(key, async () => {
       const credentials = decodeBasic(value)
       return credentials && this.verifyBasic(credentials.username, credentials.password, addressKey, address)
     })

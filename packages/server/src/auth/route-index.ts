@@ -1,3 +1,4 @@
+import { tryDecodeURIComponent } from 'hono/utils/url'
 import * as protocol from '@orchard/protocol'
 import type { RouteDef } from '@orchard/protocol'
 
@@ -66,9 +67,11 @@ function prefixesOf(def: RouteDef): string[] {
   return def.ajaxOnly ? [`/ajax-api/${version}`] : [`/api/${version}`, `/ajax-api/${version}`]
 }
 
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({})
+
 export class RouteIndex {
-  /** Routes without `{…}` segments, by `METHOD path`: one map lookup for most requests. */
-  private readonly literal = new Map<string, IndexedRoute>()
+  /** Routes without `{…}` segments, by method then path: one map lookup for most requests. */
+  private readonly literal = new Map<string, Map<string, IndexedRoute>>()
   private readonly patterns: IndexedRoute[] = []
 
   constructor(entries: readonly [string, RouteDef][] = protocolRoutes()) {
@@ -77,30 +80,33 @@ export class RouteIndex {
         const { pattern, params } = compile(prefix, def.path)
         for (const method of def.methods) {
           const route = { name, method, pattern, params, def }
-          if (params.length === 0) this.literal.set(`${method} ${prefix}${def.path}`, route)
-          else this.patterns.push(route)
+          if (params.length > 0) this.patterns.push(route)
+          else {
+            let byPath = this.literal.get(method)
+            if (!byPath) this.literal.set(method, (byPath = new Map()))
+            byPath.set(`${prefix}${def.path}`, route)
+          }
         }
       }
     }
   }
 
+  /**
+   * `path` as Hono routes on it (`c.req.path`: percent-decoded except `%25`); parameters are then
+   * decoded as Hono's `c.req.param()` decodes them, so the check reads the ids the handler reads.
+   */
   match(method: string, path: string): RouteMatch | undefined {
     const wanted = method === 'HEAD' ? 'GET' : method
     // Literal paths first: `/mlflow/logged-models/search` is not a model id.
-    const literal = this.literal.get(`${wanted} ${path}`)
-    if (literal) return { route: literal, params: {} }
+    const literal = this.literal.get(wanted)?.get(path)
+    if (literal) return { route: literal, params: NO_PARAMS }
     for (const route of this.patterns) {
       if (route.method !== wanted) continue
       const found = route.pattern.exec(path)
       if (!found) continue
       const params: Record<string, string> = {}
       route.params.forEach((name, i) => {
-        const raw = found[i + 1] ?? ''
-        try {
-          params[name] = decodeURIComponent(raw)
-        } catch {
-          params[name] = raw
-        }
+        params[name] = tryDecodeURIComponent(found[i + 1] ?? '')
       })
       return { route, params }
     }
