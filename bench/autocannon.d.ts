@@ -8,6 +8,8 @@ declare module 'autocannon' {
     readonly connections?: number
     readonly duration?: number
     readonly amount?: number
+    /** Requests per second across all connections. */
+    readonly overallRate?: number
   }
   interface Histogram {
     readonly average: number
@@ -23,6 +25,12 @@ declare module 'autocannon' {
     readonly timeouts: number
     readonly non2xx: number
   }
+  /** With a callback: the running instance, which emits `response` (client, status, bytes, response time in fractional ms). */
+  interface Instance {
+    on(event: 'response', listener: (client: unknown, status: number, bytes: number, milliseconds: number) => void): Instance
+  }
   function autocannon(options: Options): Promise<Result>
+  function autocannon(options: Options, done: (error: Error | null, result: Result) => void): Instance
+  export type { Result }
   export default autocannon
 }

@@ -1,7 +1,7 @@
 // One autocannon load run, in its own process so the load generator never shares an event loop with
 // the server it measures. Usage: node bench/load-client.mjs '<json spec>'; prints autocannon's
 // result figures as one JSON line.
-//   spec: { url, path, method, connections, duration, body?, headers?,
+//   spec: { url, path, method, connections, duration, body?, headers?, rate? (overall requests/s),
 //           logBatch?: { runIds: string[], points: number },  // a fresh N-point log-batch per request
 //           logMetric?: { runIds: string[] } }                // a fresh log-metric per request
 import autocannon from 'autocannon'
@@ -39,6 +39,7 @@ const result = await autocannon({
   url: spec.url,
   connections: spec.connections,
   duration: spec.duration,
+  ...(spec.rate ? { overallRate: spec.rate } : {}),
   requests: [
     {
       method: spec.method ?? 'GET',

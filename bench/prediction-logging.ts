@@ -1,14 +1,19 @@
 // Prediction-logging overhead on /invocations: `orchard models serve` of a taxi-sized model with and
-// without --log-predictions, loaded by autocannon from this process (the servers are their own
-// processes). The two variants are measured in alternating rounds (A B, B A, …) so that a change
-// in the machine's load (other processes share the cores) hits both alike; each figure is the
-// median over the rounds. Run alone: node --conditions=orchard-source --import tsx bench/prediction-logging.ts [--quick] [--rate N]
+// without --log-predictions, loaded by autocannon at a fixed rate. The servers and the load
+// generator are each their own process, so the generator's work does not share an event loop (or a
+// V8 heap) with what it measures. The two variants are measured in alternating rounds (A B, B A, …)
+// so that a change in the machine's load (other processes share the cores) hits both alike; each
+// figure is the median over the rounds, and every round's p99 is kept so the spread shows. Latency
+// is taken per response in microseconds (autocannon's own histogram counts whole milliseconds).
+// Run alone: node --conditions=orchard-source --import tsx bench/prediction-logging.ts [--quick] [--rate N] [--rounds N] [--seconds N] [--bodies 1,100]
 import { spawn } from 'node:child_process'
+import { readFileSync, readdirSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import type { Result } from 'autocannon'
 import { saveLinearModel } from '@orchard/models'
 import { splitBody, taxiSizedModel, taxiRow } from './models.ts'
 
@@ -16,8 +21,39 @@ const BIN = fileURLToPath(new URL('../packages/cli/bin/orchard.mjs', import.meta
 
 interface Served {
   readonly url: string
+  readonly pid: number
   stop(): Promise<void>
 }
+
+/** CPU seconds (user + system) a process and its children have used so far; Linux only (else 0). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return 0
+  }
+}
+
+/** The processes whose parent is `pid` (a server's child processes, if it encodes in one); Linux only. Worker threads count in the server's own figure. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((entry) => {
+        try {
+          return Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid
+        } catch {
+          return false
+        }
+      })
+      .map(Number)
+  } catch {
+    return []
+  }
+}
+
+const processCpu = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
 
 function serve(args: readonly string[]): Promise<Served> {
   return new Promise((resolve, reject) => {
@@ -27,7 +63,7 @@ function serve(args: readonly string[]): Promise<Served> {
     const onData = (chunk: string) => {
       output += chunk
       const url = /Listening on (http:\/\/\S+)/.exec(output)?.[1]
-      if (url) resolve({ url, stop: () => (child.kill('SIGTERM'), exited) })
+      if (url) resolve({ url, pid: child.pid!, stop: () => (child.kill('SIGTERM'), exited) })
     }
     child.stdout.setEncoding('utf8').on('data', onData)
     child.stderr.setEncoding('utf8').on('data', onData)
@@ -47,6 +83,63 @@ const median = (values: readonly number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
+interface LoadOptions {
+  readonly url: string
+  readonly body: string
+  readonly connections: number
+  readonly seconds: number
+  readonly rate?: number
+}
+
+/** One load run's figures: latency quantiles in microseconds, the rate served, failures. */
+interface LoadFigures {
+  readonly p50: number
+  readonly p99: number
+  readonly p999: number
+  readonly rps: number
+  readonly total: number
+  readonly failures: number
+}
+
+/** The load generator's side (`--client <options JSON>`): autocannon, each response's latency kept. */
+async function runClient(options: LoadOptions): Promise<LoadFigures> {
+  const latencies: number[] = []
+  let finished: (result: Result) => void = () => {}
+  let failed: (error: Error) => void = () => {}
+  const done = new Promise<Result>((resolve, reject) => ((finished = resolve), (failed = reject)))
+  const instance = autocannon(
+    {
+      url: options.url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: options.body,
+      connections: options.connections,
+      duration: options.seconds,
+      ...(options.rate ? { overallRate: options.rate } : {}),
+    },
+    (error, result) => (error ? failed(error) : finished(result)),
+  )
+  // (client, status, bytes, response time in fractional milliseconds)
+  instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+    if (status === 200) latencies.push(ms * 1000)
+  })
+  const result = await done
+  const sorted = Float64Array.from(latencies).sort()
+  const quantile = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN)
+  return { p50: quantile(0.5), p99: quantile(0.99), p999: quantile(0.999), rps: result.requests.average, total: result.requests.total, failures: result.errors + result.non2xx }
+}
+
+/** Runs the load generator in a process of its own and returns its figures. */
+function load(options: LoadOptions): Promise<LoadFigures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--client', JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let output = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+    child.on('error', reject)
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(output.trim().split('\n').pop()!) as LoadFigures) : reject(new Error(`load generator exited ${code}: ${output}`))))
+  })
+}
+
 export interface LoggingBenchOptions {
   readonly rounds: number
   readonly seconds: number
@@ -57,78 +150,103 @@ export interface LoggingBenchOptions {
 }
 
 /**
- * Per body size: median p50/p99 latency (ms) and req/s of each variant, the p99 ratio, and the share
- * of rows the logged server dropped (it sheds log rows rather than slow scoring when it falls behind).
+ * Per body size: median p50/p99 latency (µs) and req/s of each variant, the median of the rounds'
+ * p99 ratios, each round's p99s, and the share of rows the logged server dropped (it sheds log rows
+ * rather than slow scoring when it falls behind).
  */
-export async function predictionLoggingBenchmark(options: LoggingBenchOptions): Promise<Record<string, number>> {
+export async function predictionLoggingBenchmark(options: LoggingBenchOptions): Promise<Record<string, number | number[]>> {
   const dir = await mkdtemp(join(tmpdir(), 'orchard-bench-logging-'))
-  const load = [loadavg()[0]!]
+  const load1 = [loadavg()[0]!]
   try {
     await saveLinearModel(join(dir, 'model'), taxiSizedModel(), { inputExample: [taxiRow(0), taxiRow(1)] })
     const base = ['-m', join(dir, 'model'), '--port', '0']
     const plain = await serve(base)
     const logged = await serve([...base, '--log-predictions', '--log-destination', join(dir, 'logs')])
-    const results: Record<string, number> = {}
+    const results: Record<string, number | number[]> = {}
     try {
       for (const rows of options.bodies) {
         const body = splitBody(rows)
-        const run = (served: Served) => autocannon({ url: `${served.url}/invocations`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: options.connections, duration: options.seconds, ...(options.rate ? { overallRate: options.rate } : {}) })
+        const run = (served: Served, seconds = options.seconds) => load({ url: `${served.url}/invocations`, body, connections: options.connections, seconds, ...(options.rate ? { rate: options.rate } : {}) })
         // Warm-up: JIT, the model's caches, the logger's first flush.
-        await run(plain)
-        await run(logged)
-        const figures = { plain: [] as { p50: number; p99: number; rps: number }[], logged: [] as { p50: number; p99: number; rps: number }[] }
+        await run(plain, 2)
+        await run(logged, 2)
+        const figures = { plain: [] as LoadFigures[], logged: [] as LoadFigures[] }
+        // CPU µs per request, of the server process and of its encoding process (what /proc counts: 10 ms ticks).
+        const cpu = { plain: { server: [] as number[], encoder: [] as number[] }, logged: { server: [] as number[], encoder: [] as number[] } }
         const droppedBefore = await droppedRows(logged)
         let offeredRows = 0
         for (let round = 0; round < options.rounds; round++) {
           const order = round % 2 === 0 ? (['plain', 'logged'] as const) : (['logged', 'plain'] as const)
           for (const variant of order) {
-            const result = await run(variant === 'plain' ? plain : logged)
-            if (result.errors > 0 || result.non2xx > 0) throw new Error(`${variant}: ${result.errors} errors, ${result.non2xx} non-2xx answers`)
-            figures[variant].push({ p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average })
-            if (variant === 'logged') offeredRows += result.requests.total * rows
+            const served = variant === 'plain' ? plain : logged
+            const encoders = childrenOf(served.pid)
+            const [serverBefore, encoderBefore] = [cpuSeconds(served.pid), processCpu(encoders)]
+            const result = await run(served)
+            if (result.failures > 0) throw new Error(`${variant}: ${result.failures} failed requests`)
+            figures[variant].push(result)
+            cpu[variant].server.push(((cpuSeconds(served.pid) - serverBefore) / result.total) * 1e6)
+            cpu[variant].encoder.push(((processCpu(encoders) - encoderBefore) / result.total) * 1e6)
+            if (variant === 'logged') offeredRows += result.total * rows
           }
-          load.push(loadavg()[0]!)
+          load1.push(loadavg()[0]!)
         }
         for (const variant of ['plain', 'logged'] as const) {
-          results[`${variant}_${rows}row_p50_ms`] = median(figures[variant].map((f) => f.p50))
-          results[`${variant}_${rows}row_p99_ms`] = median(figures[variant].map((f) => f.p99))
+          results[`${variant}_${rows}row_p50_us`] = median(figures[variant].map((f) => f.p50))
+          results[`${variant}_${rows}row_p99_us`] = median(figures[variant].map((f) => f.p99))
+          results[`${variant}_${rows}row_p999_us`] = median(figures[variant].map((f) => f.p999))
           results[`${variant}_${rows}row_rps`] = median(figures[variant].map((f) => f.rps))
+          results[`${variant}_${rows}row_p99_us_rounds`] = figures[variant].map((f) => f.p99)
+          results[`${variant}_${rows}row_server_cpu_us_per_request`] = Math.round(median(cpu[variant].server) * 10) / 10
+          results[`${variant}_${rows}row_encoder_cpu_us_per_request`] = Math.round(median(cpu[variant].encoder) * 10) / 10
         }
-        results[`logged_over_plain_${rows}row_p99`] = results[`logged_${rows}row_p99_ms`]! / results[`plain_${rows}row_p99_ms`]!
+        results[`logged_over_plain_${rows}row_p99`] = (results[`logged_${rows}row_p99_us`] as number) / (results[`plain_${rows}row_p99_us`] as number)
+        results[`logged_over_plain_${rows}row_p99_rounds`] = figures.logged.map((f, i) => Math.round((f.p99 / figures.plain[i]!.p99) * 1000) / 1000)
         results[`logged_${rows}row_dropped_share`] = offeredRows > 0 ? ((await droppedRows(logged)) - droppedBefore) / offeredRows : 0
       }
     } finally {
       await Promise.all([plain.stop(), logged.stop()])
     }
-    results.load_average_min = Math.min(...load)
-    results.load_average_max = Math.max(...load)
+    results.load_average_min = Math.min(...load1)
+    results.load_average_max = Math.max(...load1)
     return results
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
 }
 
-export function printPredictionLoggingBenchmark(results: Record<string, number>, options: LoggingBenchOptions): void {
-  console.log(`prediction logging on /invocations (autocannon, ${options.connections} connections${options.rate ? `, ${options.rate} req/s in all` : ', as fast as served'}, ${options.rounds} interleaved rounds of ${options.seconds} s per variant; medians):`)
+export function printPredictionLoggingBenchmark(results: Record<string, number | number[]>, options: LoggingBenchOptions): void {
+  const n = (key: string) => results[key] as number
+  console.log(`prediction logging on /invocations (autocannon in its own process, ${options.connections} connections${options.rate ? `, ${options.rate} req/s in all` : ', as fast as served'}, ${options.rounds} interleaved rounds of ${options.seconds} s per variant; medians, µs):`)
   for (const rows of options.bodies) {
     for (const variant of ['plain', 'logged'] as const) {
       const label = `  ${rows} row${rows === 1 ? '' : 's'}, ${variant === 'plain' ? 'without logging' : '--log-predictions'}`
-      console.log(`${label.padEnd(40)} p50 ${results[`${variant}_${rows}row_p50_ms`]} ms  p99 ${results[`${variant}_${rows}row_p99_ms`]} ms  ${Math.round(results[`${variant}_${rows}row_rps`]!)} req/s`)
+      console.log(`${label.padEnd(40)} p50 ${n(`${variant}_${rows}row_p50_us`)}  p99 ${n(`${variant}_${rows}row_p99_us`)}  p99.9 ${n(`${variant}_${rows}row_p999_us`)}  ${Math.round(n(`${variant}_${rows}row_rps`))} req/s  server CPU ${n(`${variant}_${rows}row_server_cpu_us_per_request`)} µs/req${variant === 'logged' ? `, its child processes ${n(`${variant}_${rows}row_encoder_cpu_us_per_request`)} µs/req` : ''}  (p99 per round: ${(results[`${variant}_${rows}row_p99_us_rounds`] as number[]).join(', ')})`)
     }
-    console.log(`  ${rows} row${rows === 1 ? '' : 's'}: p99 with logging / without = ${results[`logged_over_plain_${rows}row_p99`]!.toFixed(3)}; rows the log dropped (buffer full): ${(results[`logged_${rows}row_dropped_share`]! * 100).toFixed(1)} %`)
+    console.log(`  ${rows} row${rows === 1 ? '' : 's'}: p99 with logging / without = ${n(`logged_over_plain_${rows}row_p99`).toFixed(3)} (per round: ${(results[`logged_over_plain_${rows}row_p99_rounds`] as number[]).join(', ')}); rows the log dropped (buffer full): ${(n(`logged_${rows}row_dropped_share`) * 100).toFixed(1)} %`)
   }
-  console.log(`  1-minute load average during the run: ${results.load_average_min!.toFixed(1)}–${results.load_average_max!.toFixed(1)} (2 cores)`)
+  console.log(`  1-minute load average during the run: ${n('load_average_min').toFixed(1)}–${n('load_average_max').toFixed(1)} (2 cores)`)
+}
+
+const flag = (name: string) => {
+  const at = process.argv.indexOf(`--${name}`)
+  return at > 0 ? process.argv[at + 1] : undefined
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const quick = process.argv.includes('--quick')
-  const rateAt = process.argv.indexOf('--rate')
-  const rate = rateAt > 0 ? Number(process.argv[rateAt + 1]) : undefined
-  const options = {
-    ...(quick ? { rounds: 2, seconds: 2, connections: 4, bodies: [1] } : { rounds: 6, seconds: 5, connections: 4, bodies: [1, 100] }),
-    ...(rate ? { rate } : {}),
+  const client = flag('client')
+  if (client) {
+    console.log(JSON.stringify(await runClient(JSON.parse(client) as LoadOptions)))
+  } else {
+    const quick = process.argv.includes('--quick')
+    const options: LoggingBenchOptions = {
+      ...(quick ? { rounds: 2, seconds: 2, connections: 4, bodies: [1] } : { rounds: 6, seconds: 5, connections: 4, bodies: [1, 100] }),
+      rate: Number(flag('rate') ?? 1000),
+      ...(flag('rounds') ? { rounds: Number(flag('rounds')) } : {}),
+      ...(flag('seconds') ? { seconds: Number(flag('seconds')) } : {}),
+      ...(flag('bodies') ? { bodies: flag('bodies')!.split(',').map(Number) } : {}),
+    }
+    const results = await predictionLoggingBenchmark(options)
+    printPredictionLoggingBenchmark(results, options)
+    console.log(JSON.stringify(results))
   }
-  const results = await predictionLoggingBenchmark(options)
-  printPredictionLoggingBenchmark(results, options)
-  console.log(JSON.stringify(results))
 }
