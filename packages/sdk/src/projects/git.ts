@@ -42,18 +42,16 @@ export interface GitState {
 
 /**
  * The git state of the work tree holding `directory`, or undefined outside one (or without git).
- * Three git processes at once: the top folder; `status --porcelain=v2 --branch`, whose headers carry
+ * One git process finds the top folder (and, failing, says there is no work tree: a project run
+ * outside git forks once); then two at once: `status --porcelain=v2 --branch`, whose headers carry
  * the commit (`# branch.oid`, `(initial)` before the first) and the branch (`# branch.head`,
- * `(detached)` off one) and whose other lines are changes or untracked files; and `remote -v`, whose
- * first line is the first remote (by name, as `git remote` lists them) and its URL.
+ * `(detached)` off one) and whose other lines are changes or untracked files; and `remote -v`,
+ * whose first line is the first remote (by name, as `git remote` lists them) and its URL.
  */
 export async function gitState(directory: string): Promise<GitState | undefined> {
-  const [top, status, remotes] = await Promise.all([
-    git(['rev-parse', '--show-toplevel'], directory),
-    git(['status', '--porcelain=v2', '--branch'], directory),
-    git(['remote', '-v'], directory),
-  ])
+  const top = await git(['rev-parse', '--show-toplevel'], directory)
   if (!top.ok || !top.stdout) return undefined
+  const [status, remotes] = await Promise.all([git(['status', '--porcelain=v2', '--branch'], directory), git(['remote', '-v'], directory)])
   let commit: string | undefined
   let branch: string | undefined
   let dirty = false
