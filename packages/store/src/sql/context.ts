@@ -32,12 +32,3 @@ export function inWorkspace(column: string, workspace: string | undefined): { sq
 export function appendUriPath(base: string, ...parts: readonly string[]): string {
   return parts.reduce((uri, part) => (uri.endsWith('/') ? `${uri}${part}` : `${uri}/${part}`), base)
 }
-
-export type LifecycleRow = 'active' | 'deleted'
-
-/** Lifecycle stages a view type includes. */
-export function stagesFor(viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL'): LifecycleRow[] {
-  if (viewType === 'ACTIVE_ONLY') return ['active']
-  if (viewType === 'DELETED_ONLY') return ['deleted']
-  return ['active', 'deleted']
-}

@@ -4,7 +4,6 @@ import { invalidParameter } from '@orchard/protocol/base'
 import type { SearchExperimentsQuery } from '../tracking-store.ts'
 import { readableExperiments } from '../auth/access-scope.ts'
 import { compileExperimentFilter } from './compile-filter.ts'
-import { stagesFor } from './context.ts'
 import type { StoreContext } from './context.ts'
 import { fragment, joinFragments } from './dialect.ts'
 import type { Dialect, Fragment } from './dialect.ts'
@@ -59,7 +58,9 @@ export async function searchExperimentsParsed(
           (await db.query<{ top: number | null }>('SELECT max(experiment_id) AS top FROM experiments'))[0]?.top ?? 0,
       }
   const conditions: Fragment[] = [fragment('e.experiment_id <= ?', [cursor.watermark])]
-  if (query.viewType !== 'ALL') conditions.push(fragment('e.lifecycle_stage = ?', stagesFor(query.viewType)))
+  // Without a view type (an untyped caller), MLflow's default: active experiments only.
+  const view = query.viewType ?? 'ACTIVE_ONLY'
+  if (view !== 'ALL') conditions.push(fragment('e.lifecycle_stage = ?', [view === 'DELETED_ONLY' ? 'deleted' : 'active']))
   if (dialect.searchBudget) conditions.push(dialect.searchBudget)
   if (filter) conditions.push(compileExperimentFilter(dialect, filter))
   if (query.readableBy) conditions.push(readableExperiments('e.experiment_id', query.readableBy))

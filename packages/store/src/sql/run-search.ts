@@ -3,7 +3,6 @@ import type { FilterNode, OrderTerm, Page, Run } from '@orchard/core'
 import type { SearchRunsQuery } from '../tracking-store.ts'
 import { readableExperimentIds } from '../auth/access-scope.ts'
 import { compileRunFilter } from './compile-filter.ts'
-import { stagesFor } from './context.ts'
 import type { StoreContext } from './context.ts'
 import type { Db } from './db.ts'
 import { fragment, joinFragments } from './dialect.ts'
@@ -99,7 +98,9 @@ async function findRunPage(
     dialect.inList('r.experiment_id', experimentIds, 'bigint'),
     fragment('r.run_key <= ?', [cursor.watermark]),
   ]
-  if (query.runViewType !== 'ALL') conditions.push(fragment('r.lifecycle_stage = ?', stagesFor(query.runViewType)))
+  // Without a view type (an untyped caller), MLflow's default: active runs only.
+  const view = query.runViewType ?? 'ACTIVE_ONLY'
+  if (view !== 'ALL') conditions.push(fragment('r.lifecycle_stage = ?', [view === 'DELETED_ONLY' ? 'deleted' : 'active']))
   if (dialect.searchBudget) conditions.push(dialect.searchBudget)
   if (filter) conditions.push(compileRunFilter(dialect, filter))
   // One row more than asked tells whether another page exists.

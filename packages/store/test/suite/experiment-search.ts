@@ -40,6 +40,8 @@ export function describeExperimentSearch(harness: StoreHarness): void {
       assert.deepEqual(await search(), ['Beta', 'gamma', 'alpha', 'Default'])
       assert.deepEqual(await search(undefined, [], { viewType: 'DELETED_ONLY' }), ['delta'])
       assert.deepEqual(await search(undefined, [], { viewType: 'ALL' }), ['delta', 'Beta', 'gamma', 'alpha', 'Default'])
+      // A JavaScript caller that leaves the view type out gets MLflow's default, active experiments.
+      assert.deepEqual(await search(undefined, [], { viewType: undefined as unknown as 'ALL' }), ['Beta', 'gamma', 'alpha', 'Default'])
       const page = await store.searchExperiments({ viewType: 'ACTIVE_ONLY', maxResults: 10 })
       assert.deepEqual(names(page.items), ['Beta', 'gamma', 'alpha', 'Default'])
       assert.deepEqual(page.items[2]?.tags, [{ key: 'team', value: 'vision' }])

@@ -94,6 +94,8 @@ export function describeRunSearch(harness: StoreHarness): void {
       assert.deepEqual(await search(), ['r5', 'r4', 'r3', 'r1'])
       assert.deepEqual(await search(undefined, [], { runViewType: 'DELETED_ONLY' }), ['r2'])
       assert.deepEqual(await search(undefined, [], { runViewType: 'ALL' }), ['r5', 'r4', 'r3', 'r2', 'r1'])
+      // A JavaScript caller that leaves the view type out gets MLflow's default, active runs.
+      assert.deepEqual(await search(undefined, [], { runViewType: undefined as unknown as 'ALL' }), ['r5', 'r4', 'r3', 'r1'])
       assert.deepEqual(await search(undefined, [], { experimentIds: ['0', 'junk'] }), [])
       assert.deepEqual(await search(undefined, [], { experimentIds: [] }), [])
     })
