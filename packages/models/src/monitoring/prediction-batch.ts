@@ -2,7 +2,7 @@
 // start, on the scoring server's own thread): logged requests are gathered into columns as they
 // arrive, one set per (model, version, day), and a drain encodes each set as one Parquet file.
 // Nothing here touches the artifact store: the scoring server names and writes the files.
-import { parquetWriteBuffer } from 'hyparquet-writer'
+import { encodeLogFile } from './log-parquet.ts'
 
 /** The columns every logged row carries before the model's inputs and outputs. */
 export const LOG_COLUMNS = ['request_id', 'model_name', 'model_version', 'timestamp', 'latency_ms', 'row'] as const
@@ -48,38 +48,6 @@ function outputColumns(predictions: unknown): [string, ArrayLike<unknown>][] {
 }
 
 /**
- * One Parquet column from JS values: numbers as DOUBLE, booleans as BOOLEAN, the rest as text
- * (JSON for objects). Absent values are null.
- */
-function parquetColumn(name: string, data: unknown[]) {
-  let numbers = 0
-  let booleans = 0
-  let others = 0
-  let nulls = 0
-  for (const v of data) {
-    if (v === null || v === undefined) nulls++
-    else if (typeof v === 'number' || typeof v === 'bigint') numbers++
-    else if (typeof v === 'boolean') booleans++
-    else others++
-  }
-  if (others === 0 && booleans === 0) {
-    // Without nulls, a Float64Array: the writer walks and slices it faster than a list.
-    if (nulls > 0) return { name, data: data.map((v) => (v === undefined || v === null ? null : Number(v))), type: 'DOUBLE' as const, nullable: true }
-    // (A loop: Float64Array.from with a mapping function is many times slower.)
-    const doubles = new Float64Array(data.length)
-    for (let i = 0; i < data.length; i++) doubles[i] = Number(data[i])
-    return { name, data: doubles, type: 'DOUBLE' as const, nullable: true }
-  }
-  if (others === 0 && numbers === 0) return { name, data: data.map((v) => (v === undefined ? null : v)), type: 'BOOLEAN' as const, nullable: true }
-  return {
-    name,
-    data: data.map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v instanceof Date ? v.toISOString() : String(v))),
-    type: 'STRING' as const,
-    nullable: true,
-  }
-}
-
-/**
  * The requests of one (model, version, day). They are kept as they arrived and gathered into
  * columns only when encoded, each column allocated once at its final length: appending row by row
  * as requests arrive cost the worker more than the encoding.
@@ -99,11 +67,14 @@ class Partition {
   /** The file: the log columns, then the union of input columns, then outputs. */
   encode(): Uint8Array {
     const total = this.rows
-    const requestIds = new Array<string>(total)
-    const modelNames = new Array<string>(total)
-    const modelVersions = new Array<string>(total)
-    const timestamps = new Float64Array(total)
-    const latencies = new Float64Array(total)
+    const requests = this.records.length
+    // The log's own columns hold one value per request: kept per request, written as runs.
+    const counts = new Int32Array(requests)
+    const requestIds = new Array<string>(requests)
+    const modelNames = new Array<string>(requests)
+    const modelVersions = new Array<string>(requests)
+    const timestamps = new Array<number>(requests)
+    const latencies = new Array<number>(requests)
     const positions = new Int32Array(total)
     const inputs = new Map<string, unknown[]>()
     const outputs = new Map<string, unknown[]>()
@@ -114,32 +85,29 @@ class Partition {
       return values
     }
     let start = 0
-    for (const record of this.records) {
+    this.records.forEach((record, i) => {
       const n = record.rows
-      const end = start + n
-      requestIds.fill(record.requestId, start, end)
-      modelNames.fill(record.modelName, start, end)
-      modelVersions.fill(record.modelVersion, start, end)
-      timestamps.fill(Math.trunc(record.timestampMs), start, end)
-      latencies.fill(record.latencyMs, start, end)
+      counts[i] = n
+      requestIds[i] = record.requestId
+      modelNames[i] = record.modelName
+      modelVersions[i] = record.modelVersion
+      timestamps[i] = Math.trunc(record.timestampMs)
+      latencies[i] = record.latencyMs
       for (let r = 0; r < n; r++) positions[start + r] = r
       record.names.forEach((name, c) => copyInto(column(inputs, inputName(name)), record.columns[c]!, start, n))
       for (const [name, values] of outputColumns(record.predictions)) copyInto(column(outputs, name), values, start, n)
-      start = end
-    }
-    const columnData = [
-      // The log's own columns are never null: REQUIRED columns skip definition levels.
-      { name: 'request_id', data: requestIds, type: 'STRING' as const, nullable: false },
-      { name: 'model_name', data: modelNames, type: 'STRING' as const, nullable: false },
-      { name: 'model_version', data: modelVersions, type: 'STRING' as const, nullable: false },
-      // Milliseconds as numbers, not Date objects: the writer would convert each Date again for statistics.
-      { name: 'timestamp', data: timestamps, type: 'TIMESTAMP' as const, nullable: false },
-      { name: 'latency_ms', data: latencies, type: 'DOUBLE' as const, nullable: false },
-      { name: 'row', data: positions, type: 'INT32' as const, nullable: false },
-      ...[...inputs].map(([name, data]) => parquetColumn(name, data)),
-      ...[...outputs].map(([name, data]) => parquetColumn(name, data)),
-    ]
-    return new Uint8Array(parquetWriteBuffer({ columnData }))
+      start += n
+    })
+    // The log's own columns are never null (REQUIRED); inputs and outputs may be.
+    return encodeLogFile(total, [
+      { name: 'request_id', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: requestIds, counts },
+      { name: 'model_name', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: modelNames, counts },
+      { name: 'model_version', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: modelVersions, counts },
+      { name: 'timestamp', kind: 'runs', physical: 'INT64', converted: 'TIMESTAMP_MILLIS', values: timestamps, counts },
+      { name: 'latency_ms', kind: 'runs', physical: 'DOUBLE', values: latencies, counts },
+      { name: 'row', kind: 'positions', values: positions },
+      ...[...inputs, ...outputs].map(([name, values]) => ({ name, kind: 'values' as const, values })),
+    ])
   }
 }
 
