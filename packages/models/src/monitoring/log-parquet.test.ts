@@ -1,11 +1,14 @@
 // The prediction log's own Parquet writer, read back by hyparquet (the reader the monitoring jobs
 // use) and compared value by value with what the general writer (hyparquet-writer) gives for the
 // same table, across every encoding path: runs, positions, number and text dictionaries, PLAIN
-// fallbacks, nulls and booleans.
+// fallbacks, nulls and booleans; and read by a second, stricter implementation, arrow-rs (the
+// Rust Parquet reader, as parquet-wasm), as users' own tools would read the log.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parquetMetadata, parquetReadObjects } from 'hyparquet'
 import { parquetWriteBuffer } from 'hyparquet-writer'
+import { tableFromIPC } from 'apache-arrow'
+import { readParquet } from 'parquet-wasm'
 import { encodeLogFile } from './log-parquet.ts'
 import type { LogColumn } from './log-parquet.ts'
 
@@ -110,5 +113,46 @@ describe('encodeLogFile', () => {
   it('writes an empty file that readers accept', async () => {
     const file = encodeLogFile(0, [{ name: 'row', kind: 'positions', values: new Int32Array(0) }])
     assert.deepEqual(await parquetReadObjects({ file: asBuffer(file) }), [])
+  })
+
+  it('writes what arrow-rs reads, with the types a user expects', () => {
+    const next = random(11)
+    const { counts, rows, positions } = requests(2_000, next)
+    const ids = Array.from(counts, (_, i) => `req-${i}`)
+    const times = Array.from(counts, (_, i) => Date.UTC(2026, 11, 4) + i)
+    const inputs: Record<string, unknown[]> = {
+      distance: Array.from({ length: rows }, (_, i) => (i % 50 === 0 ? null : Math.round(next() * 2000) / 100)),
+      score: Array.from({ length: rows }, () => next()),
+      zone: Array.from({ length: rows }, (_, i) => (i % 40 === 0 ? null : `zone-${Math.floor(next() * 300)}`)),
+      note: Array.from({ length: rows }, (_, i) => `note ${i} ✓`),
+      flag: Array.from({ length: rows }, (_, i) => (i % 9 === 0 ? null : next() < 0.5)),
+    }
+    const file = encodeLogFile(rows, [
+      { name: 'request_id', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: ids, counts },
+      { name: 'timestamp', kind: 'runs', physical: 'INT64', converted: 'TIMESTAMP_MILLIS', values: times, counts },
+      { name: 'row', kind: 'positions', values: positions },
+      ...Object.entries(inputs).map(([name, values]): LogColumn => ({ name, kind: 'values', values })),
+    ])
+    const table = tableFromIPC(readParquet(file).intoIPCStream())
+    assert.equal(table.numRows, rows)
+    assert.deepEqual(
+      table.schema.fields.map((f) => [f.name, String(f.type), f.nullable]),
+      [
+        ['request_id', 'Utf8', false],
+        ['timestamp', 'Timestamp<MILLISECOND, UTC>', false],
+        ['row', 'Int32', false],
+        ['distance', 'Float64', true],
+        ['score', 'Float64', true],
+        ['zone', 'Utf8', true],
+        ['note', 'Utf8', true],
+        ['flag', 'Bool', true],
+      ],
+    )
+    const expand = <T>(perRequest: readonly T[]) => Array.from(counts, (n, i) => Array<T>(n).fill(perRequest[i]!)).flat()
+    const column = (name: string) => [...table.getChild(name)!].map((v) => (typeof v === 'bigint' ? Number(v) : v))
+    assert.deepEqual(column('request_id'), expand(ids))
+    assert.deepEqual(column('timestamp'), expand(times))
+    assert.deepEqual(column('row'), [...positions])
+    for (const [name, values] of Object.entries(inputs)) assert.deepEqual(column(name), values, name)
   })
 })

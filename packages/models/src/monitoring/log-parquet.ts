@@ -4,7 +4,8 @@
 // they are written as a dictionary and one run per request, without touching each row; numbers are
 // written PLAIN from a Float64Array's bytes; text inputs go through one dictionary lookup a value.
 // Pages are not compressed: random doubles do not shrink, and dictionary indices are bit-packed.
-// One row group, one data page (v1) per column. Readers: hyparquet, pyarrow, DuckDB, Spark.
+// One row group, one data page (v1) per column. Checked by tests with two readers: hyparquet and
+// arrow-rs (parquet-wasm).
 
 const MAGIC = [0x50, 0x41, 0x52, 0x31] // "PAR1"
 /** A text column whose distinct values outgrow these bounds is written PLAIN instead. */
