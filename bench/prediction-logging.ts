@@ -7,7 +7,7 @@
 // is taken per response in microseconds (autocannon's own histogram counts whole milliseconds).
 // Run alone: node --conditions=orchard-source --import tsx bench/prediction-logging.ts [--quick] [--rate N] [--rounds N] [--seconds N] [--bodies 1,100]
 import { spawn } from 'node:child_process'
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,35 +25,24 @@ interface Served {
   stop(): Promise<void>
 }
 
-/** CPU seconds (user + system) a process and its children have used so far; Linux only (else 0). */
+/** CPU seconds (user + system) a process (all its threads) has used so far; Linux only (else 0). */
 function cpuSeconds(pid: number): number {
+  return statSeconds(`/proc/${pid}/stat`)
+}
+
+/** CPU seconds of a process's main thread alone: the event loop that answers requests (the encoding worker is another thread). */
+function mainThreadSeconds(pid: number): number {
+  return statSeconds(`/proc/${pid}/task/${pid}/stat`)
+}
+
+function statSeconds(path: string): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ')
     return (Number(fields[11]) + Number(fields[12])) / 100
   } catch {
     return 0
   }
 }
-
-/** The processes whose parent is `pid` (a server's child processes, if it encodes in one); Linux only. Worker threads count in the server's own figure. */
-function childrenOf(pid: number): number[] {
-  try {
-    return readdirSync('/proc')
-      .filter((entry) => /^\d+$/.test(entry))
-      .filter((entry) => {
-        try {
-          return Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid
-        } catch {
-          return false
-        }
-      })
-      .map(Number)
-  } catch {
-    return []
-  }
-}
-
-const processCpu = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
 
 function serve(args: readonly string[]): Promise<Served> {
   return new Promise((resolve, reject) => {
@@ -172,20 +161,19 @@ export async function predictionLoggingBenchmark(options: LoggingBenchOptions): 
         await run(logged, 2)
         const figures = { plain: [] as LoadFigures[], logged: [] as LoadFigures[] }
         // CPU µs per request, of the server process and of its encoding process (what /proc counts: 10 ms ticks).
-        const cpu = { plain: { server: [] as number[], encoder: [] as number[] }, logged: { server: [] as number[], encoder: [] as number[] } }
+        const cpu = { plain: { server: [] as number[], main: [] as number[] }, logged: { server: [] as number[], main: [] as number[] } }
         const droppedBefore = await droppedRows(logged)
         let offeredRows = 0
         for (let round = 0; round < options.rounds; round++) {
           const order = round % 2 === 0 ? (['plain', 'logged'] as const) : (['logged', 'plain'] as const)
           for (const variant of order) {
             const served = variant === 'plain' ? plain : logged
-            const encoders = childrenOf(served.pid)
-            const [serverBefore, encoderBefore] = [cpuSeconds(served.pid), processCpu(encoders)]
+            const [serverBefore, mainBefore] = [cpuSeconds(served.pid), mainThreadSeconds(served.pid)]
             const result = await run(served)
             if (result.failures > 0) throw new Error(`${variant}: ${result.failures} failed requests`)
             figures[variant].push(result)
             cpu[variant].server.push(((cpuSeconds(served.pid) - serverBefore) / result.total) * 1e6)
-            cpu[variant].encoder.push(((processCpu(encoders) - encoderBefore) / result.total) * 1e6)
+            cpu[variant].main.push(((mainThreadSeconds(served.pid) - mainBefore) / result.total) * 1e6)
             if (variant === 'logged') offeredRows += result.total * rows
           }
           load1.push(loadavg()[0]!)
@@ -197,7 +185,7 @@ export async function predictionLoggingBenchmark(options: LoggingBenchOptions): 
           results[`${variant}_${rows}row_rps`] = median(figures[variant].map((f) => f.rps))
           results[`${variant}_${rows}row_p99_us_rounds`] = figures[variant].map((f) => f.p99)
           results[`${variant}_${rows}row_server_cpu_us_per_request`] = Math.round(median(cpu[variant].server) * 10) / 10
-          results[`${variant}_${rows}row_encoder_cpu_us_per_request`] = Math.round(median(cpu[variant].encoder) * 10) / 10
+          results[`${variant}_${rows}row_main_thread_cpu_us_per_request`] = Math.round(median(cpu[variant].main) * 10) / 10
         }
         results[`logged_over_plain_${rows}row_p99`] = (results[`logged_${rows}row_p99_us`] as number) / (results[`plain_${rows}row_p99_us`] as number)
         results[`logged_over_plain_${rows}row_p99_rounds`] = figures.logged.map((f, i) => Math.round((f.p99 / figures.plain[i]!.p99) * 1000) / 1000)
@@ -220,7 +208,7 @@ export function printPredictionLoggingBenchmark(results: Record<string, number |
   for (const rows of options.bodies) {
     for (const variant of ['plain', 'logged'] as const) {
       const label = `  ${rows} row${rows === 1 ? '' : 's'}, ${variant === 'plain' ? 'without logging' : '--log-predictions'}`
-      console.log(`${label.padEnd(40)} p50 ${n(`${variant}_${rows}row_p50_us`)}  p99 ${n(`${variant}_${rows}row_p99_us`)}  p99.9 ${n(`${variant}_${rows}row_p999_us`)}  ${Math.round(n(`${variant}_${rows}row_rps`))} req/s  server CPU ${n(`${variant}_${rows}row_server_cpu_us_per_request`)} µs/req${variant === 'logged' ? `, its child processes ${n(`${variant}_${rows}row_encoder_cpu_us_per_request`)} µs/req` : ''}  (p99 per round: ${(results[`${variant}_${rows}row_p99_us_rounds`] as number[]).join(', ')})`)
+      console.log(`${label.padEnd(40)} p50 ${n(`${variant}_${rows}row_p50_us`)}  p99 ${n(`${variant}_${rows}row_p99_us`)}  p99.9 ${n(`${variant}_${rows}row_p999_us`)}  ${Math.round(n(`${variant}_${rows}row_rps`))} req/s  server CPU ${n(`${variant}_${rows}row_server_cpu_us_per_request`)} µs/req (main thread ${n(`${variant}_${rows}row_main_thread_cpu_us_per_request`)})  (p99 per round: ${(results[`${variant}_${rows}row_p99_us_rounds`] as number[]).join(', ')})`)
     }
     console.log(`  ${rows} row${rows === 1 ? '' : 's'}: p99 with logging / without = ${n(`logged_over_plain_${rows}row_p99`).toFixed(3)} (per round: ${(results[`logged_over_plain_${rows}row_p99_rounds`] as number[]).join(', ')}); rows the log dropped (buffer full): ${(n(`logged_${rows}row_dropped_share`) * 100).toFixed(1)} %`)
   }
