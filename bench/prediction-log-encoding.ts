@@ -91,17 +91,21 @@ export function predictionLogEncodingBenchmark(options: { rowsPerRequest: readon
   return results
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { 'rows-per-request': { type: 'string', default: '1,100' }, rounds: { type: 'string', default: '10' } } })
-  const rowsPerRequest = values['rows-per-request']!.split(',').map(Number)
-  const load = [loadavg()[0]!]
-  const results = predictionLogEncodingBenchmark({ rowsPerRequest, rounds: Number(values.rounds) })
-  load.push(loadavg()[0]!)
-  console.log(`prediction log encoding, ${ROWS.toLocaleString('en')} rows a drain, median of ${values.rounds} alternating rounds:`)
-  for (const rows of rowsPerRequest) {
+export function printPredictionLogEncodingBenchmark(results: Record<string, number>, options: { rowsPerRequest: readonly number[]; rounds: number }): void {
+  console.log(`prediction log encoding, ${ROWS.toLocaleString('en')} rows a drain, median of ${options.rounds} alternating rounds:`)
+  for (const rows of options.rowsPerRequest) {
     const [ours, general] = [results[`orchard_${rows}row_us_per_row`]!, results[`general_${rows}row_us_per_row`]!]
     console.log(`  ${rows}-row requests: log-parquet ${ours} µs/row (${results[`orchard_${rows}row_bytes_per_row`]} B/row), hyparquet-writer ${general} µs/row (${results[`general_${rows}row_bytes_per_row`]} B/row): ${(general / ours).toFixed(1)}× less CPU`)
   }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { 'rows-per-request': { type: 'string', default: '1,100' }, rounds: { type: 'string', default: '10' } } })
+  const options = { rowsPerRequest: values['rows-per-request']!.split(',').map(Number), rounds: Number(values.rounds) }
+  const load = [loadavg()[0]!]
+  const results = predictionLogEncodingBenchmark(options)
+  load.push(loadavg()[0]!)
+  printPredictionLogEncodingBenchmark(results, options)
   console.log(`  1-minute load average: ${load.map((l) => l.toFixed(1)).join(' → ')} (2 cores)`)
   console.log(JSON.stringify(results))
 }

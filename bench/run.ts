@@ -15,6 +15,7 @@ import { httpCeiling } from './http-ceiling.ts'
 import { rawSqliteInsertRate } from './raw-sqlite.ts'
 import { REGISTRY_ROWS, registryBenchmark } from './registry.ts'
 import { MODELS_ROWS, modelsBenchmark } from './models.ts'
+import { predictionLogEncodingBenchmark, printPredictionLogEncodingBenchmark } from './prediction-log-encoding.ts'
 import { predictionLoggingBenchmark, printPredictionLoggingBenchmark } from './prediction-logging.ts'
 import { sdkBatchingBenchmark } from './sdk-batching.ts'
 import { STARTUP_ROWS, startupBenchmark } from './startup.ts'
@@ -144,6 +145,9 @@ for (const [name, unit, key] of MODELS_ROWS) console.log(`  ${name.padEnd(48)} $
 const loggingOptions = quick ? { rounds: 2, seconds: 2, connections: 4, bodies: [1], rate: 1000 } : { rounds: 6, seconds: 5, connections: 4, bodies: [1, 100], rate: 1000 }
 const predictionLogging = await predictionLoggingBenchmark(loggingOptions)
 printPredictionLoggingBenchmark(predictionLogging, loggingOptions)
+const encodingOptions = { rowsPerRequest: [1, 100], rounds: quick ? 2 : 10 }
+const predictionLogEncoding = predictionLogEncodingBenchmark(encodingOptions)
+printPredictionLogEncodingBenchmark(predictionLogEncoding, encodingOptions)
 let taxi: Awaited<ReturnType<typeof taxiBenchmark>> | undefined
 if (!args['skip-taxi']) {
   taxi = await taxiBenchmark(quick ? 500_000 : 5_000_000)
@@ -152,4 +156,4 @@ if (!args['skip-taxi']) {
 const startup = await startupBenchmark(quick ? 2 : 5)
 console.log('server start-up (spawn to first 200 on /health; RSS after 2 s idle):')
 for (const [name, unit, key] of STARTUP_ROWS) console.log(`  ${name.padEnd(48)} ${fmt(startup[key]).padStart(12)} ${unit}`)
-console.log(JSON.stringify({ startup, raw_sqlite_rows_per_s: raw.rowsPerSecond, ...ceiling, results, throughput, artifacts, models, predictionLogging, taxi }))
+console.log(JSON.stringify({ startup, raw_sqlite_rows_per_s: raw.rowsPerSecond, ...ceiling, results, throughput, artifacts, models, predictionLogging, predictionLogEncoding, taxi }))
