@@ -12,6 +12,20 @@ import { taxiRow } from './models.ts'
 
 const ROWS = 50_000
 
+/** A version-4 UUID, as the server makes one, from a seeded generator (random hex, so no writer can compress it away). */
+function requestId(i: number): string {
+  let state = (i * 2654435761 + 1) >>> 0
+  const hex = (digits: number) => {
+    let out = ''
+    for (let d = 0; d < digits; d++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0
+      out += (state >>> 28).toString(16)
+    }
+    return out
+  }
+  return `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[i % 4]}${hex(3)}-${hex(12)}`
+}
+
 function records(rowsPerRequest: number): LogRecord[] {
   const start = Date.UTC(2026, 11, 4, 12)
   return Array.from({ length: Math.floor(ROWS / rowsPerRequest) }, (_, i) => {
@@ -26,7 +40,7 @@ function records(rowsPerRequest: number): LogRecord[] {
     }
     // Predictions as a linear model gives them: continuous, every one distinct.
     const predictions = distance.map((d, r) => 5.2 + d * 2.71828 + Math.sin(i * rowsPerRequest + r))
-    return { requestId: `${i.toString(16).padStart(8, '0')}-4f1c-4b6e-9a57-${i.toString(16).padStart(12, '0')}`, modelName: 'taxi', modelVersion: '3', timestampMs: start + i, latencyMs: 0.4 + (i % 17) / 10, rows: rowsPerRequest, names: ['PULocationID', 'DOLocationID', 'trip_distance'], columns: [pickup, dropoff, distance], predictions }
+    return { requestId: requestId(i), modelName: 'taxi', modelVersion: '3', timestampMs: start + i, latencyMs: 0.4 + (i % 17) / 10, rows: rowsPerRequest, names: ['PULocationID', 'DOLocationID', 'trip_distance'], columns: [pickup, dropoff, distance], predictions }
   })
 }
 
