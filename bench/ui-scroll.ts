@@ -106,8 +106,9 @@ try {
           const measured = await frameCpu(page, () => scroll(page), args.profile && round === 0 && b === builds[0] && s === 0)
           const frames = { ...measured.result, cpuMedian: measured.median, cpuP95: measured.p95, cpuOver: measured.overBudget }
           results.get(b.label)!.push(frames)
+          const rows = await page.evaluate(() => document.querySelectorAll('.grid-body [role=row]').length)
           console.log(
-            `round ${round + 1} ${b.label}: median ${frames.median.toFixed(1)} ms, p95 ${frames.p95.toFixed(1)} ms, over 20 ms ${(frames.slowShare * 100).toFixed(1)} %; main-thread CPU per frame median ${frames.cpuMedian.toFixed(1)} ms, p95 ${frames.cpuP95.toFixed(1)} ms, over 16.7 ms ${(frames.cpuOver * 100).toFixed(1)} % (load ${load()})`,
+            `round ${round + 1} ${b.label}: median ${frames.median.toFixed(1)} ms, p95 ${frames.p95.toFixed(1)} ms, over 20 ms ${(frames.slowShare * 100).toFixed(1)} %; main-thread CPU per frame median ${frames.cpuMedian.toFixed(1)} ms, p95 ${frames.cpuP95.toFixed(1)} ms, over 16.7 ms ${(frames.cpuOver * 100).toFixed(1)} %; ${rows} rows in the DOM (load ${load()})`,
           )
         }
         await page.close()
