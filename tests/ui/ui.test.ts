@@ -365,6 +365,36 @@ describe('web UI in Chromium', () => {
     )
   })
 
+  it('shows the right runs at every scroll position, in the frame that scrolls there', async () => {
+    await page.goto(`${server.url}/experiments/${data.bigId}`)
+    await page.getByTestId('run-count').filter({ hasText: '10,000 runs' }).waitFor({ timeout: 20_000 })
+    // A fling of 600 px a frame, then long jumps: at the next animation frame (before it is painted)
+    // the rows cover the part of the body in view, and each shows the run of its position (newest
+    // first: big-09999 is row 0).
+    const problems = await page.locator('.grid-scroll').evaluate(async (element) => {
+      const found: string[] = []
+      const head = element.querySelector<HTMLElement>('.grid-head')!.offsetHeight
+      for (const top of [...Array.from({ length: 30 }, (_, i) => (i + 1) * 600), 150_000, 299_000, 45_015, 20]) {
+        element.scrollTop = top
+        await new Promise((resolve) => requestAnimationFrame(resolve))
+        const shown = [...element.querySelectorAll<HTMLElement>('.grid-body [role=row]')]
+        const start = element.scrollTop
+        const end = start + element.clientHeight - head
+        for (const row of shown) {
+          const index = Math.round(row.offsetTop / row.offsetHeight)
+          const name = row.querySelector('a')?.textContent
+          const expected = `big-${String(9999 - index).padStart(5, '0')}`
+          if (name !== expected) found.push(`row ${index} shows ${name}, not ${expected}`)
+        }
+        const from = Math.min(...shown.map((r) => r.offsetTop))
+        const to = Math.max(...shown.map((r) => r.offsetTop + r.offsetHeight))
+        if (from > start || to < end) found.push(`at ${start} px the rows cover ${from}–${to} px of the ${start}–${end} px in view`)
+      }
+      return found
+    })
+    assert.deepEqual(problems, [])
+  })
+
   it('answers deep links, unknown pages and the dark theme', async () => {
     await page.goto(`${server.url}/nowhere/at/all`)
     await page.getByText('Nothing lives at').waitFor()

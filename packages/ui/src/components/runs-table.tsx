@@ -1,5 +1,6 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
-import type { FormEvent } from 'react'
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
+import { flushSync } from 'react-dom'
+import type { FormEvent, UIEvent } from 'react'
 import { errorMessage, metricAggregate, transport } from '../api.ts'
 import { AGGREGATES, splitAggregate, withAggregate } from '../lib/aggregates.ts'
 import type { Aggregate } from '../lib/aggregates.ts'
@@ -26,7 +27,7 @@ import { Empty, ErrorBox } from './status.tsx'
 import { PermissionsLink } from './permissions-page.tsx'
 
 const ROW_HEIGHT = 30
-const OVERSCAN = 12
+const OVERSCAN = 4
 // The first page is small so rows show quickly (a screenful is ~25 rows; 100 runs with 20 params and
 // 20 metrics each is ~250 KB of JSON); the rest arrive in large pages behind it.
 const FIRST_PAGE = 100
@@ -514,7 +515,9 @@ function ResizeHandle({ label, width, onResize }: { readonly label: string; read
 // run name cells are sticky on the left, so the name stays in view while the columns scroll.
 function VirtualGrid(props: GridProps) {
   const scroller = useRef<HTMLDivElement>(null)
-  const [scrollTop, setScrollTop] = useState(0)
+  // The first row in view: the grid renders again only when it changes (not for every scrolled pixel),
+  // and then only the rows that came into the window (the others are memoised).
+  const [firstInView, setFirstInView] = useState(0)
   const [height, setHeight] = useState(600)
   useLayoutEffect(() => {
     const element = scroller.current
@@ -527,9 +530,25 @@ function VirtualGrid(props: GridProps) {
 
   const nameWidth = props.nameWidth
   // The one cell being edited in place: a run's name or one of its tags.
-  const [editing, setEditing] = useState<{ readonly runId: string; readonly column: string }>()
-  const isEditing = (runId: string, column: string) => editing?.runId === runId && editing.column === column
-  const stopEditing = () => setEditing(undefined)
+  const [editing, setEditing] = useState<Editing>()
+  // What a row can do, one object for the grid's life so that a row's props only change with its own
+  // data: the handlers call the latest props.
+  const latest = useRef(props)
+  useLayoutEffect(() => {
+    latest.current = props
+  })
+  const actions = useMemo<RowActions>(
+    () => ({
+      edit: setEditing,
+      select: (runId) => latest.current.onSelect(runId),
+      toggle: (id) => latest.current.onToggle(id),
+      rename: (run, name) => latest.current.onRename(run, name),
+      setTag: (run, key, value) => latest.current.onSetTag(run, key, value),
+      navigate: (route, options) => latest.current.navigate(route, options),
+    }),
+    [],
+  )
+  const onToggle = actions.toggle
   const movable = (c: Column | undefined) => c !== undefined && props.movable.includes(c.id)
   const byId = (id: string) => props.columns.find((c) => c.id === id)
   const reorder = useReorder({
@@ -543,8 +562,14 @@ function VirtualGrid(props: GridProps) {
     describe: (id) => `column ${byId(id)?.label ?? id}`,
   })
   const width = CHECK_WIDTH + nameWidth + props.columns.reduce((sum, c) => sum + c.width, 0)
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
-  const last = Math.min(props.rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN)
+  // The new rows are rendered inside the scroll event, so that the frame it belongs to paints them
+  // (a scheduled render would land after that frame: it would show blank rows, then lay out twice).
+  const onScroll = (event: UIEvent<HTMLDivElement>) => {
+    const index = Math.floor(event.currentTarget.scrollTop / ROW_HEIGHT)
+    if (index !== firstInView) flushSync(() => setFirstInView(index))
+  }
+  const first = Math.max(0, firstInView - OVERSCAN)
+  const last = Math.min(props.rows.length, firstInView + Math.ceil(height / ROW_HEIGHT) + 1 + OVERSCAN)
   const sortState = (c: Column) => (c.sort && props.order?.target === sortTarget(c.sort) ? (props.order.ascending ? 'ascending' : 'descending') : 'none')
   const groups: { group: ColumnGroup; label: string; width: number }[] = []
   for (const c of props.columns) {
@@ -600,7 +625,7 @@ function VirtualGrid(props: GridProps) {
     <span className="sr-only" aria-live="polite">
       {reorder.announcement}
     </span>
-    <div className="grid-scroll" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} role="table" aria-label="Runs table" aria-rowcount={props.rows.length}>
+    <div className="grid-scroll" ref={scroller} onScroll={onScroll} role="table" aria-label="Runs table" aria-rowcount={props.rows.length}>
       <div className="grid-head" role="rowgroup" style={{ width }}>
         <div className="grid-row grid-groups" role="row" style={{ width }}>
           <div className="cell pinned" role="columnheader" style={{ width: CHECK_WIDTH + nameWidth, left: 0 }} />
@@ -623,116 +648,172 @@ function VirtualGrid(props: GridProps) {
       </div>
       <div className="grid-body" style={{ height: Math.max(props.rows.length * ROW_HEIGHT, props.loading ? ROW_HEIGHT : 0), width }}>
         {props.loading ? <div className="status loading">Loading runs…</div> : null}
-        {props.rows.slice(first, last).map((row, i) => {
-          if (row.kind === 'group') {
-            const { group } = row
-            const open = props.expanded.has(group.id)
-            const label = groupLabel(props.groupBy, group.value)
-            return (
-              <div key={group.id} role="row" className="grid-row group-row" style={{ top: (first + i) * ROW_HEIGHT, width }} data-group-value={group.value ?? ''}>
-                <div className="cell check pinned" style={{ width: CHECK_WIDTH, left: 0 }} />
-                <div className="cell name pinned" role="cell" style={{ width: nameWidth, left: CHECK_WIDTH }}>
-                  <button type="button" className="expand" aria-expanded={open} aria-label={`Show the ${group.runs.length} runs of ${label}`} onClick={() => props.onToggle(group.id)}>
-                    {open ? '▾' : '▸'}
-                  </button>
-                  <span className="group-name" title={label}>
-                    {label}
-                  </span>
-                  <span className="badge">{group.runs.length}</span>
-                </div>
-                {props.columns.map((c) => {
-                  const text = groupCell(c, group)
-                  return (
-                    <div key={c.id} role="cell" className={`cell${c.group === 'metrics' ? ' num' : ''}`} style={{ width: c.width }} title={text}>
-                      {text}
-                    </div>
-                  )
-                })}
-              </div>
-            )
-          }
-          const run = row.run
-          const id = run.info.runId
-          const route = { page: 'run', experimentId: run.info.experimentId, runId: id, tab: 'overview' } as const
-          return (
-            <div
-              key={id}
-              role="row"
-              className={`grid-row${props.selected.has(id) ? ' selected' : ''}${run.info.lifecycleStage === 'deleted' ? ' deleted' : ''}`}
-              style={{ top: (first + i) * ROW_HEIGHT, width }}
-              data-run-id={id}
-            >
-              <div className="cell check pinned" style={{ width: CHECK_WIDTH, left: 0 }}>
-                <input type="checkbox" aria-label={`Select ${run.info.runName || id}`} checked={props.selected.has(id)} onChange={() => props.onSelect(id)} />
-              </div>
-              <div className="cell name pinned" role="cell" style={{ width: nameWidth, left: CHECK_WIDTH, paddingLeft: 6 + row.depth * 18 }}>
-                {row.childCount > 0 ? (
-                  <button type="button" className="expand" aria-expanded={props.expanded.has(id)} aria-label={`Show ${row.childCount} child runs`} onClick={() => props.onToggle(id)}>
-                    {props.expanded.has(id) ? '▾' : '▸'}
-                  </button>
-                ) : (
-                  <span className="expand-spacer" />
-                )}
-                {isEditing(id, 'run_name') ? (
-                  <InlineEdit value={run.info.runName} label={`Run name of ${run.info.runName || id}`} maxLength={250} onSave={(name) => props.onRename(run, name)} onDone={stopEditing} />
-                ) : (
-                  <>
-                    <a
-                      {...linkProps(route, props.navigate)}
-                      title={`${run.info.runName || id} (F2 renames)`}
-                      onKeyDown={(e) => e.key === 'F2' && (e.preventDefault(), setEditing({ runId: id, column: 'run_name' }))}
-                    >
-                      {run.info.runName || id}
-                    </a>
-                    {row.childCount > 0 ? <span className="badge">{row.childCount}</span> : null}
-                    <button type="button" className="pencil" aria-label={`Rename ${run.info.runName || id}`} title="Rename in place" onClick={() => setEditing({ runId: id, column: 'run_name' })}>
-                      ✎
-                    </button>
-                  </>
-                )}
-              </div>
-              {props.columns.map((c) => {
-                const text = c.cell(run)
-                const className = `cell${c.group === 'metrics' ? ' num' : ''}${c.id === 'status' ? ` status-${text.toLowerCase()}` : ''}`
-                if (c.tagKey === undefined) {
-                  return (
-                    <div key={c.id} role="cell" className={className} style={{ width: c.width }} title={text}>
-                      {text}
-                    </div>
-                  )
-                }
-                const tagKey = c.tagKey
-                const name = run.info.runName || id
-                return (
-                  <div
-                    key={c.id}
-                    role="cell"
-                    className={`${className} editable${isEditing(id, c.id) ? ' editing' : ''}`}
-                    style={{ width: c.width }}
-                    title={text}
-                    onDoubleClick={() => setEditing({ runId: id, column: c.id })}
-                  >
-                    {isEditing(id, c.id) ? (
-                      <InlineEdit value={text} label={`Tag ${tagKey} of ${name}`} onSave={(value) => props.onSetTag(run, tagKey, value)} onDone={stopEditing} />
-                    ) : (
-                      <>
-                        <span className="text">{text}</span>
-                        <button type="button" className="pencil" aria-label={`${text ? 'Edit' : 'Add'} tag ${tagKey} of ${name}`} title="Edit in place (empty removes the tag)" onClick={() => setEditing({ runId: id, column: c.id })}>
-                          ✎
-                        </button>
-                      </>
-                    )}
-                  </div>
-                )
-              })}
-            </div>
-          )
-        })}
+        {props.rows.slice(first, last).map((row, i) =>
+          row.kind === 'group' ? (
+            <GroupRow key={row.group.id} group={row.group} index={first + i} groupBy={props.groupBy} columns={props.columns} width={width} nameWidth={nameWidth} open={props.expanded.has(row.group.id)} onToggle={onToggle} />
+          ) : (
+            <RunRow
+              key={row.run.info.runId}
+              row={row}
+              index={first + i}
+              columns={props.columns}
+              width={width}
+              nameWidth={nameWidth}
+              selected={props.selected.has(row.run.info.runId)}
+              expanded={props.expanded.has(row.run.info.runId)}
+              editing={editing?.runId === row.run.info.runId ? editing.column : undefined}
+              actions={actions}
+            />
+          ),
+        )}
       </div>
     </div>
     </>
   )
 }
+
+interface Editing {
+  readonly runId: string
+  readonly column: string
+}
+
+interface RowActions {
+  readonly edit: (editing: Editing | undefined) => void
+  readonly select: (runId: string) => void
+  readonly toggle: (id: string) => void
+  readonly rename: (run: Run, name: string) => Promise<void>
+  readonly setTag: (run: Run, key: string, value: string) => Promise<void>
+  readonly navigate: Navigate
+}
+
+type RunGridRow = Extract<GridRow, { readonly kind: 'run' }>
+
+/** A run's row: memoised, so scrolling renders only the rows that come into the window. */
+const RunRow = memo(function RunRow({ row, index, columns, width, nameWidth, selected, expanded, editing, actions }: {
+  readonly row: RunGridRow
+  readonly index: number
+  readonly columns: readonly Column[]
+  readonly width: number
+  readonly nameWidth: number
+  readonly selected: boolean
+  readonly expanded: boolean
+  /** The column of this row edited in place, if any. */
+  readonly editing: string | undefined
+  readonly actions: RowActions
+}) {
+  const run = row.run
+  const id = run.info.runId
+  const route = { page: 'run', experimentId: run.info.experimentId, runId: id, tab: 'overview' } as const
+  const name = run.info.runName || id
+  const stopEditing = () => actions.edit(undefined)
+  return (
+    <div
+      role="row"
+      className={`grid-row${selected ? ' selected' : ''}${run.info.lifecycleStage === 'deleted' ? ' deleted' : ''}${editing !== undefined ? ' editing-row' : ''}`}
+      style={{ top: index * ROW_HEIGHT, width }}
+      data-run-id={id}
+    >
+      <div className="cell check pinned" style={{ width: CHECK_WIDTH, left: 0 }}>
+        <input type="checkbox" aria-label={`Select ${name}`} checked={selected} onChange={() => actions.select(id)} />
+      </div>
+      <div className="cell name pinned" role="cell" style={{ width: nameWidth, left: CHECK_WIDTH, paddingLeft: 6 + row.depth * 18 }}>
+        {row.childCount > 0 ? (
+          <button type="button" className="expand" aria-expanded={expanded} aria-label={`Show ${row.childCount} child runs`} onClick={() => actions.toggle(id)}>
+            {expanded ? '▾' : '▸'}
+          </button>
+        ) : (
+          <span className="expand-spacer" />
+        )}
+        {editing === 'run_name' ? (
+          <InlineEdit value={run.info.runName} label={`Run name of ${name}`} maxLength={250} onSave={(value) => actions.rename(run, value)} onDone={stopEditing} />
+        ) : (
+          <>
+            <a
+              {...linkProps(route, actions.navigate)}
+              title={`${name} (F2 renames)`}
+              onKeyDown={(e) => e.key === 'F2' && (e.preventDefault(), actions.edit({ runId: id, column: 'run_name' }))}
+            >
+              {name}
+            </a>
+            {row.childCount > 0 ? <span className="badge">{row.childCount}</span> : null}
+            <button type="button" className="pencil" aria-label={`Rename ${name}`} title="Rename in place" onClick={() => actions.edit({ runId: id, column: 'run_name' })}>
+              ✎
+            </button>
+          </>
+        )}
+      </div>
+      {columns.map((c) => {
+        const text = c.cell(run)
+        const className = `cell${c.group === 'metrics' ? ' num' : ''}${c.id === 'status' ? ` status-${text.toLowerCase()}` : ''}`
+        if (c.tagKey === undefined) {
+          return (
+            <div key={c.id} role="cell" className={className} style={{ width: c.width }} title={text}>
+              {text}
+            </div>
+          )
+        }
+        const tagKey = c.tagKey
+        return (
+          <div
+            key={c.id}
+            role="cell"
+            className={`${className} editable${editing === c.id ? ' editing' : ''}`}
+            style={{ width: c.width }}
+            title={text}
+            onDoubleClick={() => actions.edit({ runId: id, column: c.id })}
+          >
+            {editing === c.id ? (
+              <InlineEdit value={text} label={`Tag ${tagKey} of ${name}`} onSave={(value) => actions.setTag(run, tagKey, value)} onDone={stopEditing} />
+            ) : (
+              <>
+                <span className="text">{text}</span>
+                <button type="button" className="pencil" aria-label={`${text ? 'Edit' : 'Add'} tag ${tagKey} of ${name}`} title="Edit in place (empty removes the tag)" onClick={() => actions.edit({ runId: id, column: c.id })}>
+                  ✎
+                </button>
+              </>
+            )}
+          </div>
+        )
+      })}
+    </div>
+  )
+})
+
+/** A group's row (grouped by a param, tag or dataset): memoised, as its cells summarise all its runs. */
+const GroupRow = memo(function GroupRow({ group, index, groupBy, columns, width, nameWidth, open, onToggle }: {
+  readonly group: RunGroup<Run>
+  readonly index: number
+  readonly groupBy: string
+  readonly columns: readonly Column[]
+  readonly width: number
+  readonly nameWidth: number
+  readonly open: boolean
+  readonly onToggle: (id: string) => void
+}) {
+  const label = groupLabel(groupBy, group.value)
+  return (
+    <div role="row" className="grid-row group-row" style={{ top: index * ROW_HEIGHT, width }} data-group-value={group.value ?? ''}>
+      <div className="cell check pinned" style={{ width: CHECK_WIDTH, left: 0 }} />
+      <div className="cell name pinned" role="cell" style={{ width: nameWidth, left: CHECK_WIDTH }}>
+        <button type="button" className="expand" aria-expanded={open} aria-label={`Show the ${group.runs.length} runs of ${label}`} onClick={() => onToggle(group.id)}>
+          {open ? '▾' : '▸'}
+        </button>
+        <span className="group-name" title={label}>
+          {label}
+        </span>
+        <span className="badge">{group.runs.length}</span>
+      </div>
+      {columns.map((c) => {
+        const text = groupCell(c, group)
+        return (
+          <div key={c.id} role="cell" className={`cell${c.group === 'metrics' ? ' num' : ''}`} style={{ width: c.width }} title={text}>
+            {text}
+          </div>
+        )
+      })}
+    </div>
+  )
+})
 
 /**
  * The filter box with completions of keys, operators and `and` (a combobox: arrows move, Enter or
