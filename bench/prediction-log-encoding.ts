@@ -40,7 +40,7 @@ function records(rowsPerRequest: number): LogRecord[] {
     }
     // Predictions as a linear model gives them: continuous, every one distinct.
     const predictions = distance.map((d, r) => 5.2 + d * 2.71828 + Math.sin(i * rowsPerRequest + r))
-    return { requestId: requestId(i), modelName: 'taxi', modelVersion: '3', timestampMs: start + i, latencyMs: 0.4 + (i % 17) / 10, rows: rowsPerRequest, names: ['PULocationID', 'DOLocationID', 'trip_distance'], columns: [pickup, dropoff, distance], predictions }
+    return { requestId: requestId(i), modelName: 'taxi', modelVersion: '3', timestampMs: start + i, latencyMs: 0.4 + ((Math.imul(i, 2654435761) >>> 0) % 100_000) / 50_000, rows: rowsPerRequest, names: ['PULocationID', 'DOLocationID', 'trip_distance'], columns: [pickup, dropoff, distance], predictions }
   })
 }
 

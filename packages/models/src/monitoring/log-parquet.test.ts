@@ -100,14 +100,41 @@ describe('encodeLogFile', () => {
     const ids = Array.from({ length: rows }, (_, i) => `r${i}`)
     const file = encodeLogFile(rows, [
       { name: 'request_id', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: ids, counts },
+      { name: 'model_name', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: ids.map(() => 'taxi'), counts },
       { name: 'row', kind: 'positions', values: new Int32Array(rows) },
       { name: 'word', kind: 'values', values: ids.map((id) => `${id}-input`) },
     ])
     const back = await parquetReadObjects({ file: asBuffer(file) })
     assert.equal(back.length, rows)
-    for (const i of [0, 1, 4095, 65_535, 65_536, 69_999]) assert.deepEqual(back[i], { request_id: `r${i}`, row: 0, word: `r${i}-input` })
-    const encodings = parquetMetadata(asBuffer(file)).row_groups[0]!.columns.map((c) => c.meta_data!.encodings)
-    assert.ok(!encodings[2]!.includes('RLE_DICTIONARY'), 'past 65,536 distinct texts the column is PLAIN')
+    for (const i of [0, 1, 4095, 65_535, 65_536, 69_999]) assert.deepEqual(back[i], { request_id: `r${i}`, model_name: 'taxi', row: 0, word: `r${i}-input` })
+    const chunks = parquetMetadata(asBuffer(file)).row_groups[0]!.columns.map((c) => c.meta_data!)
+    assert.ok(!chunks[0]!.encodings.includes('RLE_DICTIONARY'), 'a request id a row is written PLAIN')
+    assert.ok(chunks[1]!.encodings.includes('RLE_DICTIONARY') && chunks[1]!.total_compressed_size < 100n, 'one model name for every row is one run')
+    assert.ok(!chunks[3]!.encodings.includes('RLE_DICTIONARY'), 'past 65,536 distinct texts the column is PLAIN')
+  })
+
+  it('writes one-row requests PLAIN, with bounds in byte order for any text', async () => {
+    // U+FFFD sorts after U+1F600 in UTF-16 units, before it in UTF-8 bytes (Parquet's order).
+    const names = ['taxi', '\u{1F600}', '\uFFFD', 'Zürich', 'a']
+    const times = names.map((_, i) => Date.UTC(2026, 11, 4) + i * 1000)
+    const latencies = [0.5, Number.NaN, 2, -0, 7]
+    const counts = new Int32Array(names.length).fill(1)
+    const file = encodeLogFile(names.length, [
+      { name: 'model_name', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: names, counts },
+      { name: 'timestamp', kind: 'runs', physical: 'INT64', converted: 'TIMESTAMP_MILLIS', values: times, counts },
+      { name: 'latency_ms', kind: 'runs', physical: 'DOUBLE', values: latencies, counts },
+    ])
+    const back = await parquetReadObjects({ file: asBuffer(file) })
+    assert.deepEqual(back.map((r) => r.model_name), names)
+    assert.deepEqual(back.map((r) => (r.timestamp as Date).getTime()), times)
+    assert.deepEqual(back.map((r) => r.latency_ms), latencies)
+    const metadata = parquetMetadata(asBuffer(file))
+    const chunks = metadata.row_groups[0]!.columns.map((c) => c.meta_data!)
+    assert.deepEqual(chunks.map((c) => c.encodings.includes('RLE_DICTIONARY')), [false, false, false], 'no dictionary for one value a row')
+    assert.deepEqual([chunks[0]!.statistics!.min_value, chunks[0]!.statistics!.max_value], ['Zürich', '\u{1F600}'])
+    assert.deepEqual([chunks[2]!.statistics!.min_value, chunks[2]!.statistics!.max_value], [-0, 7])
+    const table = tableFromIPC(readParquet(file).intoIPCStream())
+    assert.deepEqual([...table.getChild('model_name')!], names)
   })
 
   it('writes an empty file that readers accept', async () => {

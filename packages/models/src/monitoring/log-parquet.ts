@@ -79,7 +79,16 @@ class Bytes {
     this.byte(value)
   }
 
-  /** A string's UTF-8 bytes, after their length as a 4-byte integer (PLAIN BYTE_ARRAY). */
+  /** A string as PLAIN BYTE_ARRAY: its UTF-8 length as a 4-byte integer, then the bytes. */
+  text(value: string): number {
+    this.reserve(4 + value.length * 3)
+    const { written } = utf8.encodeInto(value, this.buffer.subarray(this.length + 4))
+    this.view.setInt32(this.length, written, true)
+    this.length += 4 + written
+    return written
+  }
+
+  /** UTF-8 bytes, after their length as a 4-byte integer (PLAIN BYTE_ARRAY). */
   lengthPrefixed(text: Uint8Array): void {
     this.int32(text.length)
     this.bytes(text)
@@ -346,8 +355,13 @@ function writeColumn(out: Bytes, rows: number, column: LogColumn): Chunk {
   return writeValues(out, rows, column.name, column.values)
 }
 
-/** A column of one value per request: a dictionary page, then one RLE run of indices per request. */
+/**
+ * A column of one value per request: a dictionary page, then one RLE run of indices per request.
+ * When every request is one row (a server scoring single rows) and the value changes from row to
+ * row (request ids, times), the values are written PLAIN: a dictionary would only add its indices.
+ */
 function writeRuns(out: Bytes, rows: number, column: Extract<LogColumn, { kind: 'runs' }>): Chunk {
+  if (column.values.length === rows && rows > 0 && mostlyChanging(column.values)) return writeRowsPlain(out, rows, column)
   const indexOf = new Map<string | number, number>()
   const distinct: (string | number)[] = []
   const indices = new Int32Array(column.values.length)
@@ -391,6 +405,44 @@ function writeRuns(out: Bytes, rows: number, column: Extract<LogColumn, { kind: 
     dataOffset,
     size: out.length - offset,
   }
+}
+
+/** Whether most values differ from the one before (else runs of equal values pay as RLE). */
+function mostlyChanging(values: readonly unknown[]): boolean {
+  let same = 0
+  for (let i = 1; i < values.length; i++) if (values[i] === values[i - 1]) same++
+  return same * 2 < values.length
+}
+
+/** A REQUIRED column of one value per row, PLAIN. */
+function writeRowsPlain(out: Bytes, rows: number, column: Extract<LogColumn, { kind: 'runs' }>): Chunk {
+  const page = new Bytes()
+  const values = column.values
+  let bounds: { min?: Uint8Array; max?: Uint8Array }
+  if (column.physical === 'BYTE_ARRAY') {
+    let min = values[0] as string
+    let max = min
+    let ascii = true
+    for (let i = 0; i < rows; i++) {
+      const value = values[i] as string
+      // (As many bytes as UTF-16 units: ASCII only.)
+      if (page.text(value) !== value.length) ascii = false
+      if (value < min) min = value
+      if (value > max) max = value
+    }
+    // JavaScript orders strings by UTF-16 units, which is Parquet's byte order for ASCII only.
+    bounds = textBounds(ascii ? [utf8.encode(min), utf8.encode(max)] : values.map((value) => utf8.encode(value as string)))
+  } else {
+    page.reserve(rows * 8)
+    for (let i = 0; i < rows; i++) {
+      if (column.physical === 'INT64') page.int64(values[i] as number)
+      else page.float64(values[i] as number)
+    }
+    bounds = numberBounds(values as number[], column.physical)
+  }
+  const offset = out.length
+  writePage(out, PAGE.DATA_PAGE, page.result(), (t) => t.struct(5, (d) => d.i32(1, rows).i32(2, ENCODING.PLAIN).i32(3, ENCODING.RLE).i32(4, ENCODING.RLE)))
+  return { name: column.name, physical: column.physical, ...(column.converted ? { converted: column.converted } : {}), required: true, encodings: [ENCODING.PLAIN, ENCODING.RLE], rows, nulls: 0, ...bounds, offset, dataOffset: offset, size: out.length - offset }
 }
 
 /**

@@ -30,6 +30,7 @@ export type EncodedFile =
   | { readonly folder: string; readonly rows: number; readonly error: string }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0')
+const DAY_MS = 86_400_000
 /** Partition folder names may not hold `/` or start with a dot. */
 const pathSegment = (text: string) => text.replace(/[^A-Za-z0-9._=-]/g, '_').replace(/^\.+/, '_') || '_'
 const isList = (value: unknown): value is ArrayLike<unknown> => Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))
@@ -84,6 +85,8 @@ class Partition {
       if (!values) target.set(name, (values = new Array<unknown>(total).fill(null)))
       return values
     }
+    // Each input name's column, found once (not once a request).
+    const byName = new Map<string, unknown[]>()
     let start = 0
     this.records.forEach((record, i) => {
       const n = record.rows
@@ -94,7 +97,12 @@ class Partition {
       timestamps[i] = Math.trunc(record.timestampMs)
       latencies[i] = record.latencyMs
       for (let r = 0; r < n; r++) positions[start + r] = r
-      record.names.forEach((name, c) => copyInto(column(inputs, inputName(name)), record.columns[c]!, start, n))
+      for (let c = 0; c < record.names.length; c++) {
+        const name = record.names[c]!
+        let target = byName.get(name)
+        if (!target) byName.set(name, (target = column(inputs, inputName(name))))
+        copyInto(target, record.columns[c]!, start, n)
+      }
       for (const [name, values] of outputColumns(record.predictions)) copyInto(column(outputs, name), values, start, n)
       start += n
     })
@@ -129,11 +137,21 @@ export function partitionOf(record: Pick<LogRecord, 'modelName' | 'modelVersion'
 export class PredictionBatches {
   private partitions = new Map<string, Partition>()
 
+  /** The last record's partition: requests arrive in time order, mostly for one model version. */
+  private last: { modelName: string; modelVersion: string; dayStart: number; dayEnd: number; partition: Partition } | undefined
+
   append(records: readonly LogRecord[]): void {
     for (const record of records) {
+      const last = this.last
+      if (last && record.modelName === last.modelName && record.modelVersion === last.modelVersion && record.timestampMs >= last.dayStart && record.timestampMs < last.dayEnd) {
+        last.partition.append(record)
+        continue
+      }
       const folder = partitionOf(record)
       let partition = this.partitions.get(folder)
       if (!partition) this.partitions.set(folder, (partition = new Partition()))
+      const dayStart = Math.floor(record.timestampMs / DAY_MS) * DAY_MS
+      this.last = { modelName: record.modelName, modelVersion: record.modelVersion, dayStart, dayEnd: dayStart + DAY_MS, partition }
       partition.append(record)
     }
   }
@@ -142,6 +160,7 @@ export class PredictionBatches {
   drain(): EncodedFile[] {
     const partitions = this.partitions
     this.partitions = new Map()
+    this.last = undefined
     return [...partitions].map(([folder, partition]) => {
       try {
         return { folder, rows: partition.rows, bytes: partition.encode() }
