@@ -37,6 +37,24 @@ export const optionalString = z.string({ error: 'expected a string' }).optional(
 
 export const keyValue = z.object({ key: requiredString, value: z.string({ error: 'expected a string' }).optional() })
 
+/**
+ * An array of `element`, where elements that `isPlain` recognises (a subset of what `element`
+ * accepts, which `element` would return unchanged) skip zod. A log-batch of 1,000 metric points spent
+ * about a tenth of its server CPU in zod copying points that needed no conversion; any array with an
+ * element outside the fast path is parsed whole by `z.array(element)`, so errors and conversions
+ * (numeric strings, "NaN") stay exactly as they were.
+ */
+export function arrayWithFastPath<T extends z.ZodType>(element: T, isPlain: (value: unknown) => boolean) {
+  const full = z.array(element)
+  return z.unknown().transform((value, context): z.output<typeof full> => {
+    if (Array.isArray(value) && value.every(isPlain)) return value as z.output<typeof full>
+    const result = full.safeParse(value, { reportInput: true })
+    if (result.success) return result.data
+    for (const issue of result.error.issues) context.issues.push({ ...issue } as z.core.$ZodRawIssue)
+    return z.NEVER
+  })
+}
+
 /** Repeated fields: absent means empty. */
 export const stringList = z.array(z.string({ error: 'expected a string' })).optional()
 

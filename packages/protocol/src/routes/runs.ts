@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { MAX_BATCH_REQUEST_BYTES } from '../limits.ts'
-import { double, int64, keyValue, optionalString, requiredString, stringList } from '../schema.ts'
+import { arrayWithFastPath, double, int64, keyValue, optionalString, requiredString, stringList } from '../schema.ts'
 import { viewType } from './experiments.ts'
 import { needs } from './permission.ts'
 import { route } from './route.ts'
@@ -24,6 +24,26 @@ export const metricSchema = z.object({
   dataset_name: optionalString,
   dataset_digest: optionalString,
 })
+
+const METRIC_FIELDS = new Set(Object.keys(metricSchema.shape))
+const isOptionalText = (value: unknown) => value === undefined || typeof value === 'string'
+
+/** A point `metricSchema` would return as it is: JSON numbers, a non-empty key, no other fields. */
+function isPlainMetric(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  const m = value as Record<string, unknown>
+  for (const field in m) if (!METRIC_FIELDS.has(field)) return false
+  return (
+    typeof m.key === 'string' &&
+    m.key !== '' &&
+    typeof m.value === 'number' &&
+    Number.isSafeInteger(m.timestamp) &&
+    (m.step === undefined || Number.isSafeInteger(m.step)) &&
+    isOptionalText(m.model_id) &&
+    isOptionalText(m.dataset_name) &&
+    isOptionalText(m.dataset_digest)
+  )
+}
 
 const tagList = z.array(keyValue).optional()
 
@@ -110,7 +130,7 @@ export const runRoutes = {
     maxBodyBytes: MAX_BATCH_REQUEST_BYTES,
     request: z.object({
       ...runId,
-      metrics: z.array(metricSchema).optional(),
+      metrics: arrayWithFastPath(metricSchema, isPlainMetric).optional(),
       params: z.array(z.object({ key: requiredString, value: text })).optional(),
       tags: z.array(z.object({ key: requiredString, value: text })).optional(),
     }),

@@ -146,13 +146,11 @@ export const runHandlers: Handlers<RunOperations> = {
   async logBatch(request, { trackingStore }) {
     validateRunId(request.run_id)
     const batch = {
-      metrics: (request.metrics ?? []).map((m) => ({
-        key: m.key,
-        value: doubleFromWire(m.value),
-        timestamp: m.timestamp,
-        step: m.step ?? 0,
-        ...modelOfMetric(m),
-      })),
+      metrics: (request.metrics ?? []).map((m) => {
+        const metric = { key: m.key, value: doubleFromWire(m.value), timestamp: m.timestamp, step: m.step ?? 0 }
+        // Most points name no model: skip building and spreading an empty object for each.
+        return m.model_id || m.dataset_name || m.dataset_digest ? { ...metric, ...modelOfMetric(m) } : metric
+      }),
       params: request.params ?? [],
       tags: request.tags ?? [],
     }
