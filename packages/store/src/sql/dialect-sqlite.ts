@@ -81,6 +81,8 @@ export const sqliteDialect: Dialect = {
       `CASE WHEN typeof(${expression}) = 'integer' AND ${expression} BETWEEN ${-MAX_EXACT_INTEGER} AND ${MAX_EXACT_INTEGER} THEN CAST(${expression} AS TEXT) ELSE ${JSON_NUMBER_FUNCTION}(${expression}) END`,
     double: (expression) => `${JSON_NUMBER_FUNCTION}(${expression})`,
     joinTexts: (expression, orderBy) => `group_concat(${expression}, ',' ORDER BY ${orderBy})`,
+    // One JSON array whatever the page's size: a stable statement text, and no bound-value limit.
+    orderedKeys: (keys) => ({ from: 'json_each(?) k', params: [JSON.stringify(keys)], runKey: 'k.value', position: 'k.key' }),
   },
   classifyError(error): DriverErrorKind | undefined {
     const code = errorCode(error)

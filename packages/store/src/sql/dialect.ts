@@ -91,6 +91,16 @@ export interface WireJsonSql {
   double(expression: string): string
   /** An aggregate joining texts with commas in `orderBy`'s order (NULL when there are none). */
   joinTexts(expression: string, orderBy: string): string
+  /** A page's run keys as a table to put first in FROM: each key (`runKey`) and its place in the list (`position`). */
+  orderedKeys(keys: readonly number[]): OrderedKeys
+}
+
+export interface OrderedKeys {
+  /** The FROM item, binding `params`. */
+  readonly from: string
+  readonly params: readonly unknown[]
+  readonly runKey: string
+  readonly position: string
 }
 
 export const fragment = (sql: string, params: readonly unknown[] = []): Fragment => ({ sql, params })

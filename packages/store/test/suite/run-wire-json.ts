@@ -68,7 +68,7 @@ async function bothWays({ store }: OpenedStore, query: SearchRunsQuery): Promise
     const texts = await store.searchRunsWireJson(paged)
     assert.equal(texts.nextPageToken, runs.nextPageToken)
     expected.push(`[${runs.items.map((run) => JSON.stringify(runToWire(run))).join(',')}]`)
-    got.push(`[${texts.items.join(',')}]`)
+    got.push(`[${new TextDecoder().decode(texts.runs)}]`)
     pageToken = runs.nextPageToken
   } while (pageToken)
   return { expected, got }
@@ -96,10 +96,10 @@ export function describeRunWireJson(harness: StoreHarness): void {
     it('writes an empty page, and a filter matching nothing, as no runs', async () => {
       const opened = await open()
       const empty = await opened.store.createExperiment({ name: 'nothing' })
-      assert.deepEqual(await opened.store.searchRunsWireJson({ experimentIds: [empty], runViewType: 'ALL', maxResults: 10 }), { items: [] })
+      assert.deepEqual(await opened.store.searchRunsWireJson({ experimentIds: [empty], runViewType: 'ALL', maxResults: 10 }), { runs: new Uint8Array(0) })
       const experimentId = await seed(opened)
       const none = await opened.store.searchRunsWireJson({ experimentIds: [experimentId], runViewType: 'ALL', maxResults: 10, filter: "params.a = 'nope'" })
-      assert.deepEqual(none, { items: [] })
+      assert.deepEqual(none, { runs: new Uint8Array(0) })
     })
   })
 }
