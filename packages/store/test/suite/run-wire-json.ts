@@ -93,6 +93,29 @@ export function describeRunWireJson(harness: StoreHarness): void {
       assert.match(all.got[0] as string, /"value":1e-7,/)
     })
 
+    it('keeps the page order of a filtered search ordered by a metric, page after page', async () => {
+      const opened = await open()
+      const experimentId = await opened.store.createExperiment({ name: 'ordered' })
+      for (let i = 0; i < 150; i++) {
+        const runId = (await opened.store.createRun({ experimentId, runName: `r${i}`, startTime: 1000 + (i % 7) })).info.runId
+        await opened.store.logBatch(runId, {
+          metrics: [{ key: 'score', value: ((i * 37) % 101) / 7, timestamp: 1, step: 0 }],
+          params: [{ key: 'p', value: `v${i % 4}` }],
+          tags: [{ key: 'team', value: `t${i % 3}` }],
+        })
+      }
+      const query: SearchRunsQuery = {
+        experimentIds: [experimentId],
+        runViewType: 'ACTIVE_ONLY',
+        maxResults: 70,
+        filter: "params.p != 'v0' and tags.team != 't2'",
+        orderBy: ['metrics.score DESC'],
+      }
+      const { expected, got } = await bothWays(opened, query)
+      assert.equal(expected.length, 2)
+      assert.deepEqual(got, expected)
+    })
+
     it('writes an empty page, and a filter matching nothing, as no runs', async () => {
       const opened = await open()
       const empty = await opened.store.createExperiment({ name: 'nothing' })
