@@ -6,19 +6,21 @@ import { loadRuns } from './hydrate-runs.ts'
 import { RUN_COLUMNS } from './run-rows.ts'
 import type { RunRow } from './run-rows.ts'
 
-// SQLite orders the keys by their bytes: code point order (see ASTRAL).
+// SQLite orders the keys by their bytes: code point order (see ASTRAL). Each list is joined from a
+// subquery ordered by the child table's primary key (run_key, key), so its rows arrive in order
+// without a sort (see WireJsonSql.joinTexts).
 
 /** One key-value child table (params, tags) of run `r` as the JSON array's items, by key. */
 function keyValues(json: WireJsonSql, table: string): string {
   const item = `'{"key":' || ${json.string('c.key')} || ',"value":' || ${json.string('c.value')} || '}'`
-  return `(SELECT ${json.joinTexts(item, 'c.key')} FROM ${table} c WHERE c.run_key = r.run_key)`
+  return `(SELECT ${json.joinTexts('t')} FROM (SELECT ${item} AS t FROM ${table} c WHERE c.run_key = r.run_key ORDER BY c.key))`
 }
 
 /** Run `r`'s latest metrics as the JSON array's items, by key; NaN is stored as is_nan. */
 function metrics(json: WireJsonSql): string {
   const value = `CASE WHEN c.is_nan = 1 THEN '"NaN"' ELSE ${json.double('c.value')} END`
   const item = `'{"key":' || ${json.string('c.key')} || ',"value":' || ${value} || ',"timestamp":' || ${json.integer('c.timestamp')} || ',"step":' || ${json.integer('c.step')} || '}'`
-  return `(SELECT ${json.joinTexts(item, 'c.key')} FROM latest_metrics c WHERE c.run_key = r.run_key)`
+  return `(SELECT ${json.joinTexts('t')} FROM (SELECT ${item} AS t FROM latest_metrics c WHERE c.run_key = r.run_key ORDER BY c.key))`
 }
 
 /**
@@ -97,8 +99,9 @@ export async function loadRunsWireJson(db: Db, dialect: Dialect, runKeys: readon
   if (dialect.wireJson) {
     const keys = dialect.wireJson.orderedKeys(runKeys)
     const [page] = await db.query<WirePageRow>(
-      `SELECT CAST(${dialect.wireJson.joinTexts(runJson(dialect.wireJson), keys.position)} AS BLOB) AS json, count(*) AS runs, max(${HAS_INPUTS_OR_OUTPUTS}) AS elsewhere
-         FROM ${keys.from} CROSS JOIN runs r WHERE r.run_key = ${keys.runKey}`,
+      `SELECT CAST(${dialect.wireJson.joinTexts('t')} AS BLOB) AS json, count(*) AS runs, max(elsewhere) AS elsewhere
+         FROM (SELECT ${runJson(dialect.wireJson)} AS t, ${HAS_INPUTS_OR_OUTPUTS} AS elsewhere
+           FROM ${keys.from} CROSS JOIN runs r WHERE r.run_key = ${keys.runKey} ORDER BY ${keys.position})`,
       keys.params,
     )
     // A run deleted since the page's keys were read is left out, as below.
