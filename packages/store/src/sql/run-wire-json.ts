@@ -87,30 +87,31 @@ const hasAstral = (bytes: Uint8Array) => ASTRAL_LEAD_BYTES.some((byte) => bytes.
 /**
  * A page of runs as their runs/search wire JSON: each run's text byte for byte what
  * JSON.stringify(runToWire(run)) writes for the run loadRuns reads, in `runKeys`' order, joined by
- * commas, as UTF-8. Where the dialect can write it (Dialect.wireJson), the database writes the
- * whole page in one statement as one value of bytes: no 26,000 JS objects built and written again,
- * no 1,000 texts joined and encoded (SQLite: 1000-run page of 25,000 runs, measured in
- * BENCHMARKS.md). A page holding a run the database does not write — with dataset or model inputs
- * or outputs, or keys past U+FFFF — goes run by run (runTexts), and so does every page on a
- * database without Dialect.wireJson.
+ * commas, as UTF-8, written by the database (Dialect.wireJson) in one statement as one value of
+ * bytes: no 26,000 JS objects built and written again, no 1,000 texts joined and encoded (SQLite:
+ * 1000-run page of 25,000 runs, measured in BENCHMARKS.md). A page holding a run the database does
+ * not write — with dataset or model inputs or outputs, or keys past U+FFFF — goes run by run
+ * (writeRunsWireJson).
  */
-export async function loadRunsWireJson(db: Db, dialect: Dialect, runKeys: readonly number[]): Promise<Uint8Array> {
+export async function loadRunsWireJson(db: Db, dialect: Dialect, wireJson: WireJsonSql, runKeys: readonly number[]): Promise<Uint8Array> {
   if (runKeys.length === 0) return NO_BYTES
-  if (dialect.wireJson) {
-    const keys = dialect.wireJson.orderedKeys(runKeys)
-    const [page] = await db.query<WirePageRow>(
-      `SELECT CAST(${dialect.wireJson.joinTexts('t')} AS BLOB) AS json, count(*) AS runs, max(elsewhere) AS elsewhere
-         FROM (SELECT ${runJson(dialect.wireJson)} AS t, ${HAS_INPUTS_OR_OUTPUTS} AS elsewhere
-           FROM ${keys.from} CROSS JOIN runs r WHERE r.run_key = ${keys.runKey} ORDER BY ${keys.position})`,
-      keys.params,
-    )
-    // A run deleted since the page's keys were read is left out, as below.
-    if (page?.json && Number(page.runs) === runKeys.length && Number(page.elsewhere) === 0 && !hasAstral(page.json)) return page.json
-  }
-  const keys = dialect.inList('r.run_key', runKeys, 'bigint')
-  const byKey = new Map((await db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs r WHERE ${keys.sql}`, keys.params)).map((row) => [Number(row.run_key), row]))
-  const rows = runKeys.flatMap((key) => byKey.get(key) ?? [])
-  return joinUtf8(await runTexts(db, dialect, rows))
+  const keys = wireJson.orderedKeys(runKeys)
+  const [page] = await db.query<WirePageRow>(
+    `SELECT CAST(${wireJson.joinTexts('t')} AS BLOB) AS json, count(*) AS runs, max(elsewhere) AS elsewhere
+       FROM (SELECT ${runJson(wireJson)} AS t, ${HAS_INPUTS_OR_OUTPUTS} AS elsewhere
+         FROM ${keys.from} CROSS JOIN runs r WHERE r.run_key = ${keys.runKey} ORDER BY ${keys.position})`,
+    keys.params,
+  )
+  // A run deleted since the page's keys were read is left out, as below.
+  if (page?.json && Number(page.runs) === runKeys.length && Number(page.elsewhere) === 0 && !hasAstral(page.json)) return page.json
+  const list = dialect.inList('r.run_key', runKeys, 'bigint')
+  const byKey = new Map((await db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs r WHERE ${list.sql}`, list.params)).map((row) => [Number(row.run_key), row]))
+  return writeRunsWireJson(db, dialect, runKeys.flatMap((key) => byKey.get(key) ?? []))
+}
+
+/** As loadRunsWireJson, from the page's rows, run by run: the database writes those it can, runToWire the others. */
+export async function writeRunsWireJson(db: Db, dialect: Dialect, rows: readonly RunRow[]): Promise<Uint8Array> {
+  return rows.length === 0 ? NO_BYTES : joinUtf8(await runTexts(db, dialect, rows))
 }
 
 /** The page's runs' texts one by one: the database writes those it can, runToWire the others. */
