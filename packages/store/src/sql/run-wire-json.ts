@@ -55,10 +55,13 @@ interface WireRow {
   readonly elsewhere: number
 }
 
-interface WirePageRow {
-  readonly json: Uint8Array | null
+interface PageCheckRow {
   readonly runs: number
   readonly elsewhere: number | null
+}
+
+interface WirePageRow {
+  readonly json: Uint8Array | null
 }
 
 const NO_BYTES = new Uint8Array(0)
@@ -96,14 +99,18 @@ const hasAstral = (bytes: Uint8Array) => ASTRAL_LEAD_BYTES.some((byte) => bytes.
 export async function loadRunsWireJson(db: Db, dialect: Dialect, wireJson: WireJsonSql, runKeys: readonly number[]): Promise<Uint8Array> {
   if (runKeys.length === 0) return NO_BYTES
   const keys = wireJson.orderedKeys(runKeys)
-  const [page] = await db.query<WirePageRow>(
-    `SELECT CAST(${wireJson.joinTexts('t')} AS BLOB) AS json, count(*) AS runs, max(elsewhere) AS elsewhere
-       FROM (SELECT ${runJson(wireJson)} AS t, ${HAS_INPUTS_OR_OUTPUTS} AS elsewhere
-         FROM ${keys.from} CROSS JOIN runs r WHERE r.run_key = ${keys.runKey} ORDER BY ${keys.position})`,
-    keys.params,
-  )
-  // A run deleted since the page's keys were read is left out, as below.
-  if (page?.json && Number(page.runs) === runKeys.length && Number(page.elsewhere) === 0 && !hasAstral(page.json)) return page.json
+  const pageRuns = `${keys.from} CROSS JOIN runs r WHERE r.run_key = ${keys.runKey}`
+  // Runs with dataset or model inputs or outputs are looked for first (2,000 primary-key probes): a
+  // page holding one is written once, run by run, not here and then again. A run deleted since the
+  // keys were read is left out.
+  const [found] = await db.query<PageCheckRow>(`SELECT count(*) AS runs, max(${HAS_INPUTS_OR_OUTPUTS}) AS elsewhere FROM ${pageRuns}`, keys.params)
+  if (Number(found?.runs) === runKeys.length && Number(found?.elsewhere) === 0) {
+    const [page] = await db.query<WirePageRow>(
+      `SELECT CAST(${wireJson.joinTexts('t')} AS BLOB) AS json FROM (SELECT ${runJson(wireJson)} AS t FROM ${pageRuns} ORDER BY ${keys.position})`,
+      keys.params,
+    )
+    if (page?.json && !hasAstral(page.json)) return page.json
+  }
   const list = dialect.inList('r.run_key', runKeys, 'bigint')
   const byKey = new Map((await db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs r WHERE ${list.sql}`, list.params)).map((row) => [Number(row.run_key), row]))
   return writeRunsWireJson(db, dialect, runKeys.flatMap((key) => byKey.get(key) ?? []))
