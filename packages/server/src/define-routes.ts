@@ -68,7 +68,7 @@ export function defineRoutes<T extends Record<string, RouteDef>>(
           const http = { header: (name: string) => c.req.header(name), principal: c.get('principal') }
           const response = await handler(request as RequestOf<RouteDef>, await contextFor(c, context), http)
           if (def.status === 204) return c.body(null, 204)
-          if (response instanceof JsonText) return c.body(response.text, def.status ?? 200, { 'content-type': 'application/json' })
+          if (response instanceof JsonText) return c.body(response.bytes, def.status ?? 200, { 'content-type': 'application/json' })
           return c.json(response, def.status ?? 200)
         })
       }

@@ -24,12 +24,22 @@ export function checkMaxResults(requested: number | undefined, fallback: number,
   return requested
 }
 
-/** pageToWire's JSON text for a page whose items are already JSON texts. */
-export function pageJsonText(field: string, page: { readonly items: readonly string[]; readonly nextPageToken?: string | undefined }): JsonText {
-  const parts: string[] = []
-  if (page.items.length) parts.push(`${JSON.stringify(field)}:[${page.items.join(',')}]`)
-  if (page.nextPageToken) parts.push(`"next_page_token":${JSON.stringify(page.nextPageToken)}`)
-  return new JsonText(`{${parts.join(',')}}`)
+const encoder = new TextEncoder()
+
+/**
+ * pageToWire's JSON for a page whose items are already written: `items` holds their JSON texts
+ * joined by commas, as UTF-8. Copied once into the response's bytes.
+ */
+export function pageJsonText(field: string, page: { readonly items: Uint8Array; readonly nextPageToken?: string | undefined }): JsonText {
+  const head = encoder.encode(page.items.length ? `{${JSON.stringify(field)}:[` : '{')
+  const tail = encoder.encode(
+    `${page.items.length ? ']' : ''}${page.nextPageToken ? `${page.items.length ? ',' : ''}"next_page_token":${JSON.stringify(page.nextPageToken)}` : ''}}`,
+  )
+  const bytes = new Uint8Array(head.length + page.items.length + tail.length)
+  bytes.set(head)
+  bytes.set(page.items, head.length)
+  bytes.set(tail, head.length + page.items.length)
+  return new JsonText(bytes)
 }
 
 /**

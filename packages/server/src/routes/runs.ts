@@ -101,7 +101,7 @@ export const runHandlers: Handlers<RunOperations> = {
     const maxResults = checkMaxResults(request.max_results, SEARCH_RUNS_DEFAULT_MAX_RESULTS, SEARCH_RUNS_MAX_RESULTS, 'handler')
     const experimentIds = request.experiment_ids ?? []
     experimentIds.forEach(validateExperimentId)
-    const page = await trackingStore.searchRunsWireJson({
+    const { runs, nextPageToken } = await trackingStore.searchRunsWireJson({
       experimentIds,
       runViewType: request.run_view_type ?? 'ACTIVE_ONLY',
       maxResults,
@@ -110,7 +110,7 @@ export const runHandlers: Handlers<RunOperations> = {
       ...(request.order_by?.length ? { orderBy: request.order_by } : {}),
       ...(request.page_token ? { pageToken: request.page_token } : {}),
     })
-    return pageJsonText('runs', page)
+    return pageJsonText('runs', { items: runs, nextPageToken })
   },
 
   async logMetric(request, { trackingStore }) {

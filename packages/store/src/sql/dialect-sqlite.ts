@@ -80,7 +80,9 @@ export const sqliteDialect: Dialect = {
     integer: (expression) =>
       `CASE WHEN typeof(${expression}) = 'integer' AND ${expression} BETWEEN ${-MAX_EXACT_INTEGER} AND ${MAX_EXACT_INTEGER} THEN CAST(${expression} AS TEXT) ELSE ${JSON_NUMBER_FUNCTION}(${expression}) END`,
     double: (expression) => `${JSON_NUMBER_FUNCTION}(${expression})`,
-    joinTexts: (expression, orderBy) => `group_concat(${expression}, ',' ORDER BY ${orderBy})`,
+    joinTexts: (expression) => `group_concat(${expression}, ',')`,
+    // One JSON array whatever the page's size: a stable statement text, and no bound-value limit.
+    orderedKeys: (keys) => ({ from: 'json_each(?) k', params: [JSON.stringify(keys)], runKey: 'k.value', position: 'k.key' }),
   },
   classifyError(error): DriverErrorKind | undefined {
     const code = errorCode(error)

@@ -68,7 +68,7 @@ async function bothWays({ store }: OpenedStore, query: SearchRunsQuery): Promise
     const texts = await store.searchRunsWireJson(paged)
     assert.equal(texts.nextPageToken, runs.nextPageToken)
     expected.push(`[${runs.items.map((run) => JSON.stringify(runToWire(run))).join(',')}]`)
-    got.push(`[${texts.items.join(',')}]`)
+    got.push(`[${new TextDecoder().decode(texts.runs)}]`)
     pageToken = runs.nextPageToken
   } while (pageToken)
   return { expected, got }
@@ -93,13 +93,36 @@ export function describeRunWireJson(harness: StoreHarness): void {
       assert.match(all.got[0] as string, /"value":1e-7,/)
     })
 
+    it('keeps the page order of a filtered search ordered by a metric, page after page', async () => {
+      const opened = await open()
+      const experimentId = await opened.store.createExperiment({ name: 'ordered' })
+      for (let i = 0; i < 150; i++) {
+        const runId = (await opened.store.createRun({ experimentId, runName: `r${i}`, startTime: 1000 + (i % 7) })).info.runId
+        await opened.store.logBatch(runId, {
+          metrics: [{ key: 'score', value: ((i * 37) % 101) / 7, timestamp: 1, step: 0 }],
+          params: [{ key: 'p', value: `v${i % 4}` }],
+          tags: [{ key: 'team', value: `t${i % 3}` }],
+        })
+      }
+      const query: SearchRunsQuery = {
+        experimentIds: [experimentId],
+        runViewType: 'ACTIVE_ONLY',
+        maxResults: 70,
+        filter: "params.p != 'v0' and tags.team != 't2'",
+        orderBy: ['metrics.score DESC'],
+      }
+      const { expected, got } = await bothWays(opened, query)
+      assert.equal(expected.length, 2)
+      assert.deepEqual(got, expected)
+    })
+
     it('writes an empty page, and a filter matching nothing, as no runs', async () => {
       const opened = await open()
       const empty = await opened.store.createExperiment({ name: 'nothing' })
-      assert.deepEqual(await opened.store.searchRunsWireJson({ experimentIds: [empty], runViewType: 'ALL', maxResults: 10 }), { items: [] })
+      assert.deepEqual(await opened.store.searchRunsWireJson({ experimentIds: [empty], runViewType: 'ALL', maxResults: 10 }), { runs: new Uint8Array(0) })
       const experimentId = await seed(opened)
       const none = await opened.store.searchRunsWireJson({ experimentIds: [experimentId], runViewType: 'ALL', maxResults: 10, filter: "params.a = 'nope'" })
-      assert.deepEqual(none, { items: [] })
+      assert.deepEqual(none, { runs: new Uint8Array(0) })
     })
   })
 }
