@@ -20,6 +20,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
 import { rawSqliteInsertRate } from './raw-sqlite.ts'
+import type { LoadFigures as Load } from './load-figures.ts'
 
 const { values } = parseArgs({
   options: {
@@ -71,15 +72,6 @@ interface Server {
   stop(): Promise<void>
 }
 
-interface Load {
-  requests_per_s: number
-  total: number
-  p50_ms: number
-  p99_ms: number
-  non2xx: number
-  errors: number
-  timeouts: number
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -14,6 +14,7 @@ import { testDatabase } from '@orchard/store/testing'
 import { startBareServer } from './http-ceiling.ts'
 import { rawSqliteInsertRate } from './raw-sqlite.ts'
 import { restCall } from './rest-call.ts'
+import type { LoadFigures as Load } from './load-figures.ts'
 
 const run = promisify(execFile)
 const { values: args } = parseArgs({
@@ -29,15 +30,6 @@ const duration = Number(args.duration ?? (quick ? 3 : 10))
 const connections = Number(args.connections ?? 50)
 const BATCH_POINTS = 1000
 
-interface Load {
-  requests_per_s: number
-  total: number
-  p50_ms: number
-  p99_ms: number
-  non2xx: number
-  errors: number
-  timeouts: number
-}
 
 async function load(spec: Record<string, unknown>): Promise<Load> {
   const client = join(import.meta.dirname, 'load-client.mjs')

@@ -332,6 +332,31 @@ function writePage(out: Bytes, type: number, body: Uint8Array, header: (t: Thrif
   out.bytes(body)
 }
 
+/** Where a column chunk's pages went, and its encodings. */
+type Placement = Pick<Chunk, 'encodings' | 'offset' | 'dictionaryOffset' | 'dataOffset' | 'size'>
+
+/** A chunk of one PLAIN data page (its levels, if any, already at the start of `page`). */
+function writePlainChunk(out: Bytes, rows: number, page: Bytes): Placement {
+  const offset = out.length
+  writePage(out, PAGE.DATA_PAGE, page.result(), (t) => t.struct(5, (d) => d.i32(1, rows).i32(2, ENCODING.PLAIN).i32(3, ENCODING.RLE).i32(4, ENCODING.RLE)))
+  return { encodings: [ENCODING.PLAIN, ENCODING.RLE], offset, dataOffset: offset, size: out.length - offset }
+}
+
+/**
+ * A chunk of a dictionary page of `entries` PLAIN values, then one data page: the levels already
+ * in `page`, if any, then the indices (`count` of them, each below `entries`) as the hybrid encoding.
+ */
+function writeDictionaryChunk(out: Bytes, rows: number, dictionary: Bytes, entries: number, page: Bytes, indices: ArrayLike<number>, count: number, counts?: ArrayLike<number>): Placement {
+  const width = Math.max(1, bitWidth(entries - 1))
+  page.byte(width)
+  hybrid(page, width, indices, count, counts)
+  const offset = out.length
+  writePage(out, PAGE.DICTIONARY_PAGE, dictionary.result(), (t) => t.struct(7, (d) => d.i32(1, entries).i32(2, ENCODING.PLAIN)))
+  const dataOffset = out.length
+  writePage(out, PAGE.DATA_PAGE, page.result(), (t) => t.struct(5, (d) => d.i32(1, rows).i32(2, ENCODING.RLE_DICTIONARY).i32(3, ENCODING.RLE).i32(4, ENCODING.RLE)))
+  return { encodings: [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY], offset, dictionaryOffset: offset, dataOffset, size: out.length - offset }
+}
+
 function writeColumn(out: Bytes, rows: number, column: LogColumn): Chunk {
   if (column.kind === 'runs') return writeRuns(out, rows, column)
   if (column.kind === 'positions') {
@@ -341,16 +366,8 @@ function writeColumn(out: Bytes, rows: number, column: LogColumn): Chunk {
     for (let i = 0; i < rows; i++) if (column.values[i]! > max) max = column.values[i]!
     const dictionary = new Bytes()
     for (let v = 0; v <= max; v++) dictionary.int32(v)
-    const data = new Bytes()
-    const width = Math.max(1, bitWidth(max))
-    data.byte(width)
-    hybrid(data, width, column.values, rows)
-    const offset = out.length
-    writePage(out, PAGE.DICTIONARY_PAGE, dictionary.result(), (t) => t.struct(7, (d) => d.i32(1, max + 1).i32(2, ENCODING.PLAIN)))
-    const dataOffset = out.length
-    writePage(out, PAGE.DATA_PAGE, data.result(), (t) => t.struct(5, (d) => d.i32(1, rows).i32(2, ENCODING.RLE_DICTIONARY).i32(3, ENCODING.RLE).i32(4, ENCODING.RLE)))
     const bounds = rows > 0 ? { min: int32Bytes(0), max: int32Bytes(max) } : {}
-    return { name: column.name, physical: 'INT32', required: true, encodings: [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY], rows, nulls: 0, ...bounds, offset, dictionaryOffset: offset, dataOffset, size: out.length - offset }
+    return { name: column.name, physical: 'INT32', required: true, rows, nulls: 0, ...bounds, ...writeDictionaryChunk(out, rows, dictionary, max + 1, new Bytes(), column.values, rows) }
   }
   return writeValues(out, rows, column.name, column.values)
 }
@@ -383,27 +400,15 @@ function writeRuns(out: Bytes, rows: number, column: Extract<LogColumn, { kind: 
     else dictionary.float64(value as number)
   }
   const { min, max } = column.physical === 'BYTE_ARRAY' ? textBounds(plain as Uint8Array[]) : numberBounds(distinct as number[], column.physical)
-  const data = new Bytes()
-  const width = Math.max(1, bitWidth(distinct.length - 1))
-  data.byte(width)
-  hybrid(data, width, indices, indices.length, column.counts)
-  const offset = out.length
-  writePage(out, PAGE.DICTIONARY_PAGE, dictionary.result(), (t) => t.struct(7, (d) => d.i32(1, distinct.length).i32(2, ENCODING.PLAIN)))
-  const dataOffset = out.length
-  writePage(out, PAGE.DATA_PAGE, data.result(), (t) => t.struct(5, (d) => d.i32(1, rows).i32(2, ENCODING.RLE_DICTIONARY).i32(3, ENCODING.RLE).i32(4, ENCODING.RLE)))
   return {
     name: column.name,
     physical: column.physical,
     ...(column.converted ? { converted: column.converted } : {}),
     required: true,
-    encodings: [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY],
     rows,
     nulls: 0,
     ...(min && max ? { min, max } : {}),
-    offset,
-    dictionaryOffset: offset,
-    dataOffset,
-    size: out.length - offset,
+    ...writeDictionaryChunk(out, rows, dictionary, distinct.length, new Bytes(), indices, indices.length, column.counts),
   }
 }
 
@@ -440,9 +445,7 @@ function writeRowsPlain(out: Bytes, rows: number, column: Extract<LogColumn, { k
     }
     bounds = numberBounds(values as number[], column.physical)
   }
-  const offset = out.length
-  writePage(out, PAGE.DATA_PAGE, page.result(), (t) => t.struct(5, (d) => d.i32(1, rows).i32(2, ENCODING.PLAIN).i32(3, ENCODING.RLE).i32(4, ENCODING.RLE)))
-  return { name: column.name, physical: column.physical, ...(column.converted ? { converted: column.converted } : {}), required: true, encodings: [ENCODING.PLAIN, ENCODING.RLE], rows, nulls: 0, ...bounds, offset, dataOffset: offset, size: out.length - offset }
+  return { name: column.name, physical: column.physical, ...(column.converted ? { converted: column.converted } : {}), required: true, rows, nulls: 0, ...bounds, ...writePlainChunk(out, rows, page) }
 }
 
 /**
@@ -473,7 +476,7 @@ function writeValues(out: Bytes, rows: number, name: string, values: readonly un
   hybrid(page, 1, defined, rows)
   page.view.setInt32(lengthAt, page.length - lengthAt - 4, true)
   const present = rows - nulls
-  const base = { name, required: false, rows, nulls, offset: out.length }
+  const base = { name, required: false, rows, nulls }
 
   if (others === 0 && booleans === 0) {
     const doubles = new Float64Array(present)
@@ -499,20 +502,11 @@ function writeValues(out: Bytes, rows: number, name: string, values: readonly un
     if (dictionary && present > 0) {
       const entries = new Bytes()
       for (const v of indexOf.keys()) entries.float64(v)
-      const width = Math.max(1, bitWidth(indexOf.size - 1))
-      page.byte(width)
-      hybrid(page, width, indices, present)
-      const offset = out.length
-      writePage(out, PAGE.DICTIONARY_PAGE, entries.result(), (t) => t.struct(7, (d) => d.i32(1, indexOf.size).i32(2, ENCODING.PLAIN)))
-      const dataOffset = out.length
-      writePage(out, PAGE.DATA_PAGE, page.result(), (t) => t.struct(5, (d) => d.i32(1, rows).i32(2, ENCODING.RLE_DICTIONARY).i32(3, ENCODING.RLE).i32(4, ENCODING.RLE)))
-      return { ...base, physical: 'DOUBLE', encodings: [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY], ...bounds, offset, dictionaryOffset: offset, dataOffset, size: out.length - offset }
+      return { ...base, physical: 'DOUBLE', ...bounds, ...writeDictionaryChunk(out, rows, entries, indexOf.size, page, indices, present) }
     }
     if (LITTLE_ENDIAN) page.bytes(new Uint8Array(doubles.buffer))
     else for (const d of doubles) page.float64(d)
-    const offset = out.length
-    writePage(out, PAGE.DATA_PAGE, page.result(), (t) => t.struct(5, (d) => d.i32(1, rows).i32(2, ENCODING.PLAIN).i32(3, ENCODING.RLE).i32(4, ENCODING.RLE)))
-    return { ...base, physical: 'DOUBLE', encodings: [ENCODING.PLAIN, ENCODING.RLE], ...bounds, dataOffset: offset, size: out.length - offset }
+    return { ...base, physical: 'DOUBLE', ...bounds, ...writePlainChunk(out, rows, page) }
   }
 
   if (others === 0 && numbers === 0) {
@@ -533,10 +527,8 @@ function writeValues(out: Bytes, rows: number, name: string, values: readonly un
       }
     }
     if (bit > 0) page.byte(byte)
-    const offset = out.length
-    writePage(out, PAGE.DATA_PAGE, page.result(), (t) => t.struct(5, (d) => d.i32(1, rows).i32(2, ENCODING.PLAIN).i32(3, ENCODING.RLE).i32(4, ENCODING.RLE)))
     const bounds = present > 0 ? { min: Uint8Array.of(seenFalse ? 0 : 1), max: Uint8Array.of(seenTrue ? 1 : 0) } : {}
-    return { ...base, physical: 'BOOLEAN', encodings: [ENCODING.PLAIN, ENCODING.RLE], ...bounds, dataOffset: offset, size: out.length - offset }
+    return { ...base, physical: 'BOOLEAN', ...bounds, ...writePlainChunk(out, rows, page) }
   }
 
   // Text: a dictionary while it stays small, else PLAIN.
@@ -563,19 +555,10 @@ function writeValues(out: Bytes, rows: number, name: string, values: readonly un
   if (useDictionary) {
     const dictionary = new Bytes()
     for (const bytes of distinct) dictionary.lengthPrefixed(bytes)
-    const width = Math.max(1, bitWidth(distinct.length - 1))
-    page.byte(width)
-    hybrid(page, width, indices, present)
-    const offset = out.length
-    writePage(out, PAGE.DICTIONARY_PAGE, dictionary.result(), (t) => t.struct(7, (d) => d.i32(1, distinct.length).i32(2, ENCODING.PLAIN)))
-    const dataOffset = out.length
-    writePage(out, PAGE.DATA_PAGE, page.result(), (t) => t.struct(5, (d) => d.i32(1, rows).i32(2, ENCODING.RLE_DICTIONARY).i32(3, ENCODING.RLE).i32(4, ENCODING.RLE)))
-    return { ...base, physical: 'BYTE_ARRAY', converted: 'UTF8', encodings: [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY], ...textBounds(distinct), offset, dictionaryOffset: offset, dataOffset, size: out.length - offset }
+    return { ...base, physical: 'BYTE_ARRAY', converted: 'UTF8', ...textBounds(distinct), ...writeDictionaryChunk(out, rows, dictionary, distinct.length, page, indices, present) }
   }
-  for (let i = 0; i < rows; i++) if (defined[i]) page.lengthPrefixed(utf8.encode(asText(values[i])))
-  const offset = out.length
-  writePage(out, PAGE.DATA_PAGE, page.result(), (t) => t.struct(5, (d) => d.i32(1, rows).i32(2, ENCODING.PLAIN).i32(3, ENCODING.RLE).i32(4, ENCODING.RLE)))
-  return { ...base, physical: 'BYTE_ARRAY', converted: 'UTF8', encodings: [ENCODING.PLAIN, ENCODING.RLE], dataOffset: offset, size: out.length - offset }
+  for (let i = 0; i < rows; i++) if (defined[i]) page.text(asText(values[i]))
+  return { ...base, physical: 'BYTE_ARRAY', converted: 'UTF8', ...writePlainChunk(out, rows, page) }
 }
 
 /** How a value that is not a number or a boolean is written as text. */
