@@ -395,6 +395,39 @@ describe('web UI in Chromium', () => {
     assert.deepEqual(problems, [])
   })
 
+  it('keeps selection, focus and an inline edit with their run when scrolled rows are reused', async () => {
+    await page.goto(`${server.url}/experiments/${data.bigId}`)
+    await page.getByTestId('run-count').filter({ hasText: '10,000 runs' }).waitFor({ timeout: 20_000 })
+    const scroller = page.locator('.grid-scroll')
+    await page.getByRole('checkbox', { name: 'Select big-09999' }).check()
+    // Far enough that the row elements of the first screen now show other runs.
+    await scroller.evaluate((element) => {
+      element.scrollTop = 3000
+    })
+    await page.getByRole('link', { name: 'big-09899', exact: true }).waitFor()
+    const state = await page.evaluate(() => ({
+      checked: [...document.querySelectorAll<HTMLInputElement>('.grid-body input[type=checkbox]')].filter((box) => box.checked).length,
+      focusInRows: document.activeElement?.closest('.grid-body') !== null,
+    }))
+    assert.deepEqual(state, { checked: 0, focusInRows: false }, 'no reused row is ticked, and the focus left the row that scrolled away')
+    await scroller.evaluate((element) => {
+      element.scrollTop = 0
+    })
+    assert.equal(await page.getByRole('checkbox', { name: 'Select big-09999' }).isChecked(), true)
+    // An edit in place keeps its field and draft while the rows around it are reused.
+    await page.getByRole('link', { name: 'big-09995', exact: true }).focus()
+    await page.keyboard.press('F2')
+    await page.getByRole('textbox', { name: 'Run name of big-09995' }).fill('draft name')
+    // Rows 0–3 leave the window (their elements take the runs coming in below); row 4 stays in it.
+    await scroller.evaluate((element) => {
+      element.scrollTop = 8 * 30
+    })
+    await page.getByRole('link', { name: 'big-09999', exact: true }).waitFor({ state: 'detached' })
+    assert.equal(await page.getByRole('textbox', { name: 'Run name of big-09995' }).inputValue(), 'draft name')
+    await page.keyboard.press('Escape')
+    await page.getByRole('link', { name: 'big-09995', exact: true }).waitFor()
+  })
+
   it('answers deep links, unknown pages and the dark theme', async () => {
     await page.goto(`${server.url}/nowhere/at/all`)
     await page.getByText('Nothing lives at').waitFor()

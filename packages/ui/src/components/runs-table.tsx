@@ -570,6 +570,12 @@ function VirtualGrid(props: GridProps) {
   }
   const first = Math.max(0, firstInView - OVERSCAN)
   const last = Math.min(props.rows.length, firstInView + Math.ceil(height / ROW_HEIGHT) + 1 + OVERSCAN)
+  // Rows are keyed by their slot in the window (the index modulo the window's largest size, unique
+  // within any window), not by run: a scroll then rewrites the text of the row elements that left
+  // the window instead of removing them and building new ones. The row edited in place keeps its
+  // run's key, so the field and its draft stay with that run wherever it moves.
+  const slots = Math.ceil(height / ROW_HEIGHT) + 1 + 2 * OVERSCAN
+  const slotKey = (index: number) => `slot:${index % slots}`
   const sortState = (c: Column) => (c.sort && props.order?.target === sortTarget(c.sort) ? (props.order.ascending ? 'ascending' : 'descending') : 'none')
   const groups: { group: ColumnGroup; label: string; width: number }[] = []
   for (const c of props.columns) {
@@ -650,10 +656,10 @@ function VirtualGrid(props: GridProps) {
         {props.loading ? <div className="status loading">Loading runs…</div> : null}
         {props.rows.slice(first, last).map((row, i) =>
           row.kind === 'group' ? (
-            <GroupRow key={row.group.id} group={row.group} index={first + i} groupBy={props.groupBy} columns={props.columns} width={width} nameWidth={nameWidth} open={props.expanded.has(row.group.id)} onToggle={onToggle} />
+            <GroupRow key={slotKey(first + i)} group={row.group} index={first + i} groupBy={props.groupBy} columns={props.columns} width={width} nameWidth={nameWidth} open={props.expanded.has(row.group.id)} onToggle={onToggle} />
           ) : (
             <RunRow
-              key={row.run.info.runId}
+              key={editing?.runId === row.run.info.runId ? `run:${editing.runId}` : slotKey(first + i)}
               row={row}
               index={first + i}
               columns={props.columns}
@@ -688,6 +694,22 @@ interface RowActions {
 
 type RunGridRow = Extract<GridRow, { readonly kind: 'run' }>
 
+/**
+ * A row element reused for another run or group (its slot scrolled on) lets go of the focus, as an
+ * unmounted row would: a key press must not reach a control that now belongs to another run.
+ */
+function useBlurOnReuse(identity: string) {
+  const element = useRef<HTMLDivElement>(null)
+  const shown = useRef(identity)
+  useLayoutEffect(() => {
+    if (shown.current === identity) return
+    shown.current = identity
+    const active = document.activeElement
+    if (active instanceof HTMLElement && element.current?.contains(active)) active.blur()
+  }, [identity])
+  return element
+}
+
 /** A run's row: memoised, so scrolling renders only the rows that come into the window. */
 const RunRow = memo(function RunRow({ row, index, columns, width, nameWidth, selected, expanded, editing, actions }: {
   readonly row: RunGridRow
@@ -706,8 +728,10 @@ const RunRow = memo(function RunRow({ row, index, columns, width, nameWidth, sel
   const route = { page: 'run', experimentId: run.info.experimentId, runId: id, tab: 'overview' } as const
   const name = run.info.runName || id
   const stopEditing = () => actions.edit(undefined)
+  const element = useBlurOnReuse(id)
   return (
     <div
+      ref={element}
       role="row"
       className={`grid-row${selected ? ' selected' : ''}${run.info.lifecycleStage === 'deleted' ? ' deleted' : ''}${editing !== undefined ? ' editing-row' : ''}`}
       style={{ top: index * ROW_HEIGHT, width }}
@@ -791,8 +815,9 @@ const GroupRow = memo(function GroupRow({ group, index, groupBy, columns, width,
   readonly onToggle: (id: string) => void
 }) {
   const label = groupLabel(groupBy, group.value)
+  const element = useBlurOnReuse(group.id)
   return (
-    <div role="row" className="grid-row group-row" style={{ top: index * ROW_HEIGHT, width }} data-group-value={group.value ?? ''}>
+    <div ref={element} role="row" className="grid-row group-row" style={{ top: index * ROW_HEIGHT, width }} data-group-value={group.value ?? ''}>
       <div className="cell check pinned" style={{ width: CHECK_WIDTH, left: 0 }} />
       <div className="cell name pinned" role="cell" style={{ width: nameWidth, left: CHECK_WIDTH }}>
         <button type="button" className="expand" aria-expanded={open} aria-label={`Show the ${group.runs.length} runs of ${label}`} onClick={() => onToggle(group.id)}>
