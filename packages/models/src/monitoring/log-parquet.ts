@@ -2,10 +2,13 @@
 // encoded at about 2 µs a row: as much CPU as scoring the row, on the cores the server answers from.
 // The log's own columns (request id, model, version, time, latency) hold one value per request, so
 // they are written as a dictionary and one run per request, without touching each row; numbers are
-// written PLAIN from a Float64Array's bytes; text inputs go through one dictionary lookup a value.
+// written PLAIN from a Float64Array's bytes (or as a dictionary while few are distinct); text inputs
+// go through one dictionary lookup a value.
 // Pages are not compressed: random doubles do not shrink, and dictionary indices are bit-packed.
 // One row group, one data page (v1) per column. Checked by tests with two readers: hyparquet and
 // arrow-rs (parquet-wasm).
+
+import { Buffer } from 'node:buffer'
 
 const MAGIC = [0x50, 0x41, 0x52, 0x31] // "PAR1"
 /** A text column whose distinct values outgrow these bounds is written PLAIN instead. */
@@ -126,11 +129,6 @@ class Thrift {
     return this
   }
 
-  bool(id: number, value: boolean): this {
-    this.field(id, value ? 1 : 2)
-    return this
-  }
-
   binary(id: number, value: Uint8Array): this {
     this.field(id, 8)
     this.out.varint(value.length)
@@ -206,8 +204,8 @@ function hybrid(out: Bytes, width: number, values: ArrayLike<number>, length: nu
   const pack = () => {
     if (waiting === 0) return
     const groups = (waiting + 7) >> 3
-    pending.fill(0, waiting, Math.min(pending.length, groups * 8))
-    if (groups * 8 > pending.length) hold(0, groups * 8 - waiting)
+    // The last group is padded with zeros (readers stop at the values' count).
+    hold(0, groups * 8 - waiting)
     out.varint((groups << 1) | 1)
     out.reserve(groups * width)
     const buffer = out.buffer
@@ -456,18 +454,18 @@ function writeValues(out: Bytes, rows: number, name: string, values: readonly un
   let numbers = 0
   let booleans = 0
   let others = 0
+  let nulls = 0
+  const defined = new Uint8Array(rows)
   for (let i = 0; i < rows; i++) {
     const v = values[i]
-    if (v === null || v === undefined) continue
+    if (v === null || v === undefined) {
+      nulls++
+      continue
+    }
+    defined[i] = 1
     if (typeof v === 'number' || typeof v === 'bigint') numbers++
     else if (typeof v === 'boolean') booleans++
     else others++
-  }
-  const defined = new Uint8Array(rows)
-  let nulls = 0
-  for (let i = 0; i < rows; i++) {
-    if (values[i] === null || values[i] === undefined) nulls++
-    else defined[i] = 1
   }
   const page = new Bytes()
   // Definition levels (0 null, 1 present): their length, then the hybrid runs.
@@ -605,14 +603,8 @@ function textBounds(values: readonly Uint8Array[]): { min?: Uint8Array; max?: Ui
   let min = values[0]!
   let max = values[0]!
   for (const v of values) {
-    if (compareBytes(v, min) < 0) min = v
-    if (compareBytes(v, max) > 0) max = v
+    if (Buffer.compare(v, min) < 0) min = v
+    if (Buffer.compare(v, max) > 0) max = v
   }
   return { min, max }
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length)
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!
-  return a.length - b.length
 }

@@ -85,8 +85,6 @@ class Partition {
       if (!values) target.set(name, (values = new Array<unknown>(total).fill(null)))
       return values
     }
-    // Each input name's column, found once (not once a request).
-    const byName = new Map<string, unknown[]>()
     let start = 0
     this.records.forEach((record, i) => {
       const n = record.rows
@@ -97,12 +95,7 @@ class Partition {
       timestamps[i] = Math.trunc(record.timestampMs)
       latencies[i] = record.latencyMs
       for (let r = 0; r < n; r++) positions[start + r] = r
-      for (let c = 0; c < record.names.length; c++) {
-        const name = record.names[c]!
-        let target = byName.get(name)
-        if (!target) byName.set(name, (target = column(inputs, inputName(name))))
-        copyInto(target, record.columns[c]!, start, n)
-      }
+      record.names.forEach((name, c) => copyInto(column(inputs, inputName(name)), record.columns[c]!, start, n))
       for (const [name, values] of outputColumns(record.predictions)) copyInto(column(outputs, name), values, start, n)
       start += n
     })
@@ -138,20 +131,20 @@ export class PredictionBatches {
   private partitions = new Map<string, Partition>()
 
   /** The last record's partition: requests arrive in time order, mostly for one model version. */
-  private last: { modelName: string; modelVersion: string; dayStart: number; dayEnd: number; partition: Partition } | undefined
+  private last: { modelName: string; modelVersion: string; day: number; partition: Partition } | undefined
 
   append(records: readonly LogRecord[]): void {
     for (const record of records) {
+      const day = Math.floor(record.timestampMs / DAY_MS)
       const last = this.last
-      if (last && record.modelName === last.modelName && record.modelVersion === last.modelVersion && record.timestampMs >= last.dayStart && record.timestampMs < last.dayEnd) {
+      if (last && record.modelName === last.modelName && record.modelVersion === last.modelVersion && day === last.day) {
         last.partition.append(record)
         continue
       }
       const folder = partitionOf(record)
       let partition = this.partitions.get(folder)
       if (!partition) this.partitions.set(folder, (partition = new Partition()))
-      const dayStart = Math.floor(record.timestampMs / DAY_MS) * DAY_MS
-      this.last = { modelName: record.modelName, modelVersion: record.modelVersion, dayStart, dayEnd: dayStart + DAY_MS, partition }
+      this.last = { modelName: record.modelName, modelVersion: record.modelVersion, day, partition }
       partition.append(record)
     }
   }
