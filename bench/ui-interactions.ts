@@ -3,22 +3,25 @@
 // (requestAnimationFrame, then a task: the frame has been produced by then).
 import type { Page } from 'playwright-core'
 
-/** Scrolls the runs table as a fast fling (600 px, 20 rows, per frame for 180 frames); frame intervals. */
-export async function scroll(page: Page): Promise<{ median: number; p95: number; slowShare: number }> {
-  const intervals = await page.evaluate(async () => {
+/**
+ * Scrolls the runs table by `px` a frame for 180 frames (by default a fast fling: 600 px, 20 rows, a
+ * frame; 30 px is a row a frame, a steady wheel or keyboard scroll); frame intervals.
+ */
+export async function scroll(page: Page, px = 600): Promise<{ median: number; p95: number; slowShare: number }> {
+  const intervals = await page.evaluate(async (step) => {
     const scroller = document.querySelector('.grid-scroll')!
     const times: number[] = []
     await new Promise<void>((resolve) => {
       const frame = (time: number) => {
         times.push(time)
         if (times.length > 180) return resolve()
-        scroller.scrollTop += 600
+        scroller.scrollTop += step
         requestAnimationFrame(frame)
       }
       requestAnimationFrame(frame)
     })
     return times.slice(1).map((t, i) => t - times[i]!)
-  })
+  }, px)
   const sorted = [...intervals].sort((a, b) => a - b)
   return { median: sorted[Math.floor(sorted.length / 2)]!, p95: sorted[Math.floor(sorted.length * 0.95)]!, slowShare: intervals.filter((t) => t > 20).length / intervals.length }
 }

@@ -1,17 +1,19 @@
 // Chromium traces for bench/ui-scroll.ts: the main thread CPU time of each frame of a scroll, and with
 // --profile where the time went (trace events, forced layouts, the longest tasks, JavaScript self time).
+import { writeFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 
 interface TraceEvent { readonly name: string; readonly ph: string; readonly pid: number; readonly tid: number; readonly ts: number; readonly dur?: number; readonly tdur?: number; readonly args?: { readonly name?: string } }
 interface ProfileNode { readonly id: number; readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number; readonly columnNumber: number }; readonly hitCount?: number }
 
 /** Runs `action` under the CDP profiler and a timeline trace; prints where the renderer's main thread spent its time. */
-export async function profiled<T>(page: Page, action: () => Promise<T>): Promise<{ result: T; events: TraceEvent[] }> {
+export async function profiled<T>(page: Page, action: () => Promise<T>, traceOut?: string): Promise<{ result: T; events: TraceEvent[] }> {
   const cdp = await page.context().newCDPSession(page)
   await cdp.send('Profiler.enable')
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
   await cdp.send('Profiler.start')
   const { result, events } = await traced(page, action)
+  if (traceOut) writeFileSync(traceOut, JSON.stringify(events))
   const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } }
   const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
   const onMain = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined)
@@ -83,8 +85,8 @@ async function traced<T>(page: Page, action: () => Promise<T>): Promise<{ result
  * while `action` runs: every task between one animation frame callback and the next is counted to the
  * frame. The median, 95th percentile and share over 16.7 ms (a frame at 60 Hz).
  */
-export async function frameCpu<T>(page: Page, action: () => Promise<T>, profile = false): Promise<{ result: T; median: number; p95: number; overBudget: number }> {
-  const { result, events } = profile ? await profiled(page, action) : await traced(page, action)
+export async function frameCpu<T>(page: Page, action: () => Promise<T>, profile = false, traceOut?: string): Promise<{ result: T; median: number; p95: number; overBudget: number }> {
+  const { result, events } = profile ? await profiled(page, action, traceOut) : await traced(page, action)
   const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
   const onMain = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined)
   const tasks = onMain.filter((e) => e.name === 'RunTask').sort((a, b) => a.ts - b.ts)

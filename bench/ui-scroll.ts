@@ -8,7 +8,7 @@
 // the load average, then per build the median over rounds. Besides the frame intervals (which a busy
 // machine stretches), each scroll is traced and the renderer main thread's CPU time is summed per
 // frame (bench/ui-scroll-profile.ts): the work a frame needed, whatever else ran on the machine.
-//   npm run bench:ui-scroll -- --dist before=/tmp/ui-before --dist after=/tmp/ui-after --rounds 4
+//   npm run bench:ui-scroll -- --dist before=/tmp/ui-before --dist after=/tmp/ui-after --rounds 4 [--scrolls 2] [--px 30]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { extname, join } from 'node:path'
@@ -30,9 +30,13 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     // Scrolls per page: the first after the last page of runs is in, the rest one after another.
     scrolls: { type: 'string', default: '1' },
+    // Pixels scrolled a frame: 600 (20 rows) is a fast fling, 30 a row a frame.
+    px: { type: 'string', default: '600' },
     dist: { type: 'string', multiple: true, default: [] },
     // A trace and CPU profile of the first build's first scroll, summarised (build with --minify false for names).
     profile: { type: 'boolean', default: false },
+    // With --profile: write the profiled scroll's trace events to this file (JSON) for a closer look.
+    'trace-out': { type: 'string' },
     // A style sheet added to every page before it scrolls: CSS experiments without a build.
     style: { type: 'string' },
   },
@@ -103,7 +107,7 @@ try {
         if (args.style) await page.addStyleTag({ content: args.style })
         for (let s = 0; s < SCROLLS; s++) {
           await page.evaluate(() => (document.querySelector('.grid-scroll')!.scrollTop = 0))
-          const measured = await frameCpu(page, () => scroll(page), args.profile && round === 0 && b === builds[0] && s === 0)
+          const measured = await frameCpu(page, () => scroll(page, Number(args.px)), args.profile && round === 0 && b === builds[0] && s === 0, args['trace-out'])
           const frames = { ...measured.result, cpuMedian: measured.median, cpuP95: measured.p95, cpuOver: measured.overBudget }
           results.get(b.label)!.push(frames)
           const rows = await page.evaluate(() => document.querySelectorAll('.grid-body [role=row]').length)
