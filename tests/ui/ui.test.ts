@@ -428,6 +428,58 @@ describe('web UI in Chromium', () => {
     await page.getByRole('link', { name: 'big-09995', exact: true }).waitFor()
   })
 
+  it('rewrites the row elements in place on a long scroll, and moves only the rows that change on a short one', async () => {
+    await page.goto(`${server.url}/experiments/${data.bigId}`)
+    await page.getByTestId('run-count').filter({ hasText: '10,000 runs' }).waitFor({ timeout: 20_000 })
+    const scroller = page.locator('.grid-scroll')
+    await scroller.evaluate((element) => {
+      element.scrollTop = 3000
+    })
+    await page.getByRole('link', { name: 'big-09899', exact: true }).waitFor()
+    // Row elements inserted into the body (created or moved: a moved one is styled and laid out
+    // again from scratch) by each scroll, at the next frame. Flings of 20 rows a frame, then a row at
+    // a time: a long scroll rewrites the rows in place, a short one moves the element of the row that
+    // left to the row that came in.
+    const inserted = await scroller.evaluate(async (element) => {
+      const body = element.querySelector('.grid-body')!
+      const counts: number[] = []
+      for (const by of [600, 600, 600, 30, 30, -30, -600]) {
+        let added = 0
+        const observer = new MutationObserver((records) => records.forEach((r) => (added += r.addedNodes.length)))
+        observer.observe(body, { childList: true })
+        element.scrollTop += by
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)))
+        observer.takeRecords().forEach((r) => (added += r.addedNodes.length))
+        observer.disconnect()
+        counts.push(added)
+      }
+      return counts
+    })
+    assert.deepEqual(inserted, [0, 0, 0, 1, 1, 1, 0])
+    // The focused row keeps its element (and the focus) when a long scroll rewrites the others.
+    await scroller.evaluate((element) => {
+      element.scrollTop = 3000
+    })
+    await page.getByRole('link', { name: 'big-09899', exact: true }).waitFor()
+    await page.getByRole('link', { name: 'big-09888', exact: true }).focus()
+    await scroller.evaluate((element) => {
+      element.scrollTop = 3000 + 15 * 30
+    })
+    await page.getByRole('link', { name: 'big-09884', exact: true }).waitFor()
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'big-09888')
+    await page.keyboard.press('Tab')
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Rename big-09888')
+    // Nor is it moved (which would drop the focus) when rows come in above it, a row at a time.
+    for (let i = 0; i < 3; i++) {
+      await scroller.evaluate(async (element) => {
+        element.scrollTop -= 30
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)))
+      })
+    }
+    await page.getByRole('link', { name: 'big-09891', exact: true }).waitFor()
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Rename big-09888')
+  })
+
   it('answers deep links, unknown pages and the dark theme', async () => {
     await page.goto(`${server.url}/nowhere/at/all`)
     await page.getByText('Nothing lives at').waitFor()

@@ -1,6 +1,6 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { flushSync } from 'react-dom'
-import type { FormEvent, UIEvent } from 'react'
+import type { FocusEvent, FormEvent, UIEvent } from 'react'
 import { errorMessage, metricAggregate, transport } from '../api.ts'
 import { AGGREGATES, splitAggregate, withAggregate } from '../lib/aggregates.ts'
 import type { Aggregate } from '../lib/aggregates.ts'
@@ -531,6 +531,8 @@ function VirtualGrid(props: GridProps) {
   const nameWidth = props.nameWidth
   // The one cell being edited in place: a run's name or one of its tags.
   const [editing, setEditing] = useState<Editing>()
+  // The row that last took the focus (a run's id, or a group's).
+  const [held, setHeld] = useState<string>()
   // What a row can do, one object for the grid's life so that a row's props only change with its own
   // data: the handlers call the latest props.
   const latest = useRef(props)
@@ -570,12 +572,28 @@ function VirtualGrid(props: GridProps) {
   }
   const first = Math.max(0, firstInView - OVERSCAN)
   const last = Math.min(props.rows.length, firstInView + Math.ceil(height / ROW_HEIGHT) + 1 + OVERSCAN)
-  // Rows are keyed by their slot in the window (the index modulo the window's largest size, unique
-  // within any window), not by run: a scroll then rewrites the text of the row elements that left
-  // the window instead of removing them and building new ones. The row edited in place keeps its
-  // run's key, so the field and its draft stay with that run wherever it moves.
-  const slots = Math.ceil(height / ROW_HEIGHT) + 1 + 2 * OVERSCAN
-  const slotKey = (index: number) => `slot:${index % slots}`
+  // Which row element shows which row. The row elements are a pool, keyed by name, that keep the
+  // order the rows are shown in (reading and tab order), so an element given to a row at the other
+  // end of the window is moved there, and a moved element is styled and laid out again from scratch,
+  // as a new one would be. Scrolling by a few rows, the rows still in the window keep their elements
+  // and the few rows coming in take (and move) the elements of the rows that left; scrolling by half
+  // the window or more, every element stays where it is and shows the row now at its position (its
+  // text is rewritten; none is moved). Two rows keep their element while they are in the window: the
+  // one edited in place, so the field and its draft stay with their run, and the one that last took
+  // the focus, so the focus stays with its run.
+  const rendered = props.rows.slice(first, last)
+  const committed = useRef<Assignment>({ first: 0, keys: new Map(), order: [], next: 0 })
+  const assignment = assignKeys(committed.current, first, rendered, new Set([...(editing ? [editing.runId] : []), ...(held !== undefined ? [held] : [])]))
+  const keys = assignment.order
+  useLayoutEffect(() => {
+    committed.current = assignment
+  })
+  const onFocus = (event: FocusEvent<HTMLDivElement>) => {
+    const row = (event.target as Element).closest('.grid-row')
+    const index = row ? [...event.currentTarget.children].filter((child) => child.classList.contains('grid-row')).indexOf(row) : -1
+    const id = index >= 0 && rendered[index] ? rowIdentity(rendered[index]) : undefined
+    if (id !== undefined && id !== held) setHeld(id)
+  }
   const sortState = (c: Column) => (c.sort && props.order?.target === sortTarget(c.sort) ? (props.order.ascending ? 'ascending' : 'descending') : 'none')
   const groups: { group: ColumnGroup; label: string; width: number }[] = []
   for (const c of props.columns) {
@@ -652,14 +670,14 @@ function VirtualGrid(props: GridProps) {
           {props.columns.map((c) => header(c, false))}
         </div>
       </div>
-      <div className="grid-body" style={{ height: Math.max(props.rows.length * ROW_HEIGHT, props.loading ? ROW_HEIGHT : 0), width }}>
+      <div className="grid-body" style={{ height: Math.max(props.rows.length * ROW_HEIGHT, props.loading ? ROW_HEIGHT : 0), width }} onFocus={onFocus}>
         {props.loading ? <div className="status loading">Loading runs…</div> : null}
-        {props.rows.slice(first, last).map((row, i) =>
+        {rendered.map((row, i) =>
           row.kind === 'group' ? (
-            <GroupRow key={slotKey(first + i)} group={row.group} index={first + i} groupBy={props.groupBy} columns={props.columns} width={width} nameWidth={nameWidth} open={props.expanded.has(row.group.id)} onToggle={onToggle} />
+            <GroupRow key={keys[i]} group={row.group} index={first + i} groupBy={props.groupBy} columns={props.columns} width={width} nameWidth={nameWidth} open={props.expanded.has(row.group.id)} onToggle={onToggle} />
           ) : (
             <RunRow
-              key={editing?.runId === row.run.info.runId ? `run:${editing.runId}` : slotKey(first + i)}
+              key={keys[i]}
               row={row}
               index={first + i}
               columns={props.columns}
@@ -695,7 +713,7 @@ interface RowActions {
 type RunGridRow = Extract<GridRow, { readonly kind: 'run' }>
 
 /**
- * A row element reused for another run or group (its slot scrolled on) lets go of the focus, as an
+ * A row element reused for another run or group (its position now shows another) lets go of the focus, as an
  * unmounted row would: a key press must not reach a control that now belongs to another run.
  */
 function useBlurOnReuse(identity: string) {
@@ -921,6 +939,84 @@ function FilterBox({ draft, onDraft, keys, onSubmit, onClear }: {
       <FilterHelp onExample={onDraft} />
     </form>
   )
+}
+
+/** What a row shows: a run's id, or a group's. */
+const rowIdentity = (row: GridRow) => (row.kind === 'run' ? row.run.info.runId : `group:${row.group.id}`)
+
+/** The row elements' keys for a window: by row, and in the order shown; `next` numbers new keys. */
+interface Assignment {
+  readonly first: number
+  readonly keys: ReadonlyMap<string, string>
+  readonly order: readonly string[]
+  readonly next: number
+}
+
+/**
+ * Keys for the rows of a window starting at row `first`, given the last window's. Rows in `pinned`
+ * keep their element; so does every row still in the window if the window moved by less than half
+ * its size. Every other row takes an element that React need not move: React keeps the elements
+ * whose previous positions increase along the new order and moves the others (removing and inserting
+ * them, which also drops the focus), so a row takes a free element placed between its kept
+ * neighbours' if there is one, else a free element placed before the last one kept (moved, alone),
+ * else a new one. On a long scroll that is the element at the row's position, rewritten in place.
+ */
+function assignKeys(previous: Assignment, first: number, rows: readonly GridRow[], pinned: ReadonlySet<string>): Assignment {
+  const follow = Math.abs(first - previous.first) * 2 < rows.length
+  const oldIndex = new Map(previous.order.map((key, i) => [key, i]))
+  const ids = rows.map(rowIdentity)
+  const wanted = ids.map((id) => {
+    const key = previous.keys.get(id)
+    return key !== undefined && (follow || pinned.has(id)) ? key : undefined
+  })
+  // The old position of the next pinned row's element, after each row: a row kept out of order
+  // before it would make React move it.
+  const nextPinned: number[] = []
+  for (let i = rows.length - 1, bound = Infinity; i >= 0; i--) {
+    nextPinned[i] = bound
+    if (pinned.has(ids[i]!) && wanted[i] !== undefined) bound = oldIndex.get(wanted[i]!)!
+  }
+  const order: (string | undefined)[] = []
+  let last = -1
+  for (let i = 0; i < rows.length; i++) {
+    const key = wanted[i]
+    const at = key === undefined ? -1 : oldIndex.get(key)!
+    if (key !== undefined && at > last && (pinned.has(ids[i]!) || at < nextPinned[i]!)) {
+      order[i] = key
+      last = at
+    }
+  }
+  const kept = new Set(order.filter((key): key is string => key !== undefined))
+  const free = previous.order.map((key, i) => (kept.has(key) ? -1 : i)).filter((i) => i >= 0)
+  let next = previous.next
+  last = -1
+  for (let i = 0; i < rows.length; i++) {
+    const key = order[i]
+    if (key !== undefined) {
+      last = oldIndex.get(key)!
+      continue
+    }
+    let bound = Infinity
+    for (let j = i + 1; j < rows.length; j++) {
+      const after = order[j]
+      if (after !== undefined && kept.has(after)) {
+        bound = oldIndex.get(after)!
+        break
+      }
+    }
+    const between = free.findIndex((f) => f > last && f < bound)
+    const before = between >= 0 ? -1 : free.findIndex((f) => f < last)
+    const pick = between >= 0 ? between : before
+    if (pick >= 0) {
+      const at = free.splice(pick, 1)[0]!
+      order[i] = previous.order[at]!
+      if (between >= 0) last = at
+    } else {
+      order[i] = `row:${next++}`
+    }
+  }
+  const keys = order as string[]
+  return { first, keys: new Map(ids.map((id, i) => [id, keys[i]!])), order: keys, next }
 }
 
 type GridRow = ({ readonly kind: 'run' } & ReturnType<typeof nestRuns<Run>>[number]) | { readonly kind: 'group'; readonly group: RunGroup<Run> }
