@@ -33,6 +33,8 @@ export const postgresDialect: Dialect = {
     return { sql: negate ? `NOT (${expression} = ANY(${array}))` : `${expression} = ANY(${array})`, params: [values] }
   },
   jsonRows: (columns) => `coalesce(json_agg(json_build_array(${columns.join(', ')}))::text, '[]')`,
+  // No rows: one null per column (array_agg of nothing is NULL).
+  jsonColumns: (columns) => `json_build_array(${columns.map((column) => `array_agg(${column})`).join(', ')})::text`,
   like: (expression, pattern) => ({ sql: `${expression} LIKE ?`, params: [pattern] }),
   ilike: (expression, pattern) => ({ sql: `${expression} ILIKE ?`, params: [pattern] }),
   // The database's collation may be linguistic (en_US); "C" sorts by code point as SQLite does.

@@ -56,6 +56,7 @@ export const sqliteDialect: Dialect = {
   },
   // SQLite writes ±Infinity as 9.0e+999, which JSON.parse reads back as ±Infinity.
   jsonRows: (columns) => `json_group_array(json_array(${columns.join(', ')}))`,
+  jsonColumns: (columns) => `json_array(${columns.map((column) => `json_group_array(${column})`).join(', ')})`,
   like: (expression, pattern) => ({ sql: `${expression} GLOB ?`, params: [likeToGlob(pattern)] }),
   ilike: (expression, pattern) => ({ sql: `${expression} LIKE ? ESCAPE '\\'`, params: [pattern] }),
   // SQLite compares text byte by byte (BINARY collation) already.

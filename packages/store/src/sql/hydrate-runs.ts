@@ -2,7 +2,7 @@ import type { DatasetInput, Metric, ModelInput, ModelOutput, Run, Tag } from '@o
 import type { Db } from './db.ts'
 import { fragment } from './dialect.ts'
 import type { Dialect, Fragment } from './dialect.ts'
-import { readJsonRows } from './json-rows.ts'
+import { readJsonColumns } from './json-rows.ts'
 import type { JsonRowsSource } from './json-rows.ts'
 import { decodeMetricValue } from './metric-value.ts'
 import { RUN_FIELDS, findRun, runNotFound, toRunInfo } from './run-rows.ts'
@@ -10,23 +10,30 @@ import type { RunRow } from './run-rows.ts'
 
 const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
 
-function groupBy<Row, Item>(rows: readonly Row[], runKey: (row: Row) => number, map: (row: Row) => Item): Map<number, Item[]> {
+/** Items by run key: `map(i)` of each row i, in row order, under its run key `runKeys[i]`. */
+function groupBy<Item>(runKeys: readonly number[], rows: readonly number[], map: (i: number) => Item): Map<number, Item[]> {
   const groups = new Map<number, Item[]>()
-  for (const row of rows) {
-    const key = runKey(row)
+  for (const i of rows) {
+    const key = Number(runKeys[i])
     let list = groups.get(key)
     if (!list) groups.set(key, (list = []))
-    list.push(map(row))
+    list.push(map(i))
   }
   return groups
 }
 
-type KeyValue = [runKey: number, key: string, value: string]
-type Point = [runKey: number, key: string, value: number | string, timestamp: number, step: number, isNan: number]
-type InputSet = [runKey: number, inputKey: number, name: string, digest: string, sourceType: string, source: string, schema: string | null, profile: string | null]
-type InputTag = [inputKey: number, key: string, value: string]
-type Link = [runKey: number, linkKey: number, direction: string, modelId: string, step: number]
-type ChildSets = [KeyValue[], KeyValue[], Point[], InputSet[], InputTag[], Link[]]
+/** 0, 1, …, n - 1: every row of a set, in the order it came. */
+const allRows = (n: number) => Array.from({ length: n }, (_, i) => i)
+/** A set's rows ordered by the numbers in `column` (an input's or a link's key: their logged order). */
+const rowsBy = (column: readonly number[]) => allRows(column.length).sort((a, b) => Number(column[a]) - Number(column[b]))
+
+// Each set as its columns (readJsonColumns): the n-th row's values at index n of each.
+type KeyValues = [runKeys: number[], keys: string[], values: string[]]
+type Points = [runKeys: number[], keys: string[], values: (number | string)[], timestamps: number[], steps: number[], isNan: number[]]
+type InputSets = [runKeys: number[], inputKeys: number[], names: string[], digests: string[], sourceTypes: string[], sources: string[], schemas: (string | null)[], profiles: (string | null)[]]
+type InputTags = [inputKeys: number[], keys: string[], values: string[]]
+type Links = [runKeys: number[], linkKeys: number[], directions: string[], modelIds: string[], steps: number[]]
+type ChildSets = [KeyValues, KeyValues, Points, InputSets, InputTags, Links]
 
 /** Which runs to hydrate, as a condition on a run_key column. */
 type RunScope = (column: string) => Fragment
@@ -54,34 +61,49 @@ function childSources(scope: RunScope): JsonRowsSource[] {
   ]
 }
 
+function keyValues([runKeys, keys, values]: KeyValues): Map<number, Tag[]> {
+  return groupBy(runKeys, allRows(runKeys.length), (i): Tag => ({ key: keys[i] as string, value: values[i] as string }))
+}
+
 function assemble(rows: readonly RunRow[], [params, tags, metrics, inputs, inputTags, links]: ChildSets): Run[] {
-  const runKey = (row: { 0: number }) => Number(row[0])
-  const paramsByRun = groupBy(params, runKey, ([, key, value]): Tag => ({ key, value }))
-  const tagsByRun = groupBy(tags, runKey, ([, key, value]): Tag => ({ key, value }))
+  const paramsByRun = keyValues(params)
+  const tagsByRun = keyValues(tags)
+  const [metricRuns, metricKeys, values, timestamps, steps, isNan] = metrics
   const metricsByRun = groupBy(
-    metrics,
-    runKey,
-    ([, key, value, timestamp, step, isNan]): Metric => ({ key, value: decodeMetricValue(Number(value), isNan), timestamp, step }),
+    metricRuns,
+    allRows(metricRuns.length),
+    (i): Metric => ({
+      key: metricKeys[i] as string,
+      value: decodeMetricValue(Number(values[i]), isNan[i] as number),
+      timestamp: timestamps[i] as number,
+      step: steps[i] as number,
+    }),
   )
-  const tagsByInput = groupBy(inputTags, runKey, ([, key, value]): Tag => ({ key, value }))
-  const inputsByRun = groupBy(
-    [...inputs].sort((a, b) => a[1] - b[1]),
-    runKey,
-    ([, inputKey, name, digest, sourceType, source, schema, profile]): DatasetInput => ({
-      tags: (tagsByInput.get(Number(inputKey)) ?? []).sort(byKey),
+  const tagsByInput = keyValues(inputTags)
+  const [inputRuns, inputKeys, names, digests, sourceTypes, sources, schemas, profiles] = inputs
+  const inputsByRun = groupBy(inputRuns, rowsBy(inputKeys), (i): DatasetInput => {
+    const schema = schemas[i] ?? null
+    const profile = profiles[i] ?? null
+    return {
+      tags: (tagsByInput.get(Number(inputKeys[i])) ?? []).sort(byKey),
       dataset: {
-        name,
-        digest,
-        sourceType,
-        source,
+        name: names[i] as string,
+        digest: digests[i] as string,
+        sourceType: sourceTypes[i] as string,
+        source: sources[i] as string,
         ...(schema !== null ? { schema } : {}),
         ...(profile !== null ? { profile } : {}),
       },
-    }),
+    }
+  })
+  const [linkRuns, linkKeys, directions, modelIds, linkSteps] = links
+  const ordered = rowsBy(linkKeys)
+  const modelInputs = groupBy(linkRuns, ordered.filter((i) => directions[i] === 'input'), (i): ModelInput => ({ modelId: modelIds[i] as string }))
+  const modelOutputs = groupBy(
+    linkRuns,
+    ordered.filter((i) => directions[i] !== 'input'),
+    (i): ModelOutput => ({ modelId: modelIds[i] as string, step: Number(linkSteps[i]) }),
   )
-  const ordered = [...links].sort((a, b) => a[1] - b[1])
-  const modelInputs = groupBy(ordered.filter((l) => l[2] === 'input'), runKey, ([, , , modelId]): ModelInput => ({ modelId }))
-  const modelOutputs = groupBy(ordered.filter((l) => l[2] !== 'input'), runKey, ([, , , modelId, step]): ModelOutput => ({ modelId, step: Number(step) }))
   return rows.map((row) => {
     const key = Number(row.run_key)
     return {
@@ -104,7 +126,7 @@ function assemble(rows: readonly RunRow[], [params, tags, metrics, inputs, input
 export async function loadRuns(db: Db, dialect: Dialect, rows: readonly RunRow[]): Promise<Run[]> {
   if (rows.length === 0) return []
   const runKeys = rows.map((r) => r.run_key)
-  const sets = await readJsonRows<ChildSets>(db, dialect, childSources((column) => dialect.inList(column, runKeys, 'bigint')))
+  const sets = await readJsonColumns<ChildSets>(db, dialect, childSources((column) => dialect.inList(column, runKeys, 'bigint')))
   return assemble(rows, sets)
 }
 
@@ -118,12 +140,12 @@ export async function loadRun(db: Db, dialect: Dialect, runId: string, workspace
   if (dialect.name === 'sqlite' || workspace !== undefined) return (await loadRuns(db, dialect, [await findRun(db, runId, workspace)]))[0] as Run
   const byId = fragment('FROM runs WHERE run_id = ?', [runId])
   const scope: RunScope = (column) => fragment(`${column} = (SELECT run_key FROM runs WHERE run_id = ?)`, [runId])
-  const [found, ...children] = await readJsonRows<[unknown[][], ...ChildSets]>(db, dialect, [
+  const [found, ...children] = await readJsonColumns<[unknown[][], ...ChildSets]>(db, dialect, [
     { columns: RUN_FIELDS, from: byId },
     ...childSources(scope),
   ])
-  const values = found[0]
-  if (!values) throw runNotFound(runId)
+  if (found[0]?.length !== 1) throw runNotFound(runId)
+  const values = found.map((column) => column[0])
   const row = Object.fromEntries(RUN_FIELDS.map((field, i) => [field, values[i]])) as unknown as RunRow
   return assemble([row], children as unknown as ChildSets)[0] as Run
 }

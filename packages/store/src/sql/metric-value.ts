@@ -9,3 +9,13 @@ export function encodeMetricValue(value: number): { readonly value: number; read
 export function decodeMetricValue(value: number, isNan: number | boolean): number {
   return isNan ? Number.NaN : value
 }
+
+/**
+ * A metric value as runs/search's wire JSON writes it (runToWire + JSON.stringify): the shortest
+ * digits that read back the same double, and NaN and ±Infinity as MLflow's strings. Stored beside
+ * the value in latest_metrics.value_json (migration 015).
+ */
+export function metricValueJson(value: number): string {
+  if (Number.isFinite(value)) return JSON.stringify(value)
+  return Number.isNaN(value) ? '"NaN"' : value > 0 ? '"Infinity"' : '"-Infinity"'
+}

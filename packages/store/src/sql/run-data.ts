@@ -4,7 +4,7 @@ import type { LogBatchInput } from '../tracking-store.ts'
 import type { StoreContext } from './context.ts'
 import type { Db } from './db.ts'
 import type { Column, Dialect } from './dialect.ts'
-import { encodeMetricValue } from './metric-value.ts'
+import { encodeMetricValue, metricValueJson } from './metric-value.ts'
 import { writeModelMetrics } from './run-model-links.ts'
 import { findActiveRun } from './run-rows.ts'
 import type { RunRow } from './run-rows.ts'
@@ -27,6 +27,9 @@ const METRIC_POINT: readonly Column[] = [
   { name: 'value', type: 'double' },
   { name: 'is_nan', type: 'smallint' },
 ]
+
+/** A latest value: the point's columns and its wire JSON (migration 015). */
+const LATEST_METRIC: readonly Column[] = [...METRIC_POINT, { name: 'value_json', type: 'text' }]
 
 // Rows are written in key order so concurrent PostgreSQL transactions lock them in the same order
 // and cannot deadlock.
@@ -118,15 +121,15 @@ async function writeMetrics(tx: Db, dialect: Dialect, run: RunRow, metrics: read
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map((m) => {
       const { value, isNan } = encodeMetricValue(m.value)
-      return [run.run_key, m.key, m.timestamp, m.step, value, isNan]
+      return [run.run_key, m.key, m.timestamp, m.step, value, isNan, metricValueJson(m.value)]
     })
   await tx.runBatch(
     dialect.insertRows(
       'latest_metrics',
-      METRIC_POINT,
+      LATEST_METRIC,
       latestRows,
       `ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp,
-         step = excluded.step, is_nan = excluded.is_nan
+         step = excluded.step, is_nan = excluded.is_nan, value_json = excluded.value_json
        WHERE (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`,
     ),
   )

@@ -16,9 +16,13 @@ function keyValues(json: WireJsonSql, table: string): string {
   return `(SELECT ${json.joinTexts('t')} FROM (SELECT ${item} AS t FROM ${table} c WHERE c.run_key = r.run_key ORDER BY c.key))`
 }
 
-/** Run `r`'s latest metrics as the JSON array's items, by key; NaN is stored as is_nan. */
+/**
+ * Run `r`'s latest metrics as the JSON array's items, by key. The value's text is stored with it
+ * (value_json, migration 015); a row without one (left NULL by a writer that did not fill it) is
+ * written from the value, NaN being stored as is_nan.
+ */
 function metrics(json: WireJsonSql): string {
-  const value = `CASE WHEN c.is_nan = 1 THEN '"NaN"' ELSE ${json.double('c.value')} END`
+  const value = `coalesce(c.value_json, CASE WHEN c.is_nan = 1 THEN '"NaN"' ELSE ${json.double('c.value')} END)`
   const item = `'{"key":' || ${json.string('c.key')} || ',"value":' || ${value} || ',"timestamp":' || ${json.integer('c.timestamp')} || ',"step":' || ${json.integer('c.step')} || '}'`
   return `(SELECT ${json.joinTexts('t')} FROM (SELECT ${item} AS t FROM latest_metrics c WHERE c.run_key = r.run_key ORDER BY c.key))`
 }

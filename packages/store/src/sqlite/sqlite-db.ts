@@ -3,6 +3,7 @@ import type { Database as Connection, Statement as Prepared } from 'better-sqlit
 import { translateDriverError } from '../sql/db.ts'
 import type { Db, Statement } from '../sql/db.ts'
 import { JSON_NUMBER_FUNCTION, SEARCH_BUDGET_EXCEEDED, SEARCH_BUDGET_FUNCTION, sqliteDialect } from '../sql/dialect-sqlite.ts'
+import { metricValueJson } from '../sql/metric-value.ts'
 import { Mutex } from './mutex.ts'
 
 // Searches build SQL whose text varies with the filter; past this many cached statements we start over.
@@ -93,8 +94,7 @@ class StatementBudget {
  */
 function jsonNumber(value: unknown): string | null {
   if (typeof value !== 'number') return value === null ? null : JSON.stringify(Number(value))
-  if (Number.isFinite(value)) return JSON.stringify(value)
-  return Number.isNaN(value) ? '"NaN"' : value > 0 ? '"Infinity"' : '"-Infinity"'
+  return metricValueJson(value)
 }
 
 /** Statements on the connection with no locking: used inside a transaction that holds the mutex. */

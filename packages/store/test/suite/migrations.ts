@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { runToWire } from '@orchard/core'
 import { connect, openTrackingStore, upgradeTrackingStore } from '../../src/open-tracking-store.ts'
 import { latestVersion, loadMigrations, migrate, readSchemaState } from '../../src/migrations/runner.ts'
 import { parseStoreUri } from '../../src/store-uri.ts'
@@ -60,6 +61,57 @@ export function describeMigrations(harness: StoreHarness): void {
       await (await openTrackingStore(newer)).close()
       await withDatabase(newer, ({ db }) => db.run('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)', [999, 0]))
       await rejectsWith(openTrackingStore(newer), 'INVALID_STATE', 'schema version 999, newer than')
+    })
+
+    it('upgrades a version-14 database holding metrics to 15: pages read the same, and later writes keep value_json with the value', async () => {
+      const uri = await harness.newDatabaseUri()
+      const values = [1 / 3, 0.1 + 0.2, 1e-7, 1.5e-5, 1e21, 123456789012345680000, 5e-324, 42, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]
+      const runId = 'f'.repeat(32)
+      await withDatabase(uri, async ({ db, dialect }) => {
+        await migrate(db, dialect, loadMigrations(dialect), 1, 14)
+        await db.run(
+          `INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+           VALUES (0, 'Default', 'file:///a', 'active', 1, 1)`,
+        )
+        await db.run(
+          `INSERT INTO runs (run_id, experiment_id, name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage)
+           VALUES (?, 0, 'before 15', 'u', 'FINISHED', 1, 2, 'file:///a', 'active')`,
+          [runId],
+        )
+        const [run] = await db.query<{ run_key: number }>('SELECT run_key FROM runs WHERE run_id = ?', [runId])
+        for (const [i, value] of values.entries()) {
+          const isNan = Number.isNaN(value)
+          await db.run('INSERT INTO latest_metrics (run_key, key, value, timestamp, step, is_nan) VALUES (?, ?, ?, ?, ?, ?)', [
+            run?.run_key,
+            `m${String(i).padStart(2, '0')}`,
+            isNan ? 0 : value,
+            1_700_000_000_000 + i,
+            i,
+            isNan ? 1 : 0,
+          ])
+        }
+      })
+      await upgradeTrackingStore(uri)
+      // SQLite fills the texts of the rows already there (its page reads them); PostgreSQL leaves them NULL.
+      const texts = () => withDatabase(uri, async ({ db }) => Number((await db.query<{ n: number }>('SELECT count(value_json) AS n FROM latest_metrics'))[0]?.n))
+      const filled = await withDatabase(uri, async ({ dialect }) => (dialect.name === 'sqlite' ? values.length : 0))
+      assert.equal(await texts(), filled)
+      const store = await openTrackingStore(uri)
+      try {
+        const query = { experimentIds: ['0'], runViewType: 'ALL' as const, maxResults: 10 }
+        const samePage = async () => {
+          const runs = await store.searchRuns(query)
+          assert.equal(new TextDecoder().decode((await store.searchRunsWireJson(query)).runs), runs.items.map((run) => JSON.stringify(runToWire(run))).join(','))
+          return runs.items[0]?.data.metrics.map((m) => m.value)
+        }
+        assert.deepEqual(await samePage(), values)
+        // A later point replaces the value and its text together.
+        await store.logBatch(runId, { metrics: values.map((value, i) => ({ key: `m${String(i).padStart(2, '0')}`, value: -value, timestamp: 1, step: 100 })) })
+        assert.deepEqual(await samePage(), values.map((value) => -value))
+        assert.equal(await texts(), values.length)
+      } finally {
+        await store.close()
+      }
     })
 
     it('lets concurrent openers of one new database initialise it once', async () => {
