@@ -362,4 +362,38 @@ describe('runs table in Chromium', () => {
     // A field with a comma or quote is quoted: the dataset source stays one field.
     assert.match(linear, /"?yellow-2021-01@a1b2c3d4 \(training\)"?$/)
   })
+
+  it('fills an aggregate column for every run, not just the first rows', async () => {
+    // 1,200 runs, more than one step of the fill (1,000 runs): run i's loss history is i, i + 2, so
+    // its mean is i + 1. The last row of the table (the oldest run) is reached by the second step.
+    const api = new RestTransport(server.url)
+    const many = await api.createExperiment({ name: 'many-runs' })
+    const RUNS = 1200
+    for (let start = 0; start < RUNS; start += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, RUNS - start) }, async (_, j) => {
+          const i = start + j
+          const run = await api.createRun({ experimentId: many, runName: `r${String(i).padStart(4, '0')}`, startTime: T0 + i * 1000 })
+          await api.logBatch(run.info.runId, { metrics: [i, i + 2].map((value, step) => ({ key: 'loss', value, timestamp: T0 + step, step })) })
+        }),
+      )
+    }
+    await page.goto(`${server.url}/experiments/${many}`)
+    await page.getByTestId('run-count').filter({ hasText: '1,200 runs' }).waitFor({ timeout: 20_000 })
+    await page.getByLabel('Aggregate of loss').selectOption('mean')
+    await page.locator('button[data-column="metrics.loss@mean"]').waitFor()
+    const lossCell = async (run: string) => {
+      const header = await headerLabels()
+      const row = page.locator('.grid-body [role=row]', { has: page.getByRole('link', { name: run, exact: true }) })
+      return row.locator('[role=cell]').nth(header.indexOf('loss')).textContent()
+    }
+    // Newest first: r1199's mean is 1200; the oldest, r0000, is the last row, and its mean is 1.
+    assert.equal(await settled(() => lossCell('r1199'), (t) => t === '1200'), '1200')
+    await page.locator('.grid-scroll').evaluate((element) => {
+      element.scrollTop = element.scrollHeight
+    })
+    await page.getByRole('link', { name: 'r0000', exact: true }).waitFor()
+    assert.equal(await settled(() => lossCell('r0000'), (t) => t === '1', 15_000), '1')
+    assert.equal(await lossCell('r0001'), '2')
+  })
 })

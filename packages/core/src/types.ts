@@ -142,6 +142,8 @@ export interface MetricBucket {
   /** Least and greatest value of the bucket, NaN left out; undefined when every value is NaN. */
   readonly min: number | undefined
   readonly max: number | undefined
+  /** Mean of the bucket's values, NaN left out (as the `mean(metrics.k)` filter takes it); undefined when every value is NaN. */
+  readonly mean: number | undefined
   readonly count: number
 }
 

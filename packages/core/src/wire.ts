@@ -52,6 +52,7 @@ export const metricBucketsToWire = (b: MetricBuckets): WireMetricBuckets => ({
     value: doubleToWire(bucket.value),
     ...(bucket.min !== undefined ? { min_value: doubleToWire(bucket.min) } : {}),
     ...(bucket.max !== undefined ? { max_value: doubleToWire(bucket.max) } : {}),
+    ...(bucket.mean !== undefined ? { mean_value: doubleToWire(bucket.mean) } : {}),
     count: bucket.count,
   })),
 })

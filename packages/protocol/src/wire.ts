@@ -38,6 +38,8 @@ export interface WireMetricBucket {
   value: WireDouble
   min_value?: WireDouble
   max_value?: WireDouble
+  /** Mean of the bucket's non-NaN values (absent when all are NaN). */
+  mean_value?: WireDouble
   count: number
 }
 

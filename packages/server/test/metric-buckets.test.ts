@@ -16,11 +16,12 @@ describe('metric buckets route (Orchard’s get-history-buckets)', () => {
   })
   after(() => t.close())
 
-  it('buckets a history with the last value, min and max of each bucket, on both prefixes', async () => {
+  it('buckets a history with the last value, min, max and mean of each bucket, on both prefixes', async () => {
     const reply = await t.call('GET', BUCKETS, { run_ids: runId, metric_key: 'loss', buckets: 4 })
     assert.equal(reply.status, 200)
     assert.deepEqual({ ...reply.json, buckets: undefined }, { x_min: 0, x_max: 999, bucket_width: 250, buckets: undefined })
-    assert.deepEqual(reply.json.buckets[0], { run_id: runId, step: 249, timestamp: 349, value: 249, min_value: 0, max_value: 'Infinity', count: 250 })
+    assert.deepEqual(reply.json.buckets[0], { run_id: runId, step: 249, timestamp: 349, value: 249, min_value: 0, max_value: 'Infinity', mean_value: 'Infinity', count: 250 })
+    assert.deepEqual(reply.json.buckets[1], { run_id: runId, step: 499, timestamp: 599, value: 499, min_value: 250, max_value: 499, mean_value: 374.5, count: 250 })
     assert.equal(reply.json.buckets.length, 4)
     const api = await t.call('GET', '/api/2.0/orchard/metrics/get-history-buckets', { run_ids: runId, metric_key: 'loss', buckets: 4 })
     assert.deepEqual(api.json, reply.json)

@@ -2,7 +2,6 @@ import { OrchardError, RestTransport, isOrchardError } from '@orchard/sdk/rest'
 import type { ErrorCode, Experiment, Page, Run } from '@orchard/sdk/rest'
 import { HTTP_STATUS, trackingRouteAddresses } from '@orchard/protocol/base'
 import type { RouteAddress } from '@orchard/protocol'
-import { meanOf } from './lib/aggregates.ts'
 import { workspaceHeaders } from './workspace.ts'
 
 // The UI talks to the server it was loaded from. Reads are retried once on a refused connection
@@ -111,6 +110,8 @@ export interface MetricPoint {
   /** For a bucket of points (get-history-buckets): its least and greatest value and how many it holds. */
   readonly min?: number
   readonly max?: number
+  /** For a bucket: the mean of its values, NaN left out. */
+  readonly mean?: number
   readonly count?: number
 }
 
@@ -166,7 +167,7 @@ export async function metricHistoryBuckets(
     buckets: options.buckets,
     ...(options.range ? { x_min: Math.floor(options.range[0]), x_max: Math.ceil(options.range[1]) } : {}),
   })
-  const buckets = (reply.buckets as { run_id: string; step: unknown; timestamp: unknown; value: unknown; min_value?: unknown; max_value?: unknown; count: unknown }[] | undefined) ?? []
+  const buckets = (reply.buckets as { run_id: string; step: unknown; timestamp: unknown; value: unknown; min_value?: unknown; max_value?: unknown; mean_value?: unknown; count: unknown }[] | undefined) ?? []
   return {
     xMin: Number(reply.x_min ?? 0),
     xMax: Number(reply.x_max ?? 0),
@@ -174,6 +175,7 @@ export async function metricHistoryBuckets(
     points: buckets.map((b) => {
       const min = wireNumber(b.min_value)
       const max = wireNumber(b.max_value)
+      const mean = wireNumber(b.mean_value)
       return {
         runId: b.run_id,
         step: Number(b.step),
@@ -182,6 +184,7 @@ export async function metricHistoryBuckets(
         count: Number(b.count),
         ...(min !== undefined ? { min } : {}),
         ...(max !== undefined ? { max } : {}),
+        ...(mean !== undefined ? { mean } : {}),
       }
     }),
   }
@@ -189,40 +192,23 @@ export async function metricHistoryBuckets(
 
 // get-history-buckets takes at most this many runs a call (MLflow's bulk history limit).
 const BUCKET_RUNS_PER_CALL = 100
-const MEAN_CONCURRENCY = 4
-const HISTORY_PAGE = 25_000
 
 /**
- * One aggregate of a metric per run: min and max from one bucket per run (exact), the mean from
- * each run's full history. Runs without the metric are absent from the map.
+ * One aggregate of a metric per run, from one bucket per run (exact, computed by the server over
+ * each run's whole history, NaN left out as the `min(metrics.k)` filters take it). Runs without the
+ * metric, or with only NaN points, are absent from the map.
  */
 export async function metricAggregate(runIds: readonly string[], key: string, aggregate: 'min' | 'max' | 'mean'): Promise<Map<string, number>> {
   const result = new Map<string, number>()
-  if (aggregate !== 'mean') {
-    for (let i = 0; i < runIds.length; i += BUCKET_RUNS_PER_CALL) {
-      const { points } = await metricHistoryBuckets(runIds.slice(i, i + BUCKET_RUNS_PER_CALL), key, { xAxis: 'step', buckets: 1 })
-      for (const p of points) {
-        const v = aggregate === 'min' ? (p.min ?? p.value) : (p.max ?? p.value)
-        const seen = result.get(p.runId)
-        result.set(p.runId, seen === undefined ? v : aggregate === 'min' ? Math.min(seen, v) : Math.max(seen, v))
-      }
-    }
-    return result
-  }
-  let next = 0
-  const worker = async () => {
-    while (next < runIds.length) {
-      const runId = runIds[next++]!
-      const values: number[] = []
-      let pageToken: string | undefined
-      do {
-        const page = await transport.getMetricHistory(runId, key, { maxResults: HISTORY_PAGE, ...(pageToken ? { pageToken } : {}) })
-        for (const m of page.items) values.push(m.value)
-        pageToken = page.nextPageToken
-      } while (pageToken)
-      if (values.length) result.set(runId, meanOf(values))
+  for (let i = 0; i < runIds.length; i += BUCKET_RUNS_PER_CALL) {
+    const { points } = await metricHistoryBuckets(runIds.slice(i, i + BUCKET_RUNS_PER_CALL), key, { xAxis: 'step', buckets: 1 })
+    for (const p of points) {
+      const v = aggregate === 'min' ? p.min : aggregate === 'max' ? p.max : p.mean
+      if (v === undefined) continue
+      // One bucket per run; should the server split one, min and max still combine exactly.
+      const seen = result.get(p.runId)
+      result.set(p.runId, seen === undefined ? v : aggregate === 'min' ? Math.min(seen, v) : aggregate === 'max' ? Math.max(seen, v) : seen)
     }
   }
-  await Promise.all(Array.from({ length: MEAN_CONCURRENCY }, worker))
   return result
 }

@@ -15,6 +15,7 @@ interface SummaryRow {
   readonly n: number
   readonly low: number | null
   readonly high: number | null
+  readonly mean: number | null
 }
 
 interface LastRow {
@@ -65,7 +66,8 @@ export async function getMetricHistoryBuckets(
      FROM metrics WHERE ${inRuns.sql} AND key = ? AND ${x} >= ? AND ${x} <= ?`
   const params = [xMin, width, ...inRuns.params, key, xMin, xMax]
   const summaries = await db.query<SummaryRow>(
-    `SELECT run_key, bucket, COUNT(*) AS n, MIN(CASE WHEN is_nan = 0 THEN value END) AS low, MAX(CASE WHEN is_nan = 0 THEN value END) AS high
+    `SELECT run_key, bucket, COUNT(*) AS n, MIN(CASE WHEN is_nan = 0 THEN value END) AS low, MAX(CASE WHEN is_nan = 0 THEN value END) AS high,
+            AVG(CASE WHEN is_nan = 0 THEN value END) AS mean
      FROM (${points}) points GROUP BY run_key, bucket ORDER BY run_key, bucket`,
     params,
   )
@@ -94,6 +96,7 @@ export async function getMetricHistoryBuckets(
       value: decodeMetricValue(last.value, last.is_nan),
       min: summary.low === null ? undefined : Number(summary.low),
       max: summary.high === null ? undefined : Number(summary.high),
+      mean: summary.mean === null ? undefined : Number(summary.mean),
       count: Number(summary.n),
     })
   }

@@ -7,7 +7,7 @@ export function describeMetricBuckets(harness: StoreHarness): void {
   describe('metric history buckets', () => {
     const open = storeOpener(harness)
 
-    it('reports per bucket the last point with the min and max, so a lone spike survives', async () => {
+    it('reports per bucket the last point with the min, max and mean, so a lone spike survives', async () => {
       const { store } = await open()
       const { runId } = (await store.createRun({ experimentId: '0' })).info
       // 1,000 steps of a slow ramp with one spike at step 537.
@@ -16,9 +16,13 @@ export function describeMetricBuckets(harness: StoreHarness): void {
       const result = await store.getMetricHistoryBuckets([runId], 'loss', { xAxis: 'step', buckets: 10 })
       assert.deepEqual([result.xMin, result.xMax, result.bucketWidth], [0, 999, 100])
       assert.equal(result.buckets.length, 10)
-      assert.deepEqual(result.buckets[0], { runId, step: 99, timestamp: 1099, value: 0.099, min: 0, max: 0.099, count: 100 })
+      const { mean: firstMean, ...first } = result.buckets[0]!
+      assert.deepEqual(first, { runId, step: 99, timestamp: 1099, value: 0.099, min: 0, max: 0.099, count: 100 })
+      assert.ok(Math.abs(firstMean! - 0.0495) < 1e-12, `mean of steps 0–99 is 0.0495, got ${firstMean}`)
       const spiked = result.buckets[5]!
       assert.deepEqual([spiked.step, spiked.value, spiked.min, spiked.max, spiked.count], [599, 0.599, 0.5, 99, 100])
+      // The spike moves the mean of its bucket: (0.5 + … + 0.599 − 0.537 + 99) / 100.
+      assert.ok(Math.abs(spiked.mean! - (0.5495 + (99 - 0.537) / 100)) < 1e-12, `spiked mean ${spiked.mean}`)
       assert.ok(result.buckets.every((b, i) => i === 5 || b.max! < 1), 'only the spike’s bucket reaches 99')
     })
 
@@ -56,7 +60,7 @@ export function describeMetricBuckets(harness: StoreHarness): void {
       )
     })
 
-    it('returns runs in the order asked, leaves NaN out of min and max, and keeps ±Infinity', async () => {
+    it('returns runs in the order asked, leaves NaN out of min, max and mean, and keeps ±Infinity', async () => {
       const { store } = await open()
       const a = (await store.createRun({ experimentId: '0' })).info.runId
       const b = (await store.createRun({ experimentId: '0' })).info.runId
@@ -75,13 +79,13 @@ export function describeMetricBuckets(harness: StoreHarness): void {
         ],
       })
       const result = await store.getMetricHistoryBuckets([b, empty, a], 'm', { xAxis: 'step', xMin: 0, xMax: 3, buckets: 2 })
-      const rows = result.buckets.map((x) => [x.runId, x.step, x.value, x.min, x.max, x.count])
+      const rows = result.buckets.map((x) => [x.runId, x.step, x.value, x.min, x.max, x.mean, x.count])
       assert.equal(rows.length, 3)
-      assert.deepEqual(rows[0], [b, 1, -1, -1, Number.POSITIVE_INFINITY, 2])
-      assert.deepEqual(rows[1], [a, 1, 5, 5, 5, 2])
+      assert.deepEqual(rows[0], [b, 1, -1, -1, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, 2])
+      assert.deepEqual(rows[1], [a, 1, 5, 5, 5, 5, 2])
       assert.equal(rows[2]![0], a)
       assert.ok(Number.isNaN(rows[2]![2]), 'an all-NaN bucket’s last value is NaN')
-      assert.deepEqual(rows[2]!.slice(3), [undefined, undefined, 1])
+      assert.deepEqual(rows[2]!.slice(3), [undefined, undefined, undefined, 1])
     })
 
     it('answers an empty history with no buckets and an unknown run with RESOURCE_DOES_NOT_EXIST', async () => {

@@ -58,10 +58,10 @@ const GROUPS: readonly { readonly id: ColumnGroup; readonly label: string }[] = 
 const DATASETS_COLUMN = 'datasets'
 // Room in a metric header for its aggregate choice (last, min, max, mean).
 const AGGREGATE_SELECT_WIDTH = 64
-// Aggregates other than the last value are read from each run's history: min and max for this many
-// runs (one bucketed call per hundred), the mean (full histories) for fewer.
-const AGGREGATE_RUNS = 5000
-const MEAN_RUNS = 500
+// Aggregates other than the last value are computed by the server over each run's history, for
+// every loaded run in the table's order, this many runs per step (a bucketed call per hundred): the
+// first rows fill at once, the rest follow, and a cell not reached yet shows "…".
+const AGGREGATE_STEP_RUNS = 1000
 const DATASET_CONTEXT_TAG = 'mlflow.data.context'
 
 interface Column {
@@ -98,7 +98,12 @@ const datasetsCell = (run: Run) =>
     })
     .join(', ')
 
-type AggregateValues = ReadonlyMap<string, ReadonlyMap<string, number> | 'loading'>
+/** Per aggregate column: the values read so far, and which runs have been asked about. */
+interface AggregateState {
+  readonly values: ReadonlyMap<string, number>
+  readonly asked: ReadonlySet<string>
+}
+type AggregateValues = ReadonlyMap<string, AggregateState>
 
 function dataColumn(id: string, aggregates: AggregateValues): Column | undefined {
   if (id === DATASETS_COLUMN) return { id, label: 'Datasets', group: 'datasets', width: 220, cell: datasetsCell }
@@ -107,8 +112,8 @@ function dataColumn(id: string, aggregates: AggregateValues): Column | undefined
   if (column.kind === 'metrics') {
     const { key, aggregate } = splitAggregate(column.key)
     if (aggregate !== 'last') {
-      const values = aggregates.get(id)
-      const value = (r: Run) => (values && values !== 'loading' ? values.get(r.info.runId) : undefined)
+      const state = aggregates.get(id)
+      const value = (r: Run) => state?.values.get(r.info.runId)
       return {
         id,
         label: key,
@@ -118,7 +123,7 @@ function dataColumn(id: string, aggregates: AggregateValues): Column | undefined
         // The server orders every run by the aggregate (`min(metrics.loss) DESC`), not just those loaded.
         sort: { kind: 'metrics', key, aggregate },
         value,
-        cell: (r) => (values === 'loading' ? '…' : formatMetric(value(r))),
+        cell: (r) => (state?.asked.has(r.info.runId) ? formatMetric(value(r)) : '…'),
       }
     }
     return {
@@ -198,7 +203,8 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   const [stored, setStored] = useState(() => readStored(columnsKey(experimentIds), isStringList))
   const [widths, setWidths] = useState<Record<string, number>>(() => readStored(widthsKey(experimentIds), isWidthMap) ?? {})
   const [aggregates, setAggregates] = useState<AggregateValues>(new Map())
-  const aggregatesFor = useRef<{ runs: readonly Run[]; ids: Set<string> }>({ runs: [], ids: new Set() })
+  // The aggregate columns being filled, for the runs loaded when they started.
+  const aggregateJobs = useRef<{ runs: readonly Run[]; jobs: Map<string, { cancelled: boolean }> }>({ runs: [], jobs: new Map() })
   useEffect(() => setDraft(view.filter), [view.filter])
   useEffect(() => setSelected(new Set()), [experimentIds.join(',')])
 
@@ -250,34 +256,58 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   const runRows = rows.flatMap((row) => (row.kind === 'run' ? [row] : []))
   const order = parseOrderTerm(view.order)
 
-  // Aggregates other than the last value, read once all runs are in (and again for a new search).
+  // Aggregates other than the last value, read once all runs are in (and again for a new search),
+  // a step of runs at a time; a column's job runs on while other columns come and go.
   const aggregateIds = chosen.filter((id) => id.startsWith('metrics.') && splitAggregate(id.slice('metrics.'.length)).aggregate !== 'last')
   useEffect(() => {
     if (!loaded.done) return
-    if (aggregatesFor.current.runs !== loaded.runs) {
-      aggregatesFor.current = { runs: loaded.runs, ids: new Set() }
+    const current = aggregateJobs.current
+    if (current.runs !== loaded.runs) {
+      for (const job of current.jobs.values()) job.cancelled = true
+      aggregateJobs.current = { runs: loaded.runs, jobs: new Map() }
       setAggregates(new Map())
     }
-    const started = aggregateIds.filter((id) => !aggregatesFor.current.ids.has(id))
-    const pending = new Set(started)
-    let live = true
-    for (const id of started) {
-      aggregatesFor.current.ids.add(id)
-      const { key, aggregate } = splitAggregate(id.slice('metrics.'.length))
-      const runIds = loaded.runs.slice(0, aggregate === 'mean' ? MEAN_RUNS : AGGREGATE_RUNS).map((r) => r.info.runId)
-      setAggregates((current) => new Map(current).set(id, 'loading'))
-      const settle = (values: ReadonlyMap<string, number>) => {
-        pending.delete(id)
-        if (live) setAggregates((current) => new Map(current).set(id, values))
-      }
-      metricAggregate(runIds, key, aggregate as 'min' | 'max' | 'mean').then(settle, () => settle(new Map()))
+    const { runs, jobs } = aggregateJobs.current
+    for (const [id, job] of jobs) {
+      if (aggregateIds.includes(id)) continue
+      job.cancelled = true
+      jobs.delete(id)
+      setAggregates((held) => {
+        const next = new Map(held)
+        next.delete(id)
+        return next
+      })
     }
-    return () => {
-      live = false
-      // Requests cut short (the columns or runs changed) are asked again by the next run of this effect.
-      for (const id of pending) aggregatesFor.current.ids.delete(id)
+    for (const id of aggregateIds) {
+      if (jobs.has(id)) continue
+      const job = { cancelled: false }
+      jobs.set(id, job)
+      void fillAggregate(id, runs, job)
     }
   }, [loaded.done, loaded.runs, aggregateIds.join('\u0000')])
+  useEffect(
+    () => () => {
+      aggregateJobs.current.jobs.forEach((job) => (job.cancelled = true))
+      aggregateJobs.current = { runs: [], jobs: new Map() }
+    },
+    [],
+  )
+
+  async function fillAggregate(id: string, runs: readonly Run[], job: { cancelled: boolean }): Promise<void> {
+    const { key, aggregate } = splitAggregate(id.slice('metrics.'.length))
+    // Filled in place; each step publishes a new state object so that the columns are rebuilt.
+    const values = new Map<string, number>()
+    const asked = new Set<string>()
+    setAggregates((held) => new Map(held).set(id, { values, asked }))
+    for (let i = 0; i < runs.length && !job.cancelled; i += AGGREGATE_STEP_RUNS) {
+      const runIds = runs.slice(i, i + AGGREGATE_STEP_RUNS).map((r) => r.info.runId)
+      const read = await metricAggregate(runIds, key, aggregate as 'min' | 'max' | 'mean').catch(() => new Map<string, number>())
+      if (job.cancelled) return
+      for (const [runId, value] of read) values.set(runId, value)
+      for (const runId of runIds) asked.add(runId)
+      setAggregates((held) => new Map(held).set(id, { values, asked }))
+    }
+  }
 
   // A column sorted by one aggregate stays sorted, in the same direction, by the one chosen next.
   const setAggregate = (column: Column, aggregate: Aggregate) => {

@@ -15,18 +15,6 @@ export function splitAggregate(key: string): { readonly key: string; readonly ag
 
 export const withAggregate = (key: string, aggregate: Aggregate) => (aggregate === 'last' ? `metrics.${key}` : `metrics.${key}@${aggregate}`)
 
-/** The mean of a history's finite values; NaN when it has none. */
-export function meanOf(values: readonly number[]): number {
-  let sum = 0
-  let count = 0
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue
-    sum += v
-    count++
-  }
-  return count ? sum / count : Number.NaN
-}
-
 /** Sort rows by a value each may lack: those without one go last either way, as the server does. */
 export function compareValues(a: number | string | undefined, b: number | string | undefined, ascending: boolean): number {
   if (a === undefined || (typeof a === 'number' && Number.isNaN(a))) return b === undefined || (typeof b === 'number' && Number.isNaN(b)) ? 0 : 1
