@@ -4,7 +4,11 @@
 // checkpoint the server, over HTTP, answers search-scale's filtered, ordered page of 1,000 and of 100
 // runs, a 1,000-step metric history, and the bucketed chart read of the largest metric.
 // Usage: node --conditions=orchard-source --import tsx bench/scale.ts [--runs 100000] [--points 10000000]
-//        [--only sqlite|postgres] [--queries 5]
+//        [--only sqlite|postgres] [--queries 5] [--analyze]
+// --analyze: on PostgreSQL, ANALYZE the database before each checkpoint's reads, as autovacuum
+// would in a deployment (this machine's PostgreSQL runs with autovacuum off, so without it the
+// planner works from whatever statistics the tables had when they were small). It also prints the
+// database's size.
 // Prints one line per checkpoint, then all of them as JSON.
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,12 +16,12 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startServer } from '@orchard/server'
 import { openTrackingStore } from '@orchard/store'
-import { testDatabase } from '@orchard/store/testing'
+import { runSql, testDatabase } from '@orchard/store/testing'
 import { seedSearchScaleRuns } from './seed-runs.ts'
 import { restCall } from './rest-call.ts'
 
 const { values: args } = parseArgs({
-  options: { runs: { type: 'string' }, points: { type: 'string' }, only: { type: 'string' }, queries: { type: 'string' } },
+  options: { runs: { type: 'string' }, points: { type: 'string' }, only: { type: 'string' }, queries: { type: 'string' }, analyze: { type: 'boolean' } },
 })
 const RUNS = Number(args.runs ?? 100_000)
 const POINTS = Number(args.points ?? 10_000_000)
@@ -42,7 +46,7 @@ async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<nu
   return Number(p50(xs).toFixed(1))
 }
 
-async function measure(name: string, uri: string, sizeOf: () => string): Promise<Record<string, unknown>[]> {
+async function measure(name: string, uri: string, sizeOf: () => string | Promise<string>, beforeReads: () => Promise<void> = async () => {}): Promise<Record<string, unknown>[]> {
   const artifacts = mkdtempSync(join(tmpdir(), 'orchard-scale-artifacts-'))
   const store = await openTrackingStore(uri, { defaultArtifactRoot: artifacts })
   const server = await startServer({ host: '127.0.0.1', port: 0, backendStoreUri: uri, defaultArtifactRoot: artifacts })
@@ -67,6 +71,7 @@ async function measure(name: string, uri: string, sizeOf: () => string): Promise
       await seedSearchScaleRuns(store, experimentId, seeded, checkpoint, rand)
       const seedRate = Math.round((checkpoint - seeded) / ((performance.now() - started) / 1000))
       seeded = checkpoint
+      await beforeReads()
       const row = {
         backend: name,
         runs: checkpoint,
@@ -75,7 +80,7 @@ async function measure(name: string, uri: string, sizeOf: () => string): Promise
         page1000_p50_ms: await timed(QUERIES, searchPage(1000)),
         page100_p50_ms: await timed(QUERIES, searchPage(100)),
         history1000_p50_ms: await timed(QUERIES, history),
-        size: sizeOf(),
+        size: await sizeOf(),
       }
       rows.push(row)
       console.log(JSON.stringify(row))
@@ -100,6 +105,7 @@ async function measure(name: string, uri: string, sizeOf: () => string): Promise
         batchIndex++
       }
       const insertRate = Math.round((points - from) / ((performance.now() - started) / 1000))
+      await beforeReads()
       const buckets = () => restCall(server.url, 'GET', '/api/2.0/orchard/metrics/get-history-buckets', { run_ids: heavy.slice(0, 10), metric_key: 'h0', buckets: 500 })
       const row = {
         backend: name,
@@ -111,7 +117,7 @@ async function measure(name: string, uri: string, sizeOf: () => string): Promise
         history1000_p50_ms: await timed(QUERIES, history),
         steps_per_heavy_metric: Math.round(points / HEAVY_RUNS / 10),
         buckets_10_runs_p50_ms: await timed(QUERIES, buckets),
-        size: sizeOf(),
+        size: await sizeOf(),
       }
       rows.push(row)
       console.log(JSON.stringify(row))
@@ -144,7 +150,9 @@ if (args.only !== 'sqlite') {
   const database = testDatabase('orchard_scale')
   await database.create()
   try {
-    all.push(...(await measure('postgres', database.url, () => 'n/a')))
+    const size = async () => `${(Number((await runSql(database.url, 'SELECT pg_database_size(current_database()) AS bytes'))?.bytes) / 1e9).toFixed(2)} GB`
+    const analyze = async () => void (await runSql(database.url, 'ANALYZE'))
+    all.push(...(await measure('postgres', database.url, args.analyze ? size : () => 'n/a', args.analyze ? analyze : undefined)))
   } finally {
     await database.drop()
   }
