@@ -194,9 +194,9 @@ export async function metricHistoryBuckets(
 const BUCKET_RUNS_PER_CALL = 100
 
 /**
- * One aggregate of a metric per run, from one bucket per run (exact, computed by the server over
- * each run's whole history, NaN left out as the `min(metrics.k)` filters take it). Runs without the
- * metric, or with only NaN points, are absent from the map.
+ * One aggregate of a metric per run, from one bucket per run (a single bucket spans every run's
+ * whole history: the server's aggregates are exact, NaN left out as the `min(metrics.k)` filters
+ * take it). Runs without the metric, or with only NaN points, are absent from the map.
  */
 export async function metricAggregate(runIds: readonly string[], key: string, aggregate: 'min' | 'max' | 'mean'): Promise<Map<string, number>> {
   const result = new Map<string, number>()
@@ -204,10 +204,7 @@ export async function metricAggregate(runIds: readonly string[], key: string, ag
     const { points } = await metricHistoryBuckets(runIds.slice(i, i + BUCKET_RUNS_PER_CALL), key, { xAxis: 'step', buckets: 1 })
     for (const p of points) {
       const v = aggregate === 'min' ? p.min : aggregate === 'max' ? p.max : p.mean
-      if (v === undefined) continue
-      // One bucket per run; should the server split one, min and max still combine exactly.
-      const seen = result.get(p.runId)
-      result.set(p.runId, seen === undefined ? v : aggregate === 'min' ? Math.min(seen, v) : aggregate === 'max' ? Math.max(seen, v) : seen)
+      if (v !== undefined) result.set(p.runId, v)
     }
   }
   return result

@@ -261,10 +261,8 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
   const aggregateIds = chosen.filter((id) => id.startsWith('metrics.') && splitAggregate(id.slice('metrics.'.length)).aggregate !== 'last')
   useEffect(() => {
     if (!loaded.done) return
-    const current = aggregateJobs.current
-    if (current.runs !== loaded.runs) {
-      for (const job of current.jobs.values()) job.cancelled = true
-      aggregateJobs.current = { runs: loaded.runs, jobs: new Map() }
+    if (aggregateJobs.current.runs !== loaded.runs) {
+      restartAggregateJobs(loaded.runs)
       setAggregates(new Map())
     }
     const { runs, jobs } = aggregateJobs.current
@@ -285,13 +283,13 @@ export function RunsTable({ experimentIds, experiments, view, onView, navigate }
       void fillAggregate(id, runs, job)
     }
   }, [loaded.done, loaded.runs, aggregateIds.join('\u0000')])
-  useEffect(
-    () => () => {
-      aggregateJobs.current.jobs.forEach((job) => (job.cancelled = true))
-      aggregateJobs.current = { runs: [], jobs: new Map() }
-    },
-    [],
-  )
+  useEffect(() => () => restartAggregateJobs([]), [])
+
+  /** Stops every column's job; new ones fill for `runs`. */
+  function restartAggregateJobs(runs: readonly Run[]): void {
+    for (const job of aggregateJobs.current.jobs.values()) job.cancelled = true
+    aggregateJobs.current = { runs, jobs: new Map() }
+  }
 
   async function fillAggregate(id: string, runs: readonly Run[], job: { cancelled: boolean }): Promise<void> {
     const { key, aggregate } = splitAggregate(id.slice('metrics.'.length))
