@@ -4,11 +4,12 @@
 // checkpoint the server, over HTTP, answers search-scale's filtered, ordered page of 1,000 and of 100
 // runs, a 1,000-step metric history, and the bucketed chart read of the largest metric.
 // Usage: node --conditions=orchard-source --import tsx bench/scale.ts [--runs 100000] [--points 10000000]
-//        [--only sqlite|postgres] [--queries 5] [--analyze]
+//        [--only sqlite|postgres] [--queries 5] [--analyze] [--keep]
 // --analyze: on PostgreSQL, ANALYZE the database before each checkpoint's reads, as autovacuum
 // would in a deployment (this machine's PostgreSQL runs with autovacuum off, so without it the
 // planner works from whatever statistics the tables had when they were small). It also prints the
 // database's size.
+// --keep: leave the PostgreSQL database in place at the end (its URL is printed) to study plans on it.
 // Prints one line per checkpoint, then all of them as JSON.
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -21,7 +22,7 @@ import { seedSearchScaleRuns } from './seed-runs.ts'
 import { restCall } from './rest-call.ts'
 
 const { values: args } = parseArgs({
-  options: { runs: { type: 'string' }, points: { type: 'string' }, only: { type: 'string' }, queries: { type: 'string' }, analyze: { type: 'boolean' } },
+  options: { runs: { type: 'string' }, points: { type: 'string' }, only: { type: 'string' }, queries: { type: 'string' }, analyze: { type: 'boolean' }, keep: { type: 'boolean' } },
 })
 const RUNS = Number(args.runs ?? 100_000)
 const POINTS = Number(args.points ?? 10_000_000)
@@ -154,7 +155,8 @@ if (args.only !== 'sqlite') {
     const analyze = async () => void (await runSql(database.url, 'ANALYZE'))
     all.push(...(await measure('postgres', database.url, args.analyze ? size : () => 'n/a', args.analyze ? analyze : undefined)))
   } finally {
-    await database.drop()
+    if (args.keep) console.error(`kept ${database.url}`)
+    else await database.drop()
   }
 }
 console.log(JSON.stringify(all))

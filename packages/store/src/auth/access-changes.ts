@@ -64,7 +64,7 @@ export function withAccessTracking(ctx: StoreContext): StoreContext {
       return result
     }
   const tracked: Db = {
-    query: (sql, params) => db.query(sql, params),
+    query: (sql, params, options) => db.query(sql, params, options),
     run: noting((sql: string, params?: readonly unknown[]) => db.run(sql, params)),
     runBatch: noting((statements: readonly Statement[]) => db.runBatch(statements)),
     exec: noting((script: string) => db.exec(script)),

@@ -3,7 +3,7 @@ import type pg from 'pg'
 import { OrchardError } from '@orchard/protocol/base'
 import type { PoolClient, QueryResultRow } from 'pg'
 import { translateDriverError } from '../sql/db.ts'
-import type { Db, PoolStats, Statement } from '../sql/db.ts'
+import type { Db, PoolStats, QueryOptions, Statement } from '../sql/db.ts'
 import { numberPlaceholders, postgresDialect } from '../sql/dialect-postgres.ts'
 
 // Deadlocks and serialisation failures are resolved by running the whole transaction again, and so
@@ -45,7 +45,8 @@ function bigintsAsNumbers(driver: typeof pg): pg.CustomTypesConfig {
  * skips parsing and, after a few runs, planning, which costs more than executing the small queries a
  * request makes (2 ms of planning against under 1 ms of execution for a run's hydration). Texts are
  * stable because lists travel as one array parameter. Filters make many one-off texts, so only the
- * first MAX_PREPARED repeated texts get a name: every connection holds at most that many.
+ * first MAX_PREPARED repeated texts get a name: every connection holds at most that many. Reads
+ * marked `planPerCall` (searches) are never named, so they are planned for each call's values.
  */
 const MAX_PREPARED = 500
 const MAX_COUNTED = 5000
@@ -57,7 +58,7 @@ interface DriverStatement {
 const statements = new Map<string, DriverStatement>()
 let prepared = 0
 
-function driverStatement(sql: string): DriverStatement {
+function driverStatement(sql: string, planPerCall = false): DriverStatement {
   let statement = statements.get(sql)
   if (statement === undefined) {
     if (statements.size >= MAX_COUNTED) {
@@ -67,6 +68,7 @@ function driverStatement(sql: string): DriverStatement {
     statement = { text: numberPlaceholders(sql), seen: 0 }
     statements.set(sql, statement)
   }
+  if (planPerCall) return statement
   statement.seen++
   if (statement.name === undefined && statement.seen >= 2 && prepared < MAX_PREPARED) statement.name = `orchard_${++prepared}`
   return statement
@@ -74,13 +76,17 @@ function driverStatement(sql: string): DriverStatement {
 
 type Queryable = pg.Pool | PoolClient
 
-async function send(target: Queryable, sql: string, params: readonly unknown[]) {
-  const { text, name } = driverStatement(sql)
+/** An unnamed statement is planned at every call for its values; a named one may reuse a generic plan. */
+async function send(target: Queryable, sql: string, params: readonly unknown[], options?: QueryOptions) {
+  const planPerCall = options?.planPerCall === true
+  const statement = driverStatement(sql, planPerCall)
+  const { text } = statement
+  const name = planPerCall ? undefined : statement.name
   return target.query<QueryResultRow>(name === undefined ? { text, values: params as unknown[] } : { name, text, values: params as unknown[] })
 }
 
-async function rows<Row>(target: Queryable, sql: string, params: readonly unknown[]): Promise<Row[]> {
-  return (await send(target, sql, params)).rows as Row[]
+async function rows<Row>(target: Queryable, sql: string, params: readonly unknown[], options?: QueryOptions): Promise<Row[]> {
+  return (await send(target, sql, params, options)).rows as Row[]
 }
 
 const connectionLost = (error: unknown) => postgresDialect.classifyError(error) === 'unavailable'
@@ -131,8 +137,8 @@ async function checkOut(pool: pg.Pool, broken: WeakSet<pg.ClientBase>): Promise<
 
 class ClientDb implements Db {
   constructor(private readonly client: PoolClient) {}
-  query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    return rows<Row>(this.client, sql, params)
+  query<Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<Row[]> {
+    return rows<Row>(this.client, sql, params, options)
   }
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
     return (await send(this.client, sql, params)).rowCount ?? 0
@@ -207,11 +213,11 @@ class PostgresDb implements Db {
     return stale.map((t) => t.relname)
   }
 
-  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+  async query<Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<Row[]> {
     for (let attempt = 1; ; attempt++) {
       const lease = await checkOut(this.pool, this.broken)
       try {
-        return await rows<Row>(lease.client, sql, params)
+        return await rows<Row>(lease.client, sql, params, options)
       } catch (error) {
         if (connectionLost(error) && attempt < MAX_READ_ATTEMPTS) continue
         throw translateDriverError(postgresDialect, error)

@@ -3,6 +3,7 @@ import type { Comparison, FilterNode, ModelVersion, OrderTerm, Page, RegisteredM
 import { readableRegisteredModels } from '../auth/access-scope.ts'
 import { compareValue, compileFilter, fenceFor, unknownKey } from '../sql/compile-filter.ts'
 import type { StoreContext } from '../sql/context.ts'
+import { PLAN_PER_CALL } from '../sql/db.ts'
 import { fragment, joinFragments } from '../sql/dialect.ts'
 import type { Dialect, Fragment } from '../sql/dialect.ts'
 import { decodePageToken, encodePageToken, queryFingerprint } from '../sql/page-token.ts'
@@ -73,7 +74,7 @@ async function page<Row>(
     ? decodePageToken(query.pageToken, fingerprint)
     : { offset: 0, watermark: (await ctx.db.query<{ top: number | null }>(watermarkSql))[0]?.top ?? 0 }
   const { sql, params } = select(cursor.watermark)
-  const rows = await ctx.db.query<Row>(`${sql} LIMIT ? OFFSET ?`, [...params, query.maxResults + 1, cursor.offset])
+  const rows = await ctx.db.query<Row>(`${sql} LIMIT ? OFFSET ?`, [...params, query.maxResults + 1, cursor.offset], PLAN_PER_CALL)
   if (rows.length <= query.maxResults) return { rows }
   return {
     rows: rows.slice(0, query.maxResults),

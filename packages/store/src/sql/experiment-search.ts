@@ -5,6 +5,7 @@ import type { SearchExperimentsQuery } from '../tracking-store.ts'
 import { readableExperiments } from '../auth/access-scope.ts'
 import { compileExperimentFilter } from './compile-filter.ts'
 import type { StoreContext } from './context.ts'
+import { PLAN_PER_CALL } from './db.ts'
 import { fragment, joinFragments } from './dialect.ts'
 import type { Dialect, Fragment } from './dialect.ts'
 import { EXPERIMENT_COLUMNS, loadExperiments } from './experiments.ts'
@@ -69,6 +70,7 @@ export async function searchExperimentsParsed(
   const rows = await db.query<ExperimentRow>(
     `SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE ${where.sql} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`,
     [...where.params, query.maxResults + 1, cursor.offset],
+    PLAN_PER_CALL,
   )
   const items = await loadExperiments(db, dialect, rows.slice(0, query.maxResults))
   return rows.length > query.maxResults

@@ -5,6 +5,7 @@ import { readableExperimentIds } from '../auth/access-scope.ts'
 import type { SearchLoggedModelsQuery } from '../tracking-store.ts'
 import { compareValue, compileFilter, unknownKey } from './compile-filter.ts'
 import type { StoreContext } from './context.ts'
+import { PLAN_PER_CALL } from './db.ts'
 import { fragment, joinFragments } from './dialect.ts'
 import type { Dialect, Fragment } from './dialect.ts'
 import { experimentIdsInWorkspace, parseExperimentId } from './experiments.ts'
@@ -166,6 +167,7 @@ export async function searchLoggedModelsParsed(
   const rows = await db.query<LoggedModelRow>(
     `SELECT ${LOGGED_MODEL_COLUMNS} FROM logged_models lm WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`,
     [...where.params, ...order.params, query.maxResults + 1, cursor.offset],
+    PLAN_PER_CALL,
   )
   const items = await loadLoggedModels(db, dialect, rows.slice(0, query.maxResults))
   return rows.length > query.maxResults

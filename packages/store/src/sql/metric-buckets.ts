@@ -1,5 +1,6 @@
 import type { MetricBucket, MetricBuckets, MetricHistoryBucketsQuery } from '@orchard/core'
 import type { StoreContext } from './context.ts'
+import { PLAN_PER_CALL } from './db.ts'
 import { decodeMetricValue } from './metric-value.ts'
 import { findRun } from './run-rows.ts'
 
@@ -51,6 +52,7 @@ export async function getMetricHistoryBuckets(
     const [extent] = await db.query<{ low: number | null; high: number | null }>(
       `SELECT min(${x}) AS low, max(${x}) AS high FROM metrics WHERE ${inRuns.sql} AND key = ?`,
       [...inRuns.params, key],
+      PLAN_PER_CALL,
     )
     if (!extent || extent.low === null || extent.high === null) return { xMin: 0, xMax: 0, bucketWidth: 1, buckets: [] }
     xMin = Number(extent.low)
@@ -70,11 +72,13 @@ export async function getMetricHistoryBuckets(
             AVG(CASE WHEN is_nan = 0 THEN value END) AS mean
      FROM (${points}) points GROUP BY run_key, bucket ORDER BY run_key, bucket`,
     params,
+    PLAN_PER_CALL,
   )
   const lasts = await db.query<LastRow>(
     `SELECT run_key, bucket, step, timestamp, value, is_nan FROM (${points}) points
      WHERE (run_key, bucket, ${x}) IN (SELECT run_key, bucket, MAX(${x}) FROM (${points}) grouped GROUP BY run_key, bucket)`,
     [...params, ...params],
+    PLAN_PER_CALL,
   )
   const lastOf = new Map<string, LastRow>()
   for (const row of lasts) {

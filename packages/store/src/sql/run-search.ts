@@ -4,6 +4,7 @@ import type { RunsWireJsonPage, SearchRunsQuery } from '../tracking-store.ts'
 import { readableExperimentIds } from '../auth/access-scope.ts'
 import { compileRunFilter } from './compile-filter.ts'
 import type { StoreContext } from './context.ts'
+import { PLAN_PER_CALL } from './db.ts'
 import type { Db } from './db.ts'
 import { fragment, joinFragments } from './dialect.ts'
 import type { Fragment } from './dialect.ts'
@@ -53,6 +54,7 @@ async function readSlices<Row>(db: Db, plan: RunOrderPlan, columns: string, wher
     const found = await db.query<Row>(
       `SELECT ${columns} ${slice.from.sql} ${joins.sql} WHERE ${conditions.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
       [...slice.from.params, ...joins.params, ...conditions.params, ...(slice.orderParams ?? []), ...plan.tailParams, limit - rows.length, offset],
+      PLAN_PER_CALL,
     )
     rows.push(...found)
     if (rows.length === limit) break
@@ -62,10 +64,11 @@ async function readSlices<Row>(db: Db, plan: RunOrderPlan, columns: string, wher
 }
 
 async function countSlice(db: Db, slice: OrderSlice, conditions: Fragment): Promise<number> {
-  const [row] = await db.query<{ n: number }>(`SELECT count(*) AS n ${slice.from.sql} WHERE ${conditions.sql}`, [
-    ...slice.from.params,
-    ...conditions.params,
-  ])
+  const [row] = await db.query<{ n: number }>(
+    `SELECT count(*) AS n ${slice.from.sql} WHERE ${conditions.sql}`,
+    [...slice.from.params, ...conditions.params],
+    PLAN_PER_CALL,
+  )
   return row?.n ?? 0
 }
 
