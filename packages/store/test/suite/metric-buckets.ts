@@ -88,6 +88,39 @@ export function describeMetricBuckets(harness: StoreHarness): void {
       assert.deepEqual(rows[2]!.slice(3), [undefined, undefined, undefined, 1])
     })
 
+    it('breaks ties at a bucket’s last x: the later on the other axis, then a number over NaN, then the greater value', async () => {
+      const { store } = await open()
+      const { runId } = (await store.createRun({ experimentId: '0' })).info
+      await store.logBatch(runId, {
+        metrics: [
+          // Bucket 0 (steps 0–9), last step 5: three points at its latest timestamp.
+          { key: 'm', value: 100, timestamp: 10, step: 5 },
+          { key: 'm', value: 1, timestamp: 20, step: 5 },
+          { key: 'm', value: Number.NaN, timestamp: 20, step: 5 },
+          { key: 'm', value: 3, timestamp: 20, step: 5 },
+          { key: 'm', value: 50, timestamp: 30, step: 4 },
+          // Bucket 1 (steps 10–19), last step 12: NaN and a number at one timestamp.
+          { key: 'm', value: Number.NaN, timestamp: 7, step: 12 },
+          { key: 'm', value: -2, timestamp: 7, step: 12 },
+        ],
+      })
+      const byStep = await store.getMetricHistoryBuckets([runId], 'm', { xAxis: 'step', xMin: 0, xMax: 19, buckets: 2 })
+      assert.deepEqual(
+        byStep.buckets.map((b) => [b.step, b.timestamp, b.value, b.count]),
+        [
+          [5, 20, 3, 5],
+          [12, 7, -2, 2],
+        ],
+      )
+      // By wall time, the tie at timestamp 20 is broken by step, then as above.
+      await store.logBatch(runId, { metrics: [{ key: 'm', value: 9, timestamp: 20, step: 2 }] })
+      const byTime = await store.getMetricHistoryBuckets([runId], 'm', { xAxis: 'timestamp', xMin: 0, xMax: 29, buckets: 1 })
+      assert.deepEqual(
+        byTime.buckets.map((b) => [b.timestamp, b.step, b.value]),
+        [[20, 5, 3]],
+      )
+    })
+
     it('answers an empty history with no buckets and an unknown run with RESOURCE_DOES_NOT_EXIST', async () => {
       const { store } = await open()
       const { runId } = (await store.createRun({ experimentId: '0' })).info
