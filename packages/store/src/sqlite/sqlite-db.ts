@@ -257,6 +257,11 @@ export function openSqliteDb(path: string, options: SqliteOptions = {}): Db {
   connection.pragma('synchronous = NORMAL')
   connection.pragma('foreign_keys = ON')
   connection.pragma('busy_timeout = 0')
+  // A page cache of up to 64 MiB instead of SQLite's 2 MB (filled only as pages are read). A search
+  // page walks one index in value order and reads each candidate run's rows, scattered over the
+  // file: at 100,000 runs, with the default cache, most of those reads went back to the operating
+  // system and the 1000-run page took 78-80 ms; with this one, 44 ms (256 MiB gained nothing more).
+  connection.pragma('cache_size = -65536')
   // Gathers statistics for tables that have none yet (SQLite ≥ 3.46), cheap on every open.
   optimizeIfFree(connection, 'optimize = 0x10002')
   return new SqliteDb(connection, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS)
