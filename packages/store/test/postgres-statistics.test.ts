@@ -38,6 +38,32 @@ test('ANALYZEs a table that changed by more than 50 rows + 10% since its last an
   }
 })
 
+test('VACUUMs a table with more than 50 + 20% dead rows, and only then, leaving the connection as it was', async () => {
+  const db = openPostgresDb(databaseUrl, { statisticsCheckMs: 3_600_000 })
+  try {
+    await db.exec('CREATE TABLE churned (id bigint PRIMARY KEY, value double precision); CREATE TABLE calm (id bigint PRIMARY KEY, value double precision)')
+    await db.run('INSERT INTO churned SELECT g, 0 FROM generate_series(1, 1000) AS g')
+    await db.run('INSERT INTO calm SELECT g, 0 FROM generate_series(1, 1000) AS g')
+    // As latest_metrics sees it: every row updated again and again, each update a dead row.
+    for (let i = 1; i <= 3; i++) await db.run('UPDATE churned SET value = ?', [i])
+    await db.run('UPDATE calm SET value = 1 WHERE id <= 100')
+    const dead = async (table: string) =>
+      Number((await db.query<{ n: number }>('SELECT n_dead_tup AS n FROM pg_stat_user_tables WHERE relname = ?', [table]))[0]?.n ?? 0)
+    for (let i = 0; i < 50 && (await dead('churned')) < 3000; i++) await sleep(100)
+    assert.deepEqual(await db.vacuumDeadTables(), ['churned'], 'the calm table (100 dead of 1,000) is under the threshold')
+    const [row] = await db.query<{ last_vacuum: Date | null; settings: string }>(
+      "SELECT last_vacuum, current_setting('statement_timeout') || ' ' || current_setting('vacuum_cost_delay') AS settings FROM pg_stat_user_tables WHERE relname = 'churned'",
+    )
+    assert.ok(row?.last_vacuum, 'churned was vacuumed')
+    assert.equal(row?.settings, '1min 0', 'a pooled connection keeps the store’s statement timeout and no vacuum delay')
+    for (let i = 0; i < 50 && (await dead('churned')) > 0; i++) await sleep(100)
+    assert.equal(await dead('churned'), 0)
+    assert.deepEqual(await db.vacuumDeadTables(), [], 'nothing is left to vacuum')
+  } finally {
+    await db.close()
+  }
+})
+
 test('checks on its own, on a timer, when autovacuum is off', async (t) => {
   if ((await runSql(PG_ADMIN_URL, 'SHOW autovacuum'))?.autovacuum !== 'off') {
     t.skip('autovacuum is on here: the store leaves statistics to it')

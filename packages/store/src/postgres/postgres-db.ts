@@ -174,8 +174,13 @@ const DEFAULT_STATISTICS_CHECK_MS = 30_000
 const STALE_TABLES = `SELECT relname FROM pg_stat_user_tables
   WHERE schemaname = current_schema() AND n_mod_since_analyze > 50 + 0.1 * n_live_tup`
 
+// Autovacuum's default trigger for VACUUM: 50 dead rows plus 20% of the table.
+const DEAD_TABLES = `SELECT relname FROM pg_stat_user_tables
+  WHERE schemaname = current_schema() AND n_dead_tup > 50 + 0.2 * n_live_tup`
+
 class PostgresDb implements Db {
   private statisticsTimer: NodeJS.Timeout | undefined
+  private maintaining = false
   private closed = false
 
   private readonly broken: WeakSet<pg.ClientBase>
@@ -190,10 +195,14 @@ class PostgresDb implements Db {
 
   /**
    * Run search depends on planner statistics: without them PostgreSQL plans a filtered search of
-   * 25,000 runs as if the tables were empty (hundreds of milliseconds instead of tens). Autovacuum
-   * keeps them fresh; where it is off (some CI and managed setups), the store does its job itself,
-   * ANALYZEing the tables that changed by more than autovacuum's default threshold. Upkeep, never
-   * worth failing a request over: errors are ignored and the timer does not hold the process open.
+   * 25,000 runs as if the tables were empty (hundreds of milliseconds instead of tens). It also
+   * reads rows that churn: every logged metric updates its row of `latest_metrics`, and each update
+   * leaves a dead row and dead index entries behind (31,530 dead against 2,000 live after a
+   * 30-minute soak without VACUUM; 60 with it). Autovacuum clears both; where it
+   * is off (some CI and managed setups), the store does its job itself, with autovacuum's default
+   * thresholds: VACUUM (throttled as autovacuum is) for tables with many dead rows, ANALYZE for
+   * tables that changed a lot. Upkeep, never worth failing a request over: errors are ignored, one
+   * round runs at a time, and the timer does not hold the process open.
    */
   private async keepStatistics(intervalMs: number): Promise<void> {
     try {
@@ -202,8 +211,43 @@ class PostgresDb implements Db {
     } catch {
       return
     }
-    this.statisticsTimer = setInterval(() => void this.analyzeStaleTables().catch(() => undefined), intervalMs)
+    this.statisticsTimer = setInterval(() => void this.maintainTables(), intervalMs)
     this.statisticsTimer.unref()
+  }
+
+  private async maintainTables(): Promise<void> {
+    if (this.maintaining) return
+    this.maintaining = true
+    try {
+      await this.vacuumDeadTables()
+      await this.analyzeStaleTables()
+    } catch {
+      // Upkeep: the next round tries again.
+    } finally {
+      this.maintaining = false
+    }
+  }
+
+  /**
+   * VACUUM (ANALYZE) every table of ours with more dead rows than autovacuum tolerates; returns their
+   * names. On one connection, throttled by autovacuum's default cost delay and without the statement
+   * timeout (a VACUUM after a large garbage collection may take minutes, and stopping it wastes it).
+   */
+  async vacuumDeadTables(): Promise<string[]> {
+    const dead = await rows<{ relname: string }>(this.pool, DEAD_TABLES, [])
+    if (dead.length === 0) return []
+    const client = await this.pool.connect()
+    let reset = false
+    try {
+      await client.query("SET vacuum_cost_delay = '2ms'; SET statement_timeout = 0")
+      for (const { relname } of dead) await client.query(`VACUUM (ANALYZE) ${loadDriver().escapeIdentifier(relname)}`)
+      await client.query('RESET vacuum_cost_delay; RESET statement_timeout')
+      reset = true
+    } finally {
+      // A connection left with other settings is closed rather than returned to the pool.
+      client.release(!reset)
+    }
+    return dead.map((t) => t.relname)
   }
 
   /** ANALYZE every table of ours whose statistics are stale; returns their names. */
@@ -280,7 +324,10 @@ class PostgresDb implements Db {
 }
 
 /** A pooled PostgreSQL connection; every transaction gets its own client from the pool. */
-export function openPostgresDb(connectionString: string, options: PostgresDbOptions = {}): Db & { analyzeStaleTables(): Promise<string[]> } {
+export function openPostgresDb(
+  connectionString: string,
+  options: PostgresDbOptions = {},
+): Db & { analyzeStaleTables(): Promise<string[]>; vacuumDeadTables(): Promise<string[]> } {
   const driver = loadDriver()
   const pool = new driver.Pool({
     connectionString,
