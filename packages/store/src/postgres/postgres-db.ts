@@ -79,9 +79,8 @@ type Queryable = pg.Pool | PoolClient
 /** An unnamed statement is planned at every call for its values; a named one may reuse a generic plan. */
 async function send(target: Queryable, sql: string, params: readonly unknown[], options?: QueryOptions) {
   const planPerCall = options?.planPerCall === true
-  const statement = driverStatement(sql, planPerCall)
-  const { text } = statement
-  const name = planPerCall ? undefined : statement.name
+  const { text, name: preparedName } = driverStatement(sql, planPerCall)
+  const name = planPerCall ? undefined : preparedName
   return target.query<QueryResultRow>(name === undefined ? { text, values: params as unknown[] } : { name, text, values: params as unknown[] })
 }
 
@@ -198,7 +197,7 @@ class PostgresDb implements Db {
    * 25,000 runs as if the tables were empty (hundreds of milliseconds instead of tens). It also
    * reads rows that churn: every logged metric updates its row of `latest_metrics`, and each update
    * leaves a dead row and dead index entries behind (31,530 dead against 2,000 live after a
-   * 30-minute soak without VACUUM; 60 with it). Autovacuum clears both; where it
+   * 30-minute soak without VACUUM; 60 midway through the same soak with it). Autovacuum clears both; where it
    * is off (some CI and managed setups), the store does its job itself, with autovacuum's default
    * thresholds: VACUUM (throttled as autovacuum is) for tables with many dead rows, ANALYZE for
    * tables that changed a lot. Upkeep, never worth failing a request over: errors are ignored, one
@@ -236,7 +235,8 @@ class PostgresDb implements Db {
   async vacuumDeadTables(): Promise<string[]> {
     const dead = await rows<{ relname: string }>(this.pool, DEAD_TABLES, [])
     if (dead.length === 0) return []
-    const client = await this.pool.connect()
+    const lease = await checkOut(this.pool, this.broken)
+    const { client } = lease
     let reset = false
     try {
       await client.query("SET vacuum_cost_delay = '2ms'; SET statement_timeout = 0")
@@ -245,7 +245,7 @@ class PostgresDb implements Db {
       reset = true
     } finally {
       // A connection left with other settings is closed rather than returned to the pool.
-      client.release(!reset)
+      lease.release(!reset)
     }
     return dead.map((t) => t.relname)
   }
