@@ -11,7 +11,7 @@
 // experiment, so the search's cost does not grow with the test, while the metric store does
 // (about rate × 20 points a second). After each window it prints the window's request rate, p50,
 // p99, maximum and failures, the server's resident memory (VmRSS, VmHWM from /proc), the store's
-// size and the machine's load average. The summary compares the first window after warm-up with
+// size and the machine's load average, then each request kind's p50/p99 (ms). The summary compares the first window after warm-up with
 // the last: memory growth, and p99's spread over the windows.
 import { execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -54,7 +54,25 @@ interface Window {
   readonly hwm_mb: number
   readonly store_mb: number
   readonly load: number
+  /** Each request kind's latency in the window (see soak-load.mjs). */
+  readonly kinds: Readonly<Record<string, KindFigures>>
 }
+
+interface KindFigures {
+  readonly total: number
+  readonly p50_ms: number
+  readonly p99_ms: number
+  readonly max_ms: number
+}
+
+/** The kinds' short names in the table, in soak-load.mjs's order. */
+const KIND_COLUMNS: readonly [kind: string, heading: string][] = [
+  ['log-batch', 'batch'],
+  ['runs/get', 'get'],
+  ['runs/search', 'search'],
+  ['get-history', 'history'],
+  ['runs/create', 'create'],
+]
 
 function memory(pid: number): { rss: number; hwm: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -110,11 +128,20 @@ try {
   }
   const windowCount = Math.ceil((minutes * 60) / windowSeconds)
   console.log(`soak: ${backend}, ${rate} req/s for ${minutes} min in ${windowCount} windows of ${windowSeconds} s (first ${WARM_UP_WINDOWS} are warm-up)`)
-  console.log('minute   req/s    p50    p99    max  failed  rss MB  hwm MB  store MB  load')
+  console.log(`minute   req/s    p50    p99    max  failed  rss MB  hwm MB  store MB  load  ${KIND_COLUMNS.map(([, heading]) => heading.padStart(11)).join(' ')}`)
   for (let i = 0; i < windowCount; i++) {
     const spec = { url: server.url, rate, connections: 10, duration: windowSeconds, searchIn: experimentId, createIn: createdIn, runIds }
     const { stdout } = await run(process.execPath, [LOAD, JSON.stringify(spec)], { maxBuffer: 4 << 20, env: { ...process.env, NODE_OPTIONS: '' } })
-    const figures = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { requests_per_s: number; p50_ms: number; p99_ms: number; max_ms: number; non2xx: number; errors: number; timeouts: number }
+    const figures = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
+      requests_per_s: number
+      p50_ms: number
+      p99_ms: number
+      max_ms: number
+      non2xx: number
+      errors: number
+      timeouts: number
+      kinds: Record<string, KindFigures>
+    }
     const { rss, hwm } = memory(server.pid)
     const storeBytes = database ? Number((await runSql(database.url, 'SELECT pg_database_size(current_database()) AS bytes'))?.bytes) : statSync(join(dir, 'orchard.db')).size
     const window: Window = {
@@ -128,11 +155,15 @@ try {
       hwm_mb: hwm,
       store_mb: storeBytes / 2 ** 20,
       load: loadavg()[0] ?? Number.NaN,
+      kinds: figures.kinds,
     }
     windows.push(window)
     const cell = (value: number, width: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-').padStart(width)
     console.log(
-      `${cell(window.minute, 6, 1)} ${cell(window.requests_per_s, 7)} ${cell(window.p50_ms, 6)} ${cell(window.p99_ms, 6)} ${cell(window.max_ms, 6)} ${cell(window.failures, 7)} ${cell(window.rss_mb, 7)} ${cell(window.hwm_mb, 7)} ${cell(window.store_mb, 9)} ${cell(window.load, 5, 1)}`,
+      `${cell(window.minute, 6, 1)} ${cell(window.requests_per_s, 7)} ${cell(window.p50_ms, 6)} ${cell(window.p99_ms, 6)} ${cell(window.max_ms, 6)} ${cell(window.failures, 7)} ${cell(window.rss_mb, 7)} ${cell(window.hwm_mb, 7)} ${cell(window.store_mb, 9)} ${cell(window.load, 5, 1)}  ${KIND_COLUMNS.map(([kind]) => {
+        const k = window.kinds[kind]
+        return k ? `${k.p50_ms.toFixed(0)}/${k.p99_ms.toFixed(0)}`.padStart(11) : '-'.padStart(11)
+      }).join(' ')}`,
     )
   }
 } finally {
@@ -152,6 +183,9 @@ if (first && last) {
     `after warm-up: RSS ${first.rss_mb.toFixed(0)} → ${last.rss_mb.toFixed(0)} MB (${hours > 0 ? ((last.rss_mb - first.rss_mb) / hours).toFixed(1) : '-'} MB/h); ` +
       `p99 per window min ${p99s[0]} / median ${median} / max ${p99s.at(-1)} ms; ` +
       `failed requests ${windows.reduce((sum, w) => sum + w.failures, 0)}`,
+  )
+  console.log(
+    `p99 by kind, first → last window after warm-up: ${KIND_COLUMNS.map(([kind]) => `${kind} ${first.kinds[kind]?.p99_ms ?? '-'} → ${last.kinds[kind]?.p99_ms ?? '-'} ms`).join('; ')}`,
   )
 }
 console.log(JSON.stringify({ backend, rate, minutes, windowSeconds, windows }))
