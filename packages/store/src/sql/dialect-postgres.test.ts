@@ -8,7 +8,11 @@ describe('postgresDialect', () => {
   })
   it('binds lists as one typed array', () => {
     assert.deepEqual(postgresDialect.inList('k', [1, 2], 'bigint'), { sql: 'k = ANY(?::bigint[])', params: [[1, 2]] })
-    assert.deepEqual(postgresDialect.inList('k', ['a'], 'text', true), { sql: 'NOT (k = ANY(?::text[]))', params: [['a']] })
+    assert.deepEqual(postgresDialect.inList('k', ['a', 'b'], 'text', true), { sql: 'NOT (k = ANY(?::text[]))', params: [['a', 'b']] })
+  })
+  it('writes a one-value list as an equality, which an index can walk in order', () => {
+    assert.deepEqual(postgresDialect.inList('k', [7], 'bigint'), { sql: 'k = ?::bigint', params: [7] })
+    assert.deepEqual(postgresDialect.inList('k', ['a'], 'text', true), { sql: 'k <> ?::text', params: ['a'] })
   })
   it('inserts many rows as one unnest statement', () => {
     const [statement, ...rest] = postgresDialect.insertRows(

@@ -28,6 +28,9 @@ const MIGRATION_LOCK_KEY = 7_130_411
 export const postgresDialect: Dialect = {
   name: 'postgres',
   inList(expression, values, type, negate = false) {
+    // One value is an equality: PostgreSQL 15 can walk an index in order under `column = ?`, not
+    // under `column = ANY(?)` (a search of one experiment, migration 016).
+    if (values.length === 1) return { sql: `${expression} ${negate ? '<>' : '='} ?::${SQL_TYPE[type]}`, params: [values[0]] }
     // One array parameter instead of N placeholders keeps the statement text (and plan) stable.
     const array = `?::${SQL_TYPE[type]}[]`
     return { sql: negate ? `NOT (${expression} = ANY(${array}))` : `${expression} = ANY(${array})`, params: [values] }
