@@ -6,7 +6,8 @@
 // (its own process), all at once, and the rounds alternate between them so that load on the
 // machine falls on both alike. Each round sends --requests sequential searches per tree and page
 // size: search-scale's filter and order, the latency being until the whole body is read (the
-// client's JSON.parse is left out). The first answer of each tree is compared byte for byte.
+// client's JSON.parse is left out). The first answer of each tree is compared byte for byte. The raw
+// limits are measured in the same run (see rawSqliteRowsPerSecond and bareServerPage).
 // Beside latency, the CPU time the server process (and, on PostgreSQL, the database's backends for
 // that tree's database) spent per request: on a loaded machine latency mostly measures waiting for
 // a core, CPU time far less so.
@@ -14,11 +15,12 @@
 //   node bench/search-page-ab.mjs --trees /path/to/base,. [--backend sqlite|postgres]
 //        [--runs 25000] [--rounds 6] [--requests 10]
 import { spawn, spawnSync } from 'node:child_process'
+import { createServer } from 'node:http'
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 
 const { values: args } = parseArgs({
@@ -177,6 +179,38 @@ async function search(url, body) {
   return text
 }
 
+// The raw limits, measured in the same run: SQLite's insert rate (bench/raw-sqlite.ts: rows shaped as
+// metric points, one prepared statement, one transaction) before and after the rounds, and the same
+// client reading the first 1000-run page's bytes, held in memory, from a bare node:http server: the
+// floor a page of that size has on this machine's loopback, whatever the store does.
+function rawSqliteRowsPerSecond() {
+  const module = pathToFileURL(fileURLToPath(new URL('./raw-sqlite.ts', import.meta.url))).href
+  const script = `const { rawSqliteInsertRate } = await import(${JSON.stringify(module)}); console.log(rawSqliteInsertRate(1_000_000).rowsPerSecond)`
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)) })
+  if (result.status !== 0) throw new Error(`raw SQLite insert rate: ${result.stderr}`)
+  return Number(result.stdout.trim())
+}
+
+async function bareServerPage(body, requests) {
+  const bare = createServer((request, response) => {
+    request.resume()
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body))
+  })
+  await new Promise((done) => bare.listen(0, '127.0.0.1', done))
+  try {
+    const url = `http://127.0.0.1:${bare.address().port}`
+    const xs = []
+    for (let i = 0; i < requests + 1; i++) {
+      const t0 = performance.now()
+      await search(url, '{}')
+      if (i > 0) xs.push(performance.now() - t0)
+    }
+    return +percentile(xs, 0.5).toFixed(1)
+  } finally {
+    bare.close()
+  }
+}
+
 const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]
 
 const dir = mkdtempSync(join(tmpdir(), 'orchard-search-ab-'))
@@ -208,6 +242,7 @@ try {
   }
   for (const [i, tree] of trees.entries()) servers.push(await startOrchard(tree, uris[i]))
 
+  const rawBefore = rawSqliteRowsPerSecond()
   const first = await Promise.all(servers.map((server) => search(server.url, searchBody(experimentId, 1000, 0))))
   first.forEach((text, i) => console.log(`tree ${i}: first 1000-run page ${text.length} bytes${text === first[0] ? '' : ' — DIFFERS from tree 0'}`))
   const lat = new Map()
@@ -237,7 +272,9 @@ try {
     summary.push({ tree, page: Number(max), requests: xs.length, p50_ms: +percentile(xs, 0.5).toFixed(1), p99_ms: +percentile(xs, 0.99).toFixed(1), cpu_ms_per_request: +(cpu.get(key) / xs.length).toFixed(1) })
   }
   console.table(summary)
-  console.log(JSON.stringify({ backend: args.backend, runs: RUNS, at: new Date().toISOString(), load: load(), summary }))
+  const raw = { sqlite_insert_rows_per_s: [rawBefore, rawSqliteRowsPerSecond()], bare_http_1000_run_page_p50_ms: await bareServerPage(first[0], REQUESTS * 2) }
+  console.log(`raw limits: SQLite insert ${raw.sqlite_insert_rows_per_s.join(' / ')} rows/s (before / after); the 1000-run page's bytes from a bare node:http server: p50 ${raw.bare_http_1000_run_page_p50_ms} ms`)
+  console.log(JSON.stringify({ backend: args.backend, runs: RUNS, at: new Date().toISOString(), load: load(), raw, summary }))
 } finally {
   for (const server of servers) await server.stop()
   for (const name of databases.reverse()) await sql(PG_ADMIN_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined)
