@@ -179,9 +179,20 @@ describe('web UI in Chromium', () => {
     assert.ok(!names.includes('run-00'), 'the deleted run is hidden')
     assert.ok(!names.includes('child-a'), 'children start collapsed')
     await page.getByRole('button', { name: 'Show 3 child runs' }).click()
-    const expanded = await runNames(page)
-    const at = expanded.indexOf('parent-sweep')
-    assert.deepEqual(new Set(expanded.slice(at + 1, at + 4)), new Set(['child-a', 'child-b', 'described-run']))
+    // The click scrolls the button into view, and the scroll moves the window by a few rows: for a
+    // frame after that, the element that showed the first row may show the new last one before it
+    // is moved to the end (the rows' positions on screen are right throughout). Read the settled rows.
+    const childrenFollowParent = async () => {
+      const expanded = await runNames(page)
+      const at = expanded.indexOf('parent-sweep')
+      return [...expanded.slice(at + 1, at + 4)].sort().join(',')
+    }
+    let settled = await childrenFollowParent()
+    for (let tries = 0; tries < 20 && settled !== 'child-a,child-b,described-run'; tries++) {
+      await page.waitForTimeout(50)
+      settled = await childrenFollowParent()
+    }
+    assert.equal(settled, 'child-a,child-b,described-run')
     await page.locator('.runs label.toggle input').check()
     await page.getByTestId('run-count').filter({ hasText: '28 runs' }).waitFor()
     assert.match(page.url(), /deleted=1/)
