@@ -1,7 +1,9 @@
 // One window of the soak's steady load (bench/soak.ts), in its own process so the load generator
 // never shares an event loop with the server it measures. What a team's server sees, each kind of
 // request at a fixed share of the overall rate, on connections of its own: a 100-point log-batch,
-// a run read, a 100-run search, a metric's history, and a new run with a tag. Each kind is its own
+// a run read, a 100-run search, a metric's history (a fixed 100 steps, written before the load: the
+// log-batches' metrics grow, so reading one of them would cost more each minute), and a new run with
+// a tag. Each kind is its own
 // autocannon instance (all five at once), so that the window's latency can be told per kind as
 // well as over the whole mix.
 // Usage: node bench/soak-load.mjs '<json spec>'; prints the figures as one JSON line.
@@ -33,7 +35,7 @@ const kinds = {
     path: `${api}/runs/search`,
     body: JSON.stringify({ experiment_ids: [spec.searchIn], max_results: 100, filter: 'metrics.m0 > 0.1', order_by: ['metrics.m1 DESC'] }),
   },
-  'get-history': { method: 'GET', setupRequest: (req) => ({ ...req, path: `${api}/metrics/get-history?run_id=${nextRun()}&metric_key=m3&max_results=1000` }) },
+  'get-history': { method: 'GET', setupRequest: (req) => ({ ...req, path: `${api}/metrics/get-history?run_id=${nextRun()}&metric_key=h&max_results=1000` }) },
   'runs/create': {
     method: 'POST',
     path: `${api}/runs/create`,

@@ -8,8 +8,8 @@
 // The load (bench/soak-load.mjs, autocannon in a process of its own, a fixed overall rate) cycles
 // through a 100-point log-batch, a run read, a 100-run filtered and ordered search, a metric's
 // history and a run creation. Searched runs stay a fixed set of 200; created runs go to another
-// experiment, so the search's cost does not grow with the test, while the metric store does
-// (about rate × 20 points a second). After each window it prints the window's request rate, p50,
+// experiment, and the history read is of a 100-step metric written before the load, so neither
+// costs more as the test goes on, while the metric store grows (about rate × 20 points a second). After each window it prints the window's request rate, p50,
 // p99, maximum and failures, the server's resident memory (VmRSS, VmHWM from /proc), the store's
 // size and the machine's load average, then each request kind's p50/p99 (ms). The summary compares the first window after warm-up with
 // the last: memory growth, and p99's spread over the windows.
@@ -123,7 +123,12 @@ try {
     const created = (await restCall(server.url, 'POST', 'runs/create', { experiment_id: experimentId, start_time: Date.now() })) as { run: { info: { run_id: string } } }
     const runId = created.run.info.run_id
     runIds.push(runId)
-    const metrics = Array.from({ length: 10 }, (_, k) => ({ key: `m${k}`, value: Math.random(), timestamp: Date.now(), step: 0 }))
+    // m0..m9 grow with every log-batch of the load; h is a 100-step history written once, the one
+    // the load reads, so that a history read costs the same in the last window as in the first.
+    const metrics = [
+      ...Array.from({ length: 10 }, (_, k) => ({ key: `m${k}`, value: Math.random(), timestamp: Date.now(), step: 0 })),
+      ...Array.from({ length: 100 }, (_, step) => ({ key: 'h', value: Math.random(), timestamp: Date.now(), step })),
+    ]
     await restCall(server.url, 'POST', 'runs/log-batch', { run_id: runId, metrics, params: [{ key: 'lr', value: String(i / 200) }] })
   }
   const windowCount = Math.ceil((minutes * 60) / windowSeconds)
