@@ -3,9 +3,8 @@
 // request at a fixed share of the overall rate, on connections of its own: a 100-point log-batch,
 // a run read, a 100-run search, a metric's history (a fixed 100 steps, written before the load: the
 // log-batches' metrics grow, so reading one of them would cost more each minute), and a new run with
-// a tag. Each kind is its own
-// autocannon instance (all five at once), so that the window's latency can be told per kind as
-// well as over the whole mix.
+// a tag. Each kind is its own autocannon instance (all five at once), so that the window's latency
+// can be told per kind as well as over the whole mix.
 // Usage: node bench/soak-load.mjs '<json spec>'; prints the figures as one JSON line.
 //   spec: { url, rate, connections, duration, searchIn, createIn, runIds: string[] }
 //   (searchIn: the experiment searched; createIn: where new runs go; rate and connections are

@@ -9,10 +9,11 @@
 // through a 100-point log-batch, a run read, a 100-run filtered and ordered search, a metric's
 // history and a run creation. Searched runs stay a fixed set of 200; created runs go to another
 // experiment, and the history read is of a 100-step metric written before the load, so neither
-// costs more as the test goes on, while the metric store grows (about rate × 20 points a second). After each window it prints the window's request rate, p50,
-// p99, maximum and failures, the server's resident memory (VmRSS, VmHWM from /proc), the store's
-// size and the machine's load average, then each request kind's p50/p99 (ms). The summary compares the first window after warm-up with
-// the last: memory growth, and p99's spread over the windows.
+// costs more as the test goes on, while the metric store grows (about rate × 20 points a second).
+// After each window it prints the window's request rate, p50, p99, maximum and failures, the
+// server's resident memory (VmRSS, VmHWM from /proc), the store's size and the machine's load
+// average, then each request kind's p50/p99 (ms). The summary compares the first window after
+// warm-up with the last: memory growth, and p99's spread over the windows.
 import { execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'

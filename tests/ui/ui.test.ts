@@ -182,17 +182,14 @@ describe('web UI in Chromium', () => {
     // The click scrolls the button into view, and the scroll moves the window by a few rows: for a
     // frame after that, the element that showed the first row may show the new last one before it
     // is moved to the end (the rows' positions on screen are right throughout). Read the settled rows.
-    const childrenFollowParent = async () => {
-      const expanded = await runNames(page)
-      const at = expanded.indexOf('parent-sweep')
-      return [...expanded.slice(at + 1, at + 4)].sort().join(',')
-    }
-    let settled = await childrenFollowParent()
-    for (let tries = 0; tries < 20 && settled !== 'child-a,child-b,described-run'; tries++) {
-      await page.waitForTimeout(50)
-      settled = await childrenFollowParent()
-    }
-    assert.equal(settled, 'child-a,child-b,described-run')
+    await page.waitForFunction(() => {
+      const names = [...document.querySelectorAll('.grid-body [role=row] .cell.name a')].map((a) => a.textContent)
+      const at = names.indexOf('parent-sweep')
+      return at >= 0 && names.slice(at + 1, at + 4).sort().join(',') === 'child-a,child-b,described-run'
+    })
+    const expanded = await runNames(page)
+    const at = expanded.indexOf('parent-sweep')
+    assert.deepEqual(new Set(expanded.slice(at + 1, at + 4)), new Set(['child-a', 'child-b', 'described-run']))
     await page.locator('.runs label.toggle input').check()
     await page.getByTestId('run-count').filter({ hasText: '28 runs' }).waitFor()
     assert.match(page.url(), /deleted=1/)
