@@ -9,8 +9,11 @@ import type { Browser, Page } from 'playwright-core'
 export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
+// Checked as the test file loads, before its hooks start a server beside the browser: a launch that
+// failed after the server was up left the file's process running, and the whole suite waiting on it.
+if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH.`)
+
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH.`)
   mkdirSync(SCREENSHOTS, { recursive: true })
   return chromium.launch({
     executablePath: CHROMIUM,
