@@ -6,6 +6,7 @@ import { describeGarbageCollect } from './suite/garbage-collect.ts'
 import { describeLoggedModels } from './suite/logged-models.ts'
 import type { StoreHarness } from './suite/harness.ts'
 import { describeMetricBuckets } from './suite/metric-buckets.ts'
+import { describeMetricChunks } from './suite/metric-chunks.ts'
 import { describeMetrics } from './suite/metrics.ts'
 import { describeMigrations } from './suite/migrations.ts'
 import { describeMoveRuns } from './suite/move-runs.ts'
@@ -24,6 +25,7 @@ export function describeTrackingStore(name: string, harness: StoreHarness): void
     describeMoveRuns(harness)
     describeMetrics(harness)
     describeMetricBuckets(harness)
+    describeMetricChunks(harness)
     describeRunSearch(harness)
     describeRunWireJson(harness)
     describeDatasets(harness)

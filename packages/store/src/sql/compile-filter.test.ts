@@ -14,7 +14,7 @@ describe('compileRunFilter', () => {
     const positions = order.map((fragment) => sql.indexOf(fragment))
     assert.ok(positions.every((at) => at >= 0), sql)
     assert.deepEqual([...positions].sort((a, b) => a - b), positions, sql)
-    assert.deepEqual(params, ['FINISHED', 'team', 't1', 'p2', 'v1', 'm0', 0.2, 'p1', 'v3', 'loss', 1])
+    assert.deepEqual(params, ['FINISHED', 'team', 't1', 'p2', 'v1', 'm0', 0.2, 'p1', 'v3', 'loss', 'loss', 1])
   })
 
   it('leaves the clauses of an OR in the order written', () => {

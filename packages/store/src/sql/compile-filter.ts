@@ -3,6 +3,7 @@ import type { Comparison, FilterNode, MetricAggregate } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol/base'
 import { fragment, joinFragments } from './dialect.ts'
 import type { Dialect, Fragment } from './dialect.ts'
+import { historyAggregate } from './metric-points.ts'
 
 /** The tag on a run input that records how a dataset was used (`training`, `eval`, …). */
 export const DATASET_CONTEXT_TAG = 'mlflow.data.context'
@@ -53,12 +54,10 @@ function compareMetric(dialect: Dialect, comparison: Comparison): Fragment {
     : fragment(`f.is_nan = 0 AND ${compared.sql}`, compared.params)
 }
 
-const AGGREGATE_SQL = { min: 'min', max: 'max', mean: 'avg' } as const
-
 /**
  * `min(metrics.k) < v` (Orchard's extension): the aggregate of the run's whole history of the key,
- * read by a scalar subquery over the history's (run_key, key, …) primary key, so the work per run
- * is its points of that one key. NaN points are left out; a run with no other point has no
+ * read by a scalar subquery over the history's (run_key, key, …) primary key and the run's chunks
+ * of the key (their summary columns), so the work per run is its rows and chunks of that one key. NaN points are left out; a run with no other point has no
  * aggregate, and NULL satisfies no comparison, so it never matches (as a run without the metric).
  * A scalar subquery stays a per-row subplan on PostgreSQL, so it needs no fence.
  */
@@ -69,8 +68,7 @@ function compareMetricAggregate(dialect: Dialect, comparison: Comparison): Fragm
 }
 
 /** The aggregate of run `r`'s history of a metric as a scalar subquery; NULL without a non-NaN point. */
-export const metricAggregate = (aggregate: MetricAggregate, key: string): Fragment =>
-  fragment(`(SELECT ${AGGREGATE_SQL[aggregate]}(h.value) FROM metrics h WHERE h.run_key = r.run_key AND h.key = ? AND h.is_nan = 0)`, [key])
+export const metricAggregate = (aggregate: MetricAggregate, key: string): Fragment => historyAggregate(aggregate, key)
 
 export function unknownKey(comparison: Comparison): never {
   throw invalidParameter(`Invalid filter key '${comparison.entity}.${comparison.key}'`)

@@ -1,4 +1,4 @@
-import type { Column, ColumnType, Dialect, DriverErrorKind } from './dialect.ts'
+import type { Column, ColumnType, Dialect, DriverErrorKind, MetricChunk } from './dialect.ts'
 
 const SQL_TYPE: Record<ColumnType, string> = { text: 'text', bigint: 'bigint', double: 'float8', smallint: 'smallint' }
 
@@ -25,6 +25,18 @@ export function numberPlaceholders(sql: string): string {
 // Arbitrary constant: the key of the advisory lock that serialises schema migrations.
 const MIGRATION_LOCK_KEY = 7_130_411
 
+const CHUNK_COLUMNS = 'run_key, key, points, numbers, min_timestamp, max_timestamp, min_step, max_step, min_value, max_value, sum_value'
+// Every chunk in one statement: unnest cannot give a row an array of its own, so each chunk's three
+// arrays travel as array literals in text[] parameters and are cast per row.
+const INSERT_METRIC_CHUNKS = `INSERT INTO metric_chunks (${CHUNK_COLUMNS}, timestamps, steps, vals)
+  SELECT ${CHUNK_COLUMNS}, timestamps::bigint[], steps::bigint[], vals::float8[]
+  FROM unnest(?::bigint[], ?::text[], ?::integer[], ?::integer[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
+              ?::float8[], ?::float8[], ?::float8[], ?::text[], ?::text[], ?::text[])
+       AS u(${CHUNK_COLUMNS}, timestamps, steps, vals)`
+
+/** An array literal PostgreSQL reads back exactly: JS's shortest digits, NaN and ±Infinity by name. */
+const arrayLiteral = (values: Float64Array) => `{${values.join(',')}}`
+
 export const postgresDialect: Dialect = {
   name: 'postgres',
   inList(expression, values, type, negate = false) {
@@ -50,6 +62,41 @@ export const postgresDialect: Dialect = {
       .map((c) => `?::${SQL_TYPE[c.type]}[]`)
       .join(', ')}) ${suffix}`
     return [{ sql, params: arrays }]
+  },
+  metricChunks: {
+    insert(chunks: readonly MetricChunk[]) {
+      if (chunks.length === 0) return []
+      const column = <T>(pick: (c: MetricChunk) => T) => chunks.map(pick)
+      return [
+        {
+          sql: INSERT_METRIC_CHUNKS,
+          params: [
+            column((c) => c.runKey),
+            column((c) => c.key),
+            column((c) => c.timestamps.length),
+            column((c) => c.numbers),
+            column((c) => c.minTimestamp),
+            column((c) => c.maxTimestamp),
+            column((c) => c.minStep),
+            column((c) => c.maxStep),
+            column((c) => c.minValue),
+            column((c) => c.maxValue),
+            column((c) => c.sumValue),
+            column((c) => arrayLiteral(c.timestamps)),
+            column((c) => arrayLiteral(c.steps)),
+            column((c) => arrayLiteral(c.values)),
+          ],
+        },
+      ]
+    },
+    // float8 holds NaN (and finds it equal to itself); `metrics` stores it as 0 with is_nan = 1.
+    points: {
+      from: ' CROSS JOIN LATERAL unnest(c.timestamps, c.steps, c.vals) AS p(timestamp, step, raw)',
+      timestamp: 'p.timestamp',
+      step: 'p.step',
+      value: "CASE WHEN p.raw = 'NaN'::float8 THEN 0::float8 ELSE p.raw END",
+      isNan: "CASE WHEN p.raw = 'NaN'::float8 THEN 1 ELSE 0 END",
+    },
   },
   listTablesSql: `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`,
   // Also lifts the connections' statement_timeout for this transaction: building an index on a

@@ -1,4 +1,5 @@
-import type { Column, Dialect, DriverErrorKind } from './dialect.ts'
+import type { Column, Dialect, DriverErrorKind, MetricChunk } from './dialect.ts'
+import { packMetricChunk } from './metric-chunk-codec.ts'
 
 /** The connection function a search's rows call to stay within its time budget (sqlite-db.ts). */
 export const SEARCH_BUDGET_FUNCTION = 'orchard_within_budget'
@@ -9,6 +10,10 @@ export const SEARCH_BUDGET_EXCEEDED = 'ORCHARD_SEARCH_BUDGET_EXCEEDED'
  * text of a REAL has 15 significant digits, not the shortest that reads back the same double.
  */
 export const JSON_NUMBER_FUNCTION = 'orchard_json_number'
+/** The connection's table-valued function giving a metric chunk's points as rows (sqlite-db.ts). */
+export const METRIC_POINTS_FUNCTION = 'orchard_metric_points'
+const INSERT_METRIC_CHUNK = `INSERT INTO metric_chunks (run_key, key, points, numbers, min_timestamp, max_timestamp, min_step, max_step,
+  min_value, max_value, sum_value, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 // Integers up to this magnitude read back as the same JS number, so SQLite's digits are JS's.
 const MAX_EXACT_INTEGER = Number.MAX_SAFE_INTEGER
 
@@ -68,6 +73,23 @@ export const sqliteDialect: Dialect = {
       .map(() => '?')
       .join(', ')}) ${suffix}`
     return rows.map((params) => ({ sql, params }))
+  },
+  metricChunks: {
+    insert: (chunks: readonly MetricChunk[]) =>
+      chunks.map((c) => ({
+        sql: INSERT_METRIC_CHUNK,
+        params: [c.runKey, c.key, c.timestamps.length, c.numbers, c.minTimestamp, c.maxTimestamp, c.minStep, c.maxStep, c.minValue, c.maxValue, c.sumValue,
+          packMetricChunk(c.timestamps, c.steps, c.values)],
+      })),
+    // The function returns JavaScript numbers, which SQLite takes as REAL: timestamps and steps are
+    // cast back to INTEGER so that they compare, divide and DISTINCT as the same column of `metrics`.
+    points: {
+      from: ` CROSS JOIN ${METRIC_POINTS_FUNCTION}(c.data) p`,
+      timestamp: 'CAST(p.timestamp AS INTEGER)',
+      step: 'CAST(p.step AS INTEGER)',
+      value: 'p.value',
+      isNan: 'p.is_nan',
+    },
   },
   listTablesSql: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
   // BEGIN IMMEDIATE already takes the database's write lock.

@@ -87,6 +87,36 @@ export interface Dialect {
    * BENCHMARKS.md).
    */
   readonly wireJson: WireJsonSql | undefined
+  /** How metric chunks (migration 017) are written and read back as points (metric-points.ts). */
+  readonly metricChunks: MetricChunkSql
+}
+
+/** A run's points of one key, packed: the three arrays are n long, NaN stored as itself. */
+export interface MetricChunk {
+  readonly runKey: number
+  readonly key: string
+  readonly timestamps: Float64Array
+  readonly steps: Float64Array
+  readonly values: Float64Array
+  /** The points that are not NaN, and their min, max and sum (null when there are none). */
+  readonly numbers: number
+  readonly minValue: number | null
+  readonly maxValue: number | null
+  readonly sumValue: number | null
+  readonly minTimestamp: number
+  readonly maxTimestamp: number
+  readonly minStep: number
+  readonly maxStep: number
+}
+
+export interface MetricChunkSql {
+  /** Statements inserting the chunks into metric_chunks. */
+  insert(chunks: readonly MetricChunk[]): Statement[]
+  /**
+   * FROM-clause text put right after `metric_chunks c` that gives each of the chunk's points as a
+   * row, and the expressions for its columns (typed as `metrics`' columns are).
+   */
+  readonly points: { readonly from: string; readonly timestamp: string; readonly step: string; readonly value: string; readonly isNan: string }
 }
 
 /** SQL that writes values byte for byte as JSON.stringify writes what the store would return. */

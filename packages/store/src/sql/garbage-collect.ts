@@ -22,8 +22,9 @@ const DELETE_CHUNK = 10_000
 async function removeRuns(tx: Db, dialect: Dialect, runKeys: readonly number[]): Promise<void> {
   for (let i = 0; i < runKeys.length; i += DELETE_CHUNK) {
     const inRuns = dialect.inList('run_key', runKeys.slice(i, i + DELETE_CHUNK), 'bigint')
-    // metrics has no foreign key (ingest speed); the other child tables cascade.
+    // metrics and metric_chunks have no foreign key (ingest speed); the other child tables cascade.
     await tx.run(`DELETE FROM metrics WHERE ${inRuns.sql}`, inRuns.params)
+    await tx.run(`DELETE FROM metric_chunks WHERE ${inRuns.sql}`, inRuns.params)
     await tx.run(`DELETE FROM runs WHERE ${inRuns.sql}`, inRuns.params)
   }
 }

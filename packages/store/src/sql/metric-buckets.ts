@@ -2,6 +2,7 @@ import type { MetricBucket, MetricBuckets, MetricHistoryBucketsQuery } from '@or
 import type { StoreContext } from './context.ts'
 import { PLAN_PER_CALL } from './db.ts'
 import { decodeMetricValue } from './metric-value.ts'
+import { selectPoints } from './metric-points.ts'
 import { findRun } from './run-rows.ts'
 
 // Full-fidelity chart data (the approach W&B uses): rather than sampling N points, which drops a spike
@@ -46,12 +47,18 @@ export async function getMetricHistoryBuckets(
   for (const runId of runIds) runs.push(await findRun(db, runId, ctx.workspace))
   const x = query.xAxis === 'step' ? 'step' : 'timestamp'
   const y = query.xAxis === 'step' ? 'timestamp' : 'step'
-  const inRuns = dialect.inList('run_key', [...new Set(runs.map((r) => r.run_key))], 'bigint')
+  const runKeys = [...new Set(runs.map((r) => r.run_key))]
   let { xMin, xMax } = query
   if (xMin === undefined || xMax === undefined) {
+    const inRuns = dialect.inList('run_key', runKeys, 'bigint')
+    const inChunkRuns = dialect.inList('c.run_key', runKeys, 'bigint')
     const [extent] = await db.query<{ low: number | null; high: number | null }>(
-      `SELECT min(${x}) AS low, max(${x}) AS high FROM metrics WHERE ${inRuns.sql} AND key = ?`,
-      [...inRuns.params, key],
+      `SELECT min(low) AS low, max(high) AS high FROM (
+         SELECT min(${x}) AS low, max(${x}) AS high FROM metrics WHERE ${inRuns.sql} AND key = ?
+         UNION ALL
+         SELECT min(c.min_${x}), max(c.max_${x}) FROM metric_chunks c WHERE ${inChunkRuns.sql} AND c.key = ?
+       ) e`,
+      [...inRuns.params, key, ...inChunkRuns.params, key],
       PLAN_PER_CALL,
     )
     if (!extent || extent.low === null || extent.high === null) return { xMin: 0, xMax: 0, bucketWidth: 1, buckets: [] }
@@ -64,9 +71,10 @@ export async function getMetricHistoryBuckets(
   // row-value IN, for which SQLite builds an index, so it stays linear whatever the statistics say;
   // a plain JOIN let its planner pick a nested loop once the store had statistics: 40 s for 100,000
   // points), ties at one x broken here; ranking every point with a window measured 2-3x slower.
+  const inRange = selectPoints(dialect, { runKeys, key, range: { column: x, low: xMin, high: xMax } })
   const points = `SELECT run_key, step, timestamp, value, is_nan, (${x} - CAST(? AS BIGINT)) / CAST(? AS BIGINT) AS bucket
-     FROM metrics WHERE ${inRuns.sql} AND key = ? AND ${x} >= ? AND ${x} <= ?`
-  const params = [xMin, width, ...inRuns.params, key, xMin, xMax]
+     FROM (${inRange.sql}) m`
+  const params = [xMin, width, ...inRange.params]
   const summaries = await db.query<SummaryRow>(
     `SELECT run_key, bucket, COUNT(*) AS n, MIN(CASE WHEN is_nan = 0 THEN value END) AS low, MAX(CASE WHEN is_nan = 0 THEN value END) AS high,
             AVG(CASE WHEN is_nan = 0 THEN value END) AS mean

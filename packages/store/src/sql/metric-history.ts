@@ -6,6 +6,7 @@ import { fragment } from './dialect.ts'
 import { readJsonRows } from './json-rows.ts'
 import { decodeMetricValue } from './metric-value.ts'
 import { decodeOffsetToken, encodeOffsetToken } from './page-token.ts'
+import { selectPoints } from './metric-points.ts'
 import { findRun } from './run-rows.ts'
 
 interface HistoryRow {
@@ -27,8 +28,8 @@ const toMetric = (key: string, row: HistoryRow): Metric => ({
 })
 
 /**
- * A run's history of one metric in MLflow's order (timestamp, step, value) — the primary key's
- * order, so even a 100,000-point history is one index range scan with no sort.
+ * A run's history of one metric in MLflow's order (timestamp, step, value). The rows come in the
+ * primary key's order and the chunks' points are sorted, and the database merges the two.
  */
 export async function getMetricHistory(
   ctx: StoreContext,
@@ -39,15 +40,15 @@ export async function getMetricHistory(
   const run = await findRun(ctx.db, runId, ctx.workspace)
   const offset = query.pageToken ? decodeOffsetToken(query.pageToken) : 0
   // Only the columns that vary: each one costs ~15% of reading a 100,000-point history.
-  const sql = `SELECT value, timestamp, step, is_nan FROM metrics WHERE run_key = ? AND key = ?
-               ORDER BY timestamp, step, value, is_nan`
+  const points = selectPoints(ctx.dialect, { runKeys: [run.run_key], key, withoutRunKey: true })
+  const sql = `${points.sql} ORDER BY timestamp, step, value, is_nan`
   if (query.maxResults === undefined) {
     const rows = offset
-      ? await ctx.db.query<HistoryRow>(`${sql} LIMIT ? OFFSET ?`, [run.run_key, key, Number.MAX_SAFE_INTEGER, offset])
-      : await ctx.db.query<HistoryRow>(sql, [run.run_key, key])
+      ? await ctx.db.query<HistoryRow>(`${sql} LIMIT ? OFFSET ?`, [...points.params, Number.MAX_SAFE_INTEGER, offset])
+      : await ctx.db.query<HistoryRow>(sql, points.params)
     return { items: rows.map((row) => toMetric(key, row)) }
   }
-  const rows = await ctx.db.query<HistoryRow>(`${sql} LIMIT ? OFFSET ?`, [run.run_key, key, query.maxResults + 1, offset])
+  const rows = await ctx.db.query<HistoryRow>(`${sql} LIMIT ? OFFSET ?`, [...points.params, query.maxResults + 1, offset])
   const items = rows.slice(0, query.maxResults).map((row) => toMetric(key, row))
   return rows.length > query.maxResults ? { items, nextPageToken: encodeOffsetToken(offset + query.maxResults) } : { items }
 }
@@ -60,13 +61,15 @@ export async function getMetricHistoryBulk(
   maxResults: number,
 ): Promise<RunMetric[]> {
   if (runIds.length === 0) return []
-  const inRuns = ctx.dialect.inList('r.run_id', runIds, 'text')
+  const inRuns = ctx.dialect.inList('run_id', runIds, 'text')
+  const runs = await ctx.db.query<{ run_key: number; run_id: string }>(`SELECT run_key, run_id FROM runs WHERE ${inRuns.sql}`, inRuns.params)
+  if (runs.length === 0) return []
+  const points = selectPoints(ctx.dialect, { runKeys: runs.map((r) => r.run_key), key })
   const rows = await ctx.db.query<HistoryRow & { run_id: string }>(
     `SELECT r.run_id, m.value, m.timestamp, m.step, m.is_nan
-     FROM metrics m JOIN runs r ON r.run_key = m.run_key
-     WHERE ${inRuns.sql} AND m.key = ?
+     FROM (${points.sql}) m JOIN runs r ON r.run_key = m.run_key
      ORDER BY r.run_id, m.timestamp, m.step, m.value LIMIT ?`,
-    [...inRuns.params, key, maxResults],
+    [...points.params, maxResults],
   )
   return rows.map((row) => ({ runId: row.run_id, ...toMetric(key, row) }))
 }
@@ -106,35 +109,32 @@ export async function getMetricHistoryBulkInterval(
   const runs = []
   for (const runId of runIds) runs.push(await findRun(db, runId, ctx.workspace))
   if (runs.length === 0) return []
-  const inRuns = dialect.inList('run_key', runs.map((r) => r.run_key), 'bigint')
+  const runKeys = runs.map((r) => r.run_key)
+  const inRuns = dialect.inList('run_key', runKeys, 'bigint')
+  const inChunkRuns = dialect.inList('c.run_key', runKeys, 'bigint')
   const bounds = await db.query<{ low: number; high: number }>(
-    `SELECT min(step) AS low, max(step) AS high FROM metrics WHERE ${inRuns.sql} AND key = ? GROUP BY run_key`,
-    [...inRuns.params, key],
+    `SELECT min(low) AS low, max(high) AS high FROM (
+       SELECT run_key, min(step) AS low, max(step) AS high FROM metrics WHERE ${inRuns.sql} AND key = ? GROUP BY run_key
+       UNION ALL
+       SELECT c.run_key, min(c.min_step), max(c.max_step) FROM metric_chunks c WHERE ${inChunkRuns.sql} AND c.key = ? GROUP BY c.run_key
+     ) b GROUP BY run_key`,
+    [...inRuns.params, key, ...inChunkRuns.params, key],
   )
   if (bounds.length === 0) return []
-  const boundaries = new Set(bounds.flatMap((b) => [b.low, b.high]))
+  const boundaries = new Set(bounds.flatMap((b) => [Number(b.low), Number(b.high)]))
   // MLflow's defaults: from step 0 to the greatest step of any run.
   const startStep = query.startStep ?? 0
-  const endStep = query.endStep ?? Math.max(...bounds.map((b) => b.high))
+  const endStep = query.endStep ?? Math.max(...bounds.map((b) => Number(b.high)))
   // A long history has ~100,000 distinct steps: one JSON array instead of a driver row per step.
+  const inRange = selectPoints(dialect, { runKeys, key, range: { column: 'step', low: startStep, high: endStep } })
   const [stepRows] = await readJsonRows<[[number][]]>(db, dialect, [
-    {
-      columns: ['step'],
-      from: fragment(
-        `FROM (SELECT DISTINCT step FROM metrics WHERE ${inRuns.sql} AND key = ? AND step >= ? AND step <= ?) steps`,
-        [...inRuns.params, key, startStep, endStep],
-      ),
-    },
+    { columns: ['step'], from: fragment(`FROM (SELECT DISTINCT step FROM (${inRange.sql}) points) steps`, inRange.params) },
   ])
-  const steps = stepRows.map(([step]) => step).sort((a, b) => a - b)
+  const steps = stepRows.map(([step]) => Number(step)).sort((a, b) => a - b)
   const sampled = sampleSteps(steps, boundaries, startStep, endStep, query.maxResults)
   if (sampled.length === 0) return []
-  const inSteps = dialect.inList('step', sampled, 'bigint')
-  const rows = await db.query<PointRow>(
-    `SELECT run_key, value, timestamp, step, is_nan FROM metrics
-     WHERE ${inRuns.sql} AND key = ? AND ${inSteps.sql} ORDER BY run_key, step, timestamp, value`,
-    [...inRuns.params, key, ...inSteps.params],
-  )
+  const atSteps = selectPoints(dialect, { runKeys, key, steps: sampled })
+  const rows = await db.query<PointRow>(`${atSteps.sql} ORDER BY run_key, step, timestamp, value`, atSteps.params)
   const runIdByKey = new Map(runs.map((r) => [r.run_key, r.run_id]))
   const byRun = new Map<number, RunMetric[]>()
   for (const row of rows) {

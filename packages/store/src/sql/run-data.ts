@@ -4,6 +4,7 @@ import type { LogBatchInput } from '../tracking-store.ts'
 import type { StoreContext } from './context.ts'
 import type { Db } from './db.ts'
 import type { Column, Dialect } from './dialect.ts'
+import { METRIC_POINT, writeMetricPoints } from './metric-points.ts'
 import { encodeMetricValue, metricValueJson } from './metric-value.ts'
 import { writeModelMetrics } from './run-model-links.ts'
 import { findActiveRun } from './run-rows.ts'
@@ -19,15 +20,6 @@ const KEY_VALUE: readonly Column[] = [
   { name: 'key', type: 'text' },
   { name: 'value', type: 'text' },
 ]
-const METRIC_POINT: readonly Column[] = [
-  { name: 'run_key', type: 'bigint' },
-  { name: 'key', type: 'text' },
-  { name: 'timestamp', type: 'bigint' },
-  { name: 'step', type: 'bigint' },
-  { name: 'value', type: 'double' },
-  { name: 'is_nan', type: 'smallint' },
-]
-
 /** A latest value: the point's columns and its wire JSON (migration 015). */
 const LATEST_METRIC: readonly Column[] = [...METRIC_POINT, { name: 'value_json', type: 'text' }]
 
@@ -107,22 +99,19 @@ const isLater = (a: Metric, b: Metric) =>
 
 async function writeMetrics(tx: Db, dialect: Dialect, run: RunRow, metrics: readonly Metric[]): Promise<void> {
   if (metrics.length === 0) return
-  const points: unknown[][] = []
   const latest = new Map<string, Metric>()
   for (const metric of metrics) {
-    const { value, isNan } = encodeMetricValue(metric.value)
-    points.push([run.run_key, metric.key, metric.timestamp, metric.step, value, isNan])
     const current = latest.get(metric.key)
     if (!current || isLater(metric, current)) latest.set(metric.key, metric)
   }
-  // Identical points (key, timestamp, step, value) are one point, as MLflow's primary key makes them.
-  await tx.runBatch(dialect.insertRows('metrics', METRIC_POINT, points, 'ON CONFLICT DO NOTHING'))
   const latestRows = [...latest.values()]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map((m) => {
       const { value, isNan } = encodeMetricValue(m.value)
       return [run.run_key, m.key, m.timestamp, m.step, value, isNan, metricValueJson(m.value)]
     })
+  // First, so that on PostgreSQL the (run, key) rows stay locked while the points are checked and
+  // written (writeMetricPoints).
   await tx.runBatch(
     dialect.insertRows(
       'latest_metrics',
@@ -133,6 +122,7 @@ async function writeMetrics(tx: Db, dialect: Dialect, run: RunRow, metrics: read
        WHERE (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`,
     ),
   )
+  await writeMetricPoints(tx, dialect, run.run_key, metrics)
 }
 
 /** All or nothing: one transaction, params first (they are the part that can be refused). */

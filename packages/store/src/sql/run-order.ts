@@ -4,6 +4,7 @@ import { invalidParameter } from '@orchard/protocol/base'
 import { metricAggregate } from './compile-filter.ts'
 import { fragment } from './dialect.ts'
 import type { Dialect, Fragment } from './dialect.ts'
+import { hasNumber } from './metric-points.ts'
 
 const ATTRIBUTE_ORDER: Readonly<Record<string, { column: string; text: boolean; nullable: boolean }>> = {
   run_id: { column: 'r.run_id', text: true, nullable: false },
@@ -98,7 +99,7 @@ function aggregateSlices(term: OrderTerm): OrderSlice[] {
   const value = metricAggregate(term.aggregate!, term.key)
   return [
     { from: runs, where: [fragment(`${value.sql} IS NOT NULL`, value.params)], orderBy: [`${value.sql} ${direction(term.ascending)}`], orderParams: value.params },
-    { from: runs, where: [fragment('NOT EXISTS (SELECT 1 FROM metrics h WHERE h.run_key = r.run_key AND h.key = ? AND h.is_nan = 0)', [term.key])], orderBy: [] },
+    { from: runs, where: [fragment(`NOT ${hasNumber(term.key).sql}`, hasNumber(term.key).params)], orderBy: [] },
   ]
 }
 

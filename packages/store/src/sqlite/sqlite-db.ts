@@ -2,7 +2,8 @@ import Database from 'better-sqlite3'
 import type { Database as Connection, Statement as Prepared } from 'better-sqlite3'
 import { translateDriverError } from '../sql/db.ts'
 import type { Db, Statement } from '../sql/db.ts'
-import { JSON_NUMBER_FUNCTION, SEARCH_BUDGET_EXCEEDED, SEARCH_BUDGET_FUNCTION, sqliteDialect } from '../sql/dialect-sqlite.ts'
+import { JSON_NUMBER_FUNCTION, METRIC_POINTS_FUNCTION, SEARCH_BUDGET_EXCEEDED, SEARCH_BUDGET_FUNCTION, sqliteDialect } from '../sql/dialect-sqlite.ts'
+import { unpackMetricChunk } from '../sql/metric-chunk-codec.ts'
 import { metricValueJson } from '../sql/metric-value.ts'
 import { Mutex } from './mutex.ts'
 
@@ -97,6 +98,19 @@ function jsonNumber(value: unknown): string | null {
   return metricValueJson(value)
 }
 
+/**
+ * A metric chunk's points as rows (timestamp, step, value, is_nan), NaN as value 0 with is_nan 1 as
+ * `metrics` stores it: `FROM metric_chunks c CROSS JOIN orchard_metric_points(c.data) p`.
+ */
+function* metricPoints(data: unknown): Generator<[number, number, number, number]> {
+  if (!(data instanceof Uint8Array)) return
+  const { timestamps, steps, values } = unpackMetricChunk(data)
+  for (let i = 0; i < timestamps.length; i++) {
+    const value = values[i] as number
+    yield Number.isNaN(value) ? [timestamps[i] as number, steps[i] as number, 0, 1] : [timestamps[i] as number, steps[i] as number, value, 0]
+  }
+}
+
 /** Statements on the connection with no locking: used inside a transaction that holds the mutex. */
 class UnlockedSqlite implements Db {
   constructor(
@@ -146,6 +160,7 @@ class SqliteDb implements Db {
   ) {
     this.inTransaction = new UnlockedSqlite(connection, new StatementCache(connection), new StatementBudget(connection, statementTimeoutMs))
     connection.function(JSON_NUMBER_FUNCTION, { deterministic: true, directOnly: true, varargs: false }, jsonNumber)
+    connection.table(METRIC_POINTS_FUNCTION, { columns: ['timestamp', 'step', 'value', 'is_nan'], parameters: ['data'], directOnly: true, rows: metricPoints })
   }
 
   private async locked<T>(fn: () => Promise<T>): Promise<T> {

@@ -89,11 +89,14 @@ export class SqlWorkspaceStore implements WorkspaceStore {
         await tx.run('UPDATE registry_events SET workspace = ? WHERE workspace = ?', [DEFAULT_WORKSPACE, name])
       } else if (mode === 'CASCADE') {
         // Runs, logged models, versions, tags and aliases go with their parents (ON DELETE CASCADE).
-        // Metrics have no foreign key (see 001-initial.sql), so their rows are removed here.
-        await tx.run(
-          `DELETE FROM metrics WHERE run_key IN (SELECT r.run_key FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE e.workspace = ?)`,
-          [name],
-        )
+        // Metric points have no foreign key (see 001-initial.sql, 017-metric-chunks.sql), so their
+        // rows are removed here.
+        for (const table of ['metrics', 'metric_chunks']) {
+          await tx.run(
+            `DELETE FROM ${table} WHERE run_key IN (SELECT r.run_key FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE e.workspace = ?)`,
+            [name],
+          )
+        }
         await tx.run('DELETE FROM experiments WHERE workspace = ?', [name])
         await tx.run('DELETE FROM registered_models WHERE workspace = ?', [name])
       }
