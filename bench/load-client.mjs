@@ -8,20 +8,29 @@ import autocannon from 'autocannon'
 
 const spec = JSON.parse(process.argv[2])
 
-/** A log-batch body whose points never repeat (identical points would be skipped by the store). */
+/**
+ * A log-batch body whose points never repeat (identical points would be skipped by the store): each
+ * request's steps are new. Written as text, with values drawn in turn from a pool of 4,099 random
+ * numbers formatted once: building 1,000 objects and JSON.stringify per request cost the load
+ * generator 0.40 ms a body, this 0.05 ms, which on a 2-core machine leaves that CPU to the server
+ * being measured. The body is the same JSON either way (key, value, timestamp, step per point).
+ */
 function logBatchBodies({ runIds, points }) {
   let request = 0
-  const keys = Array.from({ length: 10 }, (_, i) => `m${i}`)
+  let drawn = 0
+  const keys = Array.from({ length: 10 }, (_, i) => `{"key":"m${i}","value":`)
+  const pool = Array.from({ length: 4099 }, () => String(Math.random()))
   const base = Date.now()
   return () => {
     const n = request++
     const runId = runIds[n % runIds.length]
     const step0 = Math.floor(n / runIds.length) * Math.ceil(points / keys.length)
-    const metrics = new Array(points)
+    const rest = `,"timestamp":${base + n},"step":`
+    let body = `{"run_id":${JSON.stringify(runId)},"metrics":[`
     for (let i = 0; i < points; i++) {
-      metrics[i] = { key: keys[i % keys.length], value: Math.random(), timestamp: base + n, step: step0 + Math.floor(i / keys.length) }
+      body += `${i ? ',' : ''}${keys[i % keys.length]}${pool[drawn++ % pool.length]}${rest}${step0 + Math.floor(i / keys.length)}}`
     }
-    return JSON.stringify({ run_id: runId, metrics })
+    return `${body}]}`
   }
 }
 

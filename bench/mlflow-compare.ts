@@ -11,7 +11,10 @@
 // ORCHARD_BENCH_MLFLOW_PYTHON; without it the script prints how to assemble one and exits 2.
 //
 //   node --import tsx bench/mlflow-compare.ts --mlflow-python /tmp/mlflow-venv/bin/python
-//        [--rounds 4] [--seconds 10] [--connections 8] [--workers 4] [--no-log-metric]
+//        [--rounds 4] [--seconds 10] [--connections 8] [--workers 4] [--orchard-workers 1] [--no-log-metric]
+//
+// --workers is MLflow's gunicorn worker count (4, as `mlflow server` starts it); --orchard-workers
+// is `orchard server --workers` (1, its default: one process).
 import { execFile, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '8' },
     workers: { type: 'string', default: '4' },
+    'orchard-workers': { type: 'string', default: '1' },
     'no-log-metric': { type: 'boolean', default: false },
   },
 })
@@ -56,6 +60,7 @@ const ROUNDS = Number(values.rounds)
 const SECONDS = Number(values.seconds)
 const CONNECTIONS = Number(values.connections)
 const WORKERS = Number(values.workers)
+const ORCHARD_WORKERS = Number(values['orchard-workers'])
 const BATCH_POINTS = 1000
 const RUNS_PER_ROUND = 20
 const RAW_ROWS = 1_000_000
@@ -126,6 +131,7 @@ async function startMlflow(dir: string): Promise<Server> {
 
 function startOrchard(dir: string): Promise<Server> {
   const argv = [BIN, 'server', '--port', '0', '--backend-store-uri', `sqlite:///${join(dir, 'orchard.db')}`, '--artifacts-destination', join(dir, 'orchard-artifacts')]
+  if (ORCHARD_WORKERS !== 1) argv.push('--workers', String(ORCHARD_WORKERS))
   return spawnServer('Orchard', process.execPath, argv, { NODE_OPTIONS: '' }, (output) => /Listening on (http:\/\/\S+)/.exec(output)?.[1])
 }
 
@@ -198,7 +204,7 @@ try {
     const { experiment_id: experimentId } = (await call(server, 'POST', 'experiments/create', { name: 'mlflow-compare' })) as { experiment_id: string }
     sides.push({ server, experimentId, batchRuns: [], metricRuns: [], acceptedBatches: 0, acceptedMetrics: 0, batch: [], metric: [], warmBatch: [], warmMetric: [] })
   }
-  console.log(`${ROUNDS} rounds of ${SECONDS} s per server, ${CONNECTIONS} connections, MLflow with ${WORKERS} gunicorn workers`)
+  console.log(`${ROUNDS} rounds of ${SECONDS} s per server, ${CONNECTIONS} connections, MLflow with ${WORKERS} gunicorn workers, Orchard with ${ORCHARD_WORKERS} process${ORCHARD_WORKERS === 1 ? "" : "es"}`)
 
   const accept = (side: Side, kind: 'batch' | 'metric', result: Load) => {
     const accepted = result.total - result.non2xx
@@ -289,7 +295,7 @@ try {
   }
   console.log(`load averages per round ${roundLoads.join(' | ')}; at the end ${loadAtEnd}`)
   if (verification.some((v) => !v.ok)) console.log('VERIFICATION FAILED: a server stored a different number of points than it acknowledged')
-  console.log(JSON.stringify({ rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, workers: WORKERS, raw_sqlite_rows_per_s: [rawBefore.rowsPerSecond, rawAfter.rowsPerSecond], rows, verification, ratio, per_round: perRound, loads: roundLoads, load_at_end: loadAtEnd }))
+  console.log(JSON.stringify({ rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, workers: WORKERS, orchard_workers: ORCHARD_WORKERS, raw_sqlite_rows_per_s: [rawBefore.rowsPerSecond, rawAfter.rowsPerSecond], rows, verification, ratio, per_round: perRound, loads: roundLoads, load_at_end: loadAtEnd }))
   if (verification.some((v) => !v.ok)) process.exitCode = 1
 } finally {
   for (const server of servers) await server.stop()
