@@ -1,5 +1,5 @@
 import type { Column, Dialect, DriverErrorKind, MetricChunk } from './dialect.ts'
-import { packMetricChunk } from './metric-chunk-codec.ts'
+import { packMetricChunk, unpackMetricChunk } from './metric-chunk-codec.ts'
 
 /** The connection function a search's rows call to stay within its time budget (sqlite-db.ts). */
 export const SEARCH_BUDGET_FUNCTION = 'orchard_within_budget'
@@ -90,6 +90,7 @@ export const sqliteDialect: Dialect = {
       value: 'p.value',
       isNan: 'p.is_nan',
     },
+    unpack: unpackMetricChunk,
   },
   listTablesSql: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
   // BEGIN IMMEDIATE already takes the database's write lock.

@@ -117,6 +117,12 @@ export interface MetricChunkSql {
    * row, and the expressions for its columns (typed as `metrics`' columns are).
    */
   readonly points: { readonly from: string; readonly timestamp: string; readonly step: string; readonly value: string; readonly isNan: string }
+  /**
+   * Where the database returns a chunk's packed points as one value (SQLite's blob), how to read them
+   * in JavaScript: readers that go over every point (chart buckets) then take the chunks whole rather
+   * than a row per point.
+   */
+  readonly unpack?: (data: Uint8Array) => { readonly timestamps: Float64Array; readonly steps: Float64Array; readonly values: Float64Array }
 }
 
 /** SQL that writes values byte for byte as JSON.stringify writes what the store would return. */

@@ -137,6 +137,21 @@ export function describeMetricChunks(harness: StoreHarness): void {
       assert.equal(ordered[4], 'nan-chunks', 'a history of NaN only has no aggregate and comes last')
     })
 
+    it('stores a point once when writers send it at the same time', async () => {
+      const { store } = await open()
+      const { runId } = (await store.createRun({ experimentId: '0' })).info
+      const batch = Array.from({ length: 100 }, (_, step) => ({ key: 'm', value: step / 3, timestamp: 7, step }))
+      // A client's retries racing its first attempt: as chunks, as rows, and both.
+      await Promise.all([
+        ...Array.from({ length: 4 }, () => store.logBatch(runId, { metrics: batch })),
+        ...batch.slice(0, 30).map((point) => store.logMetric(runId, point)),
+      ])
+      assert.deepEqual(
+        (await store.getMetricHistory(runId, 'm')).items,
+        batch.map((point) => ({ ...point })),
+      )
+    })
+
     it('garbage collection removes a run’s chunks', async () => {
       const { store, ctx } = await open()
       const { runId } = (await store.createRun({ experimentId: '0' })).info
