@@ -85,9 +85,12 @@ export function historyAggregate(aggregate: 'min' | 'max' | 'mean', key: string)
   const rows = `FROM metrics h WHERE h.run_key = r.run_key AND h.key = ? AND h.is_nan = 0`
   const chunks = `FROM metric_chunks c WHERE c.run_key = r.run_key AND c.key = ? AND c.numbers > 0`
   if (aggregate === 'mean') {
+    // A chunk whose values sum to NaN (+Infinity and -Infinity in one chunk) holds a NULL sum on
+    // SQLite, which has no NaN: the mean is then NULL, as SQLite's avg() over the same rows gives.
     return {
-      sql: `(SELECT sum(s) / CAST(sum(n) AS DOUBLE PRECISION) FROM (SELECT sum(h.value) AS s, count(*) AS n ${rows}
-             UNION ALL SELECT sum(c.sum_value), sum(c.numbers) ${chunks}) a)`,
+      sql: `(SELECT CASE WHEN max(unsummed) = 1 THEN NULL ELSE sum(s) / CAST(sum(n) AS DOUBLE PRECISION) END
+             FROM (SELECT sum(h.value) AS s, count(*) AS n, 0 AS unsummed ${rows}
+                   UNION ALL SELECT sum(c.sum_value), sum(c.numbers), max(CASE WHEN c.sum_value IS NULL THEN 1 ELSE 0 END) ${chunks}) a)`,
       params: [key, key],
     }
   }

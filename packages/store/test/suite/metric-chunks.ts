@@ -125,14 +125,26 @@ export function describeMetricChunks(harness: StoreHarness): void {
       await write('high-rows', highs, false)
       await write('high-chunks', highs, true)
       await write('nan-chunks', Array.from({ length: CHUNK_MIN_POINTS }, () => Number.NaN), true)
+      // +Infinity and -Infinity in one history: the mean is whatever the database makes of their sum
+      // (NULL on SQLite, NaN on PostgreSQL), the same over rows as over a chunk.
+      // The chunked run gets two chunks, the second with a finite sum.
+      const infinities = Array.from({ length: CHUNK_MIN_POINTS * 2 }, (_, i) => (i === 0 ? Number.POSITIVE_INFINITY : i === 1 ? Number.NEGATIVE_INFINITY : 3))
+      await write('inf-rows', infinities, false)
+      const infChunks = (await store.createRun({ experimentId, runName: 'inf-chunks' })).info.runId
+      runs[infChunks] = 'inf-chunks'
+      const points = infinities.map((value, step) => ({ key: 'loss', value, timestamp: 5, step }))
+      await store.logBatch(infChunks, { metrics: points.slice(0, CHUNK_MIN_POINTS) })
+      await store.logBatch(infChunks, { metrics: points.slice(CHUNK_MIN_POINTS) })
       const names = async (filter: string, orderBy?: string) =>
         (await store.searchRuns({ experimentIds: [experimentId], filter, runViewType: 'ACTIVE_ONLY', maxResults: 100, ...(orderBy ? { orderBy: [orderBy] } : {}) })).items.map(
           (run) => runs[run.info.runId],
         )
-      assert.deepEqual((await names('min(metrics.loss) < 2')).sort(), ['low-chunks', 'low-rows'])
-      assert.deepEqual((await names('max(metrics.loss) > 5.3')).sort(), ['high-chunks', 'high-rows'])
+      assert.deepEqual((await names('min(metrics.loss) < 2')).sort(), ['inf-chunks', 'inf-rows', 'low-chunks', 'low-rows'])
+      assert.deepEqual((await names('max(metrics.loss) > 5.3')).sort(), ['high-chunks', 'high-rows', 'inf-chunks', 'inf-rows'])
       assert.deepEqual((await names('mean(metrics.loss) > 1.15 and mean(metrics.loss) < 1.16')).sort(), ['low-chunks', 'low-rows'])
-      const ordered = await names('', 'max(metrics.loss) DESC')
+      const infMean = (await names('mean(metrics.loss) > 1')).filter((n) => n?.startsWith('inf-')).sort()
+      assert.ok(infMean.length === 0 || infMean.length === 2, `rows and chunks agree on the mean of ±Infinity: ${infMean}`)
+      const ordered = (await names('', 'max(metrics.loss) DESC')).filter((n) => !n?.startsWith('inf-'))
       assert.deepEqual(ordered.slice(0, 4).map((n) => n?.split('-')[0]), ['high', 'high', 'low', 'low'])
       assert.equal(ordered[4], 'nan-chunks', 'a history of NaN only has no aggregate and comes last')
     })
