@@ -6,6 +6,7 @@ import { fragment } from './dialect.ts'
 import { readJsonRows } from './json-rows.ts'
 import { decodeMetricValue } from './metric-value.ts'
 import { decodeOffsetToken, encodeOffsetToken } from './page-token.ts'
+import type { MetricChunkSql } from './dialect.ts'
 import { selectPoints } from './metric-points.ts'
 import { findRun } from './run-rows.ts'
 
@@ -39,6 +40,14 @@ export async function getMetricHistory(
 ): Promise<Page<Metric>> {
   const run = await findRun(ctx.db, runId, ctx.workspace)
   const offset = query.pageToken ? decodeOffsetToken(query.pageToken) : 0
+  const unpack = ctx.dialect.metricChunks.unpack
+  if (unpack) {
+    const chunks = await ctx.db.query<{ data: Uint8Array }>('SELECT data FROM metric_chunks WHERE run_key = ? AND key = ? ORDER BY max_timestamp', [
+      run.run_key,
+      key,
+    ])
+    if (chunks.length > 0) return historyInProcess(ctx, run.run_key, key, chunks, unpack, offset, query.maxResults)
+  }
   // Only the columns that vary: each one costs ~15% of reading a 100,000-point history.
   const points = selectPoints(ctx.dialect, { runKeys: [run.run_key], key, withoutRunKey: true })
   const sql = `${points.sql} ORDER BY timestamp, step, value, is_nan`
@@ -51,6 +60,45 @@ export async function getMetricHistory(
   const rows = await ctx.db.query<HistoryRow>(`${sql} LIMIT ? OFFSET ?`, [...points.params, query.maxResults + 1, offset])
   const items = rows.slice(0, query.maxResults).map((row) => toMetric(key, row))
   return rows.length > query.maxResults ? { items, nextPageToken: encodeOffsetToken(offset + query.maxResults) } : { items }
+}
+
+/** MLflow's history order: timestamp, step, value, NaN after a number. */
+const inHistoryOrder = (a: HistoryRow, b: HistoryRow) =>
+  a.timestamp - b.timestamp || a.step - b.step || a.value - b.value || a.is_nan - b.is_nan
+
+/**
+ * SQLite, where the key has chunks: the rows in key order and the chunks unpacked here, rather than a
+ * row per point through the connection's table-valued function and a sort in SQL (a 100,000-point
+ * history of 100 chunks took 155 ms that way, 107 ms as rows). Chunks written in time order, each
+ * in step order, need no sort: the merged list is checked first.
+ */
+async function historyInProcess(
+  ctx: StoreContext,
+  runKey: number,
+  key: string,
+  chunks: readonly { data: Uint8Array }[],
+  unpack: NonNullable<MetricChunkSql['unpack']>,
+  offset: number,
+  maxResults: number | undefined,
+): Promise<Page<Metric>> {
+  const points = await ctx.db.query<HistoryRow>(
+    'SELECT value, timestamp, step, is_nan FROM metrics WHERE run_key = ? AND key = ? ORDER BY timestamp, step, value, is_nan',
+    [runKey, key],
+  )
+  for (const chunk of chunks) {
+    const { timestamps, steps, values } = unpack(chunk.data)
+    for (let i = 0; i < timestamps.length; i++) {
+      const value = values[i] as number
+      const isNan = Number.isNaN(value)
+      points.push({ value: isNan ? 0 : value, timestamp: timestamps[i] as number, step: steps[i] as number, is_nan: isNan ? 1 : 0 })
+    }
+  }
+  let sorted = true
+  for (let i = 1; i < points.length && sorted; i++) sorted = inHistoryOrder(points[i - 1] as HistoryRow, points[i] as HistoryRow) <= 0
+  if (!sorted) points.sort(inHistoryOrder)
+  const end = maxResults === undefined ? points.length : Math.min(points.length, offset + maxResults)
+  const items = points.slice(offset, end).map((point) => toMetric(key, point))
+  return end < points.length ? { items, nextPageToken: encodeOffsetToken(end) } : { items }
 }
 
 /** Several runs' histories, by run id then (timestamp, step, value), at most maxResults points in all. */
