@@ -4,6 +4,7 @@ import { PLAN_PER_CALL } from './db.ts'
 import { decodeMetricValue } from './metric-value.ts'
 import type { MetricChunkSql } from './dialect.ts'
 import { ExactSum } from './exact-sum.ts'
+import { forEachChunkPoint } from './metric-chunk-codec.ts'
 import { selectPoints } from './metric-points.ts'
 import { findRun } from './run-rows.ts'
 
@@ -143,12 +144,7 @@ async function bucketsInProcess(
     [...inChunkRuns.params, read.key, xMin, xMax],
   )
   for (const chunk of chunks) {
-    const { timestamps, steps, values } = unpack(chunk.data)
-    for (let i = 0; i < timestamps.length; i++) {
-      const value = values[i] as number
-      const isNan = Number.isNaN(value) ? 1 : 0
-      add(chunk.run_key, timestamps[i] as number, steps[i] as number, isNan ? 0 : value, isNan)
-    }
+    forEachChunkPoint(unpack(chunk.data), (timestamp, step, value, isNan) => add(chunk.run_key, timestamp, step, value, isNan))
   }
   const summaries: SummaryRow[] = []
   const lasts: LastRow[] = []

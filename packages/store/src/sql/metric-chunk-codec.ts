@@ -13,6 +13,8 @@
  * written as such when every point reads back exactly.
  */
 
+import { encodeMetricValue } from './metric-value.ts'
+
 const FORMAT = 1
 const HEADER_BYTES = 8
 const enum Form {
@@ -110,4 +112,19 @@ export function unpackMetricChunk(data: Uint8Array): UnpackedChunk {
   const steps = expand(all, at, stepForm, n)
   at += doublesOf(stepForm, n)
   return { timestamps, steps, values: all.subarray(at, at + n) }
+}
+
+/**
+ * Calls `visit` for each of an unpacked chunk's points as `metrics` stores a point: NaN as value 0
+ * with isNan 1 (encodeMetricValue). Every reader that takes chunks whole goes through here.
+ */
+export function forEachChunkPoint(
+  chunk: UnpackedChunk,
+  visit: (timestamp: number, step: number, value: number, isNan: 0 | 1) => void,
+): void {
+  const { timestamps, steps, values } = chunk
+  for (let i = 0; i < timestamps.length; i++) {
+    const { value, isNan } = encodeMetricValue(values[i] as number)
+    visit(timestamps[i] as number, steps[i] as number, value, isNan)
+  }
 }

@@ -7,6 +7,7 @@ import { readJsonRows } from './json-rows.ts'
 import { decodeMetricValue } from './metric-value.ts'
 import { decodeOffsetToken, encodeOffsetToken } from './page-token.ts'
 import type { MetricChunkSql } from './dialect.ts'
+import { forEachChunkPoint } from './metric-chunk-codec.ts'
 import { selectPoints } from './metric-points.ts'
 import { findRun } from './run-rows.ts'
 
@@ -86,12 +87,7 @@ async function historyInProcess(
     [runKey, key],
   )
   for (const chunk of chunks) {
-    const { timestamps, steps, values } = unpack(chunk.data)
-    for (let i = 0; i < timestamps.length; i++) {
-      const value = values[i] as number
-      const isNan = Number.isNaN(value)
-      points.push({ value: isNan ? 0 : value, timestamp: timestamps[i] as number, step: steps[i] as number, is_nan: isNan ? 1 : 0 })
-    }
+    forEachChunkPoint(unpack(chunk.data), (timestamp, step, value, isNan) => points.push({ value, timestamp, step, is_nan: isNan }))
   }
   let sorted = true
   for (let i = 1; i < points.length && sorted; i++) sorted = inHistoryOrder(points[i - 1] as HistoryRow, points[i] as HistoryRow) <= 0

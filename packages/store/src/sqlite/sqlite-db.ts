@@ -3,7 +3,7 @@ import type { Database as Connection, Statement as Prepared } from 'better-sqlit
 import { translateDriverError } from '../sql/db.ts'
 import type { Db, Statement } from '../sql/db.ts'
 import { JSON_NUMBER_FUNCTION, METRIC_POINTS_FUNCTION, SEARCH_BUDGET_EXCEEDED, SEARCH_BUDGET_FUNCTION, sqliteDialect } from '../sql/dialect-sqlite.ts'
-import { unpackMetricChunk } from '../sql/metric-chunk-codec.ts'
+import { forEachChunkPoint, unpackMetricChunk } from '../sql/metric-chunk-codec.ts'
 import { metricValueJson } from '../sql/metric-value.ts'
 import { Mutex } from './mutex.ts'
 
@@ -104,11 +104,9 @@ function jsonNumber(value: unknown): string | null {
  */
 function* metricPoints(data: unknown): Generator<[number, number, number, number]> {
   if (!(data instanceof Uint8Array)) return
-  const { timestamps, steps, values } = unpackMetricChunk(data)
-  for (let i = 0; i < timestamps.length; i++) {
-    const value = values[i] as number
-    yield Number.isNaN(value) ? [timestamps[i] as number, steps[i] as number, 0, 1] : [timestamps[i] as number, steps[i] as number, value, 0]
-  }
+  const rows: [number, number, number, number][] = []
+  forEachChunkPoint(unpackMetricChunk(data), (timestamp, step, value, isNan) => rows.push([timestamp, step, value, isNan]))
+  yield* rows
 }
 
 /** Statements on the connection with no locking: used inside a transaction that holds the mutex. */
