@@ -1,5 +1,5 @@
 import { ownValue } from '@orchard/core'
-import type { Comparison, FilterNode, MetricAggregate } from '@orchard/core'
+import type { Comparison, FilterNode } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol/base'
 import { fragment, joinFragments } from './dialect.ts'
 import type { Dialect, Fragment } from './dialect.ts'
@@ -56,19 +56,17 @@ function compareMetric(dialect: Dialect, comparison: Comparison): Fragment {
 
 /**
  * `min(metrics.k) < v` (Orchard's extension): the aggregate of the run's whole history of the key,
- * read by a scalar subquery over the history's (run_key, key, …) primary key and the run's chunks
- * of the key (their summary columns), so the work per run is its rows and chunks of that one key. NaN points are left out; a run with no other point has no
- * aggregate, and NULL satisfies no comparison, so it never matches (as a run without the metric).
- * A scalar subquery stays a per-row subplan on PostgreSQL, so it needs no fence.
+ * read by a scalar subquery over the history's (run_key, key, …) primary key and the summary
+ * columns of the run's chunks of the key (historyAggregate), so the work per run is its rows and
+ * chunks of that one key. NaN points are left out; a run with no other point has no aggregate, and
+ * NULL satisfies no comparison, so it never matches (as a run without the metric). A scalar
+ * subquery stays a per-row subplan on PostgreSQL, so it needs no fence.
  */
 function compareMetricAggregate(dialect: Dialect, comparison: Comparison): Fragment {
-  const history = metricAggregate(comparison.aggregate!, comparison.key)
+  const history = historyAggregate(comparison.aggregate!, comparison.key)
   const compared = compareValue(dialect, history.sql, comparison)
   return fragment(compared.sql, [...history.params, ...compared.params])
 }
-
-/** The aggregate of run `r`'s history of a metric as a scalar subquery; NULL without a non-NaN point. */
-export const metricAggregate = (aggregate: MetricAggregate, key: string): Fragment => historyAggregate(aggregate, key)
 
 export function unknownKey(comparison: Comparison): never {
   throw invalidParameter(`Invalid filter key '${comparison.entity}.${comparison.key}'`)

@@ -5,7 +5,7 @@ import { decodeMetricValue } from './metric-value.ts'
 import type { MetricChunkSql } from './dialect.ts'
 import { ExactSum } from './exact-sum.ts'
 import { forEachChunkPoint } from './metric-chunk-codec.ts'
-import { selectPoints } from './metric-points.ts'
+import { selectExtents, selectPoints } from './metric-points.ts'
 import { findRun } from './run-rows.ts'
 
 // Full-fidelity chart data (the approach W&B uses): rather than sampling N points, which drops a spike
@@ -138,10 +138,9 @@ async function bucketsInProcess(
     [...inRuns.params, read.key, xMin, xMax],
   )
   for (const row of rows) add(row.run_key, row.timestamp, row.step, row.value, row.is_nan)
-  const inChunkRuns = dialect.inList('run_key', read.runKeys, 'bigint')
   const chunks = await db.query<{ run_key: number; data: Uint8Array }>(
-    `SELECT run_key, data FROM metric_chunks WHERE ${inChunkRuns.sql} AND key = ? AND max_${x} >= ? AND min_${x} <= ?`,
-    [...inChunkRuns.params, read.key, xMin, xMax],
+    `SELECT run_key, data FROM metric_chunks WHERE ${inRuns.sql} AND key = ? AND max_${x} >= ? AND min_${x} <= ?`,
+    [...inRuns.params, read.key, xMin, xMax],
   )
   for (const chunk of chunks) {
     forEachChunkPoint(unpack(chunk.data), (timestamp, step, value, isNan) => add(chunk.run_key, timestamp, step, value, isNan))
@@ -182,20 +181,11 @@ export async function getMetricHistoryBuckets(
   const runKeys = [...new Set(runs.map((r) => r.run_key))]
   let { xMin, xMax } = query
   if (xMin === undefined || xMax === undefined) {
-    const inRuns = dialect.inList('run_key', runKeys, 'bigint')
-    const inChunkRuns = dialect.inList('c.run_key', runKeys, 'bigint')
-    const [extent] = await db.query<{ low: number | null; high: number | null }>(
-      `SELECT min(low) AS low, max(high) AS high FROM (
-         SELECT min(${x}) AS low, max(${x}) AS high FROM metrics WHERE ${inRuns.sql} AND key = ?
-         UNION ALL
-         SELECT min(c.min_${x}), max(c.max_${x}) FROM metric_chunks c WHERE ${inChunkRuns.sql} AND c.key = ?
-       ) e`,
-      [...inRuns.params, key, ...inChunkRuns.params, key],
-      PLAN_PER_CALL,
-    )
-    if (!extent || extent.low === null || extent.high === null) return { xMin: 0, xMax: 0, bucketWidth: 1, buckets: [] }
-    xMin = Number(extent.low)
-    xMax = Number(extent.high)
+    const extents = selectExtents(dialect, runKeys, key, x)
+    const ranges = await db.query<{ low: number; high: number }>(extents.sql, extents.params, PLAN_PER_CALL)
+    if (ranges.length === 0) return { xMin: 0, xMax: 0, bucketWidth: 1, buckets: [] }
+    xMin = Math.min(...ranges.map((r) => Number(r.low)))
+    xMax = Math.max(...ranges.map((r) => Number(r.high)))
   }
   const width = bucketWidth(xMin, xMax, query.buckets)
   const { summaries, lasts } = dialect.metricChunks.unpack

@@ -8,7 +8,7 @@ import { decodeMetricValue } from './metric-value.ts'
 import { decodeOffsetToken, encodeOffsetToken } from './page-token.ts'
 import type { MetricChunkSql } from './dialect.ts'
 import { forEachChunkPoint } from './metric-chunk-codec.ts'
-import { selectPoints } from './metric-points.ts'
+import { selectExtents, selectPoints } from './metric-points.ts'
 import { findRun } from './run-rows.ts'
 
 interface HistoryRow {
@@ -154,16 +154,8 @@ export async function getMetricHistoryBulkInterval(
   for (const runId of runIds) runs.push(await findRun(db, runId, ctx.workspace))
   if (runs.length === 0) return []
   const runKeys = runs.map((r) => r.run_key)
-  const inRuns = dialect.inList('run_key', runKeys, 'bigint')
-  const inChunkRuns = dialect.inList('c.run_key', runKeys, 'bigint')
-  const bounds = await db.query<{ low: number; high: number }>(
-    `SELECT min(low) AS low, max(high) AS high FROM (
-       SELECT run_key, min(step) AS low, max(step) AS high FROM metrics WHERE ${inRuns.sql} AND key = ? GROUP BY run_key
-       UNION ALL
-       SELECT c.run_key, min(c.min_step), max(c.max_step) FROM metric_chunks c WHERE ${inChunkRuns.sql} AND c.key = ? GROUP BY c.run_key
-     ) b GROUP BY run_key`,
-    [...inRuns.params, key, ...inChunkRuns.params, key],
-  )
+  const extents = selectExtents(dialect, runKeys, key, 'step')
+  const bounds = await db.query<{ low: number; high: number }>(extents.sql, extents.params)
   if (bounds.length === 0) return []
   const boundaries = new Set(bounds.flatMap((b) => [Number(b.low), Number(b.high)]))
   // MLflow's defaults: from step 0 to the greatest step of any run.

@@ -1,4 +1,4 @@
-import type { Metric } from '@orchard/core'
+import type { Metric, MetricAggregate } from '@orchard/core'
 import type { Db } from './db.ts'
 import type { Column, Dialect, Fragment, MetricChunk } from './dialect.ts'
 import { encodeMetricValue } from './metric-value.ts'
@@ -77,11 +77,28 @@ export function selectPoints(dialect: Dialect, query: PointsQuery): Fragment {
 }
 
 /**
+ * Each run's lowest and highest step (or timestamp) of `key`, over both tables: rows `(run_key, low,
+ * high)`, one per run that has a point. Chunks answer from their summary columns, unpacked.
+ */
+export function selectExtents(dialect: Dialect, runKeys: readonly number[], key: string, column: 'step' | 'timestamp'): Fragment {
+  const rowRuns = dialect.inList('run_key', runKeys, 'bigint')
+  const chunkRuns = dialect.inList('c.run_key', runKeys, 'bigint')
+  return {
+    sql: `SELECT run_key, min(low) AS low, max(high) AS high FROM (
+       SELECT run_key, min(${column}) AS low, max(${column}) AS high FROM metrics WHERE ${rowRuns.sql} AND key = ? GROUP BY run_key
+       UNION ALL
+       SELECT c.run_key, min(c.min_${column}), max(c.max_${column}) FROM metric_chunks c WHERE ${chunkRuns.sql} AND c.key = ? GROUP BY c.run_key
+     ) e GROUP BY run_key`,
+    params: [...rowRuns.params, key, ...chunkRuns.params, key],
+  }
+}
+
+/**
  * An aggregate of run `r`'s whole history of a metric (Orchard's `min(metrics.k)`) as a scalar
  * subquery, over the points that are not NaN; NULL when there are none. Chunks answer from their
  * summary columns, without being unpacked.
  */
-export function historyAggregate(aggregate: 'min' | 'max' | 'mean', key: string): Fragment {
+export function historyAggregate(aggregate: MetricAggregate, key: string): Fragment {
   const rows = `FROM metrics h WHERE h.run_key = r.run_key AND h.key = ? AND h.is_nan = 0`
   const chunks = `FROM metric_chunks c WHERE c.run_key = r.run_key AND c.key = ? AND c.numbers > 0`
   if (aggregate === 'mean') {

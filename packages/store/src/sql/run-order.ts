@@ -1,10 +1,9 @@
 import { ownValue } from '@orchard/core'
 import type { OrderTerm } from '@orchard/core'
 import { invalidParameter } from '@orchard/protocol/base'
-import { metricAggregate } from './compile-filter.ts'
 import { fragment } from './dialect.ts'
 import type { Dialect, Fragment } from './dialect.ts'
-import { hasNumber } from './metric-points.ts'
+import { hasNumber, historyAggregate } from './metric-points.ts'
 
 const ATTRIBUTE_ORDER: Readonly<Record<string, { column: string; text: boolean; nullable: boolean }>> = {
   run_id: { column: 'r.run_id', text: true, nullable: false },
@@ -96,7 +95,7 @@ function slicesFor(dialect: Dialect, term: OrderTerm): OrderSlice[] {
  */
 function aggregateSlices(term: OrderTerm): OrderSlice[] {
   const runs = fragment('FROM runs r')
-  const value = metricAggregate(term.aggregate!, term.key)
+  const value = historyAggregate(term.aggregate!, term.key)
   return [
     { from: runs, where: [fragment(`${value.sql} IS NOT NULL`, value.params)], orderBy: [`${value.sql} ${direction(term.ascending)}`], orderParams: value.params },
     { from: runs, where: [fragment(`NOT ${hasNumber(term.key).sql}`, hasNumber(term.key).params)], orderBy: [] },
@@ -113,7 +112,7 @@ function laterTerm(dialect: Dialect, term: OrderTerm, alias: string): { join?: F
   }
   if (term.entity === 'dataset') throw invalidParameter(`Invalid order_by entity '${term.entity}'`)
   if (term.aggregate) {
-    const value = metricAggregate(term.aggregate, term.key)
+    const value = historyAggregate(term.aggregate, term.key)
     return { clauses: [`CASE WHEN ${value.sql} IS NULL THEN 1 ELSE 0 END`, `${value.sql} ${direction(term.ascending)}`], params: [...value.params, ...value.params] }
   }
   const join = fragment(`LEFT JOIN ${CHILD_TABLE[term.entity]} ${alias} ON ${alias}.run_key = r.run_key AND ${alias}.key = ?`, [
