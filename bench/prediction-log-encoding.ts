@@ -1,7 +1,7 @@
-// What the prediction log's encoding costs per row, in the encoding worker's place (one thread, no
-// server): the log's own Parquet writer (`PredictionBatches`, which uses log-parquet.ts) against the
-// general writer it replaced (hyparquet-writer, given the same columns as the log gave it before),
-// on the same taxi-shaped requests, alternating, a drain of 50,000 rows each time.
+// What the prediction log's encoding costs per row, on one thread with no server around it: the
+// log's own Parquet writer (`PredictionBatches`, which uses log-parquet.ts) against the general
+// writer it replaced (hyparquet-writer, given the same columns as the log gave it before), on the
+// same taxi-shaped requests, alternating, a drain of 50,000 rows each time.
 // Run: node --conditions=orchard-source --import tsx bench/prediction-log-encoding.ts [--rows-per-request 1,100] [--rounds 10]
 import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
@@ -85,7 +85,7 @@ export function predictionLogEncodingBenchmark(options: { rowsPerRequest: readon
         let bytes: Uint8Array
         const started = performance.now()
         if (variant === 'orchard') {
-          // As the worker does: append as requests arrive, then drain one file.
+          // As the scoring server does: append as requests arrive, then drain one file.
           const batches = new PredictionBatches()
           batches.append(batch)
           const file = batches.drain()[0]!

@@ -30,7 +30,7 @@ function cpuSeconds(pid: number): number {
   return statSeconds(`/proc/${pid}/stat`)
 }
 
-/** CPU seconds of a process's main thread alone: the event loop that answers requests (the encoding worker is another thread). */
+/** CPU seconds of a process's main thread alone: the event loop that answers requests (and encodes the log), without V8's and libuv's helper threads. */
 function mainThreadSeconds(pid: number): number {
   return statSeconds(`/proc/${pid}/task/${pid}/stat`)
 }

@@ -1,94 +1,62 @@
-import { extname } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import type { Steps } from './log-parquet.ts'
 import type { EncodedFile, LogRecord } from './prediction-batch.ts'
 import { PredictionBatches } from './prediction-batch.ts'
-import type { WorkerReply, WorkerRequest } from './parquet-worker.ts'
 
 /**
- * The prediction log's buffer and Parquet encoder, in one worker thread: the scoring server hands
- * over a few requests at a time as it logs them, and a drain returns finished files. No step on
- * the server's event loop handles a whole flush, so a flush does not stall the requests scored
- * meanwhile. The worker is started on first use and keeps the process alive only while a drain
- * waits. If it cannot start, or dies, buffering and encoding continue on this thread; what the
- * dead worker held is lost, and the drain that expected it tells by returning fewer rows.
+ * How long one slice of encoding may hold the event loop. A request that arrives meanwhile waits at
+ * most about this long, and the slices come back only after the requests waiting have been served.
+ */
+const SLICE_MS = 0.25
+
+/**
+ * The prediction log's buffer and Parquet encoder, on the scoring server's own thread, in slices:
+ * a drain encodes a fraction of a millisecond at a time, between requests. An encoding worker
+ * thread was tried first; on two cores, waking it and copying each request to it cost more p99
+ * latency than the encoding does here (BENCHMARKS.md, "Prediction logging").
  */
 export class ParquetEncoder {
-  private worker: Worker | undefined
-  private broken = false
-  private nextId = 0
-  private local: PredictionBatches | undefined
-  private readonly waiting = new Map<number, { resolve: (files: readonly EncodedFile[]) => void; reject: (error: Error) => void }>()
+  private batches = new PredictionBatches()
+  /** Drains encode one after another, in the order they were asked for. */
+  private encoding: Promise<unknown> = Promise.resolve()
+  private closed = false
 
-  /** Hands requests over (structured-cloned when they go to the worker); throws a DataCloneError for values no message can carry. */
+  /** Keeps the requests until the next drain (their values are read then). */
   append(records: readonly LogRecord[]): void {
-    const worker = this.broken ? undefined : this.start()
-    if (worker) worker.postMessage({ type: 'append', records } satisfies WorkerRequest)
-    else (this.local ??= new PredictionBatches()).append(records)
+    this.batches.append(records)
   }
 
-  /** The files of everything appended so far, one per (model, version, day). */
+  /** The files of everything appended so far, one per (model, version, day), encoded in slices. */
   drain(): Promise<readonly EncodedFile[]> {
-    const worker = this.broken ? undefined : this.start()
-    if (!worker) {
-      const local = this.local
-      this.local = undefined
-      return Promise.resolve(local?.drain() ?? [])
-    }
-    const id = ++this.nextId
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject })
-      worker.ref()
-      worker.postMessage({ type: 'drain', id } satisfies WorkerRequest)
-    })
+    // Taken now, so that the drain holds exactly the requests appended until now.
+    const steps = this.batches.drainSteps()
+    const files = this.encoding.then(() => runInSlices(steps, () => this.closed))
+    this.encoding = files.catch(() => undefined)
+    return files
   }
 
-  /** Stops the worker (pending drains fail). */
+  /** Lets the drains asked for finish at once (no slices), and waits for them. */
   async close(): Promise<void> {
-    const worker = this.worker
-    this.worker = undefined
-    this.broken = true
-    if (worker) await worker.terminate()
+    this.closed = true
+    await this.encoding
   }
+}
 
-  private start(): Worker | undefined {
-    if (this.worker) return this.worker
-    try {
-      // The worker file sits beside this one: .ts when running the sources, .js when built.
-      const extension = extname(fileURLToPath(import.meta.url))
-      const file = new URL(`./parquet-worker${extension}`, import.meta.url)
-      // Running the sources (tests, npm run dev), the worker registers tsx first: module hooks are
-      // per thread, and Node 20 gives a worker none of the main thread's.
-      const worker =
-        extension === '.ts'
-          ? new Worker(
-              `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file.href)}) })`,
-              { eval: true },
-            )
-          : new Worker(file)
-      worker.unref()
-      worker.on('message', (reply: WorkerReply) => {
-        const waiter = this.waiting.get(reply.id)
-        this.waiting.delete(reply.id)
-        if (this.waiting.size === 0) worker.unref()
-        if (!waiter) return
-        if ('error' in reply) waiter.reject(new Error(reply.error))
-        else waiter.resolve(reply.files)
-      })
-      worker.on('error', (error) => this.fail(error))
-      worker.on('exit', (code) => this.fail(new Error(`the Parquet encoding worker exited (${code})`)))
-      this.worker = worker
-      return worker
-    } catch {
-      this.broken = true
-      return undefined
+/** Runs steps a slice at a time from the event loop's check phase (after the requests waiting); at once when `hurry` says so. */
+export function runInSlices<T>(steps: Steps<T>, hurry: () => boolean = () => false, sliceMs = SLICE_MS): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const slice = () => {
+      try {
+        const end = hurry() ? Number.POSITIVE_INFINITY : performance.now() + sliceMs
+        for (;;) {
+          const next = steps.next()
+          if (next.done) return resolve(next.value)
+          if (performance.now() >= end) break
+        }
+        setImmediate(slice)
+      } catch (error) {
+        reject(error)
+      }
     }
-  }
-
-  private fail(error: Error): void {
-    this.worker = undefined
-    this.broken = true
-    for (const waiter of this.waiting.values()) waiter.reject(error)
-    this.waiting.clear()
-  }
+    setImmediate(slice)
+  })
 }

@@ -1,16 +1,15 @@
-// The prediction log's buffer and Parquet encoding, run in the encoding worker (or, if that cannot
-// start, on the scoring server's own thread): logged requests are gathered into columns as they
-// arrive, one set per (model, version, day), and a drain encodes each set as one Parquet file.
-// Nothing here touches the artifact store: the scoring server names and writes the files.
-import { encodeLogFile } from './log-parquet.ts'
+// The prediction log's buffer and Parquet encoding: logged requests are gathered into compact
+// columns as they arrive, one set per (model, version, day), and a drain encodes each set as one
+// Parquet file, a step at a time
+// (see log-parquet.ts), so that the scoring server can run it between requests. Nothing here
+// touches the artifact store: the scoring server names and writes the files.
+import { STEP, Scratch, ValueColumn, encodeLogFileSteps, finish } from './log-parquet.ts'
+import type { Steps } from './log-parquet.ts'
 
 /** The columns every logged row carries before the model's inputs and outputs. */
 export const LOG_COLUMNS = ['request_id', 'model_name', 'model_version', 'timestamp', 'latency_ms', 'row'] as const
 
-/**
- * One logged request as the scoring server hands it over: plain data that a worker message can
- * carry (structured clone keeps numbers, NaN, bigints, typed arrays and dates as they are).
- */
+/** One logged request as the scoring server hands it over (its values are read when its file is encoded). */
 export interface LogRecord {
   readonly requestId: string
   readonly modelName: string
@@ -48,73 +47,105 @@ function outputColumns(predictions: unknown): [string, ArrayLike<unknown>][] {
   return Object.entries(predictions as Record<string, ArrayLike<unknown>>).map(([key, values]) => [`prediction.${key}`, values])
 }
 
+/** A growable typed array: its bytes lie outside the JavaScript heap. */
+class Numbers<A extends Float64Array | Int32Array> {
+  length = 0
+  constructor(
+    private array: A,
+    private readonly make: (size: number) => A,
+  ) {}
+
+  push(value: number): void {
+    if (this.length === this.array.length) {
+      const grown = this.make(this.array.length * 2)
+      grown.set(this.array)
+      this.array = grown
+    }
+    this.array[this.length++] = value
+  }
+
+  values(): A {
+    return this.array.subarray(0, this.length) as A
+  }
+}
+
 /**
- * The requests of one (model, version, day). They are kept as they arrived and gathered into
- * columns only when encoded, each column allocated once at its final length: appending row by row
- * as requests arrive cost the worker more than the encoding.
+ * The requests of one (model, version, day), gathered into compact columns as they are logged (see
+ * ValueColumn), so that nothing of a request's parsed body outlives it; a drain encodes them.
  */
 class Partition {
-  private readonly records: LogRecord[] = []
   rows = 0
+  private readonly requestIds: string[] = []
+  private readonly modelNames: string[] = []
+  private readonly modelVersions: string[] = []
+  private readonly timestamps = new Numbers(new Float64Array(64), (n) => new Float64Array(n))
+  private readonly latencies = new Numbers(new Float64Array(64), (n) => new Float64Array(n))
+  private readonly counts = new Numbers(new Int32Array(64), (n) => new Int32Array(n))
+  private readonly inputs = new Map<string, ValueColumn>()
+  private readonly outputs = new Map<string, ValueColumn>()
+
+  /** `spare` holds emptied columns, to be used again. */
+  constructor(private readonly spare: ValueColumn[]) {}
 
   /** Adds the request's rows; a malformed record (which the server never sends) is left out whole. */
   append(record: LogRecord): void {
     const n = record.rows
     if (record.columns.length !== record.names.length || !record.columns.every((column) => isList(column) && column.length >= n) || !outputsFit(record.predictions, n)) return
-    this.records.push(record)
+    this.requestIds.push(record.requestId)
+    this.modelNames.push(record.modelName)
+    this.modelVersions.push(record.modelVersion)
+    this.timestamps.push(Math.trunc(record.timestampMs))
+    this.latencies.push(record.latencyMs)
+    this.counts.push(n)
+    record.names.forEach((name, c) => this.column(this.inputs, inputName(name)).append(record.columns[c]!, n, this.rows))
+    for (const [name, values] of outputColumns(record.predictions)) this.column(this.outputs, name).append(values, n, this.rows)
     this.rows += n
   }
 
-  /** The file: the log columns, then the union of input columns, then outputs. */
-  encode(): Uint8Array {
+  /** The file: the log columns, then the union of input columns, then outputs. Its columns are spare afterwards. */
+  *encode(s: Scratch): Steps<Uint8Array> {
     const total = this.rows
-    const requests = this.records.length
-    // The log's own columns hold one value per request: kept per request, written as runs.
-    const counts = new Int32Array(requests)
-    const requestIds = new Array<string>(requests)
-    const modelNames = new Array<string>(requests)
-    const modelVersions = new Array<string>(requests)
-    const timestamps = new Array<number>(requests)
-    const latencies = new Array<number>(requests)
-    const positions = new Int32Array(total)
-    const inputs = new Map<string, unknown[]>()
-    const outputs = new Map<string, unknown[]>()
-    const column = (target: Map<string, unknown[]>, name: string) => {
-      let values = target.get(name)
-      // A column some requests lack reads as null in their rows.
-      if (!values) target.set(name, (values = new Array<unknown>(total).fill(null)))
-      return values
+    const counts = this.counts.values()
+    // Each row's position in its request.
+    const positions = s.int32('positions', total)
+    let at = 0
+    for (let i = 0; i < counts.length; i++) {
+      if ((i & (STEP - 1)) === STEP - 1) yield
+      for (let r = 0; r < counts[i]!; r++) positions[at++] = r
     }
-    let start = 0
-    this.records.forEach((record, i) => {
-      const n = record.rows
-      counts[i] = n
-      requestIds[i] = record.requestId
-      modelNames[i] = record.modelName
-      modelVersions[i] = record.modelVersion
-      timestamps[i] = Math.trunc(record.timestampMs)
-      latencies[i] = record.latencyMs
-      for (let r = 0; r < n; r++) positions[start + r] = r
-      record.names.forEach((name, c) => copyInto(column(inputs, inputName(name)), record.columns[c]!, start, n))
-      for (const [name, values] of outputColumns(record.predictions)) copyInto(column(outputs, name), values, start, n)
-      start += n
-    })
-    // The log's own columns are never null (REQUIRED); inputs and outputs may be.
-    return encodeLogFile(total, [
-      { name: 'request_id', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: requestIds, counts },
-      { name: 'model_name', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: modelNames, counts },
-      { name: 'model_version', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: modelVersions, counts },
-      { name: 'timestamp', kind: 'runs', physical: 'INT64', converted: 'TIMESTAMP_MILLIS', values: timestamps, counts },
-      { name: 'latency_ms', kind: 'runs', physical: 'DOUBLE', values: latencies, counts },
+    // The log's own columns hold one value per request, written as runs, and are never null
+    // (REQUIRED); inputs and outputs may be null.
+    const file = yield* encodeLogFileSteps(
+      total,
+      [
+      { name: 'request_id', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: this.requestIds, counts },
+      { name: 'model_name', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: this.modelNames, counts },
+      { name: 'model_version', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: this.modelVersions, counts },
+      { name: 'timestamp', kind: 'runs', physical: 'INT64', converted: 'TIMESTAMP_MILLIS', values: this.timestamps.values(), counts },
+      { name: 'latency_ms', kind: 'runs', physical: 'DOUBLE', values: this.latencies.values(), counts },
       { name: 'row', kind: 'positions', values: positions },
-      ...[...inputs, ...outputs].map(([name, values]) => ({ name, kind: 'values' as const, values })),
-    ])
+      ...[...this.inputs, ...this.outputs].map(([name, values]) => ({ name, kind: 'values' as const, values })),
+      ],
+      s,
+    )
+    for (const column of [...this.inputs.values(), ...this.outputs.values()]) {
+      if (this.spare.length >= MAX_SPARE_COLUMNS) break
+      column.clear()
+      this.spare.push(column)
+    }
+    return file
+  }
+
+  /** The column of this name, made (or taken from the spares) on first use. */
+  private column(columns: Map<string, ValueColumn>, name: string): ValueColumn {
+    let values = columns.get(name)
+    if (!values) columns.set(name, (values = this.spare.pop() ?? new ValueColumn()))
+    return values
   }
 }
 
-function copyInto(target: unknown[], values: ArrayLike<unknown>, start: number, n: number): void {
-  for (let r = 0; r < n; r++) target[start + r] = values[r] ?? null
-}
+/** Emptied columns kept for the next partitions at most (a model has a few dozen, as a rule). */
+const MAX_SPARE_COLUMNS = 256
 
 const RESERVED = new Set<string>(LOG_COLUMNS)
 /** An input column keeps its name unless it clashes with a log or output column. */
@@ -126,9 +157,14 @@ export function partitionOf(record: Pick<LogRecord, 'modelName' | 'modelVersion'
   return `${pathSegment(record.modelName)}/version=${pathSegment(record.modelVersion)}/date=${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`
 }
 
-/** Logged requests waiting for the next flush, already in columns. */
+/**
+ * Logged requests waiting for the next flush, already in columns. Its drains reuse one set of
+ * buffers (and the columns of the partitions they encode), so they must run one after another.
+ */
 export class PredictionBatches {
   private partitions = new Map<string, Partition>()
+  private readonly scratch = new Scratch()
+  private readonly spare: ValueColumn[] = []
 
   /** The last record's partition: requests arrive in time order, mostly for one model version. */
   private last: { modelName: string; modelVersion: string; day: number; partition: Partition } | undefined
@@ -143,7 +179,7 @@ export class PredictionBatches {
       }
       const folder = partitionOf(record)
       let partition = this.partitions.get(folder)
-      if (!partition) this.partitions.set(folder, (partition = new Partition()))
+      if (!partition) this.partitions.set(folder, (partition = new Partition(this.spare)))
       this.last = { modelName: record.modelName, modelVersion: record.modelVersion, day, partition }
       partition.append(record)
     }
@@ -151,15 +187,26 @@ export class PredictionBatches {
 
   /** Everything appended so far, one file per partition; the buffer starts empty again. */
   drain(): EncodedFile[] {
+    return finish(this.drainSteps())
+  }
+
+  /** `drain`, encoded a step at a time: the buffer is emptied now, and the steps encode what it held. */
+  drainSteps(): Steps<EncodedFile[]> {
     const partitions = this.partitions
     this.partitions = new Map()
     this.last = undefined
-    return [...partitions].map(([folder, partition]) => {
-      try {
-        return { folder, rows: partition.rows, bytes: partition.encode() }
-      } catch (error) {
-        return { folder, rows: partition.rows, error: error instanceof Error ? error.message : String(error) }
-      }
-    })
+    return encodePartitions(partitions, this.scratch)
   }
+}
+
+function* encodePartitions(partitions: ReadonlyMap<string, Partition>, s: Scratch): Steps<EncodedFile[]> {
+  const files: EncodedFile[] = []
+  for (const [folder, partition] of partitions) {
+    try {
+      files.push({ folder, rows: partition.rows, bytes: yield* partition.encode(s) })
+    } catch (error) {
+      files.push({ folder, rows: partition.rows, error: error instanceof Error ? error.message : String(error) })
+    }
+  }
+  return files
 }

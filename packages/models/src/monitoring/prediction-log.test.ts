@@ -89,48 +89,54 @@ describe('PredictionLogger', () => {
     assert.match(metrics, /^orchard_prediction_log_rows_total 0$/m)
   })
 
-  it('hands requests to the encoder as they are logged, a turn of the event loop or 1,000 rows at a time, not at the flush', async () => {
-    const logger = new PredictionLogger({ sink: folderSink(join(root, 'handed')), modelName: 'm', modelVersion: '1', flushIntervalMs: 60_000 })
-    const handed: number[] = []
-    const encoder = (logger as unknown as { encoder: { append(records: { rows: number }[]): void } }).encoder
-    const append = encoder.append.bind(encoder)
-    encoder.append = (records) => {
-      handed.push(records.reduce((sum, r) => sum + r.rows, 0))
-      append(records)
+  it('encodes a flush between requests, a slice at a time, not in one turn of the event loop', async () => {
+    const logger = new PredictionLogger({ sink: folderSink(join(root, 'sliced')), modelName: 'm', modelVersion: '1', flushIntervalMs: 60_000 })
+    const input = tableFromRecords(Array.from({ length: 100 }, (_, i) => ({ x: i * 0.37, zone: `z${i % 7}` })))
+    for (let i = 0; i < 500; i++) logger.log({ requestId: `r${i}`, timestampMs: DAY1 + i, latencyMs: 1, input, predictions: Array.from({ length: 100 }, (_, r) => r + i) })
+    // What a server would do meanwhile: count the event loop's turns until the flush is done.
+    let turns = 0
+    let done = false
+    const flushed = logger.flush().then(() => (done = true))
+    const turn = () => {
+      turns++
+      if (!done) setImmediate(turn)
     }
-    const request = (rows: number) => ({ requestId: 'x', timestampMs: DAY1, latencyMs: 1, input: tableFromRecords(Array.from({ length: rows }, (_, i) => ({ x: i }))), predictions: Array(rows).fill(0) })
-    logger.log(request(100))
-    logger.log(request(100))
-    assert.deepEqual(handed, [], 'not within the request')
-    await new Promise((r) => setImmediate(r))
-    assert.deepEqual(handed, [200], 'together at the end of the turn')
-    for (let i = 0; i < 25; i++) logger.log(request(100))
-    assert.deepEqual(handed, [200, 1000, 1000], 'at 1,000 rows without waiting for the turn')
-    await logger.flush()
-    assert.deepEqual(handed, [200, 1000, 1000, 500], 'the flush hands over only what was left')
-    assert.equal(logger.getStats().rowsWritten, 2700)
+    setImmediate(turn)
+    await flushed
+    assert.ok(turns >= 5, `the event loop turned ${turns} times while 50,000 rows were encoded`)
+    assert.equal(logger.getStats().rowsWritten, 50_000)
+    const [file] = await files(join(root, 'sliced'))
+    const rows = await parquetReadObjects({ file: (await readFile(join(root, 'sliced', file!))).buffer as ArrayBuffer })
+    assert.equal(rows.length, 50_000)
+    assert.deepEqual([rows[49_999]!.request_id, rows[49_999]!.x, rows[49_999]!.zone, rows[49_999]!.prediction], ['r499', 99 * 0.37, 'z1', 99 + 499])
     await logger.close()
   })
 
-  it('counts the rows a dead encoding worker held as failed, and goes on logging on its own thread', async () => {
-    const errors: unknown[] = []
-    const dir = join(root, 'dead-worker')
-    const logger = new PredictionLogger({ sink: folderSink(dir), modelName: 'm', modelVersion: '1', flushIntervalMs: 60_000, onError: (e) => errors.push(e) })
-    const request = (rows: number) => ({ requestId: 'x', timestampMs: DAY1, latencyMs: 1, input: tableFromRecords(Array.from({ length: rows }, (_, i) => ({ x: i }))), predictions: Array(rows).fill(0) })
-    logger.log(request(2))
-    await new Promise((r) => setImmediate(r))
-    const encoder = logger as unknown as { encoder: { worker?: { terminate(): Promise<number>; once(event: 'exit', listener: () => void): void } } }
-    const worker = encoder.encoder.worker
-    assert.ok(worker, 'the worker holds the first request')
-    const exited = new Promise<void>((resolve) => worker.once('exit', resolve))
-    await worker.terminate()
-    await exited
-    logger.log(request(3))
+  it('takes a request’s values when it is logged: the caller may reuse its arrays afterwards', async () => {
+    const dir = join(root, 'copied')
+    const logger = new PredictionLogger({ sink: folderSink(dir), modelName: 'm', modelVersion: '1', flushIntervalMs: 60_000 })
+    const input = tableFromRecords([{ x: 1 }, { x: 2 }])
+    const predictions = [10, 20]
+    logger.log({ requestId: 'a', timestampMs: DAY1, latencyMs: 1, input, predictions })
+    ;(input.columns[0] as unknown[])[0] = 99
+    predictions[1] = 99
     await logger.flush()
-    assert.deepEqual(logger.getStats().rowsDropped.write_failed, 2)
-    assert.equal(logger.getStats().rowsWritten, 3)
-    assert.match(String(errors[0]), /2 logged rows were lost with the Parquet encoding worker/)
-    assert.equal((await files(dir)).length, 1)
+    const [file] = await files(dir)
+    const rows = await parquetReadObjects({ file: (await readFile(join(dir, file!))).buffer as ArrayBuffer })
+    assert.deepEqual(rows.map((r) => [r.x, r.prediction]), [[1, 10], [2, 20]])
+    await logger.close()
+  })
+
+  it('counts the rows of a malformed request as failed, and logs the others', async () => {
+    const errors: unknown[] = []
+    const dir = join(root, 'malformed')
+    const logger = new PredictionLogger({ sink: folderSink(dir), modelName: 'm', modelVersion: '1', flushIntervalMs: 60_000, onError: (e) => errors.push(e) })
+    // A table whose column is shorter than its row count (no parser makes one; a flavor might).
+    logger.log({ requestId: 'bad', timestampMs: DAY1, latencyMs: 1, input: { names: ['x'], columns: [[1]], rowCount: 2 }, predictions: [1, 2] })
+    logger.log({ requestId: 'good', timestampMs: DAY1, latencyMs: 1, input: tableFromRecords([{ x: 1 }, { x: 2 }, { x: 3 }]), predictions: [1, 2, 3] })
+    await logger.flush()
+    assert.deepEqual([logger.getStats().rowsDropped.write_failed, logger.getStats().rowsWritten], [2, 3])
+    assert.match(String(errors[0]), /2 logged rows were left out of the prediction log as malformed/)
     await logger.close()
   })
 

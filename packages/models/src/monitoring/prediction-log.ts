@@ -1,14 +1,14 @@
 // Prediction logging for the scoring server: each sampled /invocations request's input rows, outputs,
-// request id, model name and version, time and latency, handed to an encoding worker as it is
-// logged, and written in batches, off the request path, as Parquet files in an artifact store (a
-// folder or S3), one file per flush:
+// request id, model name and version, time and latency, kept as it is logged and written in
+// batches, off the request path (encoded between requests, a slice at a time), as Parquet files in
+// an artifact store (a folder or S3), one file per flush:
 //   <model name>/version=<v>/date=YYYY-MM-DD/predictions-<HHMMSS>-<seq>-<nonce>.parquet
 // so the logs scale with the artifact store, not the tracking database. Logging can never fail a
 // prediction: a full buffer or a failed write drops rows, counts them, and /metrics shows the count.
 import { randomBytes } from 'node:crypto'
 import type { ColumnTable } from '../table.ts'
 import { ParquetEncoder } from './parquet-encoder.ts'
-import type { EncodedFile, LogRecord } from './prediction-batch.ts'
+import type { EncodedFile } from './prediction-batch.ts'
 import { outputsFit } from './prediction-batch.ts'
 
 export { LOG_COLUMNS } from './prediction-batch.ts'
@@ -52,28 +52,15 @@ export interface PredictionLogStats {
   readonly rowsDropped: Readonly<Record<'sampled_out' | 'buffer_full' | 'write_failed' | 'bad_output', number>>
 }
 
-/**
- * Requests wait here for the end of the event loop's turn and go to the encoder together: one
- * message per turn rather than per request, and never more than about this many rows in one (the
- * copy into a message is the one step of logging that grows with the rows it carries).
- */
-const HAND_OVER_ROWS = 1_000
-
 const pad = (n: number, width = 2) => String(n).padStart(width, '0')
 
 export class PredictionLogger {
-  /** Logged requests not yet handed to the encoder. */
-  private outbox: LogRecord[] = []
-  private outboxRows = 0
-  private handOverScheduled = false
-  /** Rows handed to the encoder since the last flush: what the next drain must account for. */
-  private handedRows = 0
-  /** Rows logged since the last flush (what starts an early flush). */
+  /** Rows logged since the last flush: what the next drain must account for, and what starts an early flush. */
   private unflushedRows = 0
   /**
-   * Rows logged and not yet written or dropped, wherever they are: in the outbox, in the worker, or
-   * in a flush still being encoded or written. The buffer bound applies to these, so that a worker
-   * that falls behind (it yields the CPU to scoring) cannot grow without limit.
+   * Rows logged and not yet written or dropped, whether waiting for a flush or in one still being
+   * encoded or written. The buffer bound applies to these, so that an encoder that falls behind (it
+   * gives way to scoring) cannot grow without limit.
    */
   private bufferedRows = 0
   private timer: NodeJS.Timeout | undefined
@@ -132,16 +119,10 @@ export class PredictionLogger {
       return
     }
     const { requestId, timestampMs, latencyMs, input, predictions } = request
-    this.outbox.push({ requestId, modelName: this.modelName, modelVersion: this.modelVersion, timestampMs, latencyMs, rows, names: input.names, columns: input.columns, predictions })
-    this.outboxRows += rows
+    this.encoder.append([{ requestId, modelName: this.modelName, modelVersion: this.modelVersion, timestampMs, latencyMs, rows, names: input.names, columns: input.columns, predictions }])
     this.unflushedRows += rows
     this.bufferedRows += rows
     this.stats.requestsLogged++
-    if (this.outboxRows >= HAND_OVER_ROWS) this.handOver()
-    else if (!this.handOverScheduled) {
-      this.handOverScheduled = true
-      setImmediate(() => this.handOver())
-    }
     if (this.unflushedRows >= this.flushRows) setImmediate(() => void this.flush())
     else this.timer ??= setTimeout(() => void this.flush(), this.flushIntervalMs).unref()
   }
@@ -155,9 +136,7 @@ export class PredictionLogger {
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
-    this.handOver()
-    const rows = this.handedRows
-    this.handedRows = 0
+    const rows = this.unflushedRows
     this.unflushedRows = 0
     if (rows === 0) return this.flushing
     // Asked now, so that the drain holds exactly the rows handed over until now.
@@ -168,9 +147,11 @@ export class PredictionLogger {
 
   /** Flush and stop taking rows. */
   async close(): Promise<void> {
-    await this.flush()
     this.closed = true
+    const flushed = this.flush()
+    // The last drains are encoded at once rather than between requests.
     await this.encoder.close()
+    await flushed
   }
 
   getStats(): PredictionLogStats {
@@ -197,29 +178,6 @@ export class PredictionLogger {
     ].join('\n')
   }
 
-  /** The outbox to the encoder. Values no message can carry (a function, say) drop their request as a bad output. */
-  private handOver(): void {
-    this.handOverScheduled = false
-    const records = this.outbox
-    if (records.length === 0) return
-    this.outbox = []
-    this.outboxRows = 0
-    try {
-      this.encoder.append(records)
-      for (const record of records) this.handedRows += record.rows
-    } catch {
-      for (const record of records) {
-        try {
-          this.encoder.append([record])
-          this.handedRows += record.rows
-        } catch {
-          this.stats.rowsDropped.bad_output += record.rows
-          this.bufferedRows -= record.rows
-        }
-      }
-    }
-  }
-
   /** Writes a drain's files, then frees its rows' room in the buffer. */
   private async write(drained: Promise<readonly EncodedFile[]>, rows: number): Promise<void> {
     try {
@@ -229,7 +187,7 @@ export class PredictionLogger {
     }
   }
 
-  /** Names and writes a drain's files; rows it should hold but does not (a dead worker's) count as failed. */
+  /** Names and writes a drain's files; rows it should hold but does not (records it refused as malformed) count as failed. */
   private async writeFiles(drained: Promise<readonly EncodedFile[]>, rows: number): Promise<void> {
     let files: readonly EncodedFile[]
     try {
@@ -255,7 +213,7 @@ export class PredictionLogger {
         this.fail(file.rows, error)
       }
     }
-    if (accounted < rows) this.fail(rows - accounted, new Error(`${rows - accounted} logged rows were lost with the Parquet encoding worker`))
+    if (accounted < rows) this.fail(rows - accounted, new Error(`${rows - accounted} logged rows were left out of the prediction log as malformed`))
   }
 
   private fail(rows: number, error: unknown): void {
