@@ -5,6 +5,11 @@
 // request is sent once more.
 
 export async function restCall(url: string, method: string, path: string, body: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  return JSON.parse(await restText(url, method, path, body)) as Record<string, unknown>
+}
+
+/** `restCall`'s answer as received, not parsed: what a timed read measures (the client's parse is the client's work). */
+export async function restText(url: string, method: string, path: string, body: Record<string, unknown> = {}): Promise<string> {
   let target = path.startsWith('/') ? `${url}${path}` : `${url}/api/2.0/mlflow/${path}`
   const init: RequestInit = { method, headers: { 'content-type': 'application/json' } }
   if (method === 'GET') {
@@ -15,5 +20,5 @@ export async function restCall(url: string, method: string, path: string, body: 
   const response = await fetch(target, init).catch(() => fetch(target, init))
   const text = await response.text()
   if (!response.ok) throw new Error(`${method} ${path} -> ${response.status}: ${text.slice(0, 300)}`)
-  return JSON.parse(text) as Record<string, unknown>
+  return text
 }

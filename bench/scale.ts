@@ -19,7 +19,7 @@ import { startServer } from '@orchard/server'
 import { openTrackingStore } from '@orchard/store'
 import { runSql, testDatabase } from '@orchard/store/testing'
 import { seedSearchScaleRuns } from './seed-runs.ts'
-import { restCall } from './rest-call.ts'
+import { restText } from './rest-call.ts'
 
 const { values: args } = parseArgs({
   options: { runs: { type: 'string' }, points: { type: 'string' }, only: { type: 'string' }, queries: { type: 'string' }, analyze: { type: 'boolean' }, keep: { type: 'boolean' } },
@@ -36,13 +36,19 @@ let seed = 7
 const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 
-async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<number> {
+/**
+ * p50 of `n` reads after a warm-up one, each timed until its answer has arrived whole. The answer
+ * is parsed (and checked for `field`) after the clock stops: in this process the client's parse of
+ * a 1000-run page (10–15 ms for its 1.5 MB) would otherwise count as the server's time.
+ */
+async function timed(n: number, fn: (i: number) => Promise<string>, field: string): Promise<number> {
   const xs: number[] = []
   await fn(0) // warm
   for (let i = 0; i < n; i++) {
     const t0 = performance.now()
-    await fn(i)
+    const text = await fn(i)
     xs.push(performance.now() - t0)
+    if (!(field in (JSON.parse(text) as Record<string, unknown>))) throw new Error(`the answer has no ${field}: ${text.slice(0, 200)}`)
   }
   return Number(p50(xs).toFixed(1))
 }
@@ -55,7 +61,7 @@ async function measure(name: string, uri: string, sizeOf: () => string | Promise
   try {
     const experimentId = await store.createExperiment({ name: 'scale' })
     const searchPage = (max: number) => (q: number) =>
-      restCall(server.url, 'POST', 'runs/search', {
+      restText(server.url, 'POST', 'runs/search', {
         experiment_ids: [experimentId],
         filter: `metrics.m0 > 0.2 and params.p1 != 'v${q % 10}' and tags.team = 't${q % 3}'`,
         order_by: ['metrics.m1 DESC'],
@@ -64,7 +70,7 @@ async function measure(name: string, uri: string, sizeOf: () => string | Promise
     // A run with a 1,000-step metric: its history read is timed at every checkpoint.
     const probe = await store.createRun({ experimentId: '0', startTime: Date.now(), runName: 'probe', tags: [] })
     await store.logBatch(probe.info.runId, { metrics: Array.from({ length: 1000 }, (_, s) => ({ key: 'loss', value: rand(), timestamp: s, step: s })) })
-    const history = () => restCall(server.url, 'GET', 'metrics/get-history', { run_id: probe.info.runId, metric_key: 'loss' })
+    const history = () => restText(server.url, 'GET', 'metrics/get-history', { run_id: probe.info.runId, metric_key: 'loss' })
 
     let seeded = 0
     let started = performance.now()
@@ -78,9 +84,9 @@ async function measure(name: string, uri: string, sizeOf: () => string | Promise
         runs: checkpoint,
         points: 0,
         seed_runs_per_s: seedRate,
-        page1000_p50_ms: await timed(QUERIES, searchPage(1000)),
-        page100_p50_ms: await timed(QUERIES, searchPage(100)),
-        history1000_p50_ms: await timed(QUERIES, history),
+        page1000_p50_ms: await timed(QUERIES, searchPage(1000), 'runs'),
+        page100_p50_ms: await timed(QUERIES, searchPage(100), 'runs'),
+        history1000_p50_ms: await timed(QUERIES, history, 'metrics'),
         size: await sizeOf(),
       }
       rows.push(row)
@@ -107,17 +113,17 @@ async function measure(name: string, uri: string, sizeOf: () => string | Promise
       }
       const insertRate = Math.round((points - from) / ((performance.now() - started) / 1000))
       await beforeReads()
-      const buckets = () => restCall(server.url, 'GET', '/api/2.0/orchard/metrics/get-history-buckets', { run_ids: heavy.slice(0, 10), metric_key: 'h0', buckets: 500 })
+      const buckets = () => restText(server.url, 'GET', '/api/2.0/orchard/metrics/get-history-buckets', { run_ids: heavy.slice(0, 10), metric_key: 'h0', buckets: 500 })
       const row = {
         backend: name,
         runs: seeded,
         points,
         insert_points_per_s: insertRate,
-        page1000_p50_ms: await timed(QUERIES, searchPage(1000)),
-        page100_p50_ms: await timed(QUERIES, searchPage(100)),
-        history1000_p50_ms: await timed(QUERIES, history),
+        page1000_p50_ms: await timed(QUERIES, searchPage(1000), 'runs'),
+        page100_p50_ms: await timed(QUERIES, searchPage(100), 'runs'),
+        history1000_p50_ms: await timed(QUERIES, history, 'metrics'),
         steps_per_heavy_metric: Math.round(points / HEAVY_RUNS / 10),
-        buckets_10_runs_p50_ms: await timed(QUERIES, buckets),
+        buckets_10_runs_p50_ms: await timed(QUERIES, buckets, 'buckets'),
         size: await sizeOf(),
       }
       rows.push(row)
