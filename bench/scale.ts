@@ -4,7 +4,9 @@
 // checkpoint the server, over HTTP, answers search-scale's filtered, ordered page of 1,000 and of 100
 // runs, a 1,000-step metric history, and the bucketed chart read of the largest metric.
 // Usage: node --conditions=orchard-source --import tsx bench/scale.ts [--runs 100000] [--points 10000000]
-//        [--only sqlite|postgres] [--queries 5] [--analyze] [--keep]
+//        [--only sqlite|postgres] [--queries 5] [--warmup 1] [--analyze] [--keep]
+// --warmup N: untimed reads before the timed ones (the searches vary their filter with the call's
+// number, so a store read for the first time loads new pages for the first several calls).
 // --analyze: on PostgreSQL, ANALYZE the database before each checkpoint's reads, as autovacuum
 // would in a deployment (this machine's PostgreSQL runs with autovacuum off, so without it the
 // planner works from whatever statistics the tables had when they were small). It also prints the
@@ -22,11 +24,12 @@ import { seedSearchScaleRuns } from './seed-runs.ts'
 import { restText } from './rest-call.ts'
 
 const { values: args } = parseArgs({
-  options: { runs: { type: 'string' }, points: { type: 'string' }, only: { type: 'string' }, queries: { type: 'string' }, analyze: { type: 'boolean' }, keep: { type: 'boolean' } },
+  options: { runs: { type: 'string' }, points: { type: 'string' }, only: { type: 'string' }, queries: { type: 'string' }, warmup: { type: 'string' }, analyze: { type: 'boolean' }, keep: { type: 'boolean' } },
 })
 const RUNS = Number(args.runs ?? 100_000)
 const POINTS = Number(args.points ?? 10_000_000)
 const QUERIES = Number(args.queries ?? 5)
+const WARMUP = Number(args.warmup ?? 1)
 const RUN_CHECKPOINTS = [10_000, 25_000, 50_000, 100_000, 250_000].filter((n) => n < RUNS).concat(RUNS)
 const POINT_CHECKPOINTS = [1_000_000, 10_000_000, 100_000_000].filter((n) => n < POINTS).concat(POINTS)
 const HEAVY_RUNS = 100
@@ -37,13 +40,13 @@ const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 214748364
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 
 /**
- * p50 of `n` reads after a warm-up one, each timed until its answer has arrived whole. The answer
+ * p50 of `n` reads after WARMUP untimed ones (`--warmup`, default 1), each timed until its answer has arrived whole. The answer
  * is parsed (and checked for `field`) after the clock stops: in this process the client's parse of
  * a 1000-run page (10–15 ms for its 1.5 MB) would otherwise count as the server's time.
  */
 async function timed(n: number, fn: (i: number) => Promise<string>, field: string): Promise<number> {
   const xs: number[] = []
-  await fn(0) // warm
+  for (let i = 0; i < WARMUP; i++) await fn(i)
   for (let i = 0; i < n; i++) {
     const t0 = performance.now()
     const text = await fn(i)
