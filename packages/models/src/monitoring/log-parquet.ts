@@ -36,7 +36,6 @@ type Physical = keyof typeof TYPE
 
 /** Values an encoding loop handles between two yields: tens of microseconds of work. */
 export const STEP = 1024
-const MASK = STEP - 1
 
 /** Work that gives way every STEP values or so, then returns its result. */
 export type Steps<T> = Generator<void, T, void>
@@ -46,7 +45,7 @@ export type Steps<T> = Generator<void, T, void>
  * values live in plain functions called this way, not in the generators: V8 boxes a double held in
  * a generator's loop, so a generator loop over numbers allocated tens of bytes a value.
  */
-function* inSteps(length: number, work: (from: number, to: number) => void): Steps<void> {
+export function* inSteps(length: number, work: (from: number, to: number) => void): Steps<void> {
   for (let from = 0; from < length; from += STEP) {
     if (from > 0) yield
     work(from, Math.min(length, from + STEP))
@@ -582,14 +581,15 @@ function* writeRuns(s: Scratch, out: Bytes, rows: number, column: Extract<LogCol
   yield* inSteps(column.values.length, (from, to) => indexValues(column.values, indices, indexOf, distinct, from, to))
   const dictionary = s.bytes('dictionary')
   const plain: (Uint8Array | undefined)[] = []
-  for (let i = 0; i < distinct.length; i++) {
-    if ((i & MASK) === MASK) yield
-    const value = distinct[i]!
-    plain.push(typeof value === 'string' ? utf8.encode(value) : undefined)
-    if (column.physical === 'BYTE_ARRAY') dictionary.lengthPrefixed(plain[i]!)
-    else if (column.physical === 'INT64') dictionary.int64(value as number)
-    else dictionary.float64(value as number)
-  }
+  yield* inSteps(distinct.length, (from, to) => {
+    for (let i = from; i < to; i++) {
+      const value = distinct[i]!
+      plain.push(typeof value === 'string' ? utf8.encode(value) : undefined)
+      if (column.physical === 'BYTE_ARRAY') dictionary.lengthPrefixed(plain[i]!)
+      else if (column.physical === 'INT64') dictionary.int64(value as number)
+      else dictionary.float64(value as number)
+    }
+  })
   const { min, max } = column.physical === 'BYTE_ARRAY' ? yield* textBounds(plain as Uint8Array[]) : yield* numberBounds(Float64Array.from(distinct as number[]), column.physical)
   return {
     name: column.name,
@@ -707,10 +707,9 @@ function* writeValues(s: Scratch, out: Bytes, rows: number, name: string, column
   yield* inSteps(rows, (from, to) => (useDictionary &&= indexTexts(column, defined, texts, from, to)))
   if (useDictionary) {
     const dictionary = s.bytes('dictionary')
-    for (let i = 0; i < distinct.length; i++) {
-      if ((i & MASK) === MASK) yield
-      dictionary.lengthPrefixed(distinct[i]!)
-    }
+    yield* inSteps(distinct.length, (from, to) => {
+      for (let i = from; i < to; i++) dictionary.lengthPrefixed(distinct[i]!)
+    })
     return { ...base, physical: 'BYTE_ARRAY', converted: 'UTF8', ...(yield* textBounds(distinct)), ...(yield* writeDictionaryChunk(s, out, rows, dictionary, distinct.length, page, indices, present)) }
   }
   yield* inSteps(rows, (from, to) => {
@@ -921,11 +920,12 @@ function* textBounds(values: readonly Uint8Array[]): Steps<{ min?: Uint8Array; m
   if (values.length === 0) return {}
   let min = values[0]!
   let max = values[0]!
-  for (let i = 0; i < values.length; i++) {
-    if ((i & MASK) === MASK) yield
-    const v = values[i]!
-    if (Buffer.compare(v, min) < 0) min = v
-    if (Buffer.compare(v, max) > 0) max = v
-  }
+  yield* inSteps(values.length, (from, to) => {
+    for (let i = from; i < to; i++) {
+      const v = values[i]!
+      if (Buffer.compare(v, min) < 0) min = v
+      if (Buffer.compare(v, max) > 0) max = v
+    }
+  })
   return { min, max }
 }

@@ -3,7 +3,7 @@
 // Parquet file, a step at a time
 // (see log-parquet.ts), so that the scoring server can run it between requests. Nothing here
 // touches the artifact store: the scoring server names and writes the files.
-import { STEP, Scratch, ValueColumn, encodeLogFileSteps, finish } from './log-parquet.ts'
+import { Scratch, ValueColumn, encodeLogFileSteps, finish, inSteps } from './log-parquet.ts'
 import type { Steps } from './log-parquet.ts'
 
 /** The columns every logged row carries before the model's inputs and outputs. */
@@ -109,10 +109,9 @@ class Partition {
     // Each row's position in its request.
     const positions = s.int32('positions', total)
     let at = 0
-    for (let i = 0; i < counts.length; i++) {
-      if ((i & (STEP - 1)) === STEP - 1) yield
-      for (let r = 0; r < counts[i]!; r++) positions[at++] = r
-    }
+    yield* inSteps(counts.length, (from, to) => {
+      for (let i = from; i < to; i++) for (let r = 0; r < counts[i]!; r++) positions[at++] = r
+    })
     // The log's own columns hold one value per request, written as runs, and are never null
     // (REQUIRED); inputs and outputs may be null.
     const file = yield* encodeLogFileSteps(

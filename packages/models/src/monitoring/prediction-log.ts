@@ -139,7 +139,7 @@ export class PredictionLogger {
     const rows = this.unflushedRows
     this.unflushedRows = 0
     if (rows === 0) return this.flushing
-    // Asked now, so that the drain holds exactly the rows handed over until now.
+    // Asked now, so that the drain holds exactly the rows logged until now.
     const files = this.encoder.drain()
     this.flushing = this.flushing.then(() => this.write(files, rows))
     return this.flushing
