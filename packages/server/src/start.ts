@@ -73,8 +73,12 @@ const SHUTDOWN_SWEEP_MS = 20
 const DEFAULT_SHUTDOWN_DEADLINE_MS = 25_000
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  // One connection for both stores; closing the tracking store closes it.
-  const { trackingStore, registryStore, authStore, ssoStore, workspaceStore } = await openStores(options.backendStoreUri, { defaultArtifactRoot: options.defaultArtifactRoot })
+  // One connection for both stores; closing the tracking store closes it. On a SQLite file, the
+  // write-ahead log is copied into the database off the event loop (Checkpointer).
+  const { trackingStore, registryStore, authStore, ssoStore, workspaceStore } = await openStores(options.backendStoreUri, {
+    defaultArtifactRoot: options.defaultArtifactRoot,
+    backgroundCheckpoints: true,
+  })
   if (options.auth) {
     try {
       await ensureAdmin(authStore, options.auth.initialAdmin)

@@ -20,11 +20,22 @@ export interface OpenTrackingStoreOptions {
   readonly defaultArtifactRoot?: string
   /** Clock in milliseconds since the epoch (tests). */
   readonly now?: () => number
+  /**
+   * SQLite file: copy its write-ahead log into the database from a worker thread, not in the
+   * commits on the caller's thread (a server's event loop). Ignored elsewhere.
+   */
+  readonly backgroundCheckpoints?: boolean
 }
 
-export function connect(target: StoreTarget): { db: Db; dialect: Dialect } {
+export function connect(target: StoreTarget, options: { readonly backgroundCheckpoints?: boolean } = {}): { db: Db; dialect: Dialect } {
   return target.kind === 'sqlite'
-    ? { db: openSqliteDb(target.path, target.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: target.statementTimeoutMs }), dialect: sqliteDialect }
+    ? {
+        db: openSqliteDb(target.path, {
+          ...(target.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: target.statementTimeoutMs }),
+          ...(options.backgroundCheckpoints ? { backgroundCheckpoints: true } : {}),
+        }),
+        dialect: sqliteDialect,
+      }
     : { db: openPostgresDb(target.connectionString), dialect: postgresDialect }
 }
 
@@ -54,7 +65,7 @@ export async function openTrackingStore(uri: string, options: OpenTrackingStoreO
 /** The connection, dialect and settings a store runs on, after the schema checks. */
 export async function openStoreContext(uri: string, options: OpenTrackingStoreOptions = {}): Promise<StoreContext> {
   const target = parseStoreUri(uri)
-  const { db, dialect } = connect(target)
+  const { db, dialect } = connect(target, options)
   const now = options.now ?? Date.now
   try {
     const migrations = loadMigrations(dialect)

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { isOrchardError } from '@orchard/protocol/base'
 import { SEARCH_BUDGET_FUNCTION } from '../sql/dialect-sqlite.ts'
+import { CHECKPOINT_BACKSTOP_PAGES } from './checkpointer.ts'
 import { openSqliteDb } from './sqlite-db.ts'
 
 const deferred = () => {
@@ -72,5 +76,65 @@ describe('SqliteDb', () => {
     await db.run('INSERT INTO t VALUES (1)')
     await assert.rejects(db.run('INSERT INTO t VALUES (1)'), { code: 'RESOURCE_ALREADY_EXISTS', message: /UNIQUE constraint failed: t.x/ })
     await db.close()
+  })
+
+  describe('with background checkpoints', () => {
+    const PAGE = 4096
+    const sizeOf = (path: string) => (existsSync(path) ? statSync(path).size : 0)
+    const waitFor = async (done: () => boolean, ms: number) => {
+      for (const deadline = Date.now() + ms; !done() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10))
+      return done()
+    }
+
+    it("copies the log into the database file from the worker, which the commits' own checkpoint would not do yet", async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'orchard-checkpoint-'))
+      try {
+        for (const background of [false, true]) {
+          const path = join(dir, `${background}.db`)
+          const db = openSqliteDb(path, { backgroundCheckpoints: background })
+          await db.exec('CREATE TABLE t (x BLOB)')
+          const before = sizeOf(path)
+          // About 500 pages: far below either automatic checkpoint (1,000 and CHECKPOINT_BACKSTOP_PAGES).
+          for (let i = 0; i < 100; i++) await db.run('INSERT INTO t VALUES (randomblob(20000))')
+          const copied = await waitFor(() => sizeOf(path) > before + 400 * PAGE, 2_000)
+          assert.equal(copied, background, `background ${background}: database file ${before} → ${sizeOf(path)} bytes`)
+          await db.close()
+          // Closed, the worker's connection is closed too: the last one out removes the log.
+          assert.equal(existsSync(`${path}-wal`), false)
+          assert.equal((await (async () => {
+            const again = openSqliteDb(path)
+            const [row] = await again.query<{ n: number }>('SELECT count(*) AS n FROM t')
+            await again.close()
+            return row?.n
+          })()), 100)
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+
+    it('keeps the log bounded under a stream of commits with no pause between them', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'orchard-checkpoint-'))
+      try {
+        const path = join(dir, 'stream.db')
+        const db = openSqliteDb(path, { backgroundCheckpoints: true })
+        await db.exec('CREATE TABLE t (x BLOB)')
+        let largest = 0
+        // Three times the backstop's pages, committed back to back.
+        for (let i = 0; i < (3 * CHECKPOINT_BACKSTOP_PAGES) / 5; i++) {
+          await db.run('INSERT INTO t VALUES (randomblob(20000))')
+          largest = Math.max(largest, sizeOf(`${path}-wal`))
+        }
+        // The backstop checkpoints once the log passes its mark, unless the worker is checkpointing
+        // at that moment; then it tries again after the next commit. Without one, the log would
+        // hold all 12,000+ pages.
+        assert.ok(largest < 2 * CHECKPOINT_BACKSTOP_PAGES * PAGE, `largest log ${largest} bytes`)
+        const [row] = await db.query<{ n: number }>('SELECT count(*) AS n FROM t')
+        assert.equal(row?.n, (3 * CHECKPOINT_BACKSTOP_PAGES) / 5)
+        await db.close()
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
   })
 })

@@ -5,6 +5,7 @@ import type { Db, Statement } from '../sql/db.ts'
 import { JSON_NUMBER_FUNCTION, METRIC_POINTS_FUNCTION, SEARCH_BUDGET_EXCEEDED, SEARCH_BUDGET_FUNCTION, sqliteDialect } from '../sql/dialect-sqlite.ts'
 import { forEachChunkPoint, unpackMetricChunk } from '../sql/metric-chunk-codec.ts'
 import { metricValueJson } from '../sql/metric-value.ts'
+import { CHECKPOINT_BACKSTOP_PAGES, Checkpointer } from './checkpointer.ts'
 import { Mutex } from './mutex.ts'
 
 // Searches build SQL whose text varies with the filter; past this many cached statements we start over.
@@ -155,6 +156,7 @@ class SqliteDb implements Db {
   constructor(
     private readonly connection: Connection,
     statementTimeoutMs: number,
+    private readonly checkpointer: Checkpointer | undefined,
   ) {
     this.inTransaction = new UnlockedSqlite(connection, new StatementCache(connection), new StatementBudget(connection, statementTimeoutMs))
     connection.function(JSON_NUMBER_FUNCTION, { deterministic: true, directOnly: true, varargs: false }, jsonNumber)
@@ -206,6 +208,7 @@ class SqliteDb implements Db {
       try {
         const result = await fn(this.inTransaction)
         this.connection.exec('COMMIT')
+        this.checkpointer?.committed()
         return result
       } catch (error) {
         if (this.connection.inTransaction) this.connection.exec('ROLLBACK')
@@ -217,6 +220,7 @@ class SqliteDb implements Db {
   async close(): Promise<void> {
     await this.locked(async () => {
       if (!this.connection.open) return
+      await this.checkpointer?.stop()
       // Refreshes the planner's statistics where they went stale, as SQLite recommends before closing.
       optimizeIfFree(this.connection, 'optimize')
       this.connection.close()
@@ -259,6 +263,11 @@ function setJournalMode(connection: Connection, pragma: string): void {
 export interface SqliteOptions {
   /** How long one search may run before it is stopped (default 10 s). */
   readonly statementTimeoutMs?: number
+  /**
+   * Copy the write-ahead log into the database file from a worker thread (Checkpointer) rather than
+   * in the commit that fills it: for a server, whose event loop then only appends. A file only.
+   */
+  readonly backgroundCheckpoints?: boolean
 }
 
 /** Opens a SQLite database file (or `:memory:`) tuned for a tracking server. */
@@ -277,5 +286,10 @@ export function openSqliteDb(path: string, options: SqliteOptions = {}): Db {
   connection.pragma('cache_size = -65536')
   // Gathers statistics for tables that have none yet (SQLite ≥ 3.46), cheap on every open.
   optimizeIfFree(connection, 'optimize = 0x10002')
-  return new SqliteDb(connection, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS)
+  let checkpointer: Checkpointer | undefined
+  if (options.backgroundCheckpoints && !connection.memory) {
+    connection.pragma(`wal_autocheckpoint = ${CHECKPOINT_BACKSTOP_PAGES}`)
+    checkpointer = new Checkpointer(connection.name)
+  }
+  return new SqliteDb(connection, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS, checkpointer)
 }
