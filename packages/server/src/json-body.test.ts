@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { MAX_JSON_DEPTH } from '@orchard/protocol/base'
 import { parseJsonBody } from './json-body.ts'
 
 describe('parseJsonBody', () => {
@@ -24,5 +25,19 @@ describe('parseJsonBody', () => {
   })
   it('rejects a body that is not an object', () => {
     assert.throws(() => parseJsonBody('[1, 2]'), { code: 'INVALID_PARAMETER_VALUE', message: /JSON object/ })
+  })
+  it('refuses nesting past the limit wherever it is, and takes it up to the limit', () => {
+    const nest = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`
+    // The body's object is level 1.
+    assert.ok(Array.isArray(parseJsonBody(`{"a": ${nest(MAX_JSON_DEPTH - 1)}}`).a))
+    for (const body of [`{"a": ${nest(MAX_JSON_DEPTH)}}`, `{"a": [1, {"b": ${nest(MAX_JSON_DEPTH)}}]}`, `{"v": NaN, "a": ${nest(100_000)}}`]) {
+      assert.throws(() => parseJsonBody(body), { code: 'INVALID_PARAMETER_VALUE', message: new RegExp(`nested deeper than ${MAX_JSON_DEPTH} levels`) })
+    }
+  })
+  it('refuses NUL in any string or key, and reads an escaped backslash before u0000 as text', () => {
+    for (const body of ['{"a": "x\\u0000"}', '{"a\\u0000": 1}', '{"a": [{"b": ["\\u0000"]}]}', JSON.stringify(JSON.stringify({ a: '\u0000' }))]) {
+      assert.throws(() => parseJsonBody(body), { code: 'INVALID_PARAMETER_VALUE', message: /NUL character/ }, body)
+    }
+    assert.deepEqual(parseJsonBody('{"a": "x\\\\u0000"}'), { a: 'x\\u0000' })
   })
 })
