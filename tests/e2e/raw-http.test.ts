@@ -1,6 +1,7 @@
 // Raw HTTP against a real server socket: what in-process tests cannot show (Node's header limits,
 // keep-alive, concurrency through the network stack).
 import assert from 'node:assert/strict'
+import { request } from 'node:http'
 import { after, before, describe, it } from 'node:test'
 import { startTestServer } from './server-fixture.ts'
 import type { ServerFixture } from './server-fixture.ts'
@@ -68,5 +69,42 @@ describe('raw HTTP against a running server', () => {
     const text = await response.text()
     assert.doesNotMatch(text, /at .*\.ts:\d+/)
     assert.equal((JSON.parse(text) as { error_code: string }).error_code, 'INVALID_PARAMETER_VALUE')
+  })
+
+  it('reads a body the same with a declared length and chunked: UTF-8 text, a leading byte-order mark dropped, 413 past the limit', async () => {
+    // A raw request, so that the framing is exactly what the test says.
+    const send = (path: string, body: Buffer, chunked: boolean) =>
+      new Promise<{ status: number; json: Record<string, any> }>((resolve, reject) => {
+        const headers: Record<string, string | number> = { 'content-type': 'application/json' }
+        if (chunked) headers['transfer-encoding'] = 'chunked'
+        else headers['content-length'] = body.length
+        const req = request(`${url}/api/2.0/mlflow/${path}`, { method: 'POST', headers }, (response) => {
+          let text = ''
+          response.setEncoding('utf8')
+          response.on('data', (chunk: string) => (text += chunk))
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, json: JSON.parse(text) as Record<string, any> }))
+        })
+        req.on('error', reject)
+        if (chunked) {
+          // Split inside a multi-byte character.
+          req.write(body.subarray(0, 20))
+          req.write(body.subarray(20))
+          req.end()
+        } else {
+          req.end(body)
+        }
+      })
+    for (const chunked of [false, true]) {
+      const name = `café ☕ ${chunked ? 'chunked' : 'declared'}`
+      const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ name }))])
+      const created = await send('experiments/create', body, chunked)
+      assert.equal(created.status, 200, JSON.stringify(created.json))
+      const got = await fetch(`${url}/api/2.0/mlflow/experiments/get?experiment_id=${created.json.experiment_id}`)
+      assert.equal(((await got.json()) as { experiment: { name: string } }).experiment.name, name)
+      // log-batch takes at most 1,000,000 bytes.
+      const tooLarge = await send('runs/log-batch', Buffer.from(JSON.stringify({ run_id: 'x', params: [{ key: 'k', value: 'v'.repeat(1_100_000) }] })), chunked)
+      assert.equal(tooLarge.status, 413)
+      assert.equal(tooLarge.json.error_code, 'BAD_REQUEST')
+    }
   })
 })

@@ -38,9 +38,16 @@ export function readBodyText(c: Context, limit: number): Promise<string> {
   return text
 }
 
+// As text() decodes a body read whole: invalid bytes as U+FFFD, a leading byte-order mark dropped.
+const utf8 = new TextDecoder()
+
 async function readBodyOnce(c: Context, limit: number): Promise<string> {
-  const declared = Number(c.req.header('content-length') ?? 0)
+  const length = c.req.header('content-length')
+  const declared = Number(length ?? 0)
   if (declared > limit) throw tooLarge(declared, limit)
+  // A declared length is what Node's HTTP parser reads, no more: the body is read whole, straight
+  // from the socket's stream (on Node, @hono/node-server's text() builds no Request or web stream).
+  if (length !== undefined) return c.req.raw.text()
   const body = c.req.raw.body
   if (!body) return ''
   const reader = body.getReader()
@@ -56,7 +63,7 @@ async function readBodyOnce(c: Context, limit: number): Promise<string> {
     }
     chunks.push(value)
   }
-  return Buffer.concat(chunks, received).toString('utf8')
+  return utf8.decode(Buffer.concat(chunks, received))
 }
 
 /** The query string's length, before anything parses it. */

@@ -101,12 +101,9 @@ describe('SqliteDb', () => {
           await db.close()
           // Closed, the worker's connection is closed too: the last one out removes the log.
           assert.equal(existsSync(`${path}-wal`), false)
-          assert.equal((await (async () => {
-            const again = openSqliteDb(path)
-            const [row] = await again.query<{ n: number }>('SELECT count(*) AS n FROM t')
-            await again.close()
-            return row?.n
-          })()), 100)
+          const again = openSqliteDb(path)
+          assert.deepEqual(await again.query('SELECT count(*) AS n FROM t'), [{ n: 100 }])
+          await again.close()
         }
       } finally {
         rmSync(dir, { recursive: true, force: true })
