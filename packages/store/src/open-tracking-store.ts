@@ -27,7 +27,7 @@ export interface OpenTrackingStoreOptions {
   readonly backgroundCheckpoints?: boolean
 }
 
-export function connect(target: StoreTarget, options: { readonly backgroundCheckpoints?: boolean } = {}): { db: Db; dialect: Dialect } {
+export function connect(target: StoreTarget, options: Pick<OpenTrackingStoreOptions, 'backgroundCheckpoints'> = {}): { db: Db; dialect: Dialect } {
   return target.kind === 'sqlite'
     ? {
         db: openSqliteDb(target.path, {

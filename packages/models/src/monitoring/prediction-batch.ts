@@ -1,8 +1,8 @@
 // The prediction log's buffer and Parquet encoding: logged requests are gathered into compact
 // columns as they arrive, one set per (model, version, day), and a drain encodes each set as one
-// Parquet file, a step at a time
-// (see log-parquet.ts), so that the scoring server can run it between requests. Nothing here
-// touches the artifact store: the scoring server names and writes the files.
+// Parquet file, a step at a time (see log-parquet.ts), so that the scoring server can run it
+// between requests. Nothing here touches the artifact store: the scoring server names and writes
+// the files.
 import { Scratch, ValueColumn, encodeLogFileSteps, finish, inSteps } from './log-parquet.ts'
 import type { Steps } from './log-parquet.ts'
 
@@ -117,13 +117,13 @@ class Partition {
     const file = yield* encodeLogFileSteps(
       total,
       [
-      { name: 'request_id', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: this.requestIds, counts },
-      { name: 'model_name', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: this.modelNames, counts },
-      { name: 'model_version', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: this.modelVersions, counts },
-      { name: 'timestamp', kind: 'runs', physical: 'INT64', converted: 'TIMESTAMP_MILLIS', values: this.timestamps.values(), counts },
-      { name: 'latency_ms', kind: 'runs', physical: 'DOUBLE', values: this.latencies.values(), counts },
-      { name: 'row', kind: 'positions', values: positions },
-      ...[...this.inputs, ...this.outputs].map(([name, values]) => ({ name, kind: 'values' as const, values })),
+        { name: 'request_id', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: this.requestIds, counts },
+        { name: 'model_name', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: this.modelNames, counts },
+        { name: 'model_version', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: this.modelVersions, counts },
+        { name: 'timestamp', kind: 'runs', physical: 'INT64', converted: 'TIMESTAMP_MILLIS', values: this.timestamps.values(), counts },
+        { name: 'latency_ms', kind: 'runs', physical: 'DOUBLE', values: this.latencies.values(), counts },
+        { name: 'row', kind: 'positions', values: positions },
+        ...[...this.inputs, ...this.outputs].map(([name, values]) => ({ name, kind: 'values' as const, values })),
       ],
       s,
     )
