@@ -329,8 +329,12 @@ class HybridEncoder {
       grown.set(this.pending.subarray(0, this.waiting))
       this.pending = grown
     }
-    this.pending.fill(value, this.waiting, this.waiting + count)
-    this.waiting += count
+    // Most values of a column without runs come one at a time: a store, not a fill() call.
+    if (count === 1) this.pending[this.waiting++] = value
+    else {
+      this.pending.fill(value, this.waiting, this.waiting + count)
+      this.waiting += count
+    }
   }
 }
 
