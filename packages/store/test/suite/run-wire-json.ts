@@ -93,6 +93,27 @@ export function describeRunWireJson(harness: StoreHarness): void {
       assert.match(all.got[0] as string, /"value":1e-7,/)
     })
 
+    it('writes values stored without their text (value_json left NULL) as JSON.stringify does', async () => {
+      const opened = await open()
+      const experimentId = await opened.store.createExperiment({ name: 'no value text' })
+      // Doubles whose digits a database writes as JavaScript does, and doubles whose it does not.
+      const plain = [0.1 + 0.2, 0.0001, 0.00012345, 42, -3, 123456789012345.6, 999999999999999, -0, 1 / 3, Number.POSITIVE_INFINITY, Number.NaN]
+      // And 1,000 doubles of every magnitude from 1e-25 to 1e25, with 1 to 17 significant digits.
+      let state = 7
+      const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32)
+      const spread = Array.from({ length: 1000 }, () => Number(((next() - 0.5) * 10 ** Math.floor(next() * 50 - 25)).toPrecision(1 + Math.floor(next() * 17))))
+      const runs = { plain, awkward: AWKWARD_DOUBLES, spread }
+      for (const [name, values] of Object.entries(runs)) {
+        const runId = (await opened.store.createRun({ experimentId, runName: name, startTime: 1000 })).info.runId
+        await opened.store.logBatch(runId, { metrics: values.map((value, i) => ({ key: `m${String(i).padStart(2, '0')}`, value, timestamp: i, step: i })) })
+      }
+      await opened.ctx.db.run('UPDATE latest_metrics SET value_json = NULL')
+      for (const filter of [...Object.keys(runs).map((name) => `attributes.run_name = '${name}'`), undefined]) {
+        const { expected, got } = await bothWays(opened, { experimentIds: [experimentId], runViewType: 'ALL', maxResults: 10, ...(filter ? { filter } : {}) })
+        assert.deepEqual(got, expected)
+      }
+    })
+
     it('keeps the page order of a filtered search ordered by a metric, page after page', async () => {
       const opened = await open()
       const experimentId = await opened.store.createExperiment({ name: 'ordered' })
