@@ -41,13 +41,13 @@ export const STEP = 1024
 export type Steps<T> = Generator<void, T, void>
 
 /**
- * Runs `work(from, to)` over [0, length), STEP indices at a time, yielding between. The loops over
+ * Runs `work(from, to)` over [0, length), STEP indices at a time, yielding before each. The loops over
  * values live in plain functions called this way, not in the generators: V8 boxes a double held in
  * a generator's loop, so a generator loop over numbers allocated tens of bytes a value.
  */
 export function* inSteps(length: number, work: (from: number, to: number) => void): Steps<void> {
   for (let from = 0; from < length; from += STEP) {
-    if (from > 0) yield
+    yield
     work(from, Math.min(length, from + STEP))
   }
 }
@@ -134,6 +134,9 @@ class Bytes {
   }
 }
 
+/** File buffers kept for reuse at most (files are written one after another, so one or two are in use). */
+const MAX_SPARE_FILES = 2
+
 /**
  * Buffers that an encoder reuses from one file to the next, so that encoding a file allocates little
  * that the garbage collector must then handle: each named buffer grows to the largest size asked of
@@ -142,6 +145,10 @@ class Bytes {
 export class Scratch {
   private readonly arrays = new Map<string, Uint8Array | Int32Array | Float64Array>()
   private readonly buffers = new Map<string, Bytes>()
+  /** Buffers of files handed out and not yet given back, by their memory. */
+  private readonly lent = new Map<ArrayBufferLike, Bytes>()
+  /** Buffers of files given back, for the next files. */
+  private readonly spareFiles: Bytes[] = []
 
   uint8(name: string, length: number): Uint8Array {
     return this.array(name, length, (size) => new Uint8Array(size))
@@ -161,6 +168,30 @@ export class Scratch {
     if (!bytes) this.buffers.set(name, (bytes = new Bytes()))
     bytes.length = 0
     return bytes
+  }
+
+  /** An empty buffer for a file that leaves the encoder: `lend` it out when written, `giveBack` its bytes when done with. */
+  fileBytes(): Bytes {
+    const bytes = this.spareFiles.pop() ?? new Bytes()
+    bytes.length = 0
+    return bytes
+  }
+
+  /** The file's bytes, which stay the caller's until given back. */
+  lend(bytes: Bytes): Uint8Array {
+    this.lent.set(bytes.buffer.buffer, bytes)
+    return bytes.result()
+  }
+
+  /**
+   * Takes back a file's bytes (from `lend`) for the next file, so that each file does not need
+   * fresh memory: on some machines first touching a page costs more than encoding into it.
+   */
+  giveBack(file: Uint8Array): void {
+    const bytes = this.lent.get(file.buffer)
+    if (!bytes) return
+    this.lent.delete(file.buffer)
+    if (this.spareFiles.length < MAX_SPARE_FILES) this.spareFiles.push(bytes)
   }
 
   /** The first `length` elements of the named buffer (what the last user left in them, not zeros). */
@@ -477,7 +508,7 @@ export function encodeLogFile(rows: number, columns: readonly LogColumn[]): Uint
 
 /** `encodeLogFile` a step at a time, with buffers reused from `s` (the columns may hold some of them). */
 export function* encodeLogFileSteps(rows: number, columns: readonly LogColumn[], s = new Scratch()): Steps<Uint8Array> {
-  const out = s.bytes('file')
+  const out = s.fileBytes()
   for (const b of MAGIC) out.byte(b)
   const chunks: Chunk[] = []
   for (const column of columns) chunks.push(yield* writeColumn(s, out, rows, column))
@@ -519,8 +550,7 @@ export function* encodeLogFileSteps(rows: number, columns: readonly LogColumn[],
   out.byte(0)
   out.int32(out.length - footerStart)
   for (const b of MAGIC) out.byte(b)
-  // A copy: the buffer is the scratch's, for the next file.
-  return out.result().slice()
+  return s.lend(out)
 }
 
 /** A page: its header, then its bytes. */

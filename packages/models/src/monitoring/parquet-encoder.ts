@@ -34,6 +34,11 @@ export class ParquetEncoder {
     return files
   }
 
+  /** Takes back a drained file's bytes once they are written and no longer read: the next files reuse them. */
+  giveBack(file: Uint8Array): void {
+    this.batches.giveBack(file)
+  }
+
   /** Lets the drains asked for finish at once (no slices), and waits for them. */
   async close(): Promise<void> {
     this.closed = true

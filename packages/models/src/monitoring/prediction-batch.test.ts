@@ -76,6 +76,29 @@ describe('PredictionBatches', () => {
     assert.deepEqual(batches.drain().map((f) => f.rows), [1])
   })
 
+  it('writes the next file into the memory of one given back, and never into one still out', async () => {
+    const batches = new PredictionBatches()
+    const drainOne = (requestId: string, rows: number) => {
+      batches.append([record({ requestId, rows, names: ['x'], columns: [Array.from({ length: rows }, (_, i) => i * 0.5)], predictions: new Float64Array(rows).fill(1) })])
+      const [file] = batches.drain()
+      assert.ok(file && 'bytes' in file)
+      return file
+    }
+    const first = drainOne('first', 3_000)
+    const kept = drainOne('kept', 10)
+    assert.notEqual(kept.bytes.buffer, first.bytes.buffer, 'a file not given back keeps its memory')
+    assert.deepEqual([...new Set((await read(first).rows).map((r) => r.request_id))], ['first'])
+    batches.giveBack(first.bytes)
+    const reused = drainOne('reused', 20)
+    assert.equal(reused.bytes.buffer, first.bytes.buffer)
+    const rows = await read(reused).rows
+    assert.deepEqual(
+      rows.map((r) => [r.request_id, r.x]),
+      Array.from({ length: 20 }, (_, i) => ['reused', i * 0.5]),
+    )
+    assert.deepEqual((await read(kept).rows).length, 10)
+  })
+
   it('checks that outputs are one per row, and names partition folders safely', () => {
     assert.equal(outputsFit([1, 2], 2), true)
     assert.equal(outputsFit(new Float32Array(3), 3), true)

@@ -189,6 +189,11 @@ export class PredictionBatches {
     return finish(this.drainSteps())
   }
 
+  /** Takes back a drained file's bytes once written, for the next files (see Scratch.giveBack). */
+  giveBack(file: Uint8Array): void {
+    this.scratch.giveBack(file)
+  }
+
   /** `drain`, encoded a step at a time: the buffer is emptied now, and the steps encode what it held. */
   drainSteps(): Steps<EncodedFile[]> {
     const partitions = this.partitions

@@ -13,7 +13,11 @@ import { outputsFit } from './prediction-batch.ts'
 
 export { LOG_COLUMNS } from './prediction-batch.ts'
 
-/** Where log files go: an ArtifactRepository has this method (writes are atomic there). */
+/**
+ * Where log files go: an ArtifactRepository has this method (writes are atomic there). The body's
+ * memory is reused for a later file once the returned promise has resolved, so a sink that keeps
+ * the bytes past that must copy them.
+ */
 export interface PredictionLogSink {
   writeArtifact(path: string, body: Uint8Array): Promise<void>
 }
@@ -209,6 +213,8 @@ export class PredictionLogger {
         await this.options.sink.writeArtifact(`${file.folder}/${name}`, file.bytes)
         this.stats.rowsWritten += file.rows
         this.stats.filesWritten++
+        // Only after a write that finished: a failed one may still be reading the bytes.
+        this.encoder.giveBack(file.bytes)
       } catch (error) {
         this.fail(file.rows, error)
       }
