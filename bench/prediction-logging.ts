@@ -1,12 +1,15 @@
 // Prediction-logging overhead on /invocations: `orchard models serve` of a taxi-sized model with and
-// without --log-predictions, loaded by autocannon at a fixed rate. The servers and the load
-// generator are each their own process, so the generator's work does not share an event loop (or a
-// V8 heap) with what it measures. The two variants are measured in alternating rounds (A B, B A, …)
-// so that a change in the machine's load (other processes share the cores) hits both alike; each
-// figure is the median over the rounds, and every round's p99 is kept so the spread shows; the p99
-// of all rounds' responses pooled is given too. Latency is taken per response in microseconds
-// (autocannon's own histogram counts whole milliseconds).
-// Run alone: node --conditions=orchard-source --import tsx bench/prediction-logging.ts [--quick] [--rate N] [--rounds N] [--seconds N] [--bodies 1,100]
+// without --log-predictions. At a given rate (`--rate`, 1,000 req/s by default) the load is
+// open-loop, Poisson arrivals (bench/paced-load.ts; `--arrivals uniform` spaces them evenly), which
+// is what "p99 at 1,000 req/s" means; with `--rate 0` autocannon loads each server as fast as it
+// answers (4 connections), which measures throughput and latency at saturation. The servers and the
+// load generator are each their own process, so the generator's work does not share an event loop
+// (or a V8 heap) with what it measures. The two variants are measured in alternating rounds (A B,
+// B A, …) so that a change in the machine's load (other processes share the cores) hits both
+// alike; each figure is the median over the rounds, and every round's p99 is kept so the spread
+// shows; the p99 of all rounds' responses pooled is given too. Latency is taken per response in
+// microseconds (autocannon's own histogram counts whole milliseconds).
+// Run alone: node --conditions=orchard-source --import tsx bench/prediction-logging.ts [--quick] [--rate N] [--arrivals poisson|uniform] [--rounds N] [--seconds N] [--bodies 1,100]
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -17,6 +20,7 @@ import autocannon from 'autocannon'
 import type { Result } from 'autocannon'
 import { saveLinearModel } from '@orchard/models'
 import { splitBody, taxiSizedModel, taxiRow } from './models.ts'
+import { pacedLoad } from './paced-load.ts'
 
 const BIN = fileURLToPath(new URL('../packages/cli/bin/orchard.mjs', import.meta.url))
 
@@ -78,7 +82,9 @@ interface LoadOptions {
   readonly body: string
   readonly connections: number
   readonly seconds: number
+  /** Requests per second, open-loop (paced-load.ts); absent: autocannon as fast as served. */
   readonly rate?: number
+  readonly arrivals?: 'poisson' | 'uniform'
 }
 
 /** One load run's figures: latency quantiles in microseconds, the rate served, failures. */
@@ -96,22 +102,28 @@ interface LoadFigures {
 /** The q-quantile of sorted values (the value at rank ⌊q·n⌋). */
 const quantileOf = (sorted: ArrayLike<number>, q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN)
 
-/** The load generator's side (`--client <options JSON>`): autocannon, each response's latency kept. */
+/** The load generator's side (`--client <options JSON>`): paced at a rate, or autocannon as fast as served; each response's latency kept. */
 async function runClient(options: LoadOptions): Promise<LoadFigures> {
+  const { latencies, rps, total, failures } = options.rate ? await runPaced(options, options.rate) : await runAutocannon(options)
+  const sorted = Float64Array.from(latencies).sort()
+  const quantile = (q: number) => quantileOf(sorted, q)
+  return { p50: quantile(0.5), p99: quantile(0.99), p999: quantile(0.999), rps, total, failures, latencies: Array.from(latencies, Math.round) }
+}
+
+type RawFigures = { latencies: ArrayLike<number>; rps: number; total: number; failures: number }
+
+async function runPaced(options: LoadOptions, rate: number): Promise<RawFigures> {
+  const result = await pacedLoad({ url: options.url, headers: { 'content-type': 'application/json' }, body: options.body, rate, seconds: options.seconds, arrivals: options.arrivals ?? 'poisson' })
+  return { latencies: result.latencies, rps: result.rate, total: result.sent, failures: result.failures }
+}
+
+async function runAutocannon(options: LoadOptions): Promise<RawFigures> {
   const latencies: number[] = []
   let finished: (result: Result) => void = () => {}
   let failed: (error: Error) => void = () => {}
   const done = new Promise<Result>((resolve, reject) => ((finished = resolve), (failed = reject)))
   const instance = autocannon(
-    {
-      url: options.url,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: options.body,
-      connections: options.connections,
-      duration: options.seconds,
-      ...(options.rate ? { overallRate: options.rate } : {}),
-    },
+    { url: options.url, method: 'POST', headers: { 'content-type': 'application/json' }, body: options.body, connections: options.connections, duration: options.seconds },
     (error, result) => (error ? failed(error) : finished(result)),
   )
   // (client, status, bytes, response time in fractional milliseconds)
@@ -119,17 +131,7 @@ async function runClient(options: LoadOptions): Promise<LoadFigures> {
     if (status === 200) latencies.push(ms * 1000)
   })
   const result = await done
-  const sorted = Float64Array.from(latencies).sort()
-  const quantile = (q: number) => quantileOf(sorted, q)
-  return {
-    p50: quantile(0.5),
-    p99: quantile(0.99),
-    p999: quantile(0.999),
-    rps: result.requests.average,
-    total: result.requests.total,
-    failures: result.errors + result.non2xx,
-    latencies: latencies.map(Math.round),
-  }
+  return { latencies, rps: result.requests.average, total: result.requests.total, failures: result.errors + result.non2xx }
 }
 
 /** Runs the load generator in a process of its own and returns its figures. */
@@ -148,8 +150,9 @@ export interface LoggingBenchOptions {
   readonly seconds: number
   readonly connections: number
   readonly bodies: readonly number[]
-  /** Requests per second in all (autocannon's overallRate): latency below saturation instead of at it. */
+  /** Requests per second, open-loop (latency below saturation); absent or 0: autocannon as fast as served. */
   readonly rate?: number
+  readonly arrivals?: 'poisson' | 'uniform'
 }
 
 /**
@@ -169,7 +172,7 @@ export async function predictionLoggingBenchmark(options: LoggingBenchOptions): 
     try {
       for (const rows of options.bodies) {
         const body = splitBody(rows)
-        const run = (served: Served, seconds = options.seconds) => load({ url: `${served.url}/invocations`, body, connections: options.connections, seconds, ...(options.rate ? { rate: options.rate } : {}) })
+        const run = (served: Served, seconds = options.seconds) => load({ url: `${served.url}/invocations`, body, connections: options.connections, seconds, ...(options.rate ? { rate: options.rate, arrivals: options.arrivals ?? 'poisson' } : {}) })
         // Warm-up: JIT, the model's caches, the logger's first flush.
         await run(plain, 2)
         await run(logged, 2)
@@ -225,7 +228,7 @@ export async function predictionLoggingBenchmark(options: LoggingBenchOptions): 
 
 export function printPredictionLoggingBenchmark(results: Record<string, number | number[]>, options: LoggingBenchOptions): void {
   const n = (key: string) => results[key] as number
-  console.log(`prediction logging on /invocations (autocannon in its own process, ${options.connections} connections${options.rate ? `, ${options.rate} req/s in all` : ', as fast as served'}, ${options.rounds} interleaved rounds of ${options.seconds} s per variant; medians, µs):`)
+  console.log(`prediction logging on /invocations (load generator in its own process: ${options.rate ? `${options.rate} req/s, open-loop, ${options.arrivals ?? 'poisson'} arrivals` : `autocannon, ${options.connections} connections, as fast as served`}; ${options.rounds} interleaved rounds of ${options.seconds} s per variant; medians, µs):`)
   for (const rows of options.bodies) {
     for (const variant of ['plain', 'logged'] as const) {
       const label = `  ${rows} row${rows === 1 ? '' : 's'}, ${variant === 'plain' ? 'without logging' : '--log-predictions'}`
@@ -251,6 +254,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const options: LoggingBenchOptions = {
       ...(quick ? { rounds: 2, seconds: 2, connections: 4, bodies: [1] } : { rounds: 6, seconds: 5, connections: 4, bodies: [1, 100] }),
       rate: Number(flag('rate') ?? 1000),
+      arrivals: flag('arrivals') === 'uniform' ? 'uniform' : 'poisson',
       ...(flag('rounds') ? { rounds: Number(flag('rounds')) } : {}),
       ...(flag('seconds') ? { seconds: Number(flag('seconds')) } : {}),
       ...(flag('bodies') ? { bodies: flag('bodies')!.split(',').map(Number) } : {}),
