@@ -63,8 +63,8 @@ if (compiled.length > 0 && existsSync(join(root, 'packages/cli/dist/main.js'))) 
 // short command's time). esbuild splits it per command: `orchard run` loads neither the server nor
 // the model flavors. Third-party packages stay outside, resolved from node_modules as in dist/,
 // except the pure-JavaScript ones whose many files were the cost (yaml, hyparquet). Files the
-// packages find beside their own module are placed beside the bundle: the store's migrations.
-// Without esbuild (an install without dev dependencies) the binary runs dist/ as before.
+// packages find beside their own module are placed beside the bundle: the store's migrations and
+// the prediction log's encoding thread (an entry of its own). Without esbuild (an install without dev dependencies) the binary runs dist/ as before.
 async function bundleCli() {
   let esbuild
   try {
@@ -79,7 +79,7 @@ async function bundleCli() {
   rmSync(out, { recursive: true, force: true })
   const inlined = /^(@orchard\/|yaml$|yaml\/|hyparquet$|hyparquet\/|hyparquet-writer$|hyparquet-writer\/)/
   await esbuild.build({
-    entryPoints: { main: join(root, 'packages/cli/dist/main.js') },
+    entryPoints: { main: join(root, 'packages/cli/dist/main.js'), 'parquet-worker': join(root, 'packages/models/dist/monitoring/parquet-worker.js') },
     outdir: out,
     bundle: true,
     splitting: true,

@@ -188,10 +188,11 @@ export { id, TrackingClient }
       child.kill('SIGTERM')
       await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)))
     }
-    // The shutdown flush goes through the encoding worker; rows it lost would be counted, not written.
+    // The shutdown flush goes through the encoding thread; rows it lost would be counted, not written.
     const written = (await readdir(logs, { recursive: true })).filter((name) => name.endsWith('.parquet'))
     assert.equal(written.length, 1, `no prediction log was written:\n${output}`)
     assert.doesNotMatch(output, /rows dropped/)
+    assert.doesNotMatch(output, /encoding thread failed/, 'the encoding thread runs from the installed package')
   })
 
   it('starts `orchard server` and serves the built UI at / and the REST API', async () => {

@@ -24,6 +24,7 @@ const DOUBLE_SLOT_BITS = 13
 const DOUBLE_SLOTS = 1 << DOUBLE_SLOT_BITS
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 const utf8 = new TextEncoder()
+const utf8Decoder = new TextDecoder()
 
 // Parquet's thrift enums, as numbered in parquet.thrift.
 const TYPE = { BOOLEAN: 0, INT32: 1, INT64: 2, DOUBLE: 5, BYTE_ARRAY: 6 } as const
@@ -62,9 +63,15 @@ export function finish<T>(steps: Steps<T>): T {
 
 /** A growable byte buffer. */
 class Bytes {
-  buffer = new Uint8Array(1 << 16)
-  view = new DataView(this.buffer.buffer)
+  buffer: Uint8Array
+  view: DataView
   length = 0
+
+  /** An empty buffer, writing into `memory` until it outgrows it. */
+  constructor(memory = new Uint8Array(1 << 16)) {
+    this.buffer = memory
+    this.view = new DataView(memory.buffer, memory.byteOffset, memory.byteLength)
+  }
 
   reserve(more: number): void {
     if (this.length + more <= this.buffer.length) return
@@ -192,6 +199,16 @@ export class Scratch {
     if (!bytes) return
     this.lent.delete(file.buffer)
     if (this.spareFiles.length < MAX_SPARE_FILES) this.spareFiles.push(bytes)
+  }
+
+  /** Forgets a lent file whose memory moves to another thread (it may come back through `adopt`). */
+  release(file: Uint8Array): void {
+    this.lent.delete(file.buffer)
+  }
+
+  /** Memory of a file that another thread has written and sent back, for the next file. */
+  adopt(buffer: ArrayBuffer): void {
+    if (this.spareFiles.length < MAX_SPARE_FILES && buffer.byteLength > 0) this.spareFiles.push(new Bytes(new Uint8Array(buffer)))
   }
 
   /** The first `length` elements of the named buffer (what the last user left in them, not zeros). */
@@ -385,12 +402,31 @@ const TEXT = 3
  */
 export class ValueColumn {
   // (Read by the writer below; not for callers.)
-  tags = new Uint8Array(64)
-  numbers = new Float64Array(64)
+  tags: Uint8Array = new Uint8Array(64)
+  numbers: Float64Array = new Float64Array(64)
   readonly texts: string[] = []
   private readonly textIndex = new Map<string, number>()
+  /** The texts again as UTF-8, for a message to another thread (see TextList). */
+  private packed = new TextList()
   /** Rows held: values appended, and the nulls before them. */
   length = 0
+
+  /** A column from its parts, as `parts()` gave them: another thread's column, moved in a message. */
+  static fromParts(parts: ValueColumnParts): ValueColumn {
+    const column = new ValueColumn()
+    column.tags = parts.tags
+    column.numbers = parts.numbers
+    column.packed = TextList.fromParts(parts.texts)
+    // Encoding reads the texts by index; appending (which looks them up) is for the thread that filled it.
+    for (const text of column.packed.strings()) column.texts.push(text)
+    column.length = parts.length
+    return column
+  }
+
+  /** What a message carries of this column: its buffers, to be transferred (this column is unusable after). */
+  parts(): ValueColumnParts {
+    return { tags: this.tags, numbers: this.numbers, texts: this.packed.parts(), length: this.length }
+  }
 
   /** A column of these values (null or undefined where absent). */
   static of(values: ArrayLike<unknown>): ValueColumn {
@@ -421,6 +457,7 @@ export class ValueColumn {
     this.length = 0
     this.texts.length = 0
     this.textIndex.clear()
+    this.packed.length = 0
   }
 
   /** Room for `rows` rows (new rows read as null). */
@@ -448,9 +485,93 @@ export class ValueColumn {
       index = this.texts.length
       this.texts.push(text)
       this.textIndex.set(text, index)
+      if (this.packed.length === index) this.packed.push(text)
     }
     return index
   }
+}
+
+/**
+ * Texts kept as their UTF-8 bytes end to end, in typed arrays: a message moves them to another
+ * thread without a copy, where thousands of strings would each be copied.
+ */
+export class TextList {
+  bytes: Uint8Array = new Uint8Array(1024)
+  ends: Int32Array = new Int32Array(64)
+  length = 0
+
+  static fromParts(parts: TextListParts): TextList {
+    const list = new TextList()
+    list.bytes = parts.bytes
+    list.ends = parts.ends
+    list.length = parts.length
+    return list
+  }
+
+  push(text: string): void {
+    const start = this.length > 0 ? this.ends[this.length - 1]! : 0
+    // At most three bytes for each UTF-16 unit.
+    if (start + text.length * 3 > this.bytes.length) this.bytes = grown(this.bytes, start, start + text.length * 3)
+    if (this.length === this.ends.length) this.ends = grown(this.ends, this.length, this.length + 1)
+    let end = start
+    const { bytes } = this
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i)
+      if (code >= 0x80) {
+        end = start + utf8.encodeInto(text, bytes.subarray(start)).written
+        break
+      }
+      bytes[end++] = code
+    }
+    this.ends[this.length++] = end
+  }
+
+  /** The texts again, as strings. */
+  strings(): string[] {
+    return finish(this.stringSteps())
+  }
+
+  /** `strings`, a step at a time. */
+  *stringSteps(): Steps<string[]> {
+    const texts = new Array<string>(this.length)
+    yield* inSteps(this.length, (from, to) => {
+      let start = from > 0 ? this.ends[from - 1]! : 0
+      for (let i = from; i < to; i++) {
+        const end = this.ends[i]!
+        texts[i] = utf8Decoder.decode(this.bytes.subarray(start, end))
+        start = end
+      }
+    })
+    return texts
+  }
+
+  /** What a message carries (its buffers are to be transferred: this list is unusable after). */
+  parts(): TextListParts {
+    return { bytes: this.bytes, ends: this.ends, length: this.length }
+  }
+}
+
+export interface TextListParts {
+  readonly bytes: Uint8Array
+  readonly ends: Int32Array
+  readonly length: number
+}
+
+/** A copy of `array`'s first `used` elements in a new array of at least `needed` (doubling). */
+function grown<A extends Uint8Array | Int32Array>(array: A, used: number, needed: number): A {
+  let size = Math.max(array.length * 2, 16)
+  while (size < needed) size *= 2
+  const next = new (array.constructor as new (size: number) => A)(size)
+  next.set(array.subarray(0, used))
+  return next
+}
+
+/** A ValueColumn's state, for a message between threads. */
+export interface ValueColumnParts {
+  readonly tags: Uint8Array
+  readonly numbers: Float64Array
+  readonly texts: TextListParts
+  readonly length: number
 }
 
 /** Bit-packs values [from, to), whole groups of 8, at `at`; returns where the bytes end (a few ns a value). */

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parquetMetadata, parquetReadObjects } from 'hyparquet'
-import { PredictionBatches, outputsFit, partitionOf } from './prediction-batch.ts'
+import { Scratch, TextList } from './log-parquet.ts'
+import { PredictionBatches, encodePartitionParts, outputsFit, partitionOf } from './prediction-batch.ts'
 import type { EncodedFile, LogRecord } from './prediction-batch.ts'
 
 const DAY = Date.UTC(2026, 11, 3, 12, 0, 0)
@@ -97,6 +98,41 @@ describe('PredictionBatches', () => {
       Array.from({ length: 20 }, (_, i) => ['reused', i * 0.5]),
     )
     assert.deepEqual((await read(kept).rows).length, 10)
+  })
+
+  it('moves its columns to another thread and back: the same files, and the columns reused', () => {
+    const records = (seed: number) => [
+      record({ requestId: `ä-${seed}`, modelName: 'täxi', rows: 3, names: ['x', 'city'], columns: [[1, null, 2.5], ['Oslo', 'Zürich', '']], predictions: new Float64Array([1, 2, seed]) }),
+      record({ requestId: `b-${seed}`, timestampMs: DAY + 86_400_000, rows: 1, names: ['x', 'flag'], columns: [[seed], [true]], predictions: { mean: [1], sd: [0.5] } }),
+      ...Array.from({ length: 300 }, (_, i) => record({ requestId: `r${i}-${seed}`, rows: 2, names: ['x', 'city'], columns: [[i, i / 3], [`c${i % 7}`, null]], predictions: [i, -i] })),
+    ]
+    const here = new PredictionBatches()
+    const moved = new PredictionBatches()
+    const thread = new Scratch()
+    for (const seed of [1, 2]) {
+      here.append(records(seed))
+      moved.append(records(seed))
+      const expected = here.drain()
+      const { partitions, transfer } = moved.take()
+      // What postMessage does to a message: a structured clone, the transferred memory detached here.
+      const received = structuredClone(partitions, { transfer })
+      assert.equal(transfer[0]!.byteLength, 0, 'the columns moved rather than copied')
+      const { files, columns, transfer: back } = encodePartitionParts(received, thread)
+      assert.deepEqual(
+        files.map((f) => [f.folder, f.rows, 'bytes' in f ? Buffer.from(f.bytes).toString('hex') : f.error]),
+        expected.map((f) => [f.folder, f.rows, 'bytes' in f ? Buffer.from(f.bytes).toString('hex') : f.error]),
+      )
+      assert.ok(columns.length >= 4, 'the emptied columns go back')
+      moved.adoptColumns(structuredClone(columns, { transfer: back }))
+    }
+  })
+
+  it('keeps texts as UTF-8 that reads back the same', () => {
+    const list = new TextList()
+    const texts = ['', 'a', 'Zürich', '東京', '😀 emoji', 'x'.repeat(5000), ...Array.from({ length: 200 }, (_, i) => `id-${i}`)]
+    for (const text of texts) list.push(text)
+    assert.deepEqual(list.strings(), texts)
+    assert.deepEqual(TextList.fromParts(structuredClone(list.parts())).strings(), texts)
   })
 
   it('checks that outputs are one per row, and names partition folders safely', () => {

@@ -3,8 +3,8 @@
 // Parquet file, a step at a time (see log-parquet.ts), so that the scoring server can run it
 // between requests. Nothing here touches the artifact store: the scoring server names and writes
 // the files.
-import { Scratch, ValueColumn, encodeLogFileSteps, finish, inSteps } from './log-parquet.ts'
-import type { Steps } from './log-parquet.ts'
+import { Scratch, TextList, ValueColumn, encodeLogFileSteps, finish, inSteps } from './log-parquet.ts'
+import type { Steps, TextListParts, ValueColumnParts } from './log-parquet.ts'
 
 /** The columns every logged row carries before the model's inputs and outputs. */
 export const LOG_COLUMNS = ['request_id', 'model_name', 'model_version', 'timestamp', 'latency_ms', 'row'] as const
@@ -21,6 +21,20 @@ export interface LogRecord {
   readonly columns: readonly (readonly unknown[])[]
   /** What the model returned: a list (one output per row) or an object of lists. */
   readonly predictions: unknown
+}
+
+/** A partition as a message to the encoding thread carries it (see Partition.parts). */
+export interface PartitionParts {
+  readonly folder: string
+  readonly rows: number
+  readonly requestIds: TextListParts
+  readonly modelNames: TextListParts
+  readonly modelVersions: TextListParts
+  readonly timestamps: Float64Array
+  readonly latencies: Float64Array
+  readonly counts: Int32Array
+  readonly inputs: readonly (ValueColumnParts & { readonly name: string })[]
+  readonly outputs: readonly (ValueColumnParts & { readonly name: string })[]
 }
 
 /** One drained partition: a Parquet file for `<folder>/`, or why it could not be encoded. */
@@ -49,10 +63,10 @@ function outputColumns(predictions: unknown): [string, ArrayLike<unknown>][] {
 
 /** A growable typed array: its bytes lie outside the JavaScript heap. */
 class Numbers<A extends Float64Array | Int32Array> {
-  length = 0
   constructor(
     private array: A,
     private readonly make: (size: number) => A,
+    public length = 0,
   ) {}
 
   push(value: number): void {
@@ -75,17 +89,59 @@ class Numbers<A extends Float64Array | Int32Array> {
  */
 class Partition {
   rows = 0
-  private readonly requestIds: string[] = []
-  private readonly modelNames: string[] = []
-  private readonly modelVersions: string[] = []
-  private readonly timestamps = new Numbers(new Float64Array(64), (n) => new Float64Array(n))
-  private readonly latencies = new Numbers(new Float64Array(64), (n) => new Float64Array(n))
-  private readonly counts = new Numbers(new Int32Array(64), (n) => new Int32Array(n))
+  // Texts as UTF-8 (TextList), so that a drain moves them to the encoding thread without a copy.
+  private readonly requestIds: TextList = new TextList()
+  private readonly modelNames: TextList = new TextList()
+  private readonly modelVersions: TextList = new TextList()
+  private readonly timestamps = new Numbers<Float64Array>(new Float64Array(64), (n) => new Float64Array(n))
+  private readonly latencies = new Numbers<Float64Array>(new Float64Array(64), (n) => new Float64Array(n))
+  private readonly counts = new Numbers<Int32Array>(new Int32Array(64), (n) => new Int32Array(n))
   private readonly inputs = new Map<string, ValueColumn>()
   private readonly outputs = new Map<string, ValueColumn>()
 
-  /** `spare` holds emptied columns, to be used again. */
-  constructor(private readonly spare: ValueColumn[]) {}
+  /** `spare` holds emptied columns, to be used again; `parts` is another thread's partition, moved in a message. */
+  constructor(
+    private readonly spare: ValueColumn[],
+    parts?: PartitionParts,
+  ) {
+    if (!parts) return
+    this.rows = parts.rows
+    this.requestIds = TextList.fromParts(parts.requestIds)
+    this.modelNames = TextList.fromParts(parts.modelNames)
+    this.modelVersions = TextList.fromParts(parts.modelVersions)
+    this.timestamps = new Numbers(parts.timestamps, (n) => new Float64Array(n), parts.timestamps.length)
+    this.latencies = new Numbers(parts.latencies, (n) => new Float64Array(n), parts.latencies.length)
+    this.counts = new Numbers(parts.counts, (n) => new Int32Array(n), parts.counts.length)
+    for (const column of parts.inputs) this.inputs.set(column.name, ValueColumn.fromParts(column))
+    for (const column of parts.outputs) this.outputs.set(column.name, ValueColumn.fromParts(column))
+  }
+
+  /** What a message carries of this partition; `transfer` gets the memory that moves with it (the partition is unusable after). */
+  parts(folder: string, transfer: ArrayBuffer[]): PartitionParts {
+    const column = ([name, values]: [string, ValueColumn]) => {
+      const parts = values.parts()
+      transfer.push(parts.tags.buffer as ArrayBuffer, parts.numbers.buffer as ArrayBuffer, parts.texts.bytes.buffer as ArrayBuffer, parts.texts.ends.buffer as ArrayBuffer)
+      return { name, ...parts }
+    }
+    const texts = (list: TextList) => {
+      const parts = list.parts()
+      transfer.push(parts.bytes.buffer as ArrayBuffer, parts.ends.buffer as ArrayBuffer)
+      return parts
+    }
+    return {
+      folder,
+      rows: this.rows,
+      requestIds: texts(this.requestIds),
+      modelNames: texts(this.modelNames),
+      modelVersions: texts(this.modelVersions),
+      // Small (one value a request): copied.
+      timestamps: this.timestamps.values().slice(),
+      latencies: this.latencies.values().slice(),
+      counts: this.counts.values().slice(),
+      inputs: [...this.inputs].map(column),
+      outputs: [...this.outputs].map(column),
+    }
+  }
 
   /** Adds the request's rows; a malformed record (which the server never sends) is left out whole. */
   append(record: LogRecord): void {
@@ -114,12 +170,15 @@ class Partition {
     })
     // The log's own columns hold one value per request, written as runs, and are never null
     // (REQUIRED); inputs and outputs may be null.
+    const requestIds = yield* this.requestIds.stringSteps()
+    const modelNames = yield* this.modelNames.stringSteps()
+    const modelVersions = yield* this.modelVersions.stringSteps()
     const file = yield* encodeLogFileSteps(
       total,
       [
-        { name: 'request_id', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: this.requestIds, counts },
-        { name: 'model_name', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: this.modelNames, counts },
-        { name: 'model_version', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: this.modelVersions, counts },
+        { name: 'request_id', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: requestIds, counts },
+        { name: 'model_name', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: modelNames, counts },
+        { name: 'model_version', kind: 'runs', physical: 'BYTE_ARRAY', converted: 'UTF8', values: modelVersions, counts },
         { name: 'timestamp', kind: 'runs', physical: 'INT64', converted: 'TIMESTAMP_MILLIS', values: this.timestamps.values(), counts },
         { name: 'latency_ms', kind: 'runs', physical: 'DOUBLE', values: this.latencies.values(), counts },
         { name: 'row', kind: 'positions', values: positions },
@@ -196,11 +255,61 @@ export class PredictionBatches {
 
   /** `drain`, encoded a step at a time: the buffer is emptied now, and the steps encode what it held. */
   drainSteps(): Steps<EncodedFile[]> {
+    return encodePartitions(this.takePartitions(), this.scratch)
+  }
+
+  /**
+   * Everything appended so far, as a message to the encoding thread carries it (see
+   * `encodePartitionParts`); `transfer` lists the memory that moves with it. The buffer starts empty.
+   */
+  take(): { partitions: PartitionParts[]; transfer: ArrayBuffer[] } {
+    const transfer: ArrayBuffer[] = []
+    const partitions = [...this.takePartitions()].map(([folder, partition]) => partition.parts(folder, transfer))
+    return { partitions, transfer }
+  }
+
+  /** The files of partitions taken for another thread that never got them, encoded here after all. */
+  encodeParts(partitions: readonly PartitionParts[]): EncodedFile[] {
+    const { files, columns } = encodePartitionParts(partitions, this.scratch)
+    this.adoptColumns(columns)
+    return files
+  }
+
+  /** Emptied columns that the encoding thread sent back, for the next partitions. */
+  adoptColumns(columns: readonly ValueColumnParts[]): void {
+    for (const parts of columns) {
+      if (this.spare.length >= MAX_SPARE_COLUMNS) break
+      this.spare.push(ValueColumn.fromParts({ ...parts, texts: { ...parts.texts, length: 0 }, length: 0 }))
+    }
+  }
+
+  private takePartitions(): Map<string, Partition> {
     const partitions = this.partitions
     this.partitions = new Map()
     this.last = undefined
-    return encodePartitions(partitions, this.scratch)
+    return partitions
   }
+}
+
+/**
+ * The encoding thread's side of `take`: the files of the partitions another thread gathered, and
+ * their emptied columns (`columns`, with `transfer` listing their memory) to send back for reuse.
+ */
+export function encodePartitionParts(all: readonly PartitionParts[], s: Scratch): { files: EncodedFile[]; columns: ValueColumnParts[]; transfer: ArrayBuffer[] } {
+  const spare: ValueColumn[] = []
+  const files = finish(encodePartitions(new Map(all.map((parts) => [parts.folder, new Partition(spare, parts)])), s))
+  const transfer: ArrayBuffer[] = []
+  for (const file of files) {
+    if (!('bytes' in file)) continue
+    s.release(file.bytes)
+    transfer.push(file.bytes.buffer as ArrayBuffer)
+  }
+  const columns = spare.map((column) => {
+    const parts = column.parts()
+    transfer.push(parts.tags.buffer as ArrayBuffer, parts.numbers.buffer as ArrayBuffer, parts.texts.bytes.buffer as ArrayBuffer, parts.texts.ends.buffer as ArrayBuffer)
+    return parts
+  })
+  return { files, columns, transfer }
 }
 
 function* encodePartitions(partitions: ReadonlyMap<string, Partition>, s: Scratch): Steps<EncodedFile[]> {

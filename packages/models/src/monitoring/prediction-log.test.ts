@@ -89,28 +89,38 @@ describe('PredictionLogger', () => {
     assert.match(metrics, /^orchard_prediction_log_rows_total 0$/m)
   })
 
-  it('encodes a flush between requests, a slice at a time, not in one turn of the event loop', async () => {
-    const logger = new PredictionLogger({ sink: folderSink(join(root, 'sliced')), modelName: 'm', modelVersion: '1', flushIntervalMs: 60_000 })
-    const input = tableFromRecords(Array.from({ length: 100 }, (_, i) => ({ x: i * 0.37, zone: `z${i % 7}` })))
-    for (let i = 0; i < 500; i++) logger.log({ requestId: `r${i}`, timestampMs: DAY1 + i, latencyMs: 1, input, predictions: Array.from({ length: 100 }, (_, r) => r + i) })
-    // What a server would do meanwhile: count the event loop's turns until the flush is done.
-    let turns = 0
-    let done = false
-    const flushed = logger.flush().then(() => (done = true))
-    const turn = () => {
-      turns++
-      if (!done) setImmediate(turn)
-    }
-    setImmediate(turn)
-    await flushed
-    assert.ok(turns >= 5, `the event loop turned ${turns} times while 50,000 rows were encoded`)
-    assert.equal(logger.getStats().rowsWritten, 50_000)
-    const [file] = await files(join(root, 'sliced'))
-    const rows = await parquetReadObjects({ file: (await readFile(join(root, 'sliced', file!))).buffer as ArrayBuffer })
-    assert.equal(rows.length, 50_000)
-    assert.deepEqual([rows[49_999]!.request_id, rows[49_999]!.x, rows[49_999]!.zone, rows[49_999]!.prediction], ['r499', 99 * 0.37, 'z1', 99 + 499])
-    await logger.close()
-  })
+  for (const encodingThread of [true, false]) {
+    it(`does not hold the event loop for a flush: ${encodingThread ? 'encoded on a thread of its own' : 'encoded on it a slice at a time'}`, async () => {
+      const dir = join(root, `flush-thread-${encodingThread}`)
+      const logger = new PredictionLogger({ sink: folderSink(dir), modelName: 'm', modelVersion: '1', flushIntervalMs: 60_000, encodingThread })
+      const input = tableFromRecords(Array.from({ length: 100 }, (_, i) => ({ x: i * 0.37, zone: `z${i % 7}` })))
+      for (let round = 0; round < 2; round++) {
+        for (let i = 0; i < 500; i++) logger.log({ requestId: `r${round}-${i}`, timestampMs: DAY1 + i, latencyMs: 1, input, predictions: Array.from({ length: 100 }, (_, r) => r + i + round) })
+        // What a server would do meanwhile: count the event loop's turns until the flush is done.
+        let turns = 0
+        let done = false
+        const flushed = logger.flush().then(() => (done = true))
+        const turn = () => {
+          turns++
+          if (!done) setImmediate(turn)
+        }
+        setImmediate(turn)
+        await flushed
+        assert.ok(turns >= 5, `the event loop turned ${turns} times while 50,000 rows were encoded`)
+        assert.equal(logger.encodingOnThread, encodingThread)
+      }
+      assert.equal(logger.getStats().rowsWritten, 100_000)
+      // The second flush wrote into memory the first gave back: both files must read back whole.
+      const written = await files(dir)
+      assert.equal(written.length, 2)
+      for (const [round, file] of written.entries()) {
+        const rows = await parquetReadObjects({ file: (await readFile(join(dir, file))).buffer as ArrayBuffer })
+        assert.equal(rows.length, 50_000)
+        assert.deepEqual([rows[49_999]!.request_id, rows[49_999]!.x, rows[49_999]!.zone, rows[49_999]!.prediction], [`r${round}-499`, 99 * 0.37, 'z1', 99 + 499 + round])
+      }
+      await logger.close()
+    })
+  }
 
   it('takes a request’s values when it is logged: the caller may reuse its arrays afterwards', async () => {
     const dir = join(root, 'copied')

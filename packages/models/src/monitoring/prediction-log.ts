@@ -1,6 +1,6 @@
 // Prediction logging for the scoring server: each sampled /invocations request's input rows, outputs,
 // request id, model name and version, time and latency, kept as it is logged and written in
-// batches, off the request path (encoded between requests, a slice at a time), as Parquet files in
+// batches, off the request path (encoded on a thread of its own), as Parquet files in
 // an artifact store (a folder or S3), one file per flush:
 //   <model name>/version=<v>/date=YYYY-MM-DD/predictions-<HHMMSS>-<seq>-<nonce>.parquet
 // so the logs scale with the artifact store, not the tracking database. Logging can never fail a
@@ -38,6 +38,10 @@ export interface PredictionLoggerOptions {
   readonly now?: () => number
   /** Told about write failures (never thrown). */
   readonly onError?: (error: unknown) => void
+  /** Encode on a thread of its own (the default), or on the event loop in slices. */
+  readonly encodingThread?: boolean
+  /** Told when the encoding thread cannot start or dies: encoding goes on, on the event loop. */
+  readonly onWarning?: (message: string) => void
 }
 
 export interface LoggedRequest {
@@ -72,7 +76,7 @@ export class PredictionLogger {
   private sequence = 0
   private closed = false
   private readonly nonce = randomBytes(4).toString('hex')
-  private readonly encoder = new ParquetEncoder()
+  private readonly encoder: ParquetEncoder
   private modelName: string
   private modelVersion: string
   private readonly stats = { requestsLogged: 0, rowsWritten: 0, filesWritten: 0, rowsDropped: { sampled_out: 0, buffer_full: 0, write_failed: 0, bad_output: 0 } }
@@ -93,6 +97,15 @@ export class PredictionLogger {
     this.maxBufferedRows = options.maxBufferedRows ?? 500_000
     this.random = options.random ?? Math.random
     this.now = options.now ?? Date.now
+    this.encoder = new ParquetEncoder({
+      useWorker: options.encodingThread ?? true,
+      onThreadError: (error) => options.onWarning?.(`encoding on the event loop, a slice at a time: the encoding thread failed (${error.message})`),
+    })
+  }
+
+  /** Whether the files are being encoded on a thread of their own (false before the first flush, or when the thread could not run). */
+  get encodingOnThread(): boolean {
+    return this.encoder.threaded
   }
 
   /** The model now answering: rows logged from here on carry this name and version. */

@@ -113,6 +113,7 @@ export const command = defineCommand({
           onError: (error) => {
             if (failures++ % 100 === 0) process.stderr.write(`prediction log: ${(error as Error).message}; rows dropped (see /metrics)\n`)
           },
+          onWarning: (message) => process.stderr.write(`prediction log: ${message}\n`),
         })
         process.stderr.write(`Logging ${sampleRate === 1 ? 'every request' : `${sampleRate * 100}% of requests`} to ${sink.uri}\n`)
       }
