@@ -32,7 +32,8 @@ const MAX_RETURNED_FILES = 2
  * thread wakes once a drain. (A worker that got each request as it was logged cost more p99
  * latency on two cores than encoding in slices on the event loop; see BENCHMARKS.md, "Prediction
  * logging".) If the thread cannot start, or dies, drains encode on the event loop in slices of at
- * most SLICE_MS; a drain the dead thread held fails, and its rows count as lost.
+ * most SLICE_MS. Drains wait until the thread has loaded, so one that cannot load loses none (they
+ * are encoded here); a drain that a thread held when it died fails, and its rows count as lost.
  */
 export class ParquetEncoder {
   private batches = new PredictionBatches()
