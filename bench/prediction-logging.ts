@@ -252,7 +252,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   } else {
     const quick = process.argv.includes('--quick')
     const options: LoggingBenchOptions = {
-      ...(quick ? { rounds: 2, seconds: 2, connections: 4, bodies: [1] } : { rounds: 6, seconds: 5, connections: 4, bodies: [1, 100] }),
+      ...(quick ? { rounds: 2, seconds: 2, connections: 4, bodies: [1] } : { rounds: 20, seconds: 2, connections: 4, bodies: [1, 100] }),
       rate: Number(flag('rate') ?? 1000),
       arrivals: flag('arrivals') === 'uniform' ? 'uniform' : 'poisson',
       ...(flag('rounds') ? { rounds: Number(flag('rounds')) } : {}),

@@ -142,7 +142,7 @@ if (!args['skip-artifacts']) {
 const models = await modelsBenchmark(quick ? { singleRequests: 2_000, batchRequests: 200, parquetRows: 200_000 } : { singleRequests: 20_000, batchRequests: 2_000, parquetRows: 1_000_000 })
 console.log('model serving and batch scoring:')
 for (const [name, unit, key] of MODELS_ROWS) console.log(`  ${name.padEnd(48)} ${fmt(models[key]).padStart(12)} ${unit}`)
-const loggingOptions = quick ? { rounds: 2, seconds: 2, connections: 4, bodies: [1], rate: 1000 } : { rounds: 6, seconds: 5, connections: 4, bodies: [1, 100], rate: 1000 }
+const loggingOptions = quick ? { rounds: 2, seconds: 2, connections: 4, bodies: [1], rate: 1000 } : { rounds: 20, seconds: 2, connections: 4, bodies: [1, 100], rate: 1000 }
 const predictionLogging = await predictionLoggingBenchmark(loggingOptions)
 printPredictionLoggingBenchmark(predictionLogging, loggingOptions)
 const encodingOptions = { rowsPerRequest: [1, 100], rounds: quick ? 2 : 10 }

@@ -1,6 +1,7 @@
 // The prediction log's encoder hands whole flushes to a thread of its own; these check what
 // happens around that thread: the files it returns, and a thread that cannot start.
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import { describe, it } from 'node:test'
 import { parquetReadObjects } from 'hyparquet'
 import { ParquetEncoder } from './parquet-encoder.ts'
@@ -46,6 +47,20 @@ describe('ParquetEncoder', () => {
     } finally {
       await encoder.close()
     }
+  })
+
+  it('does not keep the process alive: one never closed lets it exit, after a drain too', () => {
+    const script = [
+      `import { ParquetEncoder } from ${JSON.stringify(new URL('./parquet-encoder.ts', import.meta.url).href)}`,
+      `const idle = new ParquetEncoder()`,
+      `const used = new ParquetEncoder()`,
+      `used.append([{ requestId: 'a', modelName: 'm', modelVersion: '1', timestampMs: 0, latencyMs: 1, rows: 1, names: ['x'], columns: [[1]], predictions: [2] }])`,
+      `const files = await used.drain()`,
+      `console.log(files.length, used.threaded, idle.threaded)`,
+    ].join('\n')
+    const child = spawnSync(process.execPath, [...process.execArgv, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 })
+    assert.equal(child.signal, null, `the process did not exit by itself: ${child.stderr}`)
+    assert.equal(child.stdout.trim(), '1 true true', child.stderr)
   })
 
   it('loses nothing when its thread cannot start: the drain is encoded here, and it says so', async () => {

@@ -59,7 +59,11 @@ export class ParquetEncoder {
       /** The thread's code (tests point it elsewhere); by default the file beside this one. */
       readonly workerFile?: URL
     } = {},
-  ) {}
+  ) {
+    // Started now rather than at the first flush, so that loading its code does not fall among the
+    // first requests logged.
+    this.start()
+  }
 
   /** Whether drains go to the encoding thread (it has started and not failed). */
   get threaded(): boolean {
@@ -112,7 +116,7 @@ export class ParquetEncoder {
     if (worker) await worker.terminate()
   }
 
-  /** The encoding thread, started on first use; undefined when it cannot run (encode here then). */
+  /** The encoding thread, started with the encoder; undefined when it cannot run (encode here then). */
   private start(): Worker | undefined {
     if (this.worker || this.workerFailed || this.closed) return this.worker
     if (this.options.useWorker === false) {
@@ -129,11 +133,13 @@ export class ParquetEncoder {
         extension === '.ts'
           ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file.href)}) })`, { eval: true })
           : new Worker(file)
-      worker.unref()
       this.ready = false
       worker.on('message', (reply: EncodeReply) => this.receive(worker, reply))
       worker.on('error', (error) => this.fail(error))
       worker.on('exit', (code) => this.fail(new Error(`the prediction log's encoding thread exited (${code})`)))
+      // After the listeners: adding a 'message' listener refs the thread again. Unreferenced, it
+      // keeps the process alive only while a drain waits for it.
+      worker.unref()
       this.worker = worker
       return worker
     } catch (error) {
