@@ -34,10 +34,6 @@ export interface PacedLoadOptions {
 export interface PacedLoadResult {
   /** Every 2xx response's latency, in µs, from when the request was sent. */
   readonly latencies: Float64Array
-  /** When each of those requests was sent, in ms from the start of the run (for finding when slow ones came). */
-  readonly sentAt: Float64Array
-  /** When the run started, in ms since the epoch (to line `sentAt` up with a server's own log). */
-  readonly startEpoch: number
   readonly sent: number
   readonly failures: number
   /** Requests sent per second of the run. */
@@ -115,8 +111,6 @@ export function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
   const gap = options.arrivals === 'uniform' ? () => 1000 / options.rate : () => (-Math.log(1 - Math.random()) * 1000) / options.rate
   const expected = Math.ceil(options.rate * options.seconds * 1.2) + 16
   const latencies = new Float64Array(expected)
-  const sentAt = new Float64Array(expected)
-  let start = 0
   const late = new Float64Array(expected)
   let answered = 0
   let succeeded = 0
@@ -135,8 +129,6 @@ export function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
       const sorted = late.slice(0, sent).sort()
       resolve({
         latencies: latencies.slice(0, succeeded),
-        sentAt: sentAt.slice(0, succeeded),
-        startEpoch: performance.timeOrigin + start,
         sent,
         failures,
         rate: sent / options.seconds,
@@ -145,10 +137,7 @@ export function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
     }
     const finished = (connection: Connection, since: number, ok: boolean) => {
       answered++
-      if (ok && succeeded < latencies.length) {
-        latencies[succeeded] = (performance.now() - since) * 1000
-        sentAt[succeeded++] = since - start
-      }
+      if (ok && succeeded < latencies.length) latencies[succeeded++] = (performance.now() - since) * 1000
       else if (!ok) failures++
       if (connection.dead) {
         all.splice(all.indexOf(connection), 1)
@@ -178,7 +167,7 @@ export function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
     // A few connections open before the clock starts, so that connecting is not measured.
     for (let i = 0; i < Math.min(8, maxConnections); i++) idle.push(open())
     setTimeout(() => {
-      start = performance.now()
+      const start = performance.now()
       const end = start + options.seconds * 1000
       let due = start + gap()
       const pump = () => {

@@ -485,7 +485,7 @@ export class ValueColumn {
       index = this.texts.length
       this.texts.push(text)
       this.textIndex.set(text, index)
-      if (this.packed.length === index) this.packed.push(text)
+      this.packed.push(text)
     }
     return index
   }
@@ -572,6 +572,16 @@ export interface ValueColumnParts {
   readonly numbers: Float64Array
   readonly texts: TextListParts
   readonly length: number
+}
+
+/** The memory a message moves with a TextList's parts. */
+export function textListMemory(parts: TextListParts): ArrayBuffer[] {
+  return [parts.bytes.buffer as ArrayBuffer, parts.ends.buffer as ArrayBuffer]
+}
+
+/** The memory a message moves with a ValueColumn's parts. */
+export function columnMemory(parts: ValueColumnParts): ArrayBuffer[] {
+  return [parts.tags.buffer as ArrayBuffer, parts.numbers.buffer as ArrayBuffer, ...textListMemory(parts.texts)]
 }
 
 /** Bit-packs values [from, to), whole groups of 8, at `at`; returns where the bytes end (a few ns a value). */

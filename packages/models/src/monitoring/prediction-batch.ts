@@ -3,7 +3,7 @@
 // Parquet file, a step at a time (see log-parquet.ts), so that the scoring server can run it
 // between requests. Nothing here touches the artifact store: the scoring server names and writes
 // the files.
-import { Scratch, TextList, ValueColumn, encodeLogFileSteps, finish, inSteps } from './log-parquet.ts'
+import { Scratch, TextList, ValueColumn, columnMemory, encodeLogFileSteps, finish, inSteps, textListMemory } from './log-parquet.ts'
 import type { Steps, TextListParts, ValueColumnParts } from './log-parquet.ts'
 
 /** The columns every logged row carries before the model's inputs and outputs. */
@@ -120,12 +120,12 @@ class Partition {
   parts(folder: string, transfer: ArrayBuffer[]): PartitionParts {
     const column = ([name, values]: [string, ValueColumn]) => {
       const parts = values.parts()
-      transfer.push(parts.tags.buffer as ArrayBuffer, parts.numbers.buffer as ArrayBuffer, parts.texts.bytes.buffer as ArrayBuffer, parts.texts.ends.buffer as ArrayBuffer)
+      transfer.push(...columnMemory(parts))
       return { name, ...parts }
     }
     const texts = (list: TextList) => {
       const parts = list.parts()
-      transfer.push(parts.bytes.buffer as ArrayBuffer, parts.ends.buffer as ArrayBuffer)
+      transfer.push(...textListMemory(parts))
       return parts
     }
     return {
@@ -306,7 +306,7 @@ export function encodePartitionParts(all: readonly PartitionParts[], s: Scratch)
   }
   const columns = spare.map((column) => {
     const parts = column.parts()
-    transfer.push(parts.tags.buffer as ArrayBuffer, parts.numbers.buffer as ArrayBuffer, parts.texts.bytes.buffer as ArrayBuffer, parts.texts.ends.buffer as ArrayBuffer)
+    transfer.push(...columnMemory(parts))
     return parts
   })
   return { files, columns, transfer }

@@ -103,7 +103,7 @@ export class PredictionLogger {
     })
   }
 
-  /** Whether the files are being encoded on a thread of their own (false before the first flush, or when the thread could not run). */
+  /** Whether the files are being encoded on a thread of their own (false when `encodingThread` is false, or the thread could not run). */
   get encodingOnThread(): boolean {
     return this.encoder.threaded
   }
