@@ -122,18 +122,21 @@ describe('PredictionLogger', () => {
     })
   }
 
-  it('takes a request’s values when it is logged: the caller may reuse its arrays afterwards', async () => {
+  it('takes a request’s values in the next turn of the event loop, with the model of the time it was logged', async () => {
     const dir = join(root, 'copied')
     const logger = new PredictionLogger({ sink: folderSink(dir), modelName: 'm', modelVersion: '1', flushIntervalMs: 60_000 })
     const input = tableFromRecords([{ x: 1 }, { x: 2 }])
     const predictions = [10, 20]
     logger.log({ requestId: 'a', timestampMs: DAY1, latencyMs: 1, input, predictions })
+    logger.setModel('m', '2')
+    await new Promise(setImmediate)
+    // Taken in by now: the caller may reuse its arrays.
     ;(input.columns[0] as unknown[])[0] = 99
     predictions[1] = 99
     await logger.flush()
     const [file] = await files(dir)
     const rows = await parquetReadObjects({ file: (await readFile(join(dir, file!))).buffer as ArrayBuffer })
-    assert.deepEqual(rows.map((r) => [r.x, r.prediction]), [[1, 10], [2, 20]])
+    assert.deepEqual(rows.map((r) => [r.x, r.prediction, r.model_version]), [[1, 10, '1'], [2, 20, '1']])
     await logger.close()
   })
 

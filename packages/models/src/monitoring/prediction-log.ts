@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto'
 import type { ColumnTable } from '../table.ts'
 import { ParquetEncoder } from './parquet-encoder.ts'
-import type { EncodedFile } from './prediction-batch.ts'
+import type { EncodedFile, LogRecord } from './prediction-batch.ts'
 import { outputsFit } from './prediction-batch.ts'
 
 export { LOG_COLUMNS } from './prediction-batch.ts'
@@ -72,6 +72,8 @@ export class PredictionLogger {
    */
   private bufferedRows = 0
   private timer: NodeJS.Timeout | undefined
+  /** Requests logged and not yet taken into the columns, with the model that answered each. */
+  private waiting: { request: LoggedRequest; modelName: string; modelVersion: string }[] = []
   private flushing: Promise<void> = Promise.resolve()
   private sequence = 0
   private closed = false
@@ -120,26 +122,43 @@ export class PredictionLogger {
   }
 
   /**
-   * Queue one answered request. Constant time for a request of a given size, and never throws: the
-   * request's response does not wait on logging. Rows that do not fit the buffer are dropped and
-   * counted, and so are outputs that are not one per row.
+   * Queue one answered request. Constant time, and never throws: the request's response does not
+   * wait on logging. The request is taken into the log's columns a moment later, together with the
+   * others answered in the same turn of the event loop (see takeWaiting), so that requests that
+   * arrived together are all answered before any of them is logged. Rows that do not fit the
+   * buffer are dropped and counted, and so are outputs that are not one per row.
    */
   log(request: LoggedRequest): void {
-    const rows = request.input.rowCount
     if (this.closed) return
-    if (!outputsFit(request.predictions, rows)) {
-      this.stats.rowsDropped.bad_output += rows
-      return
+    // The model answering now, not when the request is taken in.
+    this.waiting.push({ request, modelName: this.modelName, modelVersion: this.modelVersion })
+    if (this.waiting.length === 1) setImmediate(this.takeWaiting)
+  }
+
+  /** Takes the requests logged since the last call into the columns (after the poll phase that answered them). */
+  private readonly takeWaiting = (): void => {
+    if (this.waiting.length === 0) return
+    const waiting = this.waiting
+    this.waiting = []
+    const records: LogRecord[] = []
+    for (const { request, modelName, modelVersion } of waiting) {
+      const rows = request.input.rowCount
+      if (!outputsFit(request.predictions, rows)) {
+        this.stats.rowsDropped.bad_output += rows
+        continue
+      }
+      if (this.bufferedRows + rows > this.maxBufferedRows) {
+        this.stats.rowsDropped.buffer_full += rows
+        continue
+      }
+      const { requestId, timestampMs, latencyMs, input, predictions } = request
+      records.push({ requestId, modelName, modelVersion, timestampMs, latencyMs, rows, names: input.names, columns: input.columns, predictions })
+      this.unflushedRows += rows
+      this.bufferedRows += rows
+      this.stats.requestsLogged++
     }
-    if (this.bufferedRows + rows > this.maxBufferedRows) {
-      this.stats.rowsDropped.buffer_full += rows
-      return
-    }
-    const { requestId, timestampMs, latencyMs, input, predictions } = request
-    this.encoder.append([{ requestId, modelName: this.modelName, modelVersion: this.modelVersion, timestampMs, latencyMs, rows, names: input.names, columns: input.columns, predictions }])
-    this.unflushedRows += rows
-    this.bufferedRows += rows
-    this.stats.requestsLogged++
+    if (records.length === 0) return
+    this.encoder.append(records)
     if (this.unflushedRows >= this.flushRows) setImmediate(() => void this.flush())
     else this.timer ??= setTimeout(() => void this.flush(), this.flushIntervalMs).unref()
   }
@@ -151,6 +170,7 @@ export class PredictionLogger {
 
   /** Write everything queued so far; resolves when written (or dropped). Flushes run one at a time. */
   flush(): Promise<void> {
+    this.takeWaiting()
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
     const rows = this.unflushedRows
@@ -172,11 +192,13 @@ export class PredictionLogger {
   }
 
   getStats(): PredictionLogStats {
+    this.takeWaiting()
     return { ...this.stats, rowsDropped: { ...this.stats.rowsDropped } }
   }
 
   /** Prometheus lines for the scoring server's /metrics. */
   renderMetrics(): string {
+    this.takeWaiting()
     const s = this.stats
     return [
       '# HELP orchard_prediction_log_rows_total Prediction rows written to the prediction log.',

@@ -111,15 +111,16 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
     const served: ServedModel = metrics.startRequest()
     try {
       const body = await readBody(request, limit)
-      const text = await slot.use(async (model) => {
+      await slot.use(async (model) => {
         const { table } = parseInvocation(body, request.headers['content-type'], model.inputSchema)
         const predictStarted = performance.now()
         const predictions = await model.predict(table, options.extraColumns ? { extraColumns: options.extraColumns } : {})
         metrics.observePredict(served, (performance.now() - predictStarted) / 1000)
         rows = table.rowCount
-        const json = predictionsToJson(predictions)
+        send(response, 200, 'application/json', predictionsToJson(predictions), requestId)
         if (logger) {
-          // Queuing is O(1) and cannot throw into the response; the batch is written later.
+          // After the answer is on its way, and still on the model that gave it. Queuing is O(1)
+          // and cannot throw into the response; the batch is written later.
           try {
             if (logger.sample()) logger.log({ requestId, timestampMs: startedAt, latencyMs: performance.now() - started, input: table, predictions })
             else logger.countSampledOut(rows)
@@ -127,9 +128,7 @@ export async function startScoringServer(options: ScoringServerOptions): Promise
             logError(error)
           }
         }
-        return json
       })
-      send(response, 200, 'application/json', text, requestId)
     } catch (error) {
       if (error instanceof UnsupportedMediaType) {
         status = 415

@@ -25,6 +25,7 @@ export interface JsModelSpec {
 /** What the bundled module must export. */
 interface JsModelModule {
   load(dir: string): unknown
+  /** A new value each call: with `--log-predictions` the log reads it after the response has gone. */
   predict(model: unknown, input: Record<string, unknown>[]): unknown
 }
 
