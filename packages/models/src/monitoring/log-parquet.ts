@@ -463,13 +463,8 @@ export class ValueColumn {
   /** Room for `rows` rows (new rows read as null). */
   reserve(rows: number): void {
     if (rows <= this.tags.length) return
-    const size = Math.max(rows, this.tags.length * 2)
-    const tags = new Uint8Array(size)
-    tags.set(this.tags.subarray(0, this.length))
-    const numbers = new Float64Array(size)
-    numbers.set(this.numbers.subarray(0, this.length))
-    this.tags = tags
-    this.numbers = numbers
+    this.tags = grown(this.tags, this.length, rows)
+    this.numbers = grown(this.numbers, this.length, rows)
   }
 
   /** Row `i` as text (a column of mixed values is written as text). */
@@ -558,7 +553,7 @@ export interface TextListParts {
 }
 
 /** A copy of `array`'s first `used` elements in a new array of at least `needed` (doubling). */
-function grown<A extends Uint8Array | Int32Array>(array: A, used: number, needed: number): A {
+export function grown<A extends Uint8Array | Int32Array | Float64Array>(array: A, used: number, needed: number): A {
   let size = Math.max(array.length * 2, 16)
   while (size < needed) size *= 2
   const next = new (array.constructor as new (size: number) => A)(size)

@@ -3,7 +3,7 @@
 // Parquet file, a step at a time (see log-parquet.ts), so that the scoring server can run it
 // between requests. Nothing here touches the artifact store: the scoring server names and writes
 // the files.
-import { Scratch, TextList, ValueColumn, columnMemory, encodeLogFileSteps, finish, inSteps, textListMemory } from './log-parquet.ts'
+import { Scratch, TextList, ValueColumn, columnMemory, encodeLogFileSteps, finish, grown, inSteps, textListMemory } from './log-parquet.ts'
 import type { Steps, TextListParts, ValueColumnParts } from './log-parquet.ts'
 
 /** The columns every logged row carries before the model's inputs and outputs. */
@@ -65,16 +65,11 @@ function outputColumns(predictions: unknown): [string, ArrayLike<unknown>][] {
 class Numbers<A extends Float64Array | Int32Array> {
   constructor(
     private array: A,
-    private readonly make: (size: number) => A,
     public length = 0,
   ) {}
 
   push(value: number): void {
-    if (this.length === this.array.length) {
-      const grown = this.make(this.array.length * 2)
-      grown.set(this.array)
-      this.array = grown
-    }
+    if (this.length === this.array.length) this.array = grown(this.array, this.length, this.length + 1)
     this.array[this.length++] = value
   }
 
@@ -93,9 +88,9 @@ class Partition {
   private readonly requestIds: TextList = new TextList()
   private readonly modelNames: TextList = new TextList()
   private readonly modelVersions: TextList = new TextList()
-  private readonly timestamps = new Numbers<Float64Array>(new Float64Array(64), (n) => new Float64Array(n))
-  private readonly latencies = new Numbers<Float64Array>(new Float64Array(64), (n) => new Float64Array(n))
-  private readonly counts = new Numbers<Int32Array>(new Int32Array(64), (n) => new Int32Array(n))
+  private readonly timestamps = new Numbers<Float64Array>(new Float64Array(64))
+  private readonly latencies = new Numbers<Float64Array>(new Float64Array(64))
+  private readonly counts = new Numbers<Int32Array>(new Int32Array(64))
   private readonly inputs = new Map<string, ValueColumn>()
   private readonly outputs = new Map<string, ValueColumn>()
 
@@ -109,9 +104,9 @@ class Partition {
     this.requestIds = TextList.fromParts(parts.requestIds)
     this.modelNames = TextList.fromParts(parts.modelNames)
     this.modelVersions = TextList.fromParts(parts.modelVersions)
-    this.timestamps = new Numbers(parts.timestamps, (n) => new Float64Array(n), parts.timestamps.length)
-    this.latencies = new Numbers(parts.latencies, (n) => new Float64Array(n), parts.latencies.length)
-    this.counts = new Numbers(parts.counts, (n) => new Int32Array(n), parts.counts.length)
+    this.timestamps = new Numbers(parts.timestamps, parts.timestamps.length)
+    this.latencies = new Numbers(parts.latencies, parts.latencies.length)
+    this.counts = new Numbers(parts.counts, parts.counts.length)
     for (const column of parts.inputs) this.inputs.set(column.name, ValueColumn.fromParts(column))
     for (const column of parts.outputs) this.outputs.set(column.name, ValueColumn.fromParts(column))
   }
