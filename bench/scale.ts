@@ -2,7 +2,9 @@
 // ../shared/bench/search-scale.mjs shapes them (10 params, 10 metrics, 2 tags), seeded through the
 // store API in-process (fast), then metric points added in 10,000-point log-batches. At each
 // checkpoint the server, over HTTP, answers search-scale's filtered, ordered page of 1,000 and of 100
-// runs, a 1,000-step metric history, and the bucketed chart read of the largest metric.
+// runs, a 1,000-step metric history, and the bucketed chart read of the largest metric. The server
+// is `orchard server` in a process of its own, as it is run, so that the benchmark's client (and the
+// heap its seeding leaves) does not share the server's event loop.
 // Usage: node --conditions=orchard-source --import tsx bench/scale.ts [--runs 100000] [--points 10000000]
 //        [--only sqlite|postgres] [--queries 5] [--warmup 1] [--analyze] [--keep]
 // --warmup N: untimed reads before the timed ones (the searches vary their filter with the call's
@@ -13,11 +15,12 @@
 // database's size.
 // --keep: leave the PostgreSQL database in place at the end (its URL is printed) to study plans on it.
 // Prints one line per checkpoint, then all of them as JSON.
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { startServer } from '@orchard/server'
 import { openTrackingStore } from '@orchard/store'
 import { runSql, testDatabase } from '@orchard/store/testing'
 import { seedSearchScaleRuns } from './seed-runs.ts'
@@ -56,10 +59,30 @@ async function timed(n: number, fn: (i: number) => Promise<string>, field: strin
   return Number(p50(xs).toFixed(1))
 }
 
+const BIN = fileURLToPath(new URL('../packages/cli/bin/orchard.mjs', import.meta.url))
+
+/** `orchard server` on the store, in its own process (started as this benchmark is: from the sources under tsx, or built). */
+function startOrchardServer(uri: string, artifacts: string): Promise<{ url: string; close: () => Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const args = ['server', '--host', '127.0.0.1', '--port', '0', '--backend-store-uri', uri, '--default-artifact-root', artifacts]
+    const child = spawn(process.execPath, [...process.execArgv, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    const exited = new Promise<void>((done) => child.on('exit', () => done()))
+    const onData = (chunk: string) => {
+      output += chunk
+      const url = /Listening on (http:\/\/\S+)/.exec(output)?.[1]
+      if (url) resolve({ url, close: () => (child.kill('SIGTERM'), exited) })
+    }
+    child.stdout.setEncoding('utf8').on('data', onData)
+    child.stderr.setEncoding('utf8').on('data', onData)
+    void exited.then(() => reject(new Error(`orchard server exited:\n${output}`)))
+  })
+}
+
 async function measure(name: string, uri: string, sizeOf: () => string | Promise<string>, beforeReads: () => Promise<void> = async () => {}): Promise<Record<string, unknown>[]> {
   const artifacts = mkdtempSync(join(tmpdir(), 'orchard-scale-artifacts-'))
   const store = await openTrackingStore(uri, { defaultArtifactRoot: artifacts })
-  const server = await startServer({ host: '127.0.0.1', port: 0, backendStoreUri: uri, defaultArtifactRoot: artifacts })
+  const server = await startOrchardServer(uri, artifacts)
   const rows: Record<string, unknown>[] = []
   try {
     const experimentId = await store.createExperiment({ name: 'scale' })
