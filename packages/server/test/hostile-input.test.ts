@@ -39,7 +39,17 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       for (const depth of [MAX_JSON_DEPTH + 1, 10_000]) {
         const body = `{"experiment_id": ${'['.repeat(depth)}${']'.repeat(depth)}}`
         assertRefused(await h.send('POST', 'runs/create', body), 400, 'INVALID_PARAMETER_VALUE', `nested deeper than ${MAX_JSON_DEPTH}`, `depth ${depth}`)
+        // Through objects too, whatever their fields are called ("__proto__" is a field like any other).
+        for (const field of ['a', '__proto__']) {
+          const objects = `{"experiment_id": ${`{"${field}": `.repeat(depth)}1${'}'.repeat(depth)}}`
+          assertRefused(await h.send('POST', 'runs/create', objects), 400, 'INVALID_PARAMETER_VALUE', `nested deeper than ${MAX_JSON_DEPTH}`, `${field} depth ${depth}`)
+        }
       }
+      // At the limit, a body is read as usual (then refused for what it holds, not for its depth).
+      const deepest = `{"experiment_id": "0", "tags": [${'{"a": '.repeat(MAX_JSON_DEPTH - 2)}1${'}'.repeat(MAX_JSON_DEPTH - 2)}]}`
+      const answer = await h.send('POST', 'runs/create', deepest)
+      assert.equal(answer.status, 400, answer.text)
+      assert.doesNotMatch(answer.text, /nested deeper/)
       // Brackets inside strings are text, not nesting.
       const name = '['.repeat(MAX_JSON_DEPTH * 2)
       assert.equal((await h.send('POST', 'experiments/create', { name })).status, 200)
