@@ -225,16 +225,36 @@ describe('fuzzing the app on SQLite (no 5xx, no hang, refusals in MLflow JSON)',
     await h.send('POST', 'model-versions/create', { name: known.modelName, source: `runs:/${known.runId}/model`, run_id: known.runId })
     await h.send('PUT', `/api/2.0/mlflow-artifacts/artifacts/0/${known.runId}/artifacts/file.txt`, 'content')
   })
-  after(() => h.close())
+  after(async () => {
+    await settle()
+    await h.close()
+  })
+
+  // fast-check's time limit abandons the property run in flight when it expires, and that request
+  // goes on (an upload may still be writing). The next property, and closing the store and removing
+  // its folder, wait for it.
+  const inFlight = new Set<Promise<unknown>>()
+  async function settle(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const limit = new Promise<void>((done) => (timer = setTimeout(done, HANG_MS)))
+    await Promise.race([Promise.allSettled([...inFlight]), limit])
+    clearTimeout(timer)
+  }
 
   async function check(sent: Sent): Promise<void> {
     let timer: NodeJS.Timeout | undefined
     const hang = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${HANG_MS} ms`)), HANG_MS)
     })
+    const sending = h.send(sent.method, sent.url, sent.body)
+    inFlight.add(sending)
+    void sending.then(
+      () => inFlight.delete(sending),
+      () => inFlight.delete(sending),
+    )
     let reply: RawReply
     try {
-      reply = await Promise.race([h.send(sent.method, sent.url, sent.body), hang])
+      reply = await Promise.race([sending, hang])
     } finally {
       clearTimeout(timer)
     }
@@ -260,7 +280,11 @@ describe('fuzzing the app on SQLite (no 5xx, no hang, refusals in MLflow JSON)',
     ['artifact paths', artifactRequest],
   ] as const) {
     it(`survives ${name}`, { timeout: SECONDS * 1000 + 120_000 }, async () => {
-      await fc.assert(fc.asyncProperty(arbitrary, check), budget())
+      try {
+        await fc.assert(fc.asyncProperty(arbitrary, check), budget())
+      } finally {
+        await settle()
+      }
     })
   }
 })
