@@ -20,15 +20,9 @@ import autocannon from 'autocannon'
 import type { Result } from 'autocannon'
 import { saveLinearModel } from '@orchard/models'
 import { splitBody, taxiSizedModel, taxiRow } from './models.ts'
+import { startOrchard } from './orchard-process.ts'
+import type { OrchardProcess } from './orchard-process.ts'
 import { pacedLoad } from './paced-load.ts'
-
-const BIN = fileURLToPath(new URL('../packages/cli/bin/orchard.mjs', import.meta.url))
-
-interface Served {
-  readonly url: string
-  readonly pid: number
-  stop(): Promise<void>
-}
 
 /** CPU seconds (user + system) a process (all its threads) has used so far; Linux only (else 0). */
 function cpuSeconds(pid: number): number {
@@ -49,24 +43,11 @@ function statSeconds(path: string): number {
   }
 }
 
-function serve(args: readonly string[]): Promise<Served> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, BIN, 'models', 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    const exited = new Promise<void>((done) => child.on('exit', () => done()))
-    const onData = (chunk: string) => {
-      output += chunk
-      const url = /Listening on (http:\/\/\S+)/.exec(output)?.[1]
-      if (url) resolve({ url, pid: child.pid!, stop: () => (child.kill('SIGTERM'), exited) })
-    }
-    child.stdout.setEncoding('utf8').on('data', onData)
-    child.stderr.setEncoding('utf8').on('data', onData)
-    void exited.then(() => reject(new Error(`models serve exited:\n${output}`)))
-  })
-}
+/** `orchard models serve <args>` in its own process. */
+const serve = (args: readonly string[]): Promise<OrchardProcess> => startOrchard(['models', 'serve', ...args])
 
 /** Rows the logged server has dropped so far (a full buffer: the log fell behind), from its /metrics. */
-async function droppedRows(served: Served): Promise<number> {
+async function droppedRows(served: OrchardProcess): Promise<number> {
   const metrics = await (await fetch(`${served.url}/metrics`)).text()
   return Number(/^orchard_prediction_log_dropped_rows_total\{reason="buffer_full"\} (\d+)$/m.exec(metrics)?.[1] ?? 0)
 }
@@ -172,7 +153,7 @@ export async function predictionLoggingBenchmark(options: LoggingBenchOptions): 
     try {
       for (const rows of options.bodies) {
         const body = splitBody(rows)
-        const run = (served: Served, seconds = options.seconds) => load({ url: `${served.url}/invocations`, body, connections: options.connections, seconds, ...(options.rate ? { rate: options.rate, arrivals: options.arrivals ?? 'poisson' } : {}) })
+        const run = (served: OrchardProcess, seconds = options.seconds) => load({ url: `${served.url}/invocations`, body, connections: options.connections, seconds, ...(options.rate ? { rate: options.rate, arrivals: options.arrivals ?? 'poisson' } : {}) })
         // Warm-up: JIT, the model's caches, the logger's first flush.
         await run(plain, 2)
         await run(logged, 2)

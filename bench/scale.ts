@@ -15,14 +15,13 @@
 // database's size.
 // --keep: leave the PostgreSQL database in place at the end (its URL is printed) to study plans on it.
 // Prints one line per checkpoint, then all of them as JSON.
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { openTrackingStore } from '@orchard/store'
 import { runSql, testDatabase } from '@orchard/store/testing'
+import { startOrchard } from './orchard-process.ts'
 import { seedSearchScaleRuns } from './seed-runs.ts'
 import { restText } from './rest-call.ts'
 
@@ -59,30 +58,10 @@ async function timed(n: number, fn: (i: number) => Promise<string>, field: strin
   return Number(p50(xs).toFixed(1))
 }
 
-const BIN = fileURLToPath(new URL('../packages/cli/bin/orchard.mjs', import.meta.url))
-
-/** `orchard server` on the store, in its own process (started as this benchmark is: from the sources under tsx, or built). */
-function startOrchardServer(uri: string, artifacts: string): Promise<{ url: string; close: () => Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const args = ['server', '--host', '127.0.0.1', '--port', '0', '--backend-store-uri', uri, '--default-artifact-root', artifacts]
-    const child = spawn(process.execPath, [...process.execArgv, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    const exited = new Promise<void>((done) => child.on('exit', () => done()))
-    const onData = (chunk: string) => {
-      output += chunk
-      const url = /Listening on (http:\/\/\S+)/.exec(output)?.[1]
-      if (url) resolve({ url, close: () => (child.kill('SIGTERM'), exited) })
-    }
-    child.stdout.setEncoding('utf8').on('data', onData)
-    child.stderr.setEncoding('utf8').on('data', onData)
-    void exited.then(() => reject(new Error(`orchard server exited:\n${output}`)))
-  })
-}
-
 async function measure(name: string, uri: string, sizeOf: () => string | Promise<string>, beforeReads: () => Promise<void> = async () => {}): Promise<Record<string, unknown>[]> {
   const artifacts = mkdtempSync(join(tmpdir(), 'orchard-scale-artifacts-'))
   const store = await openTrackingStore(uri, { defaultArtifactRoot: artifacts })
-  const server = await startOrchardServer(uri, artifacts)
+  const server = await startOrchard(['server', '--host', '127.0.0.1', '--port', '0', '--backend-store-uri', uri, '--default-artifact-root', artifacts])
   const rows: Record<string, unknown>[] = []
   try {
     const experimentId = await store.createExperiment({ name: 'scale' })
@@ -157,7 +136,7 @@ async function measure(name: string, uri: string, sizeOf: () => string | Promise
       started = performance.now()
     }
   } finally {
-    await server.close()
+    await server.stop()
     await store.close()
     rmSync(artifacts, { recursive: true, force: true })
   }
